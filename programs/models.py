@@ -1,0 +1,204 @@
+import math
+
+import pandas as pd
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from programs.geography import STATE_CHOICES, region_of
+
+PROGRAM_ID_VALIDATOR = RegexValidator(r"^\d{10}$", "An ACGME program ID is 10 digits.")
+
+
+class Setting(models.TextChoices):
+    UNIVERSITY = "university", "University-based"
+    COMMUNITY_AFFILIATED = "community_affiliated", "Community, university-affiliated"
+    COMMUNITY = "community", "Community-based"
+    MILITARY = "military", "Military"
+    OTHER = "other", "Other"
+
+
+class Track(models.TextChoices):
+    CATEGORICAL = "categorical", "Categorical"
+    ADVANCED = "advanced", "Advanced"
+    CHILD = "child", "Child neurology"
+
+
+class YogPolicy(models.TextChoices):
+    LIMIT = "limit", "Limit in years"
+    NONE = "none", "No limit"
+    UNKNOWN = "unknown", "Unknown"
+
+
+FRAME_TEXT_COLUMNS = ("program_id", "name", "institution", "city", "state", "setting", "track")
+FRAME_NUMBER_COLUMNS = ("tier", "positions", "img_pct", "step2_min", "usce_min_months")
+FRAME_TRISTATE_COLUMNS = ("visa_j1", "visa_h1b", "multiple_attempts_ok")
+
+
+def _tristate(value: bool | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+class ProgramQuerySet(models.QuerySet):
+    def active(self) -> "ProgramQuerySet":
+        return self.filter(active=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The programs as the DataFrame the pure scorer reads.
+
+        Indexed by primary key. Text columns as str; numbers as float with NaN for unknown;
+        tri-state policies as 1.0 (yes) / 0.0 (no) / NaN (unknown); `yog_window` NaN when
+        unknown and +inf when there is no limit; `region` derived from `state`; `active` bool.
+        """
+        fields = (
+            "pk",
+            *FRAME_TEXT_COLUMNS,
+            *FRAME_NUMBER_COLUMNS,
+            *FRAME_TRISTATE_COLUMNS,
+            "yog_policy",
+            "yog_window",
+            "active",
+        )
+        rows = list(self.values_list(*fields))
+        frame = pd.DataFrame.from_records(rows, columns=list(fields)).set_index("pk")
+        for column in FRAME_TEXT_COLUMNS:
+            frame[column] = frame[column].fillna("").astype(str)
+        for column in FRAME_NUMBER_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        for column in FRAME_TRISTATE_COLUMNS:
+            frame[column] = [_tristate(value) for value in frame[column]]
+            frame[column] = frame[column].astype(float)
+        window = pd.to_numeric(frame["yog_window"], errors="coerce").astype(float)
+        frame["yog_window"] = window.where(frame["yog_policy"] != YogPolicy.NONE, math.inf)
+        frame = frame.drop(columns="yog_policy")
+        frame["region"] = frame["state"].map(region_of).fillna("")
+        frame["active"] = frame["active"].astype(bool)
+        frame.index.name = "pk"
+        return frame
+
+
+class Program(models.Model):
+    """A US neurology residency program. Policy fields are tri-state: True / False / None."""
+
+    program_id = models.CharField(
+        "ACGME program ID",
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[PROGRAM_ID_VALIDATOR],
+    )
+    nrmp_codes = models.CharField("NRMP codes", max_length=200, blank=True)
+    name = models.CharField(max_length=200)
+    institution = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    setting = models.CharField(max_length=24, choices=Setting.choices, blank=True)
+    tier = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    track = models.CharField(max_length=12, choices=Track.choices, default=Track.CATEGORICAL)
+    positions = models.PositiveSmallIntegerField("first-year positions", null=True, blank=True)
+    visa_j1 = models.BooleanField("sponsors J-1", null=True, blank=True)
+    visa_h1b = models.BooleanField("sponsors H-1B", null=True, blank=True)
+    img_pct = models.FloatField(
+        "IMG share of residents (%)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    step2_min = models.PositiveSmallIntegerField(
+        "Step 2 CK minimum",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(300)],
+    )
+    yog_policy = models.CharField(
+        "graduation-year policy", max_length=8, choices=YogPolicy.choices, default=YogPolicy.UNKNOWN
+    )
+    yog_window = models.PositiveSmallIntegerField(
+        "max years since graduation", null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    multiple_attempts_ok = models.BooleanField(
+        "accepts a failed USMLE attempt", null=True, blank=True
+    )
+    usce_min_months = models.PositiveSmallIntegerField(
+        "US clinical experience required (months)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+    )
+    website = models.URLField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    data_source = models.CharField(max_length=100, blank=True)
+    last_verified = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True, help_text="Archived programs are not active.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tier__isnull=True) | Q(tier__gte=1, tier__lte=4),
+                name="program_tier_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(img_pct__isnull=True) | Q(img_pct__gte=0, img_pct__lte=100),
+                name="program_img_pct_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(step2_min__isnull=True) | Q(step2_min__gte=1, step2_min__lte=300),
+                name="program_step2_min_1_to_300",
+            ),
+            models.CheckConstraint(
+                condition=(Q(yog_policy="limit") & Q(yog_window__isnull=False))
+                | (~Q(yog_policy="limit") & Q(yog_window__isnull=True)),
+                name="program_yog_window_iff_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(usce_min_months__isnull=True) | Q(usce_min_months__lte=120),
+                name="program_usce_min_months_0_to_120",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"
+
+    @property
+    def region(self) -> str:
+        return region_of(self.state)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.data_source == "demo"
+
+
+class ImportBatch(models.Model):
+    """One import of a catalogue file: who, what, and what it changed (or would change)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    dry_run = models.BooleanField(default=False)
+    full_catalogue = models.BooleanField(default=False)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    archived = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        mode = "dry run" if self.dry_run else "applied"
+        return f"{self.file_name} ({mode}, {self.created_at:%Y-%m-%d %H:%M})"
