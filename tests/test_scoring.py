@@ -1,4 +1,6 @@
 import math
+from dataclasses import fields
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -335,3 +337,10 @@ def test_a_program_whose_policies_are_all_unknown_is_eligible(profile, frame):
     if profile["visa"] != "none":
         for reasons in scored.reasons:
             assert any(r.startswith("? ") and "sponsorship unknown" in r for r in reasons)
+
+
+def test_every_parameter_is_explained_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How the estimate works") :]
+    for parameter in fields(DEFAULT_PARAMETERS):
+        assert f"`{parameter.name}`" in section, parameter.name
