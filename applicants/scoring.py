@@ -29,6 +29,11 @@ RULES: dict[str, str] = {
 }
 
 BANDS: tuple[str, ...] = ("reach", "target", "safety", "ineligible")
+# One wording for the UI wherever an estimate is shown.
+ESTIMATE_NOTE = (
+    "Estimates, not predictions: the weights are judgement informed by published figures "
+    "until outcome data exist."
+)
 MINUS = "\u2212"
 
 

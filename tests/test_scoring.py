@@ -1,4 +1,7 @@
 import math
+import os
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -344,3 +347,19 @@ def test_every_parameter_is_explained_in_the_readme():
     section = readme[readme.index("## How the estimate works") :]
     for parameter in fields(DEFAULT_PARAMETERS):
         assert f"`{parameter.name}`" in section, parameter.name
+
+
+def test_an_empty_catalogue_scores_to_an_empty_frame():
+    scored = score_programs(make_profile_data(), make_program_frame(), as_of_year=YEAR)
+    assert scored.empty
+    assert "reasons" in scored
+
+
+def test_the_core_imports_without_django():
+    code = (
+        "import sys; import applicants.scoring, applicants.listbuilder; "
+        "sys.exit(any(name.split('.')[0] == 'django' for name in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, env=env).returncode == 0
