@@ -110,3 +110,31 @@ def make_profile_data(**fields: object) -> dict[str, object]:
     }
     data.update(fields)
     return data
+
+
+def make_profile(user: User, **fields: object):
+    """A saved base profile (the matched-average applicant of DESIGN.md by default)."""
+    from django.utils import timezone
+
+    from applicants.models import Profile
+
+    data = make_profile_data(graduation_year=timezone.now().year - 2)
+    data.update(fields)
+    return Profile.objects.create(user=user, **data)
+
+
+def make_entry(shortlist, program: Program | None = None, **fields: object):
+    """A saved shortlist entry (a target program at rank 1 by default)."""
+    from applicants.models import ShortlistEntry
+
+    defaults: dict[str, object] = {
+        "rank": 1,
+        "band": "target",
+        "probability": 0.3,
+        "fit_score": 60,
+        "reasons": ["+ Sponsors J-1"],
+    }
+    defaults.update(fields)
+    return ShortlistEntry.objects.create(
+        shortlist=shortlist, program=program or make_program(), **defaults
+    )
