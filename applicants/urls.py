@@ -1,10 +1,23 @@
 from django.urls import path
 
-from applicants import views
+from applicants import shortlist_views, views
 
 app_name = "applicants"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("list/", views.shortlist, name="list"),
+    path("list/", shortlist_views.shortlist, name="list"),
+    path("list/<int:profile_pk>/", shortlist_views.shortlist_for_profile, name="list_profile"),
+    path("list/<int:profile_pk>/build/", shortlist_views.build, name="list_build"),
+    path("list/<int:profile_pk>/search/", shortlist_views.search, name="list_search"),
+    path("list/<int:profile_pk>/add/", shortlist_views.add, name="list_add"),
+    path("list/entries/<int:pk>/pin/", shortlist_views.entry_pin, name="list_entry_pin"),
+    path("list/entries/<int:pk>/status/", shortlist_views.entry_status, name="list_entry_status"),
+    path("list/entries/<int:pk>/notes/", shortlist_views.entry_notes, name="list_entry_notes"),
+    path(
+        "list/entries/<int:pk>/exclude/", shortlist_views.entry_exclude, name="list_entry_exclude"
+    ),
+    path(
+        "list/entries/<int:pk>/restore/", shortlist_views.entry_restore, name="list_entry_restore"
+    ),
 ]

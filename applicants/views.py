@@ -6,8 +6,3 @@ from django.views.decorators.http import require_GET
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "applicants/profile.html")
-
-
-@require_GET
-def shortlist(request: HttpRequest) -> HttpResponse:
-    return render(request, "applicants/list.html")

@@ -43,3 +43,70 @@ def make_program(**fields: object) -> Program:
     }
     defaults.update(fields)
     return Program.objects.create(**defaults)
+
+
+PROGRAM_FRAME_DEFAULTS: dict[str, object] = {
+    "program_id": "9900000000",
+    "name": "Test Neurology Program",
+    "institution": "Test Medical Center",
+    "city": "Springfield",
+    "state": "IL",
+    "setting": "university",
+    "track": "categorical",
+    "region": "Midwest",
+    "tier": 2.0,
+    "positions": 6.0,
+    "img_pct": 40.0,
+    "step2_min": float("nan"),
+    "usce_min_months": float("nan"),
+    "visa_j1": 1.0,
+    "visa_h1b": float("nan"),
+    "multiple_attempts_ok": float("nan"),
+    "yog_window": float("nan"),
+    "active": True,
+}
+
+
+def make_program_frame(*rows: dict[str, object]):
+    """A programs DataFrame in the `Program.objects.to_frame()` shape, pk 1, 2, … per row."""
+    import pandas as pd
+
+    from programs.geography import region_of
+
+    records = []
+    for row in rows:
+        record = {**PROGRAM_FRAME_DEFAULTS, **row}
+        if "region" not in row:
+            record["region"] = region_of(str(record["state"]))
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=list(PROGRAM_FRAME_DEFAULTS))
+    frame.index = pd.RangeIndex(1, len(records) + 1, name="pk")
+    for column in ("tier", "positions", "img_pct", "step2_min", "usce_min_months", "visa_j1",
+                   "visa_h1b", "multiple_attempts_ok", "yog_window"):  # fmt: skip
+        frame[column] = frame[column].astype(float)
+    frame["active"] = frame["active"].astype(bool)
+    return frame
+
+
+def make_profile_data(**fields: object) -> dict[str, object]:
+    """A profile dict in the DESIGN.md JSON shape (the matched-average applicant by default)."""
+    data: dict[str, object] = {
+        "visa": "j1",
+        "graduation_year": 2023,
+        "step1_attempts": 1,
+        "step1_score": None,
+        "step2_score": 245,
+        "step2_attempts": 1,
+        "step3_score": None,
+        "usce_months": 3,
+        "observership_months": 0,
+        "neuro_publications": 4,
+        "neuro_presentations": 6,
+        "us_neuro_letters": 2,
+        "preferred_states": [],
+        "preferred_regions": [],
+        "excluded_states": [],
+        "list_size": 100,
+    }
+    data.update(fields)
+    return data

@@ -1,0 +1,346 @@
+"""Build a balanced application list from scored programs, and its outlook.
+
+Pure: takes the frame `applicants.scoring.score_programs` returns; no ORM, no request, no
+settings (callers pass setting values such as the ERAS fee schedule in).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from applicants.scoring import RULES
+
+# Share of interviews that turn into a match, each independently: about one in five for an
+# IMG, so 5 interviews give ~67 % and 10 give ~89 %, in line with NRMP Charting Outcomes curves
+# of match probability against contiguous ranks for independent applicants.
+DEFAULT_CONVERSION = 0.2
+# AAMC ERAS residency fees (2025 and 2026 seasons), mirroring settings.ERAS_FEE_SCHEDULE:
+# (programs up to this count, or None for the rest, dollars per program).
+DEFAULT_FEE_SCHEDULE: tuple[tuple[int | None, int], ...] = ((30, 11), (None, 30))
+MAX_K = 15
+# Diminishing returns: less than this gain in match chance per 10 more programs.
+DIMINISHING_GAIN_PER_10 = 0.01
+
+
+@dataclass(frozen=True)
+class ListRules:
+    """Balance rules, as shares of the list size.
+
+    reach_cap: at most this share of reach programs; safety_floor: at least this share of
+    safety programs where enough exist; state_cap: at most this share from any one state
+    (preferred states are exempt).
+    """
+
+    reach_cap: float = 0.15
+    safety_floor: float = 0.25
+    state_cap: float = 0.20
+
+
+@dataclass(frozen=True)
+class BuiltList:
+    """The list: program pks in rank order (rank 1 first) and what kept programs off it.
+
+    `excluded_by_rule` counts, for every rule code in `RULES`, the scored programs that break
+    it (a program breaking two rules counts under both). `excluded_by_user` counts user
+    exclusions that were otherwise eligible. `pinned_ineligible` are pins that are not
+    eligible and so not ranked; `pins_dropped` are eligible pins that did not fit (more pins
+    than `size`). `relaxed` names balance rules that had to give way to reach `size`.
+    """
+
+    ranked: list[int]
+    eligible_count: int
+    excluded_by_rule: dict[str, int]
+    shortfall: int
+    excluded_by_user: int = 0
+    pinned_ineligible: list[int] = field(default_factory=list)
+    pins_dropped: list[int] = field(default_factory=list)
+    relaxed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What a list of interview probabilities is likely to yield, and what it costs."""
+
+    size: int
+    expected_interviews: float
+    at_least: dict[int, float]
+    match_chance: float
+    fee_usd: int
+
+
+def _order(probability: np.ndarray, pks: np.ndarray) -> np.ndarray:
+    """Positions sorted by probability descending, ties by pk ascending."""
+    return np.lexsort((pks, -probability))
+
+
+def build_list(
+    scored: pd.DataFrame,
+    *,
+    size: int,
+    pinned: Collection[int] = (),
+    excluded: Collection[int] = (),
+    preferred_states: Collection[str] = (),
+    rules: ListRules = ListRules(),
+) -> BuiltList:
+    """Pick up to `size` eligible programs maximising expected interviews (Σp).
+
+    Pins are always in (when eligible; a program both pinned and excluded is excluded), user
+    exclusions never. Balance: at most `reach_cap·size` reach programs, at least
+    `safety_floor·size` safety programs where enough exist, at most `state_cap·size` from one
+    state unless the state is preferred. Pins count towards the caps. When the caps would leave
+    the list short although eligible programs remain, the state cap gives way first, then the
+    reach cap (named in `relaxed`). Ties are broken by pk, so the result is deterministic.
+    The ranking is by probability descending, then pk.
+    """
+    size = max(0, int(size))
+    pks = scored.index.to_numpy()
+    eligible = scored["eligible"].to_numpy(dtype=bool)
+    probability = scored["probability"].to_numpy(dtype=float)
+    band = scored["band"].to_numpy(dtype=object)
+    if "state_code" in scored:
+        state = scored["state_code"].to_numpy(dtype=object)
+    elif "state" in scored:
+        state = scored["state"].to_numpy(dtype=object)
+    else:
+        state = np.full(len(pks), "", dtype=object)
+
+    excluded_set = {int(pk) for pk in excluded}
+    pinned_set = {int(pk) for pk in pinned} - excluded_set
+    user_excluded = np.isin(pks, list(excluded_set))
+    is_pinned = np.isin(pks, list(pinned_set))
+
+    excluded_by_rule = {code: 0 for code in RULES}
+    for rules_broken in scored["broken_rules"]:
+        for code in rules_broken:
+            excluded_by_rule[code] = excluded_by_rule.get(code, 0) + 1
+    eligible_count = int(eligible.sum())
+
+    order = _order(probability, pks)
+    pinned_ineligible = sorted(int(pk) for pk in pks[is_pinned & ~eligible])
+    pin_positions = [i for i in order if is_pinned[i] and eligible[i]]
+    chosen = pin_positions[:size]
+    pins_dropped = sorted(int(pks[i]) for i in pin_positions[size:])
+
+    reach_max = math.floor(rules.reach_cap * size + 1e-9)
+    safety_min = math.ceil(rules.safety_floor * size - 1e-9)
+    state_max = max(1, math.floor(rules.state_cap * size + 1e-9))
+    exempt = set(preferred_states)
+
+    candidates = [i for i in order if eligible[i] and not user_excluded[i] and not is_pinned[i]]
+    taken = np.zeros(len(pks), dtype=bool)
+    taken[chosen] = True
+    state_count: dict[str, int] = {}
+    reach_count = 0
+    safety_count = 0
+    for i in chosen:
+        state_count[state[i]] = state_count.get(state[i], 0) + 1
+        reach_count += band[i] == "reach"
+        safety_count += band[i] == "safety"
+
+    def state_full(i: int) -> bool:
+        return state[i] not in exempt and state_count.get(state[i], 0) >= state_max
+
+    def take(i: int) -> None:
+        nonlocal reach_count, safety_count
+        chosen.append(i)
+        taken[i] = True
+        state_count[state[i]] = state_count.get(state[i], 0) + 1
+        reach_count += band[i] == "reach"
+        safety_count += band[i] == "safety"
+
+    # Safety floor first (the best safety programs), then the best of the rest.
+    for i in candidates:
+        if len(chosen) >= size or safety_count >= safety_min:
+            break
+        if band[i] == "safety" and not state_full(i):
+            take(i)
+    for i in candidates:
+        if len(chosen) >= size:
+            break
+        if taken[i] or state_full(i) or (band[i] == "reach" and reach_count >= reach_max):
+            continue
+        take(i)
+
+    relaxed: list[str] = []
+    if len(chosen) < size:
+        before = len(chosen)
+        for i in candidates:
+            if len(chosen) >= size:
+                break
+            if not taken[i] and not (band[i] == "reach" and reach_count >= reach_max):
+                take(i)
+        if len(chosen) > before:
+            relaxed.append("state_cap")
+    if len(chosen) < size:
+        before = len(chosen)
+        for i in candidates:
+            if len(chosen) >= size:
+                break
+            if not taken[i]:
+                take(i)
+        if len(chosen) > before:
+            relaxed.append("reach_cap")
+
+    chosen_positions = np.array(chosen, dtype=int)
+    ranked_positions = chosen_positions[
+        _order(probability[chosen_positions], pks[chosen_positions])
+    ]
+    ranked = [int(pk) for pk in pks[ranked_positions]]
+    return BuiltList(
+        ranked=ranked,
+        eligible_count=eligible_count,
+        excluded_by_rule=excluded_by_rule,
+        shortfall=size - len(ranked),
+        excluded_by_user=int((user_excluded & eligible).sum()),
+        pinned_ineligible=pinned_ineligible,
+        pins_dropped=pins_dropped,
+        relaxed=relaxed,
+    )
+
+
+def eras_fee(
+    n_programs: int, schedule: Sequence[tuple[int | None, int]] = DEFAULT_FEE_SCHEDULE
+) -> int:
+    """ERAS fee in dollars for applying to `n_programs` programs.
+
+    `schedule` is a list of (up to this many programs, dollars each), the last with None for
+    "all the rest": the default `[(30, 11), (None, 30)]` gives 80 → 1830, 100 → 2430,
+    120 → 3030.
+    """
+    remaining = max(0, int(n_programs))
+    counted = 0
+    fee = 0
+    for upto, price in schedule:
+        band_size = remaining if upto is None else max(0, min(remaining, int(upto) - counted))
+        fee += band_size * int(price)
+        remaining -= band_size
+        counted += band_size
+        if remaining == 0:
+            break
+    return fee
+
+
+def interview_distribution(probabilities: Sequence[float], *, max_k: int = MAX_K) -> np.ndarray:
+    """Exact Poisson-binomial: P(exactly j interviews) for j < max_k, the last cell P(≥ max_k)."""
+    dist = np.zeros(max_k + 1)
+    dist[0] = 1.0
+    for q in probabilities:
+        q = float(q)
+        shifted = np.empty_like(dist)
+        shifted[0] = 0.0
+        shifted[1:] = dist[:-1]
+        shifted[-1] += dist[-1]  # ≥ max_k stays ≥ max_k
+        dist = dist * (1.0 - q) + shifted * q
+    return dist
+
+
+def outlook(
+    probabilities: Sequence[float],
+    *,
+    conversion: float = DEFAULT_CONVERSION,
+    fee_schedule: Sequence[tuple[int | None, int]] = DEFAULT_FEE_SCHEDULE,
+) -> Outlook:
+    """Expected interviews Σp, P(≥ k interviews) for k = 1..15 (exact Poisson-binomial), match
+    chance 1 − Π(1 − conversion·p), and the ERAS fee for a list with these probabilities."""
+    values = np.asarray(list(probabilities), dtype=float)
+    dist = interview_distribution(values)
+    tail = np.cumsum(dist[::-1])[::-1]  # tail[k] = P(≥ k)
+    at_least = {k: float(min(1.0, max(0.0, tail[k]))) for k in range(1, MAX_K + 1)}
+    match = 1.0 - float(np.prod(1.0 - conversion * values)) if len(values) else 0.0
+    return Outlook(
+        size=len(values),
+        expected_interviews=float(values.sum()),
+        at_least=at_least,
+        match_chance=match,
+        fee_usd=eras_fee(len(values), fee_schedule),
+    )
+
+
+def match_curve(
+    scored: pd.DataFrame,
+    *,
+    sizes: Sequence[int],
+    pinned: Collection[int] = (),
+    excluded: Collection[int] = (),
+    preferred_states: Collection[str] = (),
+    rules: ListRules = ListRules(),
+    conversion: float = DEFAULT_CONVERSION,
+) -> list[tuple[int, float]]:
+    """Match chance of the list `build_list` makes at each size, as (size, chance) pairs."""
+    probability = scored["probability"]
+    curve = []
+    for size in sizes:
+        built = build_list(
+            scored,
+            size=size,
+            pinned=pinned,
+            excluded=excluded,
+            preferred_states=preferred_states,
+            rules=rules,
+        )
+        values = probability.loc[built.ranked].to_numpy(dtype=float)
+        curve.append((int(size), outlook(values, conversion=conversion).match_chance))
+    return curve
+
+
+def diminishing_returns_point(curve: list[tuple[int, float]]) -> int | None:
+    """The first size from which 10 more programs add less than 1 percentage point.
+
+    Gains between consecutive curve points are scaled to "per 10 programs". None when every
+    step still gains at least that much (or the curve has fewer than two points).
+    """
+    points = sorted(curve)
+    for (size, chance), (next_size, next_chance) in zip(points, points[1:], strict=False):
+        if next_size <= size:
+            continue
+        gain_per_10 = (next_chance - chance) * 10.0 / (next_size - size)
+        if gain_per_10 < DIMINISHING_GAIN_PER_10:
+            return size
+    return None
+
+
+def suggest_signals(
+    scored: pd.DataFrame, ranked: Sequence[int], *, n: int = 8
+) -> list[tuple[int, str]]:
+    """Up to `n` programs on the list to send preference signals to, each with a reason.
+
+    A signal helps most where an interview is plausible but not assured: the value of a
+    program is p·(1 − p) (how much a fixed rise in log-odds moves p), doubled in a preferred
+    state or region. Reach programs below 2 % are left out: a signal rarely rescues them.
+    Ties by pk.
+    """
+    if n <= 0 or not ranked:
+        return []
+    rows = scored.loc[list(ranked)]
+    probability = rows["probability"].to_numpy(dtype=float)
+    band = rows["band"].to_numpy(dtype=object)
+    preferred = (
+        rows["preferred_geo"].to_numpy(dtype=bool)
+        if "preferred_geo" in rows
+        else np.zeros(len(rows), dtype=bool)
+    )
+    pks = rows.index.to_numpy()
+    usable = (probability >= 0.02) & np.isin(band, ["reach", "target", "safety"])
+    value = probability * (1.0 - probability) * np.where(preferred, 2.0, 1.0)
+    value = np.where(usable, value, -1.0)
+    order = np.lexsort((pks, -value))
+    picks = []
+    for i in order[:n]:
+        if value[i] < 0:
+            break
+        percent = round(probability[i] * 100)
+        if preferred[i]:
+            reason = f"In your preferred area and a realistic chance ({percent} %)"
+        elif band[i] == "target":
+            reason = f"Target program ({percent} %): a signal moves these the most"
+        elif band[i] == "safety":
+            reason = f"Good chance ({percent} %): a signal makes the interview likelier still"
+        else:
+            reason = f"Reach ({percent} %): a signal shows real interest"
+        picks.append((int(pks[i]), reason))
+    return picks
