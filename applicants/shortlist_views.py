@@ -110,7 +110,10 @@ def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
             output_field=IntegerField(),
         ),
     )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value in one filter leaves the others working
+        filters = form.cleaned_data
     for field in ("band", "status"):
         if filters.get(field):
             entries = entries.filter(**{field: filters[field]})

@@ -176,8 +176,9 @@ def _rerank(shortlist: Shortlist, *, insert: ShortlistEntry | None = None) -> No
         if insert is None or entry.pk != insert.pk
     ]
     if insert is not None:
+        key = (-insert.probability, insert.program_id)  # the builder's order
         position = next(
-            (i for i, entry in enumerate(order) if entry.probability < insert.probability),
+            (i for i, entry in enumerate(order) if (-entry.probability, entry.program_id) > key),
             len(order),
         )
         order.insert(position, insert)

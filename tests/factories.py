@@ -138,3 +138,18 @@ def make_entry(shortlist, program: Program | None = None, **fields: object):
     return ShortlistEntry.objects.create(
         shortlist=shortlist, program=program or make_program(), **defaults
     )
+
+
+CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
+
+
+def make_catalogue(n: int = 45) -> list[Program]:
+    """`n` J-1 sponsoring programs spread over ten states and all four tiers."""
+    return [
+        make_program(
+            state=CATALOGUE_STATES[i % len(CATALOGUE_STATES)],
+            tier=1 + i % 4,
+            img_pct=float(10 + (i * 7) % 60),
+        )
+        for i in range(n)
+    ]
