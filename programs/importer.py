@@ -160,16 +160,16 @@ class ImportPlan:
         """Why this plan may not be applied with these options, or None when it may."""
         if not self.errors:
             return None
-        rows = f"{self.rejected} row{'s' if self.rejected != 1 else ''}"
+        rows = "1 row has" if self.rejected == 1 else f"{self.rejected} rows have"
         if full_catalogue:
             return (
-                f"{rows} have errors. A full-catalogue import archives every program missing "
+                f"{rows} errors. A full-catalogue import archives every program missing "
                 "from the file, so it needs a file without errors: fix the rows listed, or "
                 "import without “full catalogue”."
             )
         if not skip_invalid:
             return (
-                f"{rows} have errors, so nothing was imported. Fix the rows listed, or choose "
+                f"{rows} errors, so nothing was imported. Fix the rows listed, or choose "
                 "“import valid rows, skip invalid”."
             )
         return None

@@ -68,7 +68,7 @@ def squash(text: str) -> str:
 def name_key(name: str) -> str:
     """The key that identifies a program by name (with its state) when it has no program ID."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
+    text = re.sub(r"['’`]", "", text.lower().replace("&", " and "))
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
