@@ -19,6 +19,7 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from programs.models import ImportBatch, Program
 from programs.normalise import (
@@ -134,6 +135,34 @@ class PlannedRow:
     program: Program | None = None
     changes: dict[str, tuple[object, object]] = field(default_factory=dict)
 
+    def change_list(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) as text, for the preview."""
+        described = []
+        for name, (before, after) in self.changes.items():
+            model_field = Program._meta.get_field(name)
+            choices = dict(model_field.flatchoices)
+            described.append(
+                (
+                    capfirst(str(model_field.verbose_name)),
+                    display(choices.get(before, before)),
+                    display(choices.get(after, after)),
+                )
+            )
+        return described
+
+
+def display(value: object) -> str:
+    """A field value as the preview shows it."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
 
 @dataclass
 class ImportPlan:
@@ -169,8 +198,8 @@ class ImportPlan:
             )
         if not skip_invalid:
             return (
-                f"{rows} errors, so nothing was imported. Fix the rows listed, or choose "
-                "“import valid rows, skip invalid”."
+                f"{rows} errors, so nothing is imported. Fix the rows listed, or import "
+                "the valid rows and skip the invalid ones."
             )
         return None
 
@@ -673,11 +702,14 @@ def _forget_stale_previews(user: AbstractBaseUser | None) -> None:
         stale.filter(user=user).update(content=None)
 
 
-def confirm_import(*, batch_id: int, sha256: str, user: AbstractBaseUser) -> ImportResult:
+def confirm_import(
+    *, batch_id: int, sha256: str, user: AbstractBaseUser, skip_invalid: bool = False
+) -> ImportResult:
     """Apply the file previewed as ImportBatch `batch_id`, if it is this user's pending preview.
 
     The bytes come from the batch, never from the client; `sha256` must match both the hash
     recorded at preview time and the stored bytes, so exactly the previewed file is imported.
+    `skip_invalid` lets the user choose, after seeing the errors, to import the valid rows.
     """
     batch = ImportBatch.objects.filter(
         pk=batch_id,
@@ -701,5 +733,5 @@ def confirm_import(*, batch_id: int, sha256: str, user: AbstractBaseUser) -> Imp
         file_name=batch.file_name,
         user=user,
         full_catalogue=batch.full_catalogue,
-        skip_invalid=batch.skip_invalid,
+        skip_invalid=batch.skip_invalid or skip_invalid,
     )

@@ -54,7 +54,7 @@ def test_import_programs_fails_with_the_row_errors_and_writes_nothing(tmp_path):
     )
     err = StringIO()
 
-    with pytest.raises(CommandError, match="1 row has errors, so nothing was imported"):
+    with pytest.raises(CommandError, match="1 row has errors, so nothing is imported"):
         call_command("import_programs", str(path), stdout=StringIO(), stderr=err)
 
     assert "Line 3, column “state”: “Nowhere” should be a US state" in err.getvalue()

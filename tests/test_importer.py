@@ -372,7 +372,7 @@ def test_a_bad_value_names_line_column_and_value_and_nothing_changes(
     assert (error.line, error.column, error.value) == (3, column, value)
     assert expected in error.message
     assert f"Line 3, column “{column}”" in str(error)
-    assert "nothing was imported" in raised.value.message
+    assert "nothing is imported" in raised.value.message
     assert snapshot() == catalogue
 
 
