@@ -153,3 +153,15 @@ def make_catalogue(n: int = 45) -> list[Program]:
         )
         for i in range(n)
     ]
+
+
+def make_catalogue_csv(
+    rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
+    """A catalogue file: the first row is the header, written as a spreadsheet would."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
