@@ -254,7 +254,10 @@ def _error_response(request: HttpRequest, profile: Profile, error: str) -> HttpR
 @require_POST
 def build(request: HttpRequest, profile_pk: int) -> HttpResponse:
     profile = _own_profile(request, profile_pk)
-    shortlist = shortlists.build_shortlist(profile=profile)
+    try:
+        shortlist = shortlists.build_shortlist(profile=profile)
+    except shortlists.ShortlistError as error:
+        return _error_response(request, profile, str(error))
     count = shortlist.entries.filter(excluded=False).count()
     return _workspace_response(request, profile, f"Built your list: {count} programs.")
 

@@ -121,10 +121,17 @@ def _choose(
 def build_shortlist(*, profile: Profile) -> Shortlist:
     """Build (or rebuild) the profile's list from the whole catalogue, keeping the user's data.
 
-    Archived programs are scored too: the scorer marks them ineligible, so they are never
+    Raises `ShortlistError` when the catalogue has no active program. Archived programs are
+    scored too: the scorer marks them ineligible, so they are never
     chosen automatically, but a held entry for an archived program stays listed and marked.
     """
-    scored = score_profile(profile, Program.objects.all().to_frame())
+    programs = Program.objects.all().to_frame()
+    if not programs["active"].any():
+        raise ShortlistError(
+            "The catalogue has no programs yet, so there is nothing to build a list from. "
+            "Staff can import one on the Import page."
+        )
+    scored = score_profile(profile, programs)
     with transaction.atomic():
         shortlist, _ = Shortlist.objects.select_for_update().get_or_create(profile=profile)
         entries = {entry.program_id: entry for entry in shortlist.entries.select_for_update().all()}

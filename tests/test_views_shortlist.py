@@ -395,3 +395,12 @@ def test_adding_a_program_closed_to_the_profile_says_why(client, alice, built):
     assert "Added No Visa Neurology to your list, although it looks closed to you:" in content
     assert "J-1" in content.split("looks closed to you:")[1].split("</p>")[0]
     assert built.entries.get(program=closed).band == "ineligible"
+
+
+def test_building_from_an_empty_catalogue_says_so(client, alice):
+    profile = make_profile(alice)
+    client.force_login(alice)
+    response = client.post(reverse("applicants:list_build", args=[profile.pk]), **HTMX)
+    assert b"The catalogue has no programs yet" in response.content
+    assert b"Build my list" in response.content
+    assert not Shortlist.objects.filter(profile=profile).exists()
