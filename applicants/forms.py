@@ -68,6 +68,9 @@ HELP_TEXTS = {
 }
 
 
+BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
+
+
 def _model_bounds(name: str) -> tuple[int | None, int | None]:
     """The bounds the model field declares: one set of bounds for model, form and JSON."""
     low = high = None
@@ -122,13 +125,20 @@ class ProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, validate: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["graduation_year"].validators.append(MaxValueValidator(next_year()))
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
                 low, high = _model_bounds(name)
                 if name == "graduation_year":
                     high = next_year()
+                message = f"Enter a whole number from {low} to {high}."
+                field.validators = [
+                    *(v for v in field.validators if not isinstance(v, BOUND_VALIDATORS)),
+                    MinValueValidator(low, message=message),
+                    MaxValueValidator(high, message=message),
+                ]
+                field.error_messages["invalid"] = message
                 field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
             if validate:
                 field.widget.attrs.update(self._htmx_attrs(name))

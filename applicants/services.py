@@ -1,0 +1,435 @@
+"""Profile services: saving profiles and scenarios, scoring them against the catalogue, advice.
+
+The ORM side of the pure core: one query for the catalogue (`Program.objects.to_frame()`),
+then `scoring.score_programs` and `listbuilder.outlook` do the work on DataFrames.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from applicants import listbuilder, scoring
+from applicants.models import Profile, Visa
+from applicants.profiles import PROFILE_KEYS, profile_data
+from programs.geography import STATE_NAMES
+from programs.models import Program
+
+BANDS: tuple[str, ...] = ("reach", "target", "safety")
+# Matched non-US IMGs in neurology, 2022 (NRMP Charting Outcomes): the yardstick in summaries.
+MATCHED_IMG_STEP2 = round(scoring.DEFAULT_PARAMETERS.step2_reference)
+STEP3_STRONG = round(scoring.DEFAULT_PARAMETERS.step3_strong_at)
+# Most neurology program directors cite a failed attempt (NRMP Program Director Survey 2022).
+PD_FAILED_ATTEMPT_SHARE = 0.828
+# Changes smaller than this many expected interviews are noise, not advice.
+MIN_ADVICE_GAIN = 0.05
+
+
+@dataclass(frozen=True)
+class ProfileOutlook:
+    """What a profile can expect from the catalogue, applying to its `list_size` best programs."""
+
+    active_programs: int
+    eligible: int
+    bands: dict[str, int]
+    list_size: int
+    expected_interviews: float
+    match_chance: float
+    fee_usd: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One plain sentence of the profile summary; `tone` is plus, minus or unknown."""
+
+    text: str
+    tone: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A change to the profile and what it would do to the outlook, found by re-scoring."""
+
+    title: str
+    changes: dict[str, Any]
+    before: ProfileOutlook
+    after: ProfileOutlook
+    note: str = ""
+
+    @property
+    def gain(self) -> float:
+        """Expected interviews gained."""
+        return self.after.expected_interviews - self.before.expected_interviews
+
+    @property
+    def opened(self) -> int:
+        """Programs that become eligible."""
+        return self.after.eligible - self.before.eligible
+
+    @property
+    def form_fields(self) -> list[tuple[str, str]]:
+        """The changes as (name, value) form fields, to post them as a new scenario."""
+        pairs: list[tuple[str, str]] = []
+        for key, value in self.changes.items():
+            if isinstance(value, list):
+                pairs += [(key, str(item)) for item in value] or [(key, "")]
+            else:
+                pairs.append((key, "" if value is None else str(value)))
+        return pairs
+
+    @property
+    def detail(self) -> str:
+        parts = [
+            f"adds about {self.gain:.1f} expected interviews "
+            f"({self.before.expected_interviews:.1f} → {self.after.expected_interviews:.1f})"
+        ]
+        if self.opened > 0:
+            parts.append(f"opens {self.opened} more program{'s' if self.opened != 1 else ''}")
+        before, after = round(self.before.match_chance * 100), round(self.after.match_chance * 100)
+        if after != before:
+            parts.append(f"match chance {before} % → {after} %")
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+@dataclass
+class ProfileReport:
+    """Everything the profile page shows about one profile."""
+
+    outlook: ProfileOutlook
+    findings: list[Finding] = field(default_factory=list)
+
+
+# Catalogue and scoring
+
+
+def catalogue_frame() -> pd.DataFrame:
+    """The whole catalogue, archived programs included, in one query."""
+    return Program.objects.all().to_frame()
+
+
+def as_of_year() -> int:
+    return timezone.now().year
+
+
+def score_data(data: Mapping[str, Any], programs: pd.DataFrame) -> pd.DataFrame:
+    """Score a profile dict against a programs frame (the scorer's output, same index)."""
+    return scoring.score_programs(data, programs, as_of_year=as_of_year())
+
+
+def score_profile(profile: Profile, *, programs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Score every program of the catalogue (archived ones too) for a profile or scenario."""
+    if programs is None:
+        programs = catalogue_frame()
+    return score_data(profile_data(profile), programs)
+
+
+def outlook_of(scored: pd.DataFrame, *, list_size: int) -> ProfileOutlook:
+    """The outlook of applying to the `list_size` eligible programs with the highest p."""
+    archived = scored["broken_rules"].map(lambda rules: "archived" in rules)
+    eligible = scored[scored["eligible"]]
+    bands = eligible["band"].value_counts()
+    best = eligible["probability"].nlargest(list_size)
+    result = listbuilder.outlook(best.tolist(), fee_schedule=settings.ERAS_FEE_SCHEDULE)
+    return ProfileOutlook(
+        active_programs=int((~archived).sum()),
+        eligible=len(eligible),
+        bands={band: int(bands.get(band, 0)) for band in BANDS},
+        list_size=list_size,
+        expected_interviews=float(best.sum()),
+        match_chance=float(result.match_chance),
+        fee_usd=int(result.fee_usd),
+    )
+
+
+def profile_outlook(profile: Profile, *, programs: pd.DataFrame | None = None) -> ProfileOutlook:
+    return outlook_of(score_profile(profile, programs=programs), list_size=profile.list_size)
+
+
+def compare_profiles(
+    profiles: Sequence[Profile], *, programs: pd.DataFrame | None = None
+) -> list[ProfileOutlook]:
+    """The outlook of each profile, side by side, from one catalogue query."""
+    if programs is None:
+        programs = catalogue_frame()
+    return [profile_outlook(profile, programs=programs) for profile in profiles]
+
+
+# Summary in plain words
+
+
+def _rule_counts(scored: pd.DataFrame) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for rules in scored["broken_rules"]:
+        counts.update(rules)
+    return counts
+
+
+def _programs(count: int) -> str:
+    return f"{count} program{'s' if count != 1 else ''}"
+
+
+def _visa_finding(data: Mapping[str, Any], active: pd.DataFrame, excluded: int) -> Finding:
+    visa = data["visa"]
+    if visa == Visa.NONE:
+        return Finding("No visa needed: sponsorship policies do not limit you.", "plus")
+    if visa == Visa.J1:
+        unknown = int(active["visa_j1"].isna().sum())
+        text = f"Needs a J-1: {_programs(excluded)} that do not sponsor J-1 exclude you"
+    elif visa == Visa.H1B:
+        unknown = int(active["visa_h1b"].isna().sum())
+        text = f"Needs an H-1B: {_programs(excluded)} exclude you"
+        if data["step3_score"] is None:
+            text += " (an H-1B also needs Step 3 passed, and you have no Step 3 score yet)"
+    else:
+        unknown = int((active["visa_j1"].isna() & active["visa_h1b"].isna()).sum())
+        text = f"Needs a J-1 or an H-1B: {_programs(excluded)} that sponsor neither exclude you"
+    if unknown:
+        text += f"; {_programs(unknown)} have not published their policy — verify with them"
+    return Finding(text + ".", "minus" if excluded else "unknown" if unknown else "plus")
+
+
+def _graduation_finding(data: Mapping[str, Any], active: pd.DataFrame, excluded: int) -> Finding:
+    years = as_of_year() - data["graduation_year"]
+    if years <= 0:
+        return Finding(
+            f"Graduating in {data['graduation_year']}: no graduation-year window excludes you.",
+            "plus",
+        )
+    text = f"{years} year{'s' if years != 1 else ''} since graduation"
+    if excluded:
+        text += f" — {_programs(excluded)} with a limit under {years} years exclude you"
+    else:
+        text += " — no program's graduation-year window excludes you"
+    unknown = int(active["yog_window"].isna().sum())
+    if unknown:
+        text += f"; {_programs(unknown)} have not published a window"
+    return Finding(text + ".", "minus" if excluded else "plus")
+
+
+def _attempts_finding(data: Mapping[str, Any], excluded: int) -> Finding:
+    failed = [
+        f"Step {step} on attempt {data[f'step{step}_attempts']}"
+        for step in (1, 2)
+        if data[f"step{step}_attempts"] > 1
+    ]
+    if not failed:
+        return Finding("USMLE passed on the first attempt.", "plus")
+    return Finding(
+        f"A failed USMLE attempt ({', '.join(failed)}): {_programs(excluded)} that do not accept "
+        f"one exclude you, and {PD_FAILED_ATTEMPT_SHARE:.0%} of neurology program directors "
+        "weigh it when choosing whom to interview.",
+        "minus",
+    )
+
+
+def _step2_finding(data: Mapping[str, Any], excluded: int) -> Finding:
+    score = data["step2_score"]
+    if score is None:
+        return Finding(
+            "No Step 2 CK score yet: most programs wait for it before they invite, "
+            f"and {_programs(excluded)} with a published minimum exclude you until then.",
+            "minus",
+        )
+    gap = score - MATCHED_IMG_STEP2
+    if gap >= 0:
+        text = f"Step 2 CK {score}: {gap} points at or above"
+    else:
+        text = f"Step 2 CK {score}: {-gap} points below"
+    text += f" the {MATCHED_IMG_STEP2} average of IMGs who matched in neurology (2022)"
+    if excluded:
+        text += f"; {_programs(excluded)} with a higher published minimum exclude you"
+    return Finding(text + ".", "minus" if excluded or gap < 0 else "plus")
+
+
+def _usce_finding(data: Mapping[str, Any], excluded: int) -> Finding:
+    months = data["usce_months"]
+    text = (
+        f"{months} month{'s' if months != 1 else ''} of US clinical experience"
+        if months
+        else "No US clinical experience"
+    )
+    if excluded:
+        text += f": {_programs(excluded)} that require more exclude you"
+    else:
+        text += ": no program's requirement excludes you"
+    return Finding(text + ".", "minus" if excluded else "plus")
+
+
+def _excluded_states_finding(data: Mapping[str, Any], excluded: int) -> Finding | None:
+    states = data["excluded_states"]
+    if not states:
+        return None
+    names = ", ".join(STATE_NAMES.get(state, state) for state in states)
+    return Finding(f"You excluded {names}: {_programs(excluded)} left out.", "unknown")
+
+
+def profile_report(profile: Profile, *, programs: pd.DataFrame | None = None) -> ProfileReport:
+    """The outlook and a short summary, in plain words, of what the profile means."""
+    if programs is None:
+        programs = catalogue_frame()
+    data = profile_data(profile)
+    scored = score_data(data, programs)
+    active_mask = programs["active"].astype(bool)
+    active = programs[active_mask]
+    counts = _rule_counts(scored[active_mask])
+    outlook = outlook_of(scored, list_size=profile.list_size)
+    findings = [
+        _visa_finding(data, active, counts["visa"]),
+        _graduation_finding(data, active, counts["yog_window"]),
+        _attempts_finding(data, counts["attempts"]),
+        _step2_finding(data, counts["step2_min"]),
+        _usce_finding(data, counts["usce"]),
+    ]
+    if (states := _excluded_states_finding(data, counts["excluded_state"])) is not None:
+        findings.append(states)
+    return ProfileReport(outlook=outlook, findings=findings)
+
+
+# Advice: re-score variants of the profile
+
+
+def _advice_candidates(data: Mapping[str, Any]) -> Iterable[tuple[str, dict[str, Any], str]]:
+    """(title, changes, note) for every change that is still possible for this profile."""
+    if data["step2_score"] is None:
+        yield (
+            f"Take Step 2 CK and score {MATCHED_IMG_STEP2} (the matched-IMG average)",
+            {"step2_score": MATCHED_IMG_STEP2},
+            "",
+        )
+    if data["step3_score"] is None:
+        yield f"Pass Step 3 with {STEP3_STRONG} or more", {"step3_score": STEP3_STRONG}, ""
+    if data["usce_months"] <= 117:
+        yield (
+            "3 more months of hands-on US clinical experience",
+            {"usce_months": data["usce_months"] + 3},
+            "",
+        )
+    if data["observership_months"] <= 117:
+        yield (
+            "3 more months of observership",
+            {"observership_months": data["observership_months"] + 3},
+            "",
+        )
+    if data["neuro_publications"] <= 198:
+        yield (
+            "2 more neurology publications",
+            {"neuro_publications": data["neuro_publications"] + 2},
+            "",
+        )
+    if data["neuro_presentations"] <= 197:
+        yield (
+            "3 more neurology abstracts or presentations",
+            {"neuro_presentations": data["neuro_presentations"] + 3},
+            "",
+        )
+    if data["us_neuro_letters"] < 4:
+        yield (
+            "One more letter from a US neurologist",
+            {"us_neuro_letters": data["us_neuro_letters"] + 1},
+            "",
+        )
+    if data["visa"] == Visa.J1:
+        yield "Accept an H-1B as well as a J-1", {"visa": Visa.ANY.value}, ""
+    elif data["visa"] == Visa.H1B:
+        yield "Accept a J-1 as well as an H-1B", {"visa": Visa.ANY.value}, ""
+    if data["excluded_states"]:
+        names = ", ".join(STATE_NAMES.get(state, state) for state in data["excluded_states"])
+        yield f"Also apply in {names}", {"excluded_states": []}, ""
+    if data["list_size"] <= 180:
+        size = data["list_size"] + 20
+        extra_fee = listbuilder.eras_fee(size, settings.ERAS_FEE_SCHEDULE) - listbuilder.eras_fee(
+            data["list_size"], settings.ERAS_FEE_SCHEDULE
+        )
+        yield (
+            f"Apply to {size} programs instead of {data['list_size']}",
+            {"list_size": size},
+            f"${extra_fee:,} more in ERAS fees",
+        )
+
+
+def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> list[Advice]:
+    """The changes that would raise the profile's outlook, best first.
+
+    Each candidate change is applied to a copy of the profile and the catalogue re-scored;
+    only changes that are still possible and gain at least a twentieth of an interview are kept.
+    """
+    if programs is None:
+        programs = catalogue_frame()
+    data = profile_data(profile)
+    before = outlook_of(score_data(data, programs), list_size=data["list_size"])
+    advice = []
+    for title, changes, note in _advice_candidates(data):
+        variant = {**data, **changes}
+        after = outlook_of(score_data(variant, programs), list_size=variant["list_size"])
+        item = Advice(title=title, changes=changes, before=before, after=after, note=note)
+        if item.gain >= MIN_ADVICE_GAIN:
+            advice.append(item)
+    return sorted(advice, key=lambda item: (-item.gain, item.title))
+
+
+# Profiles and scenarios
+
+
+def active_profile(user: AbstractBaseUser) -> Profile | None:
+    return Profile.objects.filter(user=user, active=True).first()
+
+
+def base_profile(user: AbstractBaseUser) -> Profile | None:
+    return Profile.objects.filter(user=user, based_on__isnull=True).first()
+
+
+@transaction.atomic
+def create_profile(*, user: AbstractBaseUser, data: Mapping[str, Any]) -> Profile:
+    """The user's base profile; it becomes active unless another profile is."""
+    active = Profile.objects.filter(user=user, active=True).exists()
+    return Profile.objects.create(user=user, active=not active, **data)
+
+
+@transaction.atomic
+def create_scenario(
+    *, source: Profile, name: str, changes: Mapping[str, Any] | None = None
+) -> Profile:
+    """A named what-if copy of `source` (base or scenario), optionally with changes applied."""
+    data = {**profile_data(source), **(changes or {})}
+    return Profile.objects.create(
+        user=source.user,
+        name=name,
+        based_on_id=source.based_on_id or source.pk,
+        active=False,
+        **{key: data[key] for key in PROFILE_KEYS},
+    )
+
+
+@transaction.atomic
+def activate_profile(profile: Profile) -> None:
+    """Make this profile or scenario the one lists and scores are shown for."""
+    Profile.objects.filter(user=profile.user, active=True).exclude(pk=profile.pk).update(
+        active=False
+    )
+    if not profile.active:
+        profile.active = True
+        profile.save(update_fields=["active", "updated_at"])
+
+
+class BaseProfileDeletion(Exception):
+    """The base profile cannot be deleted: scenarios are copies of it."""
+
+
+@transaction.atomic
+def delete_scenario(profile: Profile) -> None:
+    """Delete a scenario; if it was active, the base profile becomes active again."""
+    if not profile.is_scenario:
+        raise BaseProfileDeletion
+    base = profile.based_on
+    was_active = profile.active
+    profile.delete()
+    if was_active and base is not None:
+        activate_profile(base)
