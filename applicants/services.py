@@ -172,8 +172,21 @@ def _rule_counts(scored: pd.DataFrame) -> Counter[str]:
     return counts
 
 
-def _programs(count: int) -> str:
-    return f"{count} program{'s' if count != 1 else ''}"
+def _count(count: int, singular: str, plural: str) -> str:
+    """'1 program excludes you' or '3 programs exclude you'."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _excluding(count: int, which: str = "") -> str:
+    """'1 program that … excludes you' / '3 programs that … exclude you'; `which` in plural."""
+    if count == 1:
+        which = which.replace(" do not ", " does not ").replace(" require ", " requires ")
+        return f"1 program{which} excludes you"
+    return f"{count} programs{which} exclude you"
+
+
+def _unpublished(count: int, what: str) -> str:
+    return f"{_count(count, 'program has', 'programs have')} not published {what} — verify"
 
 
 def _visa_finding(data: Mapping[str, Any], active: pd.DataFrame, excluded: int) -> Finding:
@@ -182,17 +195,17 @@ def _visa_finding(data: Mapping[str, Any], active: pd.DataFrame, excluded: int) 
         return Finding("No visa needed: sponsorship policies do not limit you.", "plus")
     if visa == Visa.J1:
         unknown = int(active["visa_j1"].isna().sum())
-        text = f"Needs a J-1: {_programs(excluded)} that do not sponsor J-1 exclude you"
+        text = f"Needs a J-1: {_excluding(excluded, ' that do not sponsor J-1')}"
     elif visa == Visa.H1B:
         unknown = int(active["visa_h1b"].isna().sum())
-        text = f"Needs an H-1B: {_programs(excluded)} exclude you"
+        text = f"Needs an H-1B: {_excluding(excluded)}"
         if data["step3_score"] is None:
             text += " (an H-1B also needs Step 3 passed, and you have no Step 3 score yet)"
     else:
         unknown = int((active["visa_j1"].isna() & active["visa_h1b"].isna()).sum())
-        text = f"Needs a J-1 or an H-1B: {_programs(excluded)} that sponsor neither exclude you"
+        text = f"Needs a J-1 or an H-1B: {_excluding(excluded, ' sponsoring neither')}"
     if unknown:
-        text += f"; {_programs(unknown)} have not published their policy — verify with them"
+        text += f"; {_unpublished(unknown, 'a sponsorship policy')}"
     return Finding(text + ".", "minus" if excluded else "unknown" if unknown else "plus")
 
 
@@ -200,17 +213,16 @@ def _graduation_finding(data: Mapping[str, Any], active: pd.DataFrame, excluded:
     years = as_of_year() - data["graduation_year"]
     if years <= 0:
         return Finding(
-            f"Graduating in {data['graduation_year']}: no graduation-year window excludes you.",
+            f"Graduating in {data['graduation_year']}: no graduation-year limit excludes you.",
             "plus",
         )
-    text = f"{years} year{'s' if years != 1 else ''} since graduation"
+    text = _count(years, "year", "years") + " since graduation — "
     if excluded:
-        text += f" — {_programs(excluded)} with a limit under {years} years exclude you"
+        text += _excluding(excluded, " with a lower graduation-year limit")
     else:
-        text += " — no program's graduation-year window excludes you"
-    unknown = int(active["yog_window"].isna().sum())
-    if unknown:
-        text += f"; {_programs(unknown)} have not published a window"
+        text += "no program's graduation-year limit excludes you"
+    if unknown := int(active["yog_window"].isna().sum()):
+        text += f"; {_unpublished(unknown, 'a limit')}"
     return Finding(text + ".", "minus" if excluded else "plus")
 
 
@@ -223,9 +235,10 @@ def _attempts_finding(data: Mapping[str, Any], excluded: int) -> Finding:
     if not failed:
         return Finding("USMLE passed on the first attempt.", "plus")
     return Finding(
-        f"A failed USMLE attempt ({', '.join(failed)}): {_programs(excluded)} that do not accept "
-        f"one exclude you, and {PD_FAILED_ATTEMPT_SHARE:.0%} of neurology program directors "
-        "weigh it when choosing whom to interview.",
+        f"A failed USMLE attempt ({', '.join(failed)}): "
+        f"{_excluding(excluded, ' that do not accept one')}, and "
+        f"{PD_FAILED_ATTEMPT_SHARE:.0%} of neurology program directors weigh it "
+        "when choosing whom to interview.",
         "minus",
     )
 
@@ -234,30 +247,30 @@ def _step2_finding(data: Mapping[str, Any], excluded: int) -> Finding:
     score = data["step2_score"]
     if score is None:
         return Finding(
-            "No Step 2 CK score yet: most programs wait for it before they invite, "
-            f"and {_programs(excluded)} with a published minimum exclude you until then.",
+            "No Step 2 CK score yet: most programs wait for it before they invite"
+            + (f"; {_excluding(excluded, ' with a published minimum')}" if excluded else "")
+            + ".",
             "minus",
         )
     gap = score - MATCHED_IMG_STEP2
-    if gap >= 0:
-        text = f"Step 2 CK {score}: {gap} points at or above"
-    else:
-        text = f"Step 2 CK {score}: {-gap} points below"
+    text = f"Step 2 CK {score}: " + (
+        f"{gap} points at or above" if gap >= 0 else f"{-gap} points below"
+    )
     text += f" the {MATCHED_IMG_STEP2} average of IMGs who matched in neurology (2022)"
     if excluded:
-        text += f"; {_programs(excluded)} with a higher published minimum exclude you"
+        text += f"; {_excluding(excluded, ' with a higher minimum')}"
     return Finding(text + ".", "minus" if excluded or gap < 0 else "plus")
 
 
 def _usce_finding(data: Mapping[str, Any], excluded: int) -> Finding:
     months = data["usce_months"]
     text = (
-        f"{months} month{'s' if months != 1 else ''} of US clinical experience"
+        _count(months, "month", "months") + " of US clinical experience"
         if months
         else "No US clinical experience"
     )
     if excluded:
-        text += f": {_programs(excluded)} that require more exclude you"
+        text += f": {_excluding(excluded, ' that require more')}"
     else:
         text += ": no program's requirement excludes you"
     return Finding(text + ".", "minus" if excluded else "plus")
@@ -268,7 +281,8 @@ def _excluded_states_finding(data: Mapping[str, Any], excluded: int) -> Finding 
     if not states:
         return None
     names = ", ".join(STATE_NAMES.get(state, state) for state in states)
-    return Finding(f"You excluded {names}: {_programs(excluded)} left out.", "unknown")
+    left_out = _count(excluded, "program is", "programs are")
+    return Finding(f"You excluded {names}: {left_out} left out.", "unknown")
 
 
 def profile_report(profile: Profile, *, programs: pd.DataFrame | None = None) -> ProfileReport:

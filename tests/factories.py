@@ -110,3 +110,14 @@ def make_profile_data(**fields: object) -> dict[str, object]:
     }
     data.update(fields)
     return data
+
+
+def make_profile(user: User, **fields: object):
+    """A saved base profile (active) for `user`; pass `based_on=` and `active=False` for a
+    scenario."""
+    from applicants.models import Profile
+
+    data = make_profile_data()
+    data.update({"name": "My profile", "active": True})
+    data.update(fields)
+    return Profile.objects.create(user=user, **data)
