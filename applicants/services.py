@@ -13,6 +13,7 @@ import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from applicants import listbuilder, scoring
@@ -160,6 +161,83 @@ def compare_profiles(
     if programs is None:
         programs = catalogue_frame()
     return [profile_outlook(profile, programs=programs) for profile in profiles]
+
+
+# The catalogue seen through the active profile
+
+ELIGIBILITY: tuple[str, ...] = ("eligible", "ineligible")
+REASON_TONES = {"+": "plus", scoring.MINUS: "minus", "?": "unknown"}
+
+
+@dataclass(frozen=True)
+class ProgramScore:
+    """One program as the scorer sees it for the active profile."""
+
+    eligible: bool
+    band: str
+    probability: float
+    fit_score: int
+    reasons: list[str]
+    broken_rules: list[str]
+
+    @property
+    def percent(self) -> int:
+        """The interview probability in whole percent, never shown as 0 when eligible."""
+        return max(1, round(self.probability * 100)) if self.eligible else 0
+
+    @property
+    def reason_items(self) -> list[tuple[str, str]]:
+        """(tone, phrase without its sign) per reason; tone is plus, minus or unknown."""
+        return [(REASON_TONES.get(reason[:1], "unknown"), reason[2:]) for reason in self.reasons]
+
+
+@dataclass(frozen=True)
+class CatalogueScores:
+    """The scored catalogue for a user's active profile."""
+
+    profile: Profile
+    scored: pd.DataFrame
+
+    def pks(self, *, band: str = "", eligibility: str = "") -> list[int]:
+        """Program pks in a band (reach/target/safety/ineligible) and/or eligibility."""
+        mask = pd.Series(True, index=self.scored.index)
+        if band:
+            mask &= self.scored["band"] == band
+        if eligibility:
+            mask &= self.scored["eligible"] == (eligibility == "eligible")
+        return self.scored.index[mask].tolist()
+
+    def get(self, pk: int) -> ProgramScore | None:
+        if pk not in self.scored.index:
+            return None
+        row = self.scored.loc[pk]
+        return ProgramScore(
+            eligible=bool(row["eligible"]),
+            band=str(row["band"]),
+            probability=float(row["probability"]),
+            fit_score=int(row["fit_score"]),
+            reasons=list(row["reasons"]),
+            broken_rules=list(row["broken_rules"]),
+        )
+
+    def attach(self, programs: Iterable[Program]) -> None:
+        """Set `program.score` (a ProgramScore or None) on each program, for templates."""
+        for program in programs:
+            program.score = self.get(program.pk)
+
+
+def catalogue_scores(
+    user: AbstractBaseUser, *, programs: QuerySet[Program] | None = None
+) -> CatalogueScores | None:
+    """Score the catalogue (or `programs`) for the user's active profile; None without one.
+
+    One query for the programs, then vectorised scoring: cheap enough for every page view.
+    """
+    profile = active_profile(user)
+    if profile is None:
+        return None
+    queryset = Program.objects.all() if programs is None else programs
+    return CatalogueScores(profile, score_profile(profile, programs=queryset.to_frame()))
 
 
 # Summary in plain words
