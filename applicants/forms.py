@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 from django.urls import reverse
 
 from applicants.models import Profile, next_year
@@ -32,6 +33,8 @@ PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Geography", ("preferred_regions", "preferred_states", "excluded_states")),
     ("List size", ("list_size",)),
 )
+# The base profile first, then scenarios by name, on every database (PostgreSQL sorts NULL last).
+PROFILE_ORDER = (F("based_on_id").asc(nulls_first=True), "name")
 PROFILE_FIELDS: tuple[str, ...] = tuple(name for _, names in PROFILE_FIELDSETS for name in names)
 
 LABELS = {
@@ -206,7 +209,7 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        profiles = Profile.objects.filter(user=user)
+        profiles = Profile.objects.filter(user=user).order_by(*PROFILE_ORDER)
         self.fields["source"].queryset = profiles
         active = profiles.filter(active=True).first()
         if active is not None:

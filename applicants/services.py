@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from applicants import listbuilder, scoring
+from applicants.forms import PROFILE_ORDER
 from applicants.models import Profile, Visa
 from applicants.profiles import PROFILE_KEYS, profile_data
 from programs.geography import STATE_NAMES
@@ -468,6 +469,11 @@ def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> lis
 
 
 # Profiles and scenarios
+
+
+def profiles_of(user: AbstractBaseUser) -> QuerySet[Profile]:
+    """The user's base profile first, then the scenarios by name (on every database)."""
+    return Profile.objects.filter(user=user).order_by(*PROFILE_ORDER)
 
 
 def active_profile(user: AbstractBaseUser) -> Profile | None:

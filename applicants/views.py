@@ -33,7 +33,7 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "profile": profile,
-        "profiles": Profile.objects.filter(user=request.user),
+        "profiles": services.profiles_of(request.user),
     }
     if profile is not None:
         programs = services.catalogue_frame()
@@ -67,7 +67,7 @@ def validate_field(request: HttpRequest, field: str) -> HttpResponse:
 
 @require_GET
 def scenarios(request: HttpRequest) -> HttpResponse:
-    profiles = list(Profile.objects.filter(user=request.user))
+    profiles = list(services.profiles_of(request.user))
     if not profiles:
         messages.info(request, "Save your profile first: scenarios are copies of it.")
         return redirect("applicants:profile")
