@@ -74,7 +74,7 @@ HELP_TEXTS = {
 BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
 
 
-def _model_bounds(name: str) -> tuple[int | None, int | None]:
+def model_bounds(name: str) -> tuple[int | None, int | None]:
     """The bounds the model field declares: one set of bounds for model, form and JSON."""
     low = high = None
     for validator in Profile._meta.get_field(name).validators:
@@ -132,7 +132,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
-                low, high = _model_bounds(name)
+                low, high = model_bounds(name)
                 if name == "graduation_year":
                     high = next_year()
                 message = f"Enter a whole number from {low} to {high}."

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from applicants import listbuilder, scoring
-from applicants.forms import PROFILE_ORDER
+from applicants.forms import PROFILE_ORDER, model_bounds
 from applicants.models import Profile, Visa
 from applicants.profiles import PROFILE_KEYS, profile_data
 from programs.geography import STATE_NAMES
@@ -29,6 +29,15 @@ MATCHED_IMG_STEP2 = round(scoring.DEFAULT_PARAMETERS.step2_reference)
 STEP3_STRONG = round(scoring.DEFAULT_PARAMETERS.step3_strong_at)
 # Most neurology program directors cite a failed attempt (NRMP Program Director Survey 2022).
 PD_FAILED_ATTEMPT_SHARE = 0.828
+# (key, step, title, most worth having): more of what an applicant can still add. ERAS takes
+# at most four letters per program, so a fifth letter is no advice.
+MORE_OF: tuple[tuple[str, int, str, int | None], ...] = (
+    ("usce_months", 3, "3 more months of hands-on US clinical experience", None),
+    ("observership_months", 3, "3 more months of observership", None),
+    ("neuro_publications", 2, "2 more neurology publications", None),
+    ("neuro_presentations", 3, "3 more neurology abstracts or presentations", None),
+    ("us_neuro_letters", 1, "One more letter from a US neurologist", 4),
+)
 # Changes smaller than this many expected interviews are noise, not advice.
 MIN_ADVICE_GAIN = 0.05
 
@@ -399,36 +408,10 @@ def _advice_candidates(data: Mapping[str, Any]) -> Iterable[tuple[str, dict[str,
         )
     if data["step3_score"] is None:
         yield f"Pass Step 3 with {STEP3_STRONG} or more", {"step3_score": STEP3_STRONG}, ""
-    if data["usce_months"] <= 117:
-        yield (
-            "3 more months of hands-on US clinical experience",
-            {"usce_months": data["usce_months"] + 3},
-            "",
-        )
-    if data["observership_months"] <= 117:
-        yield (
-            "3 more months of observership",
-            {"observership_months": data["observership_months"] + 3},
-            "",
-        )
-    if data["neuro_publications"] <= 198:
-        yield (
-            "2 more neurology publications",
-            {"neuro_publications": data["neuro_publications"] + 2},
-            "",
-        )
-    if data["neuro_presentations"] <= 197:
-        yield (
-            "3 more neurology abstracts or presentations",
-            {"neuro_presentations": data["neuro_presentations"] + 3},
-            "",
-        )
-    if data["us_neuro_letters"] < 4:
-        yield (
-            "One more letter from a US neurologist",
-            {"us_neuro_letters": data["us_neuro_letters"] + 1},
-            "",
-        )
+    for key, step, title, most in MORE_OF:
+        value = data[key] + step
+        if value <= (most if most is not None else model_bounds(key)[1]):
+            yield title, {key: value}, ""
     if data["visa"] == Visa.J1:
         yield "Accept an H-1B as well as a J-1", {"visa": Visa.ANY.value}, ""
     elif data["visa"] == Visa.H1B:
