@@ -240,3 +240,24 @@ def _unique_name(user: Any, name: str, *, exclude: Profile | None = None) -> str
     if taken.exists():
         raise forms.ValidationError(f"You already have a profile or scenario named “{name}”.")
     return name
+
+
+class ScoreFilterForm(forms.Form):
+    """Catalogue filters that need the active profile: band and eligibility."""
+
+    band = forms.ChoiceField(
+        label="Your band",
+        required=False,
+        choices=[
+            ("", "Any band"),
+            ("safety", "Safety"),
+            ("target", "Target"),
+            ("reach", "Reach"),
+            ("ineligible", "Ineligible"),
+        ],
+    )
+    eligibility = forms.ChoiceField(
+        label="Eligibility",
+        required=False,
+        choices=[("", "Eligible or not"), ("eligible", "Eligible"), ("ineligible", "Ineligible")],
+    )

@@ -213,3 +213,88 @@ def test_another_users_profile_is_never_shown(client, alice, bob):
     content = client.get(PROFILE_URL).content.decode()
     assert "Bob&#x27;s profile" not in content and "Bob's profile" not in content
     assert "Save profile" in content
+
+
+# The catalogue seen through the active profile
+
+
+def test_the_catalogue_shows_band_and_probability_for_each_program(client, alice):
+    sponsor = make_program(name="Sponsoring Neurology", visa_j1=True, tier=4, img_pct=60.0)
+    closed = make_program(name="Closed Neurology", visa_j1=False)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+    response = client.get(reverse("programs:index"))
+    assert response.status_code == 200
+    shown = {program.pk: program.score for program in response.context["page"].object_list}
+    assert shown[closed.pk].band == "ineligible" and not shown[closed.pk].eligible
+    assert shown[sponsor.pk].eligible and shown[sponsor.pk].band in ("reach", "target", "safety")
+    content = response.content.decode()
+    assert f"{shown[sponsor.pk].percent} %" in content
+    assert '<span class="badge badge-ineligible">Ineligible</span>' in content
+    assert "Fill in your profile" not in content
+
+
+def test_the_catalogue_filters_by_band_and_eligibility(client, alice):
+    sponsor = make_program(name="Sponsoring Neurology", visa_j1=True, tier=4, img_pct=60.0)
+    closed = make_program(name="Closed Neurology", visa_j1=False)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+
+    def names(**query: str) -> set[str]:
+        response = client.get(reverse("programs:index"), query)
+        return {program.name for program in response.context["page"].object_list}
+
+    assert names(eligibility="ineligible") == {closed.name}
+    assert names(eligibility="eligible") == {sponsor.name}
+    assert names(band="ineligible") == {closed.name}
+    assert names() == {closed.name, sponsor.name}
+    band = client.get(reverse("programs:index")).context["page"].object_list
+    sponsor_band = next(program.score.band for program in band if program.pk == sponsor.pk)
+    assert names(band=sponsor_band) == {sponsor.name}
+
+
+def test_a_bad_band_filter_is_ignored_not_an_error(client, alice):
+    make_program()
+    make_profile(alice)
+    client.force_login(alice)
+    response = client.get(reverse("programs:index"), {"band": "excellent"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 1
+
+
+def test_the_catalogue_invites_a_user_without_a_profile(client, alice):
+    make_program()
+    client.force_login(alice)
+    content = client.get(reverse("programs:index")).content.decode()
+    assert "Fill in your profile" in content
+    assert "Your band" not in content
+
+
+def test_the_program_page_lists_every_reason(client, alice):
+    program = make_program(visa_j1=None, img_pct=None, tier=1)
+    make_profile(alice, visa="j1", us_neuro_letters=2)
+    client.force_login(alice)
+    response = client.get(reverse("programs:detail", args=[program.pk]))
+    score = response.context["score"]
+    assert score.reasons
+    content = response.content.decode()
+    for tone, text in score.reason_items:
+        assert f'<li class="reason-{tone}">' in content
+        assert text in content
+    assert "J-1 sponsorship unknown — verify" in content
+
+
+def test_the_program_page_says_why_a_program_is_closed(client, alice):
+    program = make_program(step2_min=250)
+    make_profile(alice, step2_score=232)
+    client.force_login(alice)
+    content = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "You cannot apply here" in content
+    assert "Step 2 CK 232 is below the minimum 250" in content
+
+
+def test_the_program_page_invites_a_user_without_a_profile(client, alice):
+    program = make_program()
+    client.force_login(alice)
+    content = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "Fill in your profile" in content
