@@ -230,10 +230,20 @@ class CatalogueScores:
             broken_rules=list(row["broken_rules"]),
         )
 
-    def attach(self, programs: Iterable[Program]) -> None:
-        """Set `program.score` (a ProgramScore or None) on each program, for templates."""
+    def narrow(
+        self, programs: QuerySet[Program], *, band: str = "", eligibility: str = ""
+    ) -> QuerySet[Program]:
+        """`programs` restricted to a band and/or eligibility (unchanged when both are empty)."""
+        if not band and not eligibility:
+            return programs
+        return programs.filter(pk__in=self.pks(band=band, eligibility=eligibility))
+
+    def attach(self, programs: Iterable[Program]) -> list[Program]:
+        """The programs as a list, each with `program.score` (a ProgramScore or None) set."""
+        programs = list(programs)
         for program in programs:
             program.score = self.get(program.pk)
+        return programs
 
 
 def catalogue_scores(

@@ -121,3 +121,15 @@ def make_profile(user: User, **fields: object):
     data.update({"name": "My profile", "active": True})
     data.update(fields)
     return Profile.objects.create(user=user, **data)
+
+
+def make_catalogue_csv(
+    rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
+    """A catalogue file: the first row is the header, written as a spreadsheet would."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
