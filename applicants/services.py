@@ -13,7 +13,7 @@ import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from applicants import listbuilder, scoring
@@ -121,9 +121,22 @@ class ProfileReport:
 # Catalogue and scoring
 
 
+# (stamp, frame): the catalogue frame of this process, rebuilt when the stamp changes.
+_catalogue_cache: tuple[tuple[Any, ...], pd.DataFrame] | None = None
+
+
 def catalogue_frame() -> pd.DataFrame:
-    """The whole catalogue, archived programs included, in one query."""
-    return Program.objects.all().to_frame()
+    """The whole catalogue, archived programs included, as the scorer's DataFrame.
+
+    Reading 10,000 programs into a frame costs far more than scoring them, so the frame is
+    kept per process and rebuilt only when a cheap aggregate (count, highest pk, latest
+    `updated_at`; every save and import bumps it) changes. Callers must not modify it.
+    """
+    global _catalogue_cache
+    stamp = tuple(Program.objects.aggregate(Count("pk"), Max("pk"), Max("updated_at")).values())
+    if _catalogue_cache is None or _catalogue_cache[0] != stamp:
+        _catalogue_cache = (stamp, Program.objects.order_by().to_frame())
+    return _catalogue_cache[1]
 
 
 def as_of_year() -> int:
@@ -251,13 +264,14 @@ def catalogue_scores(
 ) -> CatalogueScores | None:
     """Score the catalogue (or `programs`) for the user's active profile; None without one.
 
-    One query for the programs, then vectorised scoring: cheap enough for every page view.
+    The catalogue frame is cached (see `catalogue_frame`), then scoring is vectorised: cheap
+    enough for every page view.
     """
     profile = active_profile(user)
     if profile is None:
         return None
-    queryset = Program.objects.all() if programs is None else programs
-    return CatalogueScores(profile, score_profile(profile, programs=queryset.to_frame()))
+    frame = catalogue_frame() if programs is None else programs.to_frame()
+    return CatalogueScores(profile, score_profile(profile, programs=frame))
 
 
 # Summary in plain words

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from applicants.models import Profile
 from applicants.profiles import form_data
+from programs.models import Program
 from tests.factories import make_profile, make_profile_data, make_program
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +299,38 @@ def test_the_program_page_invites_a_user_without_a_profile(client, alice):
     client.force_login(alice)
     content = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
     assert "Fill in your profile" in content
+
+
+def test_scores_follow_changes_to_the_catalogue(client, alice):
+    program = make_program(visa_j1=True)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+
+    def score():
+        page = client.get(reverse("programs:index")).context["page"]
+        return next(shown.score for shown in page.object_list if shown.pk == program.pk)
+
+    assert score().eligible
+    program.visa_j1 = False
+    program.save()
+    assert not score().eligible
+    Program.objects.filter(pk=program.pk).update(visa_j1=True, updated_at=timezone.now())
+    assert score().eligible
+    other = make_program(visa_j1=False)
+    assert {shown.pk for shown in client.get(reverse("programs:index")).context["page"]} == {
+        program.pk,
+        other.pk,
+    }
+
+
+def test_the_htmx_results_keep_the_band_column(client, alice):
+    make_program(visa_j1=False)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+    response = client.get(
+        reverse("programs:index"), {"eligibility": "ineligible"}, headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="results"')
+    assert "Your chance" in content
+    assert '<span class="badge badge-ineligible">Ineligible</span>' in content
