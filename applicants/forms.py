@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 from django.urls import reverse
 
 from applicants.models import Profile, next_year
@@ -32,6 +33,8 @@ PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Geography", ("preferred_regions", "preferred_states", "excluded_states")),
     ("List size", ("list_size",)),
 )
+# The base profile first, then scenarios by name, on every database (PostgreSQL sorts NULL last).
+PROFILE_ORDER = (F("based_on_id").asc(nulls_first=True), "name")
 PROFILE_FIELDS: tuple[str, ...] = tuple(name for _, names in PROFILE_FIELDSETS for name in names)
 
 LABELS = {
@@ -68,7 +71,10 @@ HELP_TEXTS = {
 }
 
 
-def _model_bounds(name: str) -> tuple[int | None, int | None]:
+BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
+
+
+def model_bounds(name: str) -> tuple[int | None, int | None]:
     """The bounds the model field declares: one set of bounds for model, form and JSON."""
     low = high = None
     for validator in Profile._meta.get_field(name).validators:
@@ -122,13 +128,20 @@ class ProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, validate: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["graduation_year"].validators.append(MaxValueValidator(next_year()))
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
-                low, high = _model_bounds(name)
+                low, high = model_bounds(name)
                 if name == "graduation_year":
                     high = next_year()
+                message = f"Enter a whole number from {low} to {high}."
+                field.validators = [
+                    *(v for v in field.validators if not isinstance(v, BOUND_VALIDATORS)),
+                    MinValueValidator(low, message=message),
+                    MaxValueValidator(high, message=message),
+                ]
+                field.error_messages["invalid"] = message
                 field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
             if validate:
                 field.widget.attrs.update(self._htmx_attrs(name))
@@ -196,7 +209,7 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        profiles = Profile.objects.filter(user=user)
+        profiles = Profile.objects.filter(user=user).order_by(*PROFILE_ORDER)
         self.fields["source"].queryset = profiles
         active = profiles.filter(active=True).first()
         if active is not None:
@@ -227,3 +240,24 @@ def _unique_name(user: Any, name: str, *, exclude: Profile | None = None) -> str
     if taken.exists():
         raise forms.ValidationError(f"You already have a profile or scenario named “{name}”.")
     return name
+
+
+class ScoreFilterForm(forms.Form):
+    """Catalogue filters that need the active profile: band and eligibility."""
+
+    band = forms.ChoiceField(
+        label="Your band",
+        required=False,
+        choices=[
+            ("", "Any band"),
+            ("safety", "Safety"),
+            ("target", "Target"),
+            ("reach", "Reach"),
+            ("ineligible", "Ineligible"),
+        ],
+    )
+    eligibility = forms.ChoiceField(
+        label="Eligibility",
+        required=False,
+        choices=[("", "Eligible or not"), ("eligible", "Eligible"), ("ineligible", "Ineligible")],
+    )

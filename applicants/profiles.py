@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import QueryDict
+
 from applicants.forms import ProfileForm
 from applicants.models import Profile
 
@@ -59,6 +61,19 @@ def profile_data(profile: Profile) -> dict[str, Any]:
     return {key: getattr(profile, key) for key in PROFILE_KEYS}
 
 
+def form_data(data: Mapping[str, Any]) -> QueryDict:
+    """Profile values as the form data `ProfileForm` reads (None as empty, lists as lists)."""
+    result = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list):
+            result.setlist(key, [str(item) for item in value])
+        elif value is None:
+            result[key] = ""
+        else:
+            result[key] = str(int(value)) if isinstance(value, float) else str(value)
+    return result
+
+
 def _type_error(key: str, value: Any) -> str | None:
     if key in TEXT_KEYS:
         return None if isinstance(value, str) else f"{key}: must be text, not {value!r}."
@@ -98,11 +113,7 @@ def validate_profile_data(data: Mapping[str, Any]) -> dict[str, Any]:
     if messages:
         raise ProfileDataError(messages)
 
-    form_data = {
-        key: "" if value is None else (int(value) if isinstance(value, float) else value)
-        for key, value in values.items()
-    }
-    form = ProfileForm(form_data)
+    form = ProfileForm(form_data(values))
     if not form.is_valid():
         raise ProfileDataError(
             [

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from applicants import services
 from applicants.listbuilder import (
     BuiltList,
     Outlook,
@@ -32,8 +33,7 @@ from applicants.listbuilder import (
     suggest_signals,
 )
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
-from applicants.profiles import profile_data
-from applicants.scoring import RULES, score_programs
+from applicants.scoring import RULES
 from programs.geography import region_of
 from programs.models import Program, YogPolicy
 
@@ -76,15 +76,9 @@ class ShortlistError(Exception):
     """A list action that cannot be done, with a message for the user."""
 
 
-def active_profile(user: AbstractBaseUser) -> Profile | None:
-    """The profile or scenario the user's list is shown for (the base profile as fallback)."""
-    profiles = Profile.objects.filter(user=user)
-    return profiles.filter(active=True).first() or profiles.filter(based_on=None).first()
-
-
-def score_profile(profile: Profile, programs: pd.DataFrame) -> pd.DataFrame:
-    """The core scorer's frame for this profile over `programs` (this year's season)."""
-    return score_programs(profile_data(profile), programs, as_of_year=timezone.now().year)
+def list_profile(user: AbstractBaseUser) -> Profile | None:
+    """The profile or scenario `/list/` shows: the active one (the base profile as fallback)."""
+    return services.active_profile(user) or services.base_profile(user)
 
 
 def is_held(entry: ShortlistEntry) -> bool:
@@ -125,13 +119,13 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
     scored too: the scorer marks them ineligible, so they are never
     chosen automatically, but a held entry for an archived program stays listed and marked.
     """
-    programs = Program.objects.all().to_frame()
+    programs = services.catalogue_frame()
     if not programs["active"].any():
         raise ShortlistError(
             "The catalogue has no programs yet, so there is nothing to build a list from. "
             "Staff can import one on the Import page."
         )
-    scored = score_profile(profile, programs)
+    scored = services.score_profile(profile, programs=programs)
     with transaction.atomic():
         shortlist, _ = Shortlist.objects.select_for_update().get_or_create(profile=profile)
         entries = {entry.program_id: entry for entry in shortlist.entries.select_for_update().all()}
@@ -242,7 +236,8 @@ def add_program(*, shortlist: Shortlist, program: Program) -> ShortlistEntry:
     entry = shortlist.entries.filter(program=program).first()
     if entry is not None and not entry.excluded:
         raise ShortlistError(f"{program.name} is on your list already.")
-    scored = score_profile(shortlist.profile, Program.objects.filter(pk=program.pk).to_frame())
+    one = Program.objects.filter(pk=program.pk).to_frame()
+    scored = services.score_profile(shortlist.profile, programs=one)
     with transaction.atomic():
         entry = entry or ShortlistEntry(shortlist=shortlist, program=program)
         _snapshot(entry, scored.loc[program.pk])
@@ -312,7 +307,7 @@ class Analysis:
 
 def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
     """Score the catalogue for the profile: the size curve, shortfall and preference signals."""
-    scored = score_profile(profile, Program.objects.all().to_frame())
+    scored = services.score_profile(profile)
     entries = list(shortlist.entries.all())
     held = [entry.program_id for entry in entries if not entry.excluded and is_held(entry)]
     excluded = [entry.program_id for entry in entries if entry.excluded]
@@ -356,17 +351,14 @@ def compare_scenarios(user: AbstractBaseUser) -> list[ScenarioOutlook]:
     A built list is summarised as it stands (with the user's pins and exclusions); a profile
     without a list gets a preview of the list a build would give it.
     """
-    profiles = list(Profile.objects.filter(user=user).select_related("shortlist"))
-    programs: pd.DataFrame | None = None
+    profiles = list(services.profiles_of(user).select_related("shortlist"))
     result = []
     for profile in profiles:
         shortlist = getattr(profile, "shortlist", None)
         if shortlist is not None and shortlist.built_at is not None:
             result.append(ScenarioOutlook(profile, True, shortlist_summary(shortlist)))
             continue
-        if programs is None:
-            programs = Program.objects.all().to_frame()
-        scored = score_profile(profile, programs)
+        scored = services.score_profile(profile)
         built = build_list(
             scored, size=profile.list_size, preferred_states=profile.preferred_states
         )

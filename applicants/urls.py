@@ -6,6 +6,13 @@ app_name = "applicants"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/validate/<str:field>/", views.validate_field, name="profile_validate"),
+    path("profile/scenarios/", views.scenarios, name="scenarios"),
+    path("profile/scenarios/new/", views.scenario_create, name="scenario_create"),
+    path("profile/scenarios/<int:pk>/", views.scenario, name="scenario"),
+    path("profile/scenarios/<int:pk>/activate/", views.scenario_activate, name="scenario_activate"),
+    path("profile/scenarios/<int:pk>/rename/", views.scenario_rename, name="scenario_rename"),
+    path("profile/scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
     path("list/", shortlist_views.shortlist, name="list"),
     path("list/<int:profile_pk>/", shortlist_views.shortlist_for_profile, name="list_profile"),
     path("list/<int:profile_pk>/build/", shortlist_views.build, name="list_build"),

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applicants.forms import ScoreFilterForm
+from applicants.services import catalogue_scores
 from programs.catalogue import filter_programs
 from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
@@ -20,15 +22,26 @@ def index(request: HttpRequest) -> HttpResponse:
     # Bad filter values are reported next to their field; the valid ones still apply.
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
-    page = Paginator(filter_programs(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    programs = filter_programs(filters)
+    scores = catalogue_scores(request.user)
+    score_filters = ScoreFilterForm(request.GET or None)
+    if scores is not None and score_filters.is_valid():
+        programs = scores.narrow(programs, **score_filters.cleaned_data)
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if scores is not None:
+        page.object_list = scores.attach(page.object_list)
     template = "programs/index.html#results" if request.htmx else "programs/index.html"
-    return render(request, template, {"form": form, "page": page})
+    context = {"form": form, "page": page, "scores": scores, "score_filters": score_filters}
+    return render(request, template, context)
 
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
-    return render(request, "programs/detail.html", {"program": program})
+    scores = catalogue_scores(request.user, programs=Program.objects.filter(pk=pk))
+    score = scores.get(program.pk) if scores is not None else None
+    context = {"program": program, "scores": scores, "score": score}
+    return render(request, "programs/detail.html", context)
 
 
 def _require_staff(request: HttpRequest) -> None:

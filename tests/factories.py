@@ -113,12 +113,12 @@ def make_profile_data(**fields: object) -> dict[str, object]:
 
 
 def make_profile(user: User, **fields: object):
-    """A saved base profile (the matched-average applicant of DESIGN.md by default)."""
-    from django.utils import timezone
-
+    """A saved base profile (active) for `user`; pass `based_on=` and `active=False` for a
+    scenario."""
     from applicants.models import Profile
 
-    data = make_profile_data(graduation_year=timezone.now().year - 2)
+    data = make_profile_data()
+    data.update({"name": "My profile", "active": True})
     data.update(fields)
     return Profile.objects.create(user=user, **data)
 

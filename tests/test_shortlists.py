@@ -74,7 +74,9 @@ def test_a_rebuild_keeps_pins_statuses_notes_hand_added_programs_and_exclusions(
     add_program(shortlist=shortlist, program=by_hand)
     # Make every touched program unattractive, so an automatic choice would drop them.
     touched = [pinned.program_id, applied.program_id, noted.program_id, plain.program_id]
-    Program.objects.filter(pk__in=[*touched, by_hand.pk]).update(tier=1, img_pct=0)
+    Program.objects.filter(pk__in=[*touched, by_hand.pk]).update(
+        tier=1, img_pct=0, updated_at=timezone.now()
+    )
 
     build_shortlist(profile=profile)
 
@@ -97,7 +99,7 @@ def test_a_pinned_program_that_is_archived_stays_on_the_list_marked_ineligible(a
     shortlist = build_shortlist(profile=profile)
     entry = _listed(shortlist)[0]
     set_pinned(entry=entry, pinned=True)
-    Program.objects.filter(pk=entry.program_id).update(active=False)
+    Program.objects.filter(pk=entry.program_id).update(active=False, updated_at=timezone.now())
 
     build_shortlist(profile=profile)
 
@@ -114,7 +116,7 @@ def test_an_archived_program_without_user_data_leaves_the_list_on_rebuild(alice)
     profile = make_profile(alice, list_size=30)
     shortlist = build_shortlist(profile=profile)
     entry = _listed(shortlist)[0]
-    Program.objects.filter(pk=entry.program_id).update(active=False)
+    Program.objects.filter(pk=entry.program_id).update(active=False, updated_at=timezone.now())
 
     build_shortlist(profile=profile)
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applicants.models import ShortlistEntry
@@ -35,7 +36,7 @@ def test_a_pinned_program_survives_a_rebuild_without_page_reloads(live_server, p
     expect(row.locator(".badge-pinned")).to_have_text("Pinned")
 
     # The program becomes unattractive: only the pin can keep it on a rebuilt list.
-    Program.objects.filter(name=name).update(tier=1, img_pct=0)
+    Program.objects.filter(name=name).update(tier=1, img_pct=0, updated_at=timezone.now())
     page.get_by_role("button", name="Rebuild list").click()
     expect(page.get_by_text("Built your list: 30 programs.")).to_be_visible()
 
