@@ -2,7 +2,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from applicants.models import ShortlistEntry
 from programs.models import Program
@@ -11,22 +11,23 @@ from tests.factories import PASSWORD, make_catalogue, make_profile, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/?next=/list/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_a_pinned_program_survives_a_rebuild_without_page_reloads(live_server, page: Page):
+def _build_a_list_of_30(page: Page, base: str) -> Locator:
+    """Sign in as an applicant with a profile, build the list, and return its table rows."""
     make_catalogue(45)
     make_profile(make_user("farida"), list_size=30)
-    _sign_in(page, live_server.url, "farida")
-
+    page.goto(f"{base}/accounts/login/?next=/list/")
+    page.get_by_label("Username").fill("farida")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Build my list").click()
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(30)
-    page.evaluate("window.stillTheSamePage = true")
+    page.evaluate("window.stillTheSamePage = true")  # gone if the page reloads
+    return rows
+
+
+def test_a_pinned_program_survives_a_rebuild_without_page_reloads(live_server, page: Page):
+    rows = _build_a_list_of_30(page, live_server.url)
 
     last = rows.nth(29)
     name = last.locator(".program-cell > a").inner_text()
@@ -37,24 +38,20 @@ def test_a_pinned_program_survives_a_rebuild_without_page_reloads(live_server, p
 
     # The program becomes unattractive: only the pin can keep it on a rebuilt list.
     Program.objects.filter(name=name).update(tier=1, img_pct=0, updated_at=timezone.now())
-    page.get_by_role("button", name="Rebuild list").click()
+    with page.expect_response(lambda response: response.url.endswith("/build/")):
+        page.get_by_role("button", name="Rebuild list").click()
     expect(page.get_by_text("Built your list: 30 programs.")).to_be_visible()
 
     expect(rows).to_have_count(30)
     expect(row.locator(".program-cell > a")).to_have_text(name)
     expect(row.locator(".badge-pinned")).to_have_text("Pinned")
-    assert ShortlistEntry.objects.get(program__name=name).pinned
+    entry = ShortlistEntry.objects.get(program__name=name)
+    assert entry.pinned and entry.rank is not None
     assert page.evaluate("window.stillTheSamePage") is True
 
 
 def test_excluding_and_undoing_and_setting_a_status_in_the_browser(live_server, page: Page):
-    make_catalogue(45)
-    make_profile(make_user("farida"), list_size=30)
-    _sign_in(page, live_server.url, "farida")
-    page.get_by_role("button", name="Build my list").click()
-    rows = page.locator("table.list tbody tr")
-    expect(rows).to_have_count(30)
-    page.evaluate("window.stillTheSamePage = true")
+    rows = _build_a_list_of_30(page, live_server.url)
 
     row = page.locator(f"#{rows.first.get_attribute('id')}")
     row.get_by_role("combobox").select_option("applied")
