@@ -145,9 +145,19 @@ def _curve_chart(
         return round(top + (1 - p) * (height - top - bottom), 1)
 
     by_size = dict(curve)
+    middle = (left + width - right) / 2
     marks = {}
     if point is not None and point in by_size:
-        marks["point"] = {"x": x(point), "y": y(by_size[point]), "size": point}
+        px = x(point)
+        marks["point"] = {
+            "x": px,
+            "y": y(by_size[point]),
+            "size": point,
+            "label_x": px + 6 if px < middle else px - 6,
+            "anchor": "start" if px < middle else "end",
+        }
+    cx, cy = x(size), y(chance)
+    low = cy > (top + height - bottom) / 2  # label above a low dot, below a high one
     return {
         "width": width,
         "height": height,
@@ -159,7 +169,15 @@ def _curve_chart(
         "dots": [{"x": x(n), "y": y(p), "size": n, "pct": round(p * 100)} for n, p in curve],
         "x_ticks": [{"x": x(n), "label": n} for n in (30, 50, 80, 100, 120, 150, 200)],
         "y_ticks": [{"y": y(p / 100), "label": f"{p}%"} for p in (0, 25, 50, 75, 100)],
-        "current": {"x": x(size), "y": y(chance), "size": size, "pct": round(chance * 100)},
+        "current": {
+            "x": cx,
+            "y": cy,
+            "size": size,
+            "pct": round(chance * 100),
+            "label_x": cx + 8 if cx < middle else cx - 8,
+            "label_y": cy - 12 if low else cy + 22,
+            "anchor": "start" if cx < middle else "end",
+        },
         **marks,
     }
 

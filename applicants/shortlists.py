@@ -299,6 +299,7 @@ class Analysis:
 
     curve: list[tuple[int, float]]
     diminishing_point: int | None
+    longest: int  # the most programs a build can list; the curve is flat beyond it
     eligible_count: int
     shortfall: int
     excluded_by_rule: list[tuple[str, str, int]]
@@ -319,6 +320,10 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
         excluded=excluded,
         preferred_states=profile.preferred_states,
     )
+    longest = len(_choose(profile, scored, entries, size=max(CURVE_SIZES)).ranked)
+    point = diminishing_returns_point(curve)
+    if point is not None and point >= longest:
+        point = None  # flat because the catalogue ran out, not because returns diminish
     ranked = list(
         listed_entries(shortlist).order_by("rank", "id").values_list("program_id", flat=True)
     )
@@ -326,7 +331,8 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
     programs = Program.objects.in_bulk([pk for pk, _ in suggested])
     return Analysis(
         curve=curve,
-        diminishing_point=diminishing_returns_point(curve),
+        diminishing_point=point,
+        longest=longest,
         eligible_count=built.eligible_count,
         shortfall=built.shortfall,
         excluded_by_rule=[

@@ -404,3 +404,22 @@ def test_building_from_an_empty_catalogue_says_so(client, alice):
     assert b"The catalogue has no programs yet" in response.content
     assert b"Build my list" in response.content
     assert not Shortlist.objects.filter(profile=profile).exists()
+
+
+def test_a_low_outlook_links_to_the_advice_on_the_profile_page(client, alice):
+    make_catalogue(40)
+    profile = make_profile(alice, list_size=30, step2_score=222, step1_attempts=2, usce_months=0)
+    build_shortlist(profile=profile)
+    client.force_login(alice)
+    content = client.get(reverse("applicants:list")).content.decode()
+    assert "This outlook is low." in content
+    assert reverse("applicants:profile") + "#advice-heading" in content
+
+
+def test_a_list_that_cannot_grow_says_so_instead_of_diminishing_returns(client, alice):
+    make_catalogue(20)
+    build_shortlist(profile=make_profile(alice, list_size=30))
+    client.force_login(alice)
+    content = client.get(reverse("applicants:list")).content.decode()
+    assert "Only 20 programs can be listed for your profile" in content
+    assert "diminishing returns from" not in content
