@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants import shortlists
+from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from programs.models import Program
 
@@ -108,7 +110,10 @@ def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
             output_field=IntegerField(),
         ),
     )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value in one filter leaves the others working
+        filters = form.cleaned_data
     for field in ("band", "status"):
         if filters.get(field):
             entries = entries.filter(**{field: filters[field]})
@@ -186,6 +191,8 @@ def _workspace_context(request: HttpRequest, profile: Profile | None, data: Any)
         profile_changed=profile.updated_at > shortlist.built_at,
         catalogue_changed=Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
         search_form=search,
+        conversion_pct=round(DEFAULT_CONVERSION * 100),
+        signal_count=settings.PREFERENCE_SIGNALS,
         **_search_context(shortlist, query),
         **_table_context(data, shortlist),
     )
@@ -206,7 +213,11 @@ def _page(request: HttpRequest, profile: Profile | None) -> HttpResponse:
     if request.htmx and request.htmx.target == "list-table" and profile is not None:
         shortlist = _built_shortlist(profile)
         if shortlist is not None:
-            context = {"profile": profile, **_table_context(request.GET, shortlist)}
+            context = {
+                "profile": profile,
+                "list_url": _list_url(profile),
+                **_table_context(request.GET, shortlist),
+            }
             return render(request, f"{TEMPLATE}#table", context)
     return render(request, TEMPLATE, _workspace_context(request, profile, request.GET))
 

@@ -127,17 +127,13 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
     scored = score_profile(profile, Program.objects.all().to_frame())
     with transaction.atomic():
         shortlist, _ = Shortlist.objects.select_for_update().get_or_create(profile=profile)
-        entries = {
-            entry.program_id: entry for entry in shortlist.entries.select_for_update().all()
-        }
+        entries = {entry.program_id: entry for entry in shortlist.entries.select_for_update().all()}
         built = _choose(profile, scored, entries.values(), size=profile.list_size)
-        ranked = list(built.ranked)
-        chosen = set(ranked)
-        # A held program the builder left out (it cannot, by contract, but never lose user data).
-        ranked += sorted(
-            pk
-            for pk, entry in entries.items()
-            if not entry.excluded and is_held(entry) and pk not in chosen and pk in scored.index
+        # Held programs the builder leaves out (ineligible or archived ones, pins beyond the
+        # size) stay listed: user data is never dropped. Same order as the builder's ranking.
+        kept = {pk for pk, entry in entries.items() if not entry.excluded and is_held(entry)}
+        ranked = sorted(
+            set(built.ranked) | kept, key=lambda pk: (-float(scored.at[pk, "probability"]), pk)
         )
         updated, created = [], []
         for rank, pk in enumerate(ranked, start=1):
@@ -152,9 +148,7 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
                 updated.append(entry)
         listed = set(ranked)
         dropped = [
-            entry.pk
-            for pk, entry in entries.items()
-            if not entry.excluded and pk not in listed
+            entry.pk for pk, entry in entries.items() if not entry.excluded and pk not in listed
         ]
         ShortlistEntry.objects.filter(pk__in=dropped).delete()
         ShortlistEntry.objects.bulk_update(updated, SNAPSHOT_FIELDS, batch_size=500)
@@ -169,8 +163,8 @@ def listed_entries(shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
 
 
 def excluded_entries(shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
-    return shortlist.entries.filter(excluded=True).select_related("program").order_by(
-        "program__name"
+    return (
+        shortlist.entries.filter(excluded=True).select_related("program").order_by("program__name")
     )
 
 
@@ -182,8 +176,9 @@ def _rerank(shortlist: Shortlist, *, insert: ShortlistEntry | None = None) -> No
         if insert is None or entry.pk != insert.pk
     ]
     if insert is not None:
+        key = (-insert.probability, insert.program_id)  # the builder's order
         position = next(
-            (i for i, entry in enumerate(order) if entry.probability < insert.probability),
+            (i for i, entry in enumerate(order) if (-entry.probability, entry.program_id) > key),
             len(order),
         )
         order.insert(position, insert)
@@ -293,9 +288,7 @@ def summarise(probabilities: Sequence[float], bands: Sequence[str], states: Sequ
 
 def shortlist_summary(shortlist: Shortlist) -> ListSummary:
     rows = list(listed_entries(shortlist).values_list("probability", "band", "program__state"))
-    return summarise(
-        [row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]
-    )
+    return summarise([row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows])
 
 
 @dataclass(frozen=True)
@@ -324,7 +317,9 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
         excluded=excluded,
         preferred_states=profile.preferred_states,
     )
-    ranked = list(listed_entries(shortlist).order_by("rank", "id").values_list("program_id", flat=True))
+    ranked = list(
+        listed_entries(shortlist).order_by("rank", "id").values_list("program_id", flat=True)
+    )
     suggested = suggest_signals(scored, ranked, n=settings.PREFERENCE_SIGNALS)
     programs = Program.objects.in_bulk([pk for pk, _ in suggested])
     return Analysis(
@@ -335,7 +330,7 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
         excluded_by_rule=[
             (code, RULES.get(code, code), count)
             for code, count in sorted(built.excluded_by_rule.items(), key=lambda item: -item[1])
-            if count
+            if count and code != "archived"  # archived programs are out of the catalogue
         ],
         signals=[(programs[pk], reason) for pk, reason in suggested if pk in programs],
     )
@@ -365,12 +360,12 @@ def compare_scenarios(user: AbstractBaseUser) -> list[ScenarioOutlook]:
         if programs is None:
             programs = Program.objects.all().to_frame()
         scored = score_profile(profile, programs)
-        built = build_list(scored, size=profile.list_size, preferred_states=profile.preferred_states)
+        built = build_list(
+            scored, size=profile.list_size, preferred_states=profile.preferred_states
+        )
         chosen = scored.loc[list(built.ranked)]
         summary = summarise(
-            chosen["probability"].tolist(),
-            chosen["band"].tolist(),
-            programs.loc[list(built.ranked), "state"].tolist(),
+            chosen["probability"].tolist(), chosen["band"].tolist(), chosen["state_code"].tolist()
         )
         result.append(ScenarioOutlook(profile, False, summary))
     return result

@@ -113,12 +113,46 @@ def make_profile_data(**fields: object) -> dict[str, object]:
 
 
 def make_profile(user: User, **fields: object):
-    """A saved base profile (the matched-average applicant) for `user`."""
+    """A saved base profile (the matched-average applicant of DESIGN.md by default)."""
+    from django.utils import timezone
+
     from applicants.models import Profile
 
-    defaults: dict[str, object] = {**make_profile_data(), "name": "My profile"}
+    data = make_profile_data(graduation_year=timezone.now().year - 2)
+    data.update(fields)
+    return Profile.objects.create(user=user, **data)
+
+
+def make_entry(shortlist, program: Program | None = None, **fields: object):
+    """A saved shortlist entry (a target program at rank 1 by default)."""
+    from applicants.models import ShortlistEntry
+
+    defaults: dict[str, object] = {
+        "rank": 1,
+        "band": "target",
+        "probability": 0.3,
+        "fit_score": 60,
+        "reasons": ["+ Sponsors J-1"],
+    }
     defaults.update(fields)
-    return Profile.objects.create(user=user, **defaults)
+    return ShortlistEntry.objects.create(
+        shortlist=shortlist, program=program or make_program(), **defaults
+    )
+
+
+CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
+
+
+def make_catalogue(n: int = 45) -> list[Program]:
+    """`n` J-1 sponsoring programs spread over ten states and all four tiers."""
+    return [
+        make_program(
+            state=CATALOGUE_STATES[i % len(CATALOGUE_STATES)],
+            tier=1 + i % 4,
+            img_pct=float(10 + (i * 7) % 60),
+        )
+        for i in range(n)
+    ]
 
 
 LIST_ROW_DEFAULTS: dict[str, object] = {
