@@ -158,9 +158,10 @@ def write_xlsx(
     """The shortlist as a workbook with the sheets Shortlist, Summary and About.
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
-    (the `Outlook` fields as a mapping: size, expected_interviews, at_least, match_chance,
-    fee_usd; or None). `about`: `exported_at` (datetime), `scenario`, `catalogue_sources`
-    (list of str), `verified_from` / `verified_to` (date or None) and `unverified` (count).
+    (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
+    match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
+    `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
+    `unverified` (count). `describe_export` builds both.
     """
     table = shortlist_table(rows)
     buffer = io.BytesIO()
@@ -309,6 +310,8 @@ def _write_summary(
 
     row = _section(sheet, row + 1, 0, "Outlook", styles)
     outlook = summary.get("outlook")
+    if isinstance(outlook, Outlook):
+        outlook = dataclasses.asdict(outlook)
     if outlook:
         lines: list[tuple[str, object, str]] = [
             ("Programs on the list", outlook["size"], "value"),

@@ -297,6 +297,13 @@ def test_the_about_sheet_dates_the_export_and_explains_the_estimate():
     assert "Verify each program's current policies" in text
 
 
+def test_the_summary_takes_an_outlook_object_as_well_as_a_mapping():
+    result = outlook([0.5, 0.25])
+    values = labelled(workbook(outlook=result)["Summary"])
+    assert values["Expected interviews"].value == 0.75
+    assert values["Match chance (estimate)"].value == pytest.approx(result.match_chance)
+
+
 def test_an_empty_list_still_gives_a_valid_workbook_with_headers():
     book = workbook(make_list_rows(), outlook=None)
     assert [cell.value for cell in book["Shortlist"][1]] == HEADERS

@@ -19,16 +19,19 @@ def sign_in(page: Page, client, user, live_server) -> None:
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def show_export_buttons(page: Page, live_server, profile) -> None:
-    """Open the list page and put the export buttons on it.
+def show_export_buttons(page: Page, live_server, shortlist) -> None:
+    """Open the list page with the export buttons on it.
 
-    The list page template belongs to the list workspace; until it includes
-    `_export_buttons.html`, the test renders the include into that page, on the same origin
-    and with the same session, exactly as the page will show it.
+    `templates/applicants/list.html` belongs to the list workspace; until it includes
+    `_export_buttons.html`, the test adds the rendered include to that page, on the same
+    origin and with the same session, as the page will show it.
     """
     page.goto(f"{live_server.url}/list/")
-    buttons = render_to_string("applicants/_export_buttons.html", {"profile": profile})
-    page.set_content(f"<!doctype html><html lang='en'><body><main>{buttons}</main></body></html>")
+    context = {"profile": shortlist.profile, "shortlist": shortlist}
+    buttons = render_to_string("applicants/_export_buttons.html", context)
+    page.locator(".page-head").first.evaluate(
+        "(head, html) => head.insertAdjacentHTML('afterend', html)", buttons
+    )
 
 
 def test_an_applicant_clicks_export_and_gets_a_workbook_of_their_list(
@@ -39,7 +42,7 @@ def test_an_applicant_clicks_export_and_gets_a_workbook_of_their_list(
     profile = make_profile(alice, name="Main plan")
     shortlist = shortlists.build_shortlist(profile=profile)
     sign_in(page, client, alice, live_server)
-    show_export_buttons(page, live_server, profile)
+    show_export_buttons(page, live_server, shortlist)
 
     button = page.get_by_role("link", name="Download spreadsheet (XLSX)")
     expect(button).to_be_visible()
@@ -64,9 +67,9 @@ def test_an_applicant_clicks_export_csv_and_gets_accents_intact(
     for number in range(4):
         make_program(name=f"São Paulo Neurology {number}", tier=4, img_pct=55.0)
     profile = make_profile(alice)
-    shortlists.build_shortlist(profile=profile)
+    shortlist = shortlists.build_shortlist(profile=profile)
     sign_in(page, client, alice, live_server)
-    show_export_buttons(page, live_server, profile)
+    show_export_buttons(page, live_server, shortlist)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()
