@@ -170,6 +170,7 @@ def write_xlsx(
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "remove_timezone": True,
+        "in_memory": True,  # no temporary files: a request should not touch the disk
     }
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         table.to_excel(writer, sheet_name="Shortlist", index=False, header=False, startrow=1)
