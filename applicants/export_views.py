@@ -44,7 +44,18 @@ def _nothing_to_export(request: HttpRequest, profile: Profile | None) -> HttpRes
     return redirect(reverse("applicants:list_profile", args=[profile.pk]))
 
 
-def _download(content: bytes, media_type: str, profile: Profile, extension: str) -> HttpResponse:
+def _export(request: HttpRequest, extension: str) -> HttpResponse:
+    profile, shortlist = _own_shortlist(request)
+    if profile is None or shortlist is None:
+        return _nothing_to_export(request, profile)
+    rows, summary, about = export.export_shortlist(shortlist)
+    if rows.empty:
+        return _nothing_to_export(request, profile)
+    if extension == "xlsx":
+        content = export.write_xlsx(rows, summary=summary, about=about)
+        media_type = export.XLSX_MEDIA_TYPE
+    else:
+        content, media_type = export.write_csv(rows), export.CSV_MEDIA_TYPE
     filename = export.export_filename(profile.name, timezone.localdate(), extension)
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -54,23 +65,10 @@ def _download(content: bytes, media_type: str, profile: Profile, extension: str)
 @never_cache
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    profile, shortlist = _own_shortlist(request)
-    if shortlist is None:
-        return _nothing_to_export(request, profile)
-    rows, summary, about = export.export_shortlist(shortlist)
-    if rows.empty:
-        return _nothing_to_export(request, profile)
-    content = export.write_xlsx(rows, summary=summary, about=about)
-    return _download(content, export.XLSX_MEDIA_TYPE, shortlist.profile, "xlsx")
+    return _export(request, "xlsx")
 
 
 @never_cache
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    profile, shortlist = _own_shortlist(request)
-    if shortlist is None:
-        return _nothing_to_export(request, profile)
-    rows = shortlists.list_rows(shortlist)
-    if rows.empty:
-        return _nothing_to_export(request, profile)
-    return _download(export.write_csv(rows), export.CSV_MEDIA_TYPE, shortlist.profile, "csv")
+    return _export(request, "csv")
