@@ -284,7 +284,13 @@ def add(request: HttpRequest, profile_pk: int) -> HttpResponse:
         entry = shortlists.add_program(shortlist=shortlist, program=form.cleaned_data["program"])
     except shortlists.ShortlistError as error:
         return _error_response(request, profile, str(error))
-    return _workspace_response(request, profile, f"Added {entry.program.name} to your list.")
+    message = f"Added {entry.program.name} to your list."
+    if entry.band == Band.INELIGIBLE:
+        broken = "; ".join(reason[2:] for reason in entry.reasons if reason.startswith("− "))
+        message = (
+            f"Added {entry.program.name} to your list, although it looks closed to you: {broken}."
+        )
+    return _workspace_response(request, profile, message)
 
 
 def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") -> HttpResponse:

@@ -155,6 +155,18 @@ def make_catalogue(n: int = 45) -> list[Program]:
     ]
 
 
+def make_catalogue_csv(
+    rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
+    """A catalogue file: the first row is the header, written as a spreadsheet would."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
 LIST_ROW_DEFAULTS: dict[str, object] = {
     "program_id": "1804000001",
     "name": "Test Neurology Program",

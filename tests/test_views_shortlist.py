@@ -383,3 +383,15 @@ def test_getting_a_list_action_is_not_allowed(client, alice, built, name):
     client.force_login(alice)
     response = client.get(reverse(f"applicants:{name}", args=[built.profile.pk]))
     assert response.status_code == 405
+
+
+def test_adding_a_program_closed_to_the_profile_says_why(client, alice, built):
+    closed = make_program(name="No Visa Neurology", visa_j1=False)
+    client.force_login(alice)
+    response = client.post(
+        reverse("applicants:list_add", args=[built.profile.pk]), {"program": closed.pk}, **HTMX
+    )
+    content = response.content.decode()
+    assert "Added No Visa Neurology to your list, although it looks closed to you:" in content
+    assert "J-1" in content.split("looks closed to you:")[1].split("</p>")[0]
+    assert built.entries.get(program=closed).band == "ineligible"
