@@ -1,27 +1,35 @@
 """The shortlist as a file people keep working in: an XLSX workbook or a CSV table.
 
 `write_xlsx` and `write_csv` are pure: a `list_rows` DataFrame (and plain mappings) in, bytes
-out. `export_shortlist` is the one place that reads the database for them.
+out. `describe_export` and `export_shortlist` are the only functions that read the database.
 
 No text cell can run as a formula: text starting with a formula trigger is written as a
 literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
 """
 
+import dataclasses
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.text import slugify
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from applicants.models import Band, Status
+from applicants import shortlists
+from applicants.forms import LABELS, PROFILE_FIELDS
+from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
+from applicants.models import Band, Shortlist, Status, Visa
+from applicants.profiles import profile_data
 from programs.geography import STATE_NAMES
-from programs.models import Setting
+from programs.models import ImportBatch, Program, Setting
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
 # "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
@@ -77,8 +85,9 @@ ESTIMATE_EXPLAINED = (
     "catalogue does not know lowers the estimate and asks you to verify it instead of "
     "excluding the program.",
     "The outlook adds these probabilities up to expected interviews and turns them into a "
-    "match chance with a fixed per-interview conversion rate; the weights are informed "
-    "judgement, not fitted to outcome data, so treat every figure as guidance.",
+    f"match chance assuming each interview leads to a match {DEFAULT_CONVERSION:.0%} of the "
+    "time; the weights are informed judgement, not fitted to outcome data, so treat every "
+    "figure as guidance.",
 )
 VERIFY_REMINDER = (
     "Verify each program's current policies (visa sponsorship, score minimums, graduation-year "
@@ -149,9 +158,10 @@ def write_xlsx(
     """The shortlist as a workbook with the sheets Shortlist, Summary and About.
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
-    (the `Outlook` fields as a mapping: size, expected_interviews, at_least, match_chance,
-    fee_usd; or None). `about`: `exported_at` (datetime), `scenario`, `catalogue_sources`
-    (list of str), `verified_from` / `verified_to` (date or None) and `unverified` (count).
+    (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
+    match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
+    `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
+    `unverified` (count). `describe_export` builds both.
     """
     table = shortlist_table(rows)
     buffer = io.BytesIO()
@@ -160,6 +170,7 @@ def write_xlsx(
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "remove_timezone": True,
+        "in_memory": True,  # no temporary files: a request should not touch the disk
     }
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         table.to_excel(writer, sheet_name="Shortlist", index=False, header=False, startrow=1)
@@ -185,7 +196,7 @@ class _Styles:
         self._formats: dict[tuple[str, bool], Format] = {}
         self.properties: dict[str, dict[str, Any]] = {
             "text": {"valign": "top"},
-            "integer": {"valign": "top", "num_format": "0"},
+            "integer": {"valign": "top", "align": "center", "num_format": "0"},
             "band": {"valign": "top"},
             "percent": {"valign": "top", "num_format": "0%"},
             "window": {"valign": "top", "align": "left"},
@@ -274,6 +285,7 @@ def _finish_shortlist(sheet: Worksheet, table: pd.DataFrame, styles: _Styles) ->
     sheet.set_landscape()
     sheet.repeat_rows(0)
     sheet.repeat_columns(0, 1)
+    sheet.fit_to_pages(2, 0)  # two pages wide stays readable; one would shrink text to ~30 %
 
 
 def _write_summary(
@@ -299,6 +311,8 @@ def _write_summary(
 
     row = _section(sheet, row + 1, 0, "Outlook", styles)
     outlook = summary.get("outlook")
+    if isinstance(outlook, Outlook):
+        outlook = dataclasses.asdict(outlook)
     if outlook:
         lines: list[tuple[str, object, str]] = [
             ("Programs on the list", outlook["size"], "value"),
@@ -489,3 +503,75 @@ def _missing(value: object) -> bool:
     if value is None or value is pd.NA:
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+def export_filename(scenario: str, day: date, extension: str) -> str:
+    """`neuromatch-<scenario slug>-<YYYY-MM-DD>.<extension>`."""
+    return f"neuromatch-{slugify(scenario) or 'list'}-{day:%Y-%m-%d}.{extension}"
+
+
+def profile_snapshot(data: Mapping[str, Any]) -> dict[str, object]:
+    """The profile JSON dict as label -> value for the Summary sheet, in the form's order."""
+    blanks = {"step1_score": "Not reported", "step2_score": "Not taken", "step3_score": "Not taken"}
+    snapshot: dict[str, object] = {}
+    for key in PROFILE_FIELDS:
+        value = data.get(key)
+        if key == "visa":
+            value = Visa(value).label if value in Visa.values else value
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value) or "None"
+        elif value is None:
+            value = blanks.get(key, "")
+        snapshot[LABELS[key]] = value
+    return snapshot
+
+
+def describe_export(
+    *,
+    scenario: str,
+    profile: Mapping[str, Any],
+    outlook: Outlook | None,
+    program_pks: Iterable[int],
+    now: datetime | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs.
+
+    Reads the catalogue for the data sources and last-verified dates of `program_pks` and
+    for the latest applied import.
+    """
+    programs = Program.objects.filter(pk__in=list(program_pks))
+    dates = programs.aggregate(
+        verified_from=Min("last_verified"),
+        verified_to=Max("last_verified"),
+        unverified=Count("pk", filter=Q(last_verified__isnull=True)),
+    )
+    sources = sorted(set(programs.exclude(data_source="").values_list("data_source", flat=True)))
+    sources = ["demo (fictional sample data)" if source == "demo" else source for source in sources]
+    latest = ImportBatch.objects.filter(dry_run=False).first()
+    if latest is not None:
+        sources.append(f"last import: {latest.file_name} on {latest.created_at:%Y-%m-%d}")
+    exported_at = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
+    summary = {
+        "scenario": scenario,
+        "profile": profile_snapshot(profile),
+        "outlook": dataclasses.asdict(outlook) if outlook is not None else None,
+    }
+    about = {"exported_at": exported_at, "scenario": scenario, "catalogue_sources": sources}
+    return summary, {**about, **dates}
+
+
+def export_shortlist(
+    shortlist: Shortlist, *, now: datetime | None = None
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """The rows, summary and about of a saved shortlist, ready for `write_xlsx`."""
+    profile = shortlist.profile
+    rows = shortlists.list_rows(shortlist)
+    outlook = shortlists.shortlist_summary(shortlist).outlook if len(rows) else None
+    summary, about = describe_export(
+        scenario=profile.name,
+        profile=profile_data(profile),
+        outlook=outlook,
+        program_pks=rows["program_pk"].tolist(),
+        now=now,
+    )
+    return rows, summary, about

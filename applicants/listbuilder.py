@@ -25,6 +25,9 @@ DEFAULT_FEE_SCHEDULE: tuple[tuple[int | None, int], ...] = ((30, 11), (None, 30)
 MAX_K = 15
 # Diminishing returns: less than this gain in match chance per 10 more programs.
 DIMINISHING_GAIN_PER_10 = 0.01
+# Preference signals: long shots below this p are not suggested; preferred areas count double.
+SIGNAL_MIN_PROBABILITY = 0.02
+SIGNAL_PREFERRED_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -218,13 +221,13 @@ def interview_distribution(probabilities: Sequence[float], *, max_k: int = MAX_K
     """Exact Poisson-binomial: P(exactly j interviews) for j < max_k, the last cell P(≥ max_k)."""
     dist = np.zeros(max_k + 1)
     dist[0] = 1.0
-    for q in probabilities:
-        q = float(q)
+    for p in probabilities:
+        p = float(p)
         shifted = np.empty_like(dist)
         shifted[0] = 0.0
         shifted[1:] = dist[:-1]
         shifted[-1] += dist[-1]  # ≥ max_k stays ≥ max_k
-        dist = dist * (1.0 - q) + shifted * q
+        dist = dist * (1.0 - p) + shifted * p
     return dist
 
 
@@ -300,8 +303,8 @@ def suggest_signals(
 
     A signal helps most where an interview is plausible but not assured: the value of a
     program is p·(1 − p) (how much a fixed rise in log-odds moves p), doubled in a preferred
-    state or region. Reach programs below 2 % are left out: a signal rarely rescues them.
-    Ties by pk.
+    state or region. Programs below `SIGNAL_MIN_PROBABILITY` (2 %) are left out: a signal
+    rarely rescues them. Ties by pk.
     """
     if n <= 0 or not ranked:
         return []
@@ -314,8 +317,8 @@ def suggest_signals(
         else np.zeros(len(rows), dtype=bool)
     )
     pks = rows.index.to_numpy()
-    usable = (probability >= 0.02) & np.isin(band, ["reach", "target", "safety"])
-    value = probability * (1.0 - probability) * np.where(preferred, 2.0, 1.0)
+    usable = (probability >= SIGNAL_MIN_PROBABILITY) & np.isin(band, ["reach", "target", "safety"])
+    value = probability * (1.0 - probability) * np.where(preferred, SIGNAL_PREFERRED_WEIGHT, 1.0)
     value = np.where(usable, value, -1.0)
     order = np.lexsort((pks, -value))
     picks = []

@@ -73,7 +73,7 @@ class AddProgramForm(forms.Form):
 
 def _own_profile(request: HttpRequest, profile_pk: int | None) -> Profile | None:
     if profile_pk is None:
-        return shortlists.list_profile(request.user)
+        return shortlists.active_profile(request.user)
     return get_object_or_404(Profile, pk=profile_pk, user=request.user)
 
 

@@ -76,7 +76,7 @@ class ShortlistError(Exception):
     """A list action that cannot be done, with a message for the user."""
 
 
-def list_profile(user: AbstractBaseUser) -> Profile | None:
+def active_profile(user: AbstractBaseUser) -> Profile | None:
     """The profile or scenario `/list/` shows: the active one (the base profile as fallback)."""
     return services.active_profile(user) or services.base_profile(user)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applicants import shortlist_views, views
+from applicants import export_views, shortlist_views, views
 
 app_name = "applicants"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("profile/scenarios/<int:pk>/rename/", views.scenario_rename, name="scenario_rename"),
     path("profile/scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
     path("list/", shortlist_views.shortlist, name="list"),
+    path("list/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
+    path("list/export.csv", export_views.export_csv, name="export_csv"),
     path("list/<int:profile_pk>/", shortlist_views.shortlist_for_profile, name="list_profile"),
     path("list/<int:profile_pk>/build/", shortlist_views.build, name="list_build"),
     path("list/<int:profile_pk>/search/", shortlist_views.search, name="list_search"),

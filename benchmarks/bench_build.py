@@ -7,26 +7,21 @@ Pure core only: no Django, no database; the same generated catalogue as bench_sc
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from applicants.listbuilder import build_list, outlook, suggest_signals  # noqa: E402
 from applicants.scoring import score_programs  # noqa: E402
-from benchmarks.bench_scoring import (  # noqa: E402
-    PROFILE,
-    YEAR,
-    generate_programs,
-    report,
-    time_runs,
-)
+from benchmarks.bench_scoring import PROFILE, YEAR, run_benchmark  # noqa: E402
 
 TARGET_MS = 100.0
 
 
-def build_once(programs) -> None:
+def build_once(programs: pd.DataFrame) -> None:
     scored = score_programs(PROFILE, programs, as_of_year=YEAR)
     built = build_list(
         scored,
@@ -38,13 +33,12 @@ def build_once(programs) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--programs", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=31)
-    args = parser.parse_args()
-    programs = generate_programs(args.programs)
-    timings = time_runs(lambda: build_once(programs), args.runs)
-    report(f"score + build_list + outlook, {args.programs:,} programs", timings, TARGET_MS)
+    run_benchmark(
+        __doc__,
+        "score + build_list + outlook",
+        TARGET_MS,
+        lambda programs: lambda: build_once(programs),
+    )
 
 
 if __name__ == "__main__":

@@ -106,14 +106,26 @@ def report(label: str, timings: list[float], target_ms: float) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_benchmark(
+    doc: str, label: str, target_ms: float, make_run: Callable[[pd.DataFrame], Callable[[], object]]
+) -> None:
+    """Parse --programs/--runs, generate the catalogue, time `make_run(programs)`, print."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--programs", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=31)
     args = parser.parse_args()
     programs = generate_programs(args.programs)
-    timings = time_runs(lambda: score_programs(PROFILE, programs, as_of_year=YEAR), args.runs)
-    report(f"score_programs, {args.programs:,} programs", timings, TARGET_MS)
+    timings = time_runs(make_run(programs), args.runs)
+    report(f"{label}, {args.programs:,} programs", timings, target_ms)
+
+
+def main() -> None:
+    run_benchmark(
+        __doc__,
+        "score_programs",
+        TARGET_MS,
+        lambda programs: lambda: score_programs(PROFILE, programs, as_of_year=YEAR),
+    )
 
 
 if __name__ == "__main__":

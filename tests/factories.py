@@ -165,3 +165,47 @@ def make_catalogue_csv(
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return out.getvalue().encode(encoding)
+
+
+LIST_ROW_DEFAULTS: dict[str, object] = {
+    "program_id": "1804000001",
+    "name": "Test Neurology Program",
+    "institution": "Test Medical Center",
+    "city": "Springfield",
+    "state": "IL",
+    "region": "Midwest",
+    "setting": "university",
+    "tier": 2,
+    "band": "target",
+    "interview_probability": 0.42,
+    "fit_score": 42,
+    "visa_j1": "yes",
+    "visa_h1b": "",
+    "img_pct": 40.0,
+    "step2_min": None,
+    "yog_window": "",
+    "reasons": ["+ Sponsors J-1", "? H-1B sponsorship unknown — verify"],
+    "status": "considering",
+    "notes": "",
+    "website": "https://neurology.example.org/residency",
+    "nrmp_codes": "1104180C0",
+    "pinned": False,
+    "added_by_hand": False,
+    "archived": False,
+}
+
+
+def make_list_rows(*rows: dict[str, object]):
+    """Rows in the `applicants.shortlists.list_rows` shape, ranked 1, 2, … in order given."""
+    import pandas as pd
+
+    records = [
+        {"rank": rank, "program_pk": rank, **LIST_ROW_DEFAULTS, **row}
+        for rank, row in enumerate(rows, start=1)
+    ]
+    columns = ["rank", "program_pk", *LIST_ROW_DEFAULTS]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for column in ("tier", "step2_min"):
+        frame[column] = frame[column].astype("Int64")
+    frame["img_pct"] = frame["img_pct"].astype(float)
+    return frame

@@ -133,6 +133,51 @@ def test_every_broken_rule_is_listed_with_its_reason():
     assert all(reason.startswith("− ") for reason in row.reasons)
 
 
+def test_unknown_h1b_sponsorship_asks_to_verify():
+    row = score_one(make_profile_data(visa="h1b", step3_score=230), visa_h1b=NAN)
+    assert row.eligible
+    assert "? H-1B sponsorship unknown — verify" in row.reasons
+
+
+def test_img_share_tiers_order_the_probability():
+    high, medium, low = (score_one(make_profile_data(), img_pct=share).probability
+                         for share in (50.0, 30.0, 10.0))  # fmt: skip
+    assert high > medium > low
+    assert score_one(make_profile_data(), img_pct=11.0).probability == medium
+
+
+def test_a_preferred_state_or_region_raises_the_probability_and_says_so():
+    profile = make_profile_data(preferred_states=["IL"], preferred_regions=["South"])
+    home = score_one(profile, state="IL")
+    region = score_one(profile, state="TX")
+    elsewhere = score_one(profile, state="CA")
+    assert home.probability > region.probability > elsewhere.probability
+    assert "+ In your preferred state (IL)" in home.reasons
+    assert "+ In your preferred region (South)" in region.reasons
+
+
+def test_years_beyond_five_since_graduation_lower_the_probability():
+    recent = score_one(make_profile_data(graduation_year=YEAR - 5), yog_window=math.inf)
+    older = score_one(make_profile_data(graduation_year=YEAR - 8), yog_window=math.inf)
+    assert older.probability < recent.probability
+    assert "− Graduated 8 years ago" in older.reasons
+
+
+def test_a_strong_step3_raises_the_probability():
+    without = score_one(make_profile_data(step3_score=None))
+    strong = score_one(make_profile_data(step3_score=240))
+    assert strong.probability > without.probability
+    assert "+ Step 3 240 strengthens the application" in strong.reasons
+
+
+def test_step2_not_taken_keeps_programs_with_a_minimum_but_lowers_the_odds():
+    taken = score_one(make_profile_data(step2_score=232), step2_min=230.0)
+    pending = score_one(make_profile_data(step2_score=None), step2_min=230.0)
+    assert pending.eligible
+    assert pending.probability < taken.probability
+    assert "? Step 2 CK minimum 230: no score yet" in pending.reasons
+
+
 def test_bands_follow_the_probability_cut_offs():
     frame = make_program_frame(
         {"tier": 1.0, "img_pct": 5.0}, {"tier": 3.0}, {"tier": 4.0, "img_pct": 70.0}

@@ -7,13 +7,12 @@ from typing import Any
 
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from applicants import export
-from applicants.listbuilder import BuiltList, build_list
+from applicants import export, services
+from applicants.listbuilder import BuiltList, Outlook, build_list
 from applicants.models import Profile
 from applicants.profiles import ProfileDataError, validate_profile_data
-from applicants.scoring import RULES, score_programs
+from applicants.scoring import RULES
 from applicants.shortlists import ListSummary, rows_frame, summarise
 from programs.models import Program
 
@@ -45,41 +44,21 @@ def read_profile(path: Path) -> dict[str, Any]:
         raise CommandError(f"{path}: " + " ".join(error.messages)) from None
 
 
-def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], summary: ListSummary):
+def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlook: Outlook):
     if path.suffix.lower() == ".csv":
         content = export.write_csv(rows)
     else:
-        about = {"exported_at": timezone.now(), "scenario": path.stem}
-        content = export.write_xlsx(
-            rows,
-            summary={
-                "scenario": path.stem,
-                "profile": _profile_lines(profile),
-                "outlook": _outlook(summary),
-            },
-            about=about,
+        summary, about = export.describe_export(
+            scenario=path.stem,
+            profile=profile,
+            outlook=outlook if len(rows) else None,
+            program_pks=rows["program_pk"].tolist(),
         )
+        content = export.write_xlsx(rows, summary=summary, about=about)
     try:
         path.write_bytes(content)
     except OSError as error:
         raise CommandError(f"{path}: cannot write it ({error}).") from None
-
-
-def _profile_lines(profile: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: ", ".join(value) if isinstance(value, list) else ("" if value is None else value)
-        for key, value in profile.items()
-    }
-
-
-def _outlook(summary: ListSummary) -> dict[str, Any]:
-    return {
-        "size": summary.size,
-        "expected_interviews": summary.outlook.expected_interviews,
-        "match_chance": summary.outlook.match_chance,
-        "fee_usd": summary.outlook.fee_usd,
-        "at_least": dict(summary.at_least),
-    }
 
 
 class Command(BaseCommand):
@@ -115,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "The catalogue has no active programs: import one with import_programs first."
             )
-        scored = score_programs(profile, programs, as_of_year=timezone.now().year)
+        scored = services.score_data(profile, programs)
         built = build_list(scored, size=size, preferred_states=profile["preferred_states"])
         chosen = scored.loc[built.ranked]
         summary = summarise(
@@ -123,7 +102,8 @@ class Command(BaseCommand):
         )
         self._report(built, summary, size=size, catalogue=len(programs))
         if out is not None:
-            write_rows(rows_frame(built.ranked, scored), out, profile=profile, summary=summary)
+            rows = rows_frame(built.ranked, scored)
+            write_rows(rows, out, profile=profile, outlook=summary.outlook)
             self.stdout.write(self.style.SUCCESS(f"Wrote {summary.size} programs to {out}."))
         if options["json"]:
             self.stdout.write(json.dumps(self._json(built, summary)))
