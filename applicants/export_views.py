@@ -41,7 +41,7 @@ def _nothing_to_export(request: HttpRequest, profile: Profile | None) -> HttpRes
     messages.info(request, f"“{profile.name}” has no programs on its list yet: build it first.")
     if profile.active:
         return redirect("applicants:list")
-    return redirect(reverse("applicants:list_profile", args=[profile.pk]))
+    return redirect(reverse("applicants:list_of", args=[profile.pk]))
 
 
 def _export(request: HttpRequest, extension: str) -> HttpResponse:

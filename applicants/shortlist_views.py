@@ -88,7 +88,7 @@ def _own_entry(request: HttpRequest, pk: int) -> ShortlistEntry:
 def _list_url(profile: Profile) -> str:
     if profile.active:
         return reverse("applicants:list")
-    return reverse("applicants:list_profile", args=[profile.pk])
+    return reverse("applicants:list_of", args=[profile.pk])
 
 
 def _built_shortlist(profile: Profile) -> Shortlist | None:

@@ -348,7 +348,7 @@ def test_scenarios_are_compared_side_by_side(client, alice, built):
 def test_a_scenario_list_opens_by_its_profile(client, alice, built):
     scenario = make_profile(alice, name="With Step 3", based_on=built.profile, active=False)
     client.force_login(alice)
-    response = client.get(reverse("applicants:list_profile", args=[scenario.pk]))
+    response = client.get(reverse("applicants:list_of", args=[scenario.pk]))
     assert b"With Step 3" in response.content
     assert b"Build my list" in response.content
 
@@ -363,7 +363,7 @@ def test_another_users_entry_is_not_found(client, bob, built, action):
 
 @pytest.mark.parametrize(
     ("name", "method"),
-    [("list_profile", "get"), ("list_build", "post"), ("list_search", "get"), ("list_add", "post")],
+    [("list_of", "get"), ("list_build", "post"), ("list_search", "get"), ("list_add", "post")],
 )
 def test_another_users_list_is_not_found(client, bob, built, name, method):
     client.force_login(bob)
@@ -423,3 +423,11 @@ def test_a_list_that_cannot_grow_says_so_instead_of_diminishing_returns(client, 
     content = client.get(reverse("applicants:list")).content.decode()
     assert "Only 20 programs can be listed for your profile" in content
     assert "diminishing returns from" not in content
+
+
+def test_a_scenario_list_marks_only_my_list_in_the_navigation(client, alice, built):
+    scenario = make_profile(alice, name="With Step 3", based_on=built.profile, active=False)
+    client.force_login(alice)
+    content = client.get(reverse("applicants:list_of", args=[scenario.pk])).content.decode()
+    assert content.count('aria-current="page"') == 1
+    assert f'href="{reverse("applicants:list")}" aria-current="page"' in content
