@@ -1,10 +1,32 @@
 from django.urls import path
 
-from applicants import views
+from applicants import export_views, shortlist_views, views
 
 app_name = "applicants"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("list/", views.shortlist, name="list"),
+    path("profile/validate/<str:field>/", views.validate_field, name="profile_validate"),
+    path("profile/scenarios/", views.scenarios, name="scenarios"),
+    path("profile/scenarios/new/", views.scenario_create, name="scenario_create"),
+    path("profile/scenarios/<int:pk>/", views.scenario, name="scenario"),
+    path("profile/scenarios/<int:pk>/activate/", views.scenario_activate, name="scenario_activate"),
+    path("profile/scenarios/<int:pk>/rename/", views.scenario_rename, name="scenario_rename"),
+    path("profile/scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
+    path("list/", shortlist_views.shortlist, name="list"),
+    path("list/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
+    path("list/export.csv", export_views.export_csv, name="export_csv"),
+    path("list/<int:profile_pk>/", shortlist_views.shortlist_for_profile, name="list_of"),
+    path("list/<int:profile_pk>/build/", shortlist_views.build, name="list_build"),
+    path("list/<int:profile_pk>/search/", shortlist_views.search, name="list_search"),
+    path("list/<int:profile_pk>/add/", shortlist_views.add, name="list_add"),
+    path("list/entries/<int:pk>/pin/", shortlist_views.entry_pin, name="list_entry_pin"),
+    path("list/entries/<int:pk>/status/", shortlist_views.entry_status, name="list_entry_status"),
+    path("list/entries/<int:pk>/notes/", shortlist_views.entry_notes, name="list_entry_notes"),
+    path(
+        "list/entries/<int:pk>/exclude/", shortlist_views.entry_exclude, name="list_entry_exclude"
+    ),
+    path(
+        "list/entries/<int:pk>/restore/", shortlist_views.entry_restore, name="list_entry_restore"
+    ),
 ]

@@ -1,13 +1,182 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applicants import services
+from applicants.forms import PROFILE_FIELDS, ProfileForm, RenameForm, ScenarioForm
+from applicants.models import Profile
+from applicants.profiles import form_data, profile_data
 
 
-@require_GET
+def _edit_url(profile: Profile) -> str:
+    if profile.active:
+        return reverse("applicants:profile")
+    return reverse("applicants:scenario", args=[profile.pk])
+
+
+def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
+    """The profile page for the base profile or a scenario: form, summary, advice."""
+    form = ProfileForm(request.POST or None, instance=profile, validate=True)
+    if request.method == "POST" and form.is_valid():
+        if profile is None:
+            profile = services.create_profile(user=request.user, data=form.cleaned_data)
+            messages.success(request, "Profile saved. Here is what it means for your applications.")
+        else:
+            profile = form.save()
+            messages.success(request, f"“{profile.name}” saved.")
+        return redirect(_edit_url(profile))
+    context: dict[str, Any] = {
+        "form": form,
+        "profile": profile,
+        "profiles": services.profiles_of(request.user),
+    }
+    if profile is not None:
+        programs = services.catalogue_frame()
+        context |= {
+            "report": services.profile_report(profile, programs=programs),
+            "advice": services.advice_for(profile, programs=programs),
+            "scenario_form": ScenarioForm(user=request.user, initial={"source": profile.pk}),
+            "rename_form": RenameForm(profile=profile, initial={"name": profile.name}),
+        }
+    return render(request, "applicants/profile.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "applicants/profile.html")
+    return _edit(request, services.active_profile(request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def scenario(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(request, get_object_or_404(Profile, pk=pk, user=request.user))
+
+
+@require_POST
+def validate_field(request: HttpRequest, field: str) -> HttpResponse:
+    if field not in PROFILE_FIELDS:
+        raise Http404("No such profile field.")
+    form = ProfileForm(request.POST)
+    form.is_valid()
+    return render(request, "applicants/profile.html#feedback", {"field": form[field]})
 
 
 @require_GET
-def shortlist(request: HttpRequest) -> HttpResponse:
-    return render(request, "applicants/list.html")
+def scenarios(request: HttpRequest) -> HttpResponse:
+    profiles = list(services.profiles_of(request.user))
+    if not profiles:
+        messages.info(request, "Save your profile first: scenarios are copies of it.")
+        return redirect("applicants:profile")
+    context = {
+        "columns": list(zip(profiles, services.compare_profiles(profiles), strict=True)),
+        "rows": _comparison_rows(profiles),
+        "scenario_form": ScenarioForm(user=request.user),
+    }
+    return render(request, "applicants/scenarios.html", context)
+
+
+def _shown(profile: Profile, name: str) -> object:
+    value = getattr(profile, name)
+    if name == "visa":
+        return profile.get_visa_display()
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return "—" if value is None else value
+
+
+def _comparison_rows(profiles: list[Profile]) -> list[tuple[str, list[tuple[object, bool]]]]:
+    """(label, [(shown value, differs from the base profile)]) for each field, in form order."""
+    base = next(profile for profile in profiles if not profile.is_scenario)
+    labels = ProfileForm.base_fields
+    return [
+        (
+            labels[name].label,
+            [
+                (_shown(profile, name), getattr(profile, name) != getattr(base, name))
+                for profile in profiles
+            ],
+        )
+        for name in PROFILE_FIELDS
+    ]
+
+
+def _requested_changes(request: HttpRequest, source: Profile) -> dict[str, Any] | None:
+    """Profile fields posted along with a new scenario (from advice), validated; None if bad."""
+    changed = [name for name in PROFILE_FIELDS if name in request.POST]
+    if not changed:
+        return {}
+    data = form_data(profile_data(source))
+    for name in changed:
+        values = request.POST.getlist(name)
+        if isinstance(ProfileForm.base_fields[name], forms.MultipleChoiceField):
+            values = [value for value in values if value]  # an empty list is posted as ""
+        data.setlist(name, values)
+    form = ProfileForm(data)
+    if not form.is_valid():
+        return None
+    return {name: form.cleaned_data[name] for name in changed}
+
+
+@require_POST
+def scenario_create(request: HttpRequest) -> HttpResponse:
+    form = ScenarioForm(request.POST, user=request.user)
+    back = "applicants:scenarios" if request.POST.get("back") == "scenarios" else None
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back or "applicants:profile")
+    source = form.cleaned_data["source"]
+    changes = _requested_changes(request, source)
+    if changes is None:
+        messages.error(request, "That change is not possible for this profile.")
+        return redirect(back or "applicants:profile")
+    created = services.create_scenario(
+        source=source, name=form.cleaned_data["name"], changes=changes
+    )
+    messages.success(
+        request, f"Scenario “{created.name}” created from “{source.name}”. Edit it below."
+    )
+    return redirect("applicants:scenario", pk=created.pk)
+
+
+@require_POST
+def scenario_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(Profile, pk=pk, user=request.user)
+    services.activate_profile(profile)
+    messages.success(request, f"“{profile.name}” is now active: lists and scores use it.")
+    return redirect("applicants:profile")
+
+
+@require_POST
+def scenario_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(Profile, pk=pk, user=request.user)
+    form = RenameForm(request.POST, profile=profile)
+    if form.is_valid():
+        profile.name = form.cleaned_data["name"]
+        profile.save(update_fields=["name", "updated_at"])
+        messages.success(request, f"Renamed to “{profile.name}”.")
+    else:
+        for error in form.errors["name"]:
+            messages.error(request, error)
+    return redirect(_edit_url(profile))
+
+
+@require_http_methods(["GET", "POST"])
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(Profile, pk=pk, user=request.user)
+    if request.method == "POST":
+        try:
+            services.delete_scenario(profile)
+        except services.BaseProfileDeletion:
+            messages.error(
+                request, "Your base profile cannot be deleted: scenarios are copies of it."
+            )
+            return redirect("applicants:scenarios")
+        messages.success(request, f"Scenario “{profile.name}” deleted.")
+        return redirect("applicants:scenarios")
+    return render(request, "applicants/scenario_delete.html", {"profile": profile})

@@ -188,12 +188,16 @@ class ImportBatch(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     dry_run = models.BooleanField(default=False)
     full_catalogue = models.BooleanField(default=False)
+    skip_invalid = models.BooleanField("skip invalid rows", default=False)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     archived = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    # The previewed file, kept server-side until it is confirmed or expires; never on disk.
+    content = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,26 +2,124 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programs.models import Program
+from applicants.forms import ScoreFilterForm
+from applicants.services import catalogue_scores
+from programs.catalogue import filter_programs
+from programs.export import write_catalogue
+from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
+from programs.importer import CatalogueImportError, confirm_import, import_catalogue
+from programs.models import ImportBatch, Program
+
+PAGE_SIZE = 25
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    programs = Program.objects.active()
-    page = Paginator(programs, 50).get_page(request.GET.get("page"))
-    return render(request, "programs/index.html", {"page": page})
+    form = CatalogueFilterForm(request.GET or None)
+    # Bad filter values are reported next to their field; the valid ones still apply.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    programs = filter_programs(filters)
+    scores = catalogue_scores(request.user)
+    score_filters = ScoreFilterForm(request.GET or None)
+    if scores is not None and score_filters.is_valid():
+        programs = scores.narrow(programs, **score_filters.cleaned_data)
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if scores is not None:
+        page.object_list = scores.attach(page.object_list)
+    template = "programs/index.html#results" if request.htmx else "programs/index.html"
+    context = {"form": form, "page": page, "scores": scores, "score_filters": score_filters}
+    return render(request, template, context)
 
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
-    return render(request, "programs/detail.html", {"program": program})
+    scores = catalogue_scores(request.user, programs=Program.objects.filter(pk=pk))
+    score = scores.get(program.pk) if scores is not None else None
+    context = {"program": program, "scores": scores, "score": score}
+    return render(request, "programs/detail.html", context)
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+def _import_page(request: HttpRequest, context: dict[str, object]) -> HttpResponse:
+    context.setdefault("form", ImportForm())
+    context["history"] = ImportBatch.objects.select_related("user")[:10]
+    template = "programs/import.html#step" if request.htmx else "programs/import.html"
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
 def import_programs(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied
-    return render(request, "programs/import.html")
+    _require_staff(request)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        content_length=int(request.META.get("CONTENT_LENGTH") or 0),
+    )
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        options = {key: form.cleaned_data[key] for key in ("full_catalogue", "skip_invalid")}
+        try:
+            result = import_catalogue(
+                content=upload.read(),
+                file_name=upload.name,
+                user=request.user,
+                dry_run=True,
+                keep_content=True,
+                **options,
+            )
+        except CatalogueImportError as exc:
+            form.add_error("file", exc.message)
+        else:
+            context.update(
+                plan=result.plan,
+                batch=result.batch,
+                problem=result.plan.problem(**options),
+                confirm_form=ConfirmImportForm(initial={"sha256": result.batch.sha256}),
+                skip_form=ConfirmImportForm(
+                    initial={"sha256": result.batch.sha256, "skip_invalid": True}
+                ),
+            )
+    return _import_page(request, context)
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        return _import_page(request, {"confirm_error": "The confirmation was incomplete."})
+    try:
+        result = confirm_import(batch_id=pk, user=request.user, **form.cleaned_data)
+    except CatalogueImportError as exc:
+        return _import_page(request, {"confirm_error": exc.message, "errors": exc.errors})
+    return _import_page(request, {"result": result.plan, "batch": result.batch})
+
+
+def _csv_response(file_name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@require_GET
+def export_catalogue(request: HttpRequest) -> HttpResponse:
+    response = _csv_response(f"neuromatch-catalogue-{timezone.now():%Y-%m-%d}.csv")
+    write_catalogue(out=response, programs=Program.objects.active())
+    return response
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = _csv_response("neuromatch-catalogue-template.csv")
+    write_catalogue(out=response, programs=[])
+    return response

@@ -110,3 +110,102 @@ def make_profile_data(**fields: object) -> dict[str, object]:
     }
     data.update(fields)
     return data
+
+
+def make_profile(user: User, **fields: object):
+    """A saved base profile (active) for `user`; pass `based_on=` and `active=False` for a
+    scenario."""
+    from applicants.models import Profile
+
+    data = make_profile_data()
+    data.update({"name": "My profile", "active": True})
+    data.update(fields)
+    return Profile.objects.create(user=user, **data)
+
+
+def make_entry(shortlist, program: Program | None = None, **fields: object):
+    """A saved shortlist entry (a target program at rank 1 by default)."""
+    from applicants.models import ShortlistEntry
+
+    defaults: dict[str, object] = {
+        "rank": 1,
+        "band": "target",
+        "probability": 0.3,
+        "fit_score": 60,
+        "reasons": ["+ Sponsors J-1"],
+    }
+    defaults.update(fields)
+    return ShortlistEntry.objects.create(
+        shortlist=shortlist, program=program or make_program(), **defaults
+    )
+
+
+CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
+
+
+def make_catalogue(n: int = 45) -> list[Program]:
+    """`n` J-1 sponsoring programs spread over ten states and all four tiers."""
+    return [
+        make_program(
+            state=CATALOGUE_STATES[i % len(CATALOGUE_STATES)],
+            tier=1 + i % 4,
+            img_pct=float(10 + (i * 7) % 60),
+        )
+        for i in range(n)
+    ]
+
+
+def make_catalogue_csv(
+    rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
+    """A catalogue file: the first row is the header, written as a spreadsheet would."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+LIST_ROW_DEFAULTS: dict[str, object] = {
+    "program_id": "1804000001",
+    "name": "Test Neurology Program",
+    "institution": "Test Medical Center",
+    "city": "Springfield",
+    "state": "IL",
+    "region": "Midwest",
+    "setting": "university",
+    "tier": 2,
+    "band": "target",
+    "interview_probability": 0.42,
+    "fit_score": 42,
+    "visa_j1": "yes",
+    "visa_h1b": "",
+    "img_pct": 40.0,
+    "step2_min": None,
+    "yog_window": "",
+    "reasons": ["+ Sponsors J-1", "? H-1B sponsorship unknown — verify"],
+    "status": "considering",
+    "notes": "",
+    "website": "https://neurology.example.org/residency",
+    "nrmp_codes": "1104180C0",
+    "pinned": False,
+    "added_by_hand": False,
+    "archived": False,
+}
+
+
+def make_list_rows(*rows: dict[str, object]):
+    """Rows in the `applicants.shortlists.list_rows` shape, ranked 1, 2, … in order given."""
+    import pandas as pd
+
+    records = [
+        {"rank": rank, "program_pk": rank, **LIST_ROW_DEFAULTS, **row}
+        for rank, row in enumerate(rows, start=1)
+    ]
+    columns = ["rank", "program_pk", *LIST_ROW_DEFAULTS]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for column in ("tier", "step2_min"):
+        frame[column] = frame[column].astype("Int64")
+    frame["img_pct"] = frame["img_pct"].astype(float)
+    return frame

@@ -1,0 +1,577 @@
+"""The shortlist as a file people keep working in: an XLSX workbook or a CSV table.
+
+`write_xlsx` and `write_csv` are pure: a `list_rows` DataFrame (and plain mappings) in, bytes
+out. `describe_export` and `export_shortlist` are the only functions that read the database.
+
+No text cell can run as a formula: text starting with a formula trigger is written as a
+literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
+"""
+
+import dataclasses
+import io
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from applicants import shortlists
+from applicants.forms import LABELS, PROFILE_FIELDS
+from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
+from applicants.models import Band, Shortlist, Status, Visa
+from applicants.profiles import profile_data
+from programs.geography import STATE_NAMES
+from programs.models import ImportBatch, Program, Setting
+
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
+# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+# header, kind, minimum width, maximum width (in characters)
+SHORTLIST_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
+    ("Rank", "integer", 6, 6),
+    ("Program", "text", 24, 48),
+    ("Institution", "text", 20, 40),
+    ("City", "text", 10, 22),
+    ("State", "text", 6, 6),
+    ("Region", "text", 10, 10),
+    ("Setting", "text", 12, 32),
+    ("Tier", "integer", 6, 6),
+    ("Band", "band", 10, 10),
+    ("Interview probability", "percent", 12, 12),
+    ("Fit score", "integer", 7, 7),
+    ("J-1", "text", 9, 9),
+    ("H-1B", "text", 9, 9),
+    ("IMG share", "percent", 9, 9),
+    ("Step 2 minimum", "integer", 9, 9),
+    ("Graduation window (years)", "window", 12, 12),
+    ("Reasons", "wrap", 60, 60),
+    ("Status", "text", 12, 18),
+    ("Notes", "wrap", 30, 40),
+    ("Website", "url", 16, 40),
+    ("NRMP codes", "text", 12, 24),
+    ("Program ID", "text", 12, 12),
+)
+SHORTLIST_HEADERS = tuple(header for header, *_ in SHORTLIST_COLUMNS)
+
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_LINES = 12
+ABOUT_TEXT_WIDTH = 90
+
+BAND_COLOURS = {  # the site's badge colours: font, fill
+    Band.REACH.label: ("#b42318", "#fde8e6"),
+    Band.TARGET.label: ("#8a5a00", "#fff4d6"),
+    Band.SAFETY.label: ("#1f7a45", "#e6f4ec"),
+    Band.INELIGIBLE.label: ("#5b6475", "#eef1f6"),
+}
+
+ESTIMATE_EXPLAINED = (
+    "Each program's interview probability comes from a logistic model: it starts from the "
+    "program's competitiveness tier and moves with your Step 2 CK margin over its minimum, "
+    "its share of IMG residents, visa sponsorship, failed attempts, years since graduation, "
+    "US clinical experience, neurology research and US letters.",
+    "Programs whose published rules you do not meet are left out, while a policy the "
+    "catalogue does not know lowers the estimate and asks you to verify it instead of "
+    "excluding the program.",
+    "The outlook adds these probabilities up to expected interviews and turns them into a "
+    f"match chance assuming each interview leads to a match {DEFAULT_CONVERSION:.0%} of the "
+    "time; the weights are informed judgement, not fitted to outcome data, so treat every "
+    "figure as guidance.",
+)
+VERIFY_REMINDER = (
+    "Verify each program's current policies (visa sponsorship, score minimums, graduation-year "
+    "limits, attempts, US clinical experience) on the program's website or with its "
+    "coordinator before you apply: programs change them from one season to the next."
+)
+
+
+def is_formula_like(value: object) -> bool:
+    """True for text that a spreadsheet would read as a formula if typed into a cell."""
+    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
+
+
+def neutralise_csv_text(value: object) -> object:
+    """Prefix formula-like text with a single quote; every other value is returned as is."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:
+    """The Shortlist sheet as a DataFrame with human headers.
+
+    Codes become labels (band, status, setting), tri-state visa flags become Yes / No / Unknown,
+    probabilities and IMG shares become fractions (0.42 is 42 %), integers stay nullable
+    integers, and the graduation window is a number of years, "No limit" or "Unknown".
+    """
+    columns: dict[str, Any] = {
+        "Rank": _integers(rows["rank"]),
+        "Program": _texts(rows["name"]),
+        "Institution": _texts(rows["institution"]),
+        "City": _texts(rows["city"]),
+        "State": _texts(rows["state"]),
+        "Region": _texts(rows["region"]),
+        "Setting": _labels(rows["setting"], Setting),
+        "Tier": _integers(rows["tier"]),
+        "Band": _labels(rows["band"], Band),
+        "Interview probability": _fractions(rows["interview_probability"], scale=1),
+        "Fit score": _integers(rows["fit_score"]),
+        "J-1": [_yes_no_unknown(value) for value in rows["visa_j1"]],
+        "H-1B": [_yes_no_unknown(value) for value in rows["visa_h1b"]],
+        "IMG share": _fractions(rows["img_pct"], scale=100),
+        "Step 2 minimum": _integers(rows["step2_min"]),
+        "Graduation window (years)": [_window(value) for value in rows["yog_window"]],
+        "Reasons": [_joined(value, reasons_separator) for value in rows["reasons"]],
+        "Status": _labels(rows["status"], Status),
+        "Notes": _texts(rows["notes"]),
+        "Website": _texts(rows["website"]),
+        "NRMP codes": _texts(rows["nrmp_codes"]),
+        "Program ID": _texts(rows["program_id"]),
+    }
+    table = pd.DataFrame(columns, index=range(len(rows)), columns=list(SHORTLIST_HEADERS))
+    table["Graduation window (years)"] = table["Graduation window (years)"].astype(object)
+    return table
+
+
+def write_csv(rows: pd.DataFrame) -> bytes:
+    """The Shortlist columns as CSV, UTF-8 with a byte-order mark so Excel reads accents."""
+    table = shortlist_table(rows, reasons_separator="; ")
+    for header in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[header]):
+            table[header] = table[header].map(neutralise_csv_text).astype(object)
+    text = table.to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def write_xlsx(
+    rows: pd.DataFrame, *, summary: Mapping[str, Any], about: Mapping[str, Any]
+) -> bytes:
+    """The shortlist as a workbook with the sheets Shortlist, Summary and About.
+
+    `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
+    (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
+    match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
+    `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
+    `unverified` (count). `describe_export` builds both.
+    """
+    table = shortlist_table(rows)
+    buffer = io.BytesIO()
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "remove_timezone": True,
+        "in_memory": True,  # no temporary files: a request should not touch the disk
+    }
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        table.to_excel(writer, sheet_name="Shortlist", index=False, header=False, startrow=1)
+        book: Workbook = writer.book
+        styles = _Styles(book)
+        _finish_shortlist(writer.sheets["Shortlist"], table, styles)
+        _write_summary(book.add_worksheet("Summary"), table, summary, styles)
+        _write_about(book.add_worksheet("About"), about, styles)
+        book.set_properties(
+            {
+                "title": f"neuromatch list: {summary.get('scenario', '')}",
+                "comments": "Exported from neuromatch",
+            }
+        )
+    return buffer.getvalue()
+
+
+class _Styles:
+    """The workbook's cell formats, each with a quote-prefixed twin for formula-like text."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self._formats: dict[tuple[str, bool], Format] = {}
+        self.properties: dict[str, dict[str, Any]] = {
+            "text": {"valign": "top"},
+            "integer": {"valign": "top", "align": "center", "num_format": "0"},
+            "band": {"valign": "top"},
+            "percent": {"valign": "top", "num_format": "0%"},
+            "window": {"valign": "top", "align": "left"},
+            "wrap": {"valign": "top", "text_wrap": True},
+            "url": {"valign": "top", "font_color": "#2a4fb5", "underline": 1},
+            "header": {
+                "bold": True,
+                "text_wrap": True,
+                "valign": "top",
+                "font_color": "#1e3a8a",
+                "bg_color": "#e8eefc",
+                "bottom": 1,
+            },
+            "title": {"bold": True, "font_size": 14},
+            "section": {"bold": True, "font_color": "#1e3a8a", "bottom": 1},
+            "label": {"valign": "top"},
+            "value": {"valign": "top", "align": "left"},
+            "decimal": {"valign": "top", "align": "left", "num_format": "0.0"},
+            "share": {"valign": "top", "align": "left", "num_format": "0%"},
+            "dollars": {"valign": "top", "align": "left", "num_format": "$#,##0"},
+            "count": {"valign": "top", "num_format": "0"},
+            "datetime": {"valign": "top", "align": "left", "num_format": "yyyy-mm-dd hh:mm"},
+            "date": {"valign": "top", "align": "left", "num_format": "yyyy-mm-dd"},
+            "paragraph": {"valign": "top", "text_wrap": True},
+        }
+        self.bands = {
+            label: book.add_format({"font_color": font, "bg_color": fill, "bold": True})
+            for label, (font, fill) in BAND_COLOURS.items()
+        }
+
+    def get(self, kind: str, *, quoted: bool = False) -> Format:
+        key = (kind, quoted)
+        if key not in self._formats:
+            properties = dict(self.properties[kind])
+            if quoted:
+                properties["quote_prefix"] = True
+            self._formats[key] = self.book.add_format(properties)
+        return self._formats[key]
+
+
+def _put(sheet: Worksheet, row: int, col: int, value: object, styles: _Styles, kind: str) -> None:
+    """Write one value by its type; text is always a string cell, never a formula."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        sheet.write_blank(row, col, None, styles.get(kind))
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "Yes" if value else "No", styles.get(kind))
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, styles.get(kind))
+    elif isinstance(value, datetime | date):
+        sheet.write_datetime(row, col, value, styles.get(kind))
+    else:
+        text = str(value)
+        sheet.write_string(row, col, text, styles.get(kind, quoted=is_formula_like(text)))
+
+
+def _finish_shortlist(sheet: Worksheet, table: pd.DataFrame, styles: _Styles) -> None:
+    last_row = len(table)
+    for col, (header, kind, min_width, max_width) in enumerate(SHORTLIST_COLUMNS):
+        sheet.write_string(0, col, header, styles.get("header"))
+        sheet.set_column(col, col, _width(table[header], min_width, max_width), styles.get(kind))
+        if kind in ("integer", "percent"):
+            continue
+        for row, value in enumerate(table[header], start=1):
+            if _is_web_address(value) and sheet.write_url(row, col, value, styles.get(kind)) == 0:
+                continue
+            if is_formula_like(value):
+                sheet.write_string(row, col, value, styles.get(kind, quoted=True))
+
+    band_col = SHORTLIST_HEADERS.index("Band")
+    for label, band_format in styles.bands.items():
+        sheet.conditional_format(
+            1,
+            band_col,
+            max(last_row, 1),
+            band_col,
+            {"type": "cell", "criteria": "==", "value": f'"{label}"', "format": band_format},
+        )
+    sheet.set_row(0, 45)
+    for row, height in enumerate(_row_heights(table), start=1):
+        if height > 1:
+            sheet.set_row(row, LINE_HEIGHT * height)
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(last_row, 1), len(SHORTLIST_COLUMNS) - 1)
+    program_id = xl_col_to_name(SHORTLIST_HEADERS.index("Program ID"))
+    sheet.ignore_errors({"number_stored_as_text": f"{program_id}2:{program_id}{last_row + 1}"})
+    sheet.set_landscape()
+    sheet.repeat_rows(0)
+    sheet.repeat_columns(0, 1)
+    sheet.fit_to_pages(2, 0)  # two pages wide stays readable; one would shrink text to ~30 %
+
+
+def _write_summary(
+    sheet: Worksheet, table: pd.DataFrame, summary: Mapping[str, Any], styles: _Styles
+) -> None:
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 22)
+    sheet.set_column(2, 2, 3)
+    sheet.set_column(3, 3, 30)
+    sheet.set_column(4, 4, 9)
+    sheet.set_column(5, 5, 3)
+    sheet.set_column(6, 6, 24)
+    sheet.set_column(7, 7, 9)
+    _put(sheet, 0, 0, f"neuromatch list: {summary.get('scenario', '')}", styles, "title")
+
+    row = _section(sheet, 2, 0, "Profile", styles)
+    for label, value in summary.get("profile", {}).items():
+        _put(sheet, row, 0, label, styles, "label")
+        _put(sheet, row, 1, value, styles, "value")
+        row += 1
+
+    row = _section(sheet, row + 1, 0, "Outlook", styles)
+    outlook = summary.get("outlook")
+    if isinstance(outlook, Outlook):
+        outlook = dataclasses.asdict(outlook)
+    if outlook:
+        lines: list[tuple[str, object, str]] = [
+            ("Programs on the list", outlook["size"], "value"),
+            ("Expected interviews", outlook["expected_interviews"], "decimal"),
+            ("Match chance (estimate)", outlook["match_chance"], "share"),
+            ("ERAS application fee", outlook["fee_usd"], "dollars"),
+        ]
+        for k, chance in sorted(outlook.get("at_least", {}).items()):
+            noun = "interview" if k == 1 else "interviews"
+            lines.append((f"Chance of at least {k} {noun}", chance, "share"))
+        for label, value, kind in lines:
+            _put(sheet, row, 0, label, styles, "label")
+            _put(sheet, row, 1, value, styles, kind)
+            row += 1
+    else:
+        _put(sheet, row, 0, "No outlook: the list is empty.", styles, "label")
+
+    bands = table["Band"].value_counts()
+    band_counts = [(band.label, int(bands.get(band.label, 0))) for band in Band]
+    band_counts = [(label, n) for label, n in band_counts if n or label != Band.INELIGIBLE.label]
+    row = _counts(sheet, 2, 3, "Programs by band", band_counts, styles)
+    settings = table["Setting"].replace("", "Not recorded").value_counts()
+    row = _counts(sheet, row + 1, 3, "Programs by setting", _sorted_counts(settings), styles)
+    states = table["State"].map(lambda code: f"{STATE_NAMES.get(code, code)} ({code})")
+    _counts(sheet, 2, 6, "Programs by state", _sorted_counts(states.value_counts()), styles)
+
+
+def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) -> None:
+    sheet.fit_to_pages(1, 0)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, ABOUT_TEXT_WIDTH)
+    _put(sheet, 0, 0, "About this export", styles, "title")
+    verified_from, verified_to = about.get("verified_from"), about.get("verified_to")
+    if verified_from and verified_to:
+        verified = f"From {verified_from:%Y-%m-%d} to {verified_to:%Y-%m-%d}"
+    else:
+        verified = "No verification dates recorded"
+    unverified = about.get("unverified", 0)
+    if unverified and verified_from:
+        noun = "program has" if unverified == 1 else "programs have"
+        verified += f"; {unverified} listed {noun} no verification date"
+    facts: list[tuple[str, object, str]] = [
+        ("Exported", about["exported_at"], "datetime"),
+        ("Scenario", about.get("scenario", ""), "paragraph"),
+        (
+            "Catalogue source",
+            ", ".join(about.get("catalogue_sources", [])) or "Not recorded",
+            "paragraph",
+        ),
+        ("Programs last verified", verified, "paragraph"),
+    ]
+    row = 2
+    for label, value, kind in facts:
+        _put(sheet, row, 0, label, styles, "label")
+        _put(sheet, row, 1, value, styles, kind)
+        if isinstance(value, str):
+            sheet.set_row(row, LINE_HEIGHT * _lines(value, ABOUT_TEXT_WIDTH))
+        row += 1
+    row = _section(sheet, row + 1, 0, "How the estimate works", styles)
+    for sentence in ESTIMATE_EXPLAINED:
+        _paragraph(sheet, row, sentence, styles)
+        row += 1
+    row = _section(sheet, row + 1, 0, "Before you apply", styles)
+    _paragraph(sheet, row, VERIFY_REMINDER, styles)
+    row = _section(sheet, row + 2, 0, "The sheets", styles)
+    for name, text in (
+        ("Shortlist", "One row per program on your list, in rank order, with its reasons."),
+        ("Summary", "Your profile, the outlook for the list and counts by band, state, setting."),
+        ("About", "This page."),
+    ):
+        sheet.write_string(row, 0, name, styles.get("label"))
+        sheet.write_string(row, 1, text, styles.get("paragraph"))
+        row += 1
+
+
+def _section(sheet: Worksheet, row: int, col: int, title: str, styles: _Styles) -> int:
+    sheet.write_string(row, col, title, styles.get("section"))
+    sheet.write_blank(row, col + 1, None, styles.get("section"))
+    return row + 1
+
+
+def _counts(
+    sheet: Worksheet,
+    row: int,
+    col: int,
+    title: str,
+    counts: list[tuple[str, int]],
+    styles: _Styles,
+) -> int:
+    row = _section(sheet, row, col, title, styles)
+    for label, n in counts:
+        _put(sheet, row, col, label, styles, "label")
+        sheet.write_number(row, col + 1, n, styles.get("count"))
+        row += 1
+    return row
+
+
+def _sorted_counts(counts: pd.Series) -> list[tuple[str, int]]:
+    return sorted(
+        ((str(label), int(n)) for label, n in counts.items()), key=lambda c: (-c[1], c[0])
+    )
+
+
+def _row_heights(table: pd.DataFrame) -> list[int]:
+    """Lines each row needs: spreadsheets do not grow rows for wrapped text on their own."""
+    heights = [1] * len(table)
+    for header, kind, width, _ in SHORTLIST_COLUMNS:
+        if kind != "wrap":
+            continue
+        for i, text in enumerate(table[header]):
+            heights[i] = max(heights[i], min(_lines(text, width), MAX_ROW_LINES))
+    return heights
+
+
+def _lines(text: str, width: int) -> int:
+    return sum(max(1, math.ceil(len(line) / (width - 2))) for line in text.split("\n"))
+
+
+def _paragraph(sheet: Worksheet, row: int, text: str, styles: _Styles) -> None:
+    sheet.write_string(row, 1, text, styles.get("paragraph"))
+    sheet.set_row(row, LINE_HEIGHT * _lines(text, ABOUT_TEXT_WIDTH))
+
+
+def _is_web_address(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+def _width(column: pd.Series, min_width: int, max_width: int) -> int:
+    if column.empty or min_width == max_width:
+        return min_width
+    longest = int(column.astype(str).str.len().max())
+    return max(min_width, min(max_width, longest + 2))
+
+
+def _texts(column: pd.Series) -> list[str]:
+    return ["" if _missing(value) else str(value) for value in column]
+
+
+def _labels(column: pd.Series, choices: type) -> list[str]:
+    labels = dict(choices.choices)
+    return ["" if _missing(value) else str(labels.get(value, value)) for value in column]
+
+
+def _integers(column: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
+    return numbers.round().astype("Int64")
+
+
+def _fractions(column: pd.Series, *, scale: float) -> pd.Series:
+    numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
+    return (numbers.astype(float) / scale).round(4)
+
+
+def _yes_no_unknown(value: object) -> str:
+    if _missing(value) or (isinstance(value, str) and value.strip() == ""):
+        return "Unknown"
+    if isinstance(value, str):
+        return {"yes": "Yes", "no": "No"}.get(value.strip().lower(), "Unknown")
+    return "Yes" if bool(value) else "No"
+
+
+def _window(value: object) -> int | str:
+    if _missing(value):
+        return "Unknown"
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "none":
+            return "No limit"
+        if not text:
+            return "Unknown"
+        try:
+            value = float(text)
+        except ValueError:
+            return value
+    number = float(value)  # type: ignore[arg-type]
+    return "No limit" if math.isinf(number) else int(number)
+
+
+def _joined(reasons: object, separator: str) -> str:
+    if _missing(reasons):
+        return ""
+    if isinstance(reasons, str):
+        return reasons
+    return separator.join(str(reason) for reason in reasons)  # type: ignore[union-attr]
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def export_filename(scenario: str, day: date, extension: str) -> str:
+    """`neuromatch-<scenario slug>-<YYYY-MM-DD>.<extension>`."""
+    return f"neuromatch-{slugify(scenario) or 'list'}-{day:%Y-%m-%d}.{extension}"
+
+
+def profile_snapshot(data: Mapping[str, Any]) -> dict[str, object]:
+    """The profile JSON dict as label -> value for the Summary sheet, in the form's order."""
+    blanks = {"step1_score": "Not reported", "step2_score": "Not taken", "step3_score": "Not taken"}
+    snapshot: dict[str, object] = {}
+    for key in PROFILE_FIELDS:
+        value = data.get(key)
+        if key == "visa":
+            value = Visa(value).label if value in Visa.values else value
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value) or "None"
+        elif value is None:
+            value = blanks.get(key, "")
+        snapshot[LABELS[key]] = value
+    return snapshot
+
+
+def describe_export(
+    *,
+    scenario: str,
+    profile: Mapping[str, Any],
+    outlook: Outlook | None,
+    program_pks: Iterable[int],
+    now: datetime | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs.
+
+    Reads the catalogue for the data sources and last-verified dates of `program_pks` and
+    for the latest applied import.
+    """
+    programs = Program.objects.filter(pk__in=list(program_pks))
+    dates = programs.aggregate(
+        verified_from=Min("last_verified"),
+        verified_to=Max("last_verified"),
+        unverified=Count("pk", filter=Q(last_verified__isnull=True)),
+    )
+    sources = sorted(set(programs.exclude(data_source="").values_list("data_source", flat=True)))
+    sources = ["demo (fictional sample data)" if source == "demo" else source for source in sources]
+    latest = ImportBatch.objects.filter(dry_run=False).first()
+    if latest is not None:
+        sources.append(f"last import: {latest.file_name} on {latest.created_at:%Y-%m-%d}")
+    exported_at = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
+    summary = {
+        "scenario": scenario,
+        "profile": profile_snapshot(profile),
+        "outlook": dataclasses.asdict(outlook) if outlook is not None else None,
+    }
+    about = {"exported_at": exported_at, "scenario": scenario, "catalogue_sources": sources}
+    return summary, {**about, **dates}
+
+
+def export_shortlist(
+    shortlist: Shortlist, *, now: datetime | None = None
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """The rows, summary and about of a saved shortlist, ready for `write_xlsx`."""
+    profile = shortlist.profile
+    rows = shortlists.list_rows(shortlist)
+    outlook = shortlists.shortlist_summary(shortlist).outlook if len(rows) else None
+    summary, about = describe_export(
+        scenario=profile.name,
+        profile=profile_data(profile),
+        outlook=outlook,
+        program_pks=rows["program_pk"].tolist(),
+        now=now,
+    )
+    return rows, summary, about

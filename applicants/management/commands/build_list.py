@@ -1,0 +1,146 @@
+"""`python manage.py build_list PROFILE.json`: the list for a JSON profile, from the terminal."""
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError
+
+from applicants import export, services
+from applicants.listbuilder import BuiltList, Outlook, build_list
+from applicants.models import Profile
+from applicants.profiles import ProfileDataError, validate_profile_data
+from applicants.scoring import RULES
+from applicants.shortlists import ListSummary, rows_frame, summarise
+from programs.models import Program
+
+OUT_SUFFIXES = (".csv", ".xlsx")
+SIZE_FIELD = Profile._meta.get_field("list_size")
+SIZE_MIN, SIZE_MAX = (
+    min(v.limit_value for v in SIZE_FIELD.validators if v.code == "min_value"),
+    max(v.limit_value for v in SIZE_FIELD.validators if v.code == "max_value"),
+)
+
+
+def read_profile(path: Path) -> dict[str, Any]:
+    """The validated profile dict from a DESIGN.md profile JSON file, or a CommandError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: cannot read it ({error}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+        ) from None
+    try:
+        return validate_profile_data(data)
+    except ProfileDataError as error:
+        raise CommandError(f"{path}: " + " ".join(error.messages)) from None
+
+
+def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlook: Outlook):
+    if path.suffix.lower() == ".csv":
+        content = export.write_csv(rows)
+    else:
+        summary, about = export.describe_export(
+            scenario=path.stem,
+            profile=profile,
+            outlook=outlook if len(rows) else None,
+            program_pks=rows["program_pk"].tolist(),
+        )
+        content = export.write_xlsx(rows, summary=summary, about=about)
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write it ({error}).") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the application list for a profile JSON file (the DESIGN.md format) from the "
+        "active catalogue, print a summary and optionally write it as CSV or XLSX."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("profile", type=Path, help="Profile JSON file.")
+        parser.add_argument(
+            "--size", type=int, help=f"List size ({SIZE_MIN}-{SIZE_MAX}); default list_size."
+        )
+        parser.add_argument("--out", type=Path, help="Write the list to FILE.csv or FILE.xlsx.")
+        parser.add_argument(
+            "--json", action="store_true", help="End with a one-line JSON summary on stdout."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out: Path | None = options["out"]
+        if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+            raise CommandError(f"--out {out}: use a file name ending in .csv or .xlsx.")
+        if out is not None and not out.parent.is_dir():
+            raise CommandError(f"--out {out}: the folder {out.parent} does not exist.")
+        size = options["size"]
+        if size is not None and not SIZE_MIN <= size <= SIZE_MAX:
+            raise CommandError(f"--size {size}: choose between {SIZE_MIN} and {SIZE_MAX}.")
+        profile = read_profile(options["profile"])
+        size = size or profile["list_size"]
+
+        programs = Program.objects.active().to_frame()
+        if programs.empty:
+            raise CommandError(
+                "The catalogue has no active programs: import one with import_programs first."
+            )
+        scored = services.score_data(profile, programs)
+        built = build_list(scored, size=size, preferred_states=profile["preferred_states"])
+        chosen = scored.loc[built.ranked]
+        summary = summarise(
+            chosen["probability"].tolist(), chosen["band"].tolist(), chosen["state_code"].tolist()
+        )
+        self._report(built, summary, size=size, catalogue=len(programs))
+        if out is not None:
+            rows = rows_frame(built.ranked, scored)
+            write_rows(rows, out, profile=profile, outlook=summary.outlook)
+            self.stdout.write(self.style.SUCCESS(f"Wrote {summary.size} programs to {out}."))
+        if options["json"]:
+            self.stdout.write(json.dumps(self._json(built, summary)))
+
+    def _report(self, built: BuiltList, summary: ListSummary, *, size: int, catalogue: int):
+        result = summary.outlook
+        self.stdout.write(
+            self.style.SUCCESS(f"Built a list of {summary.size} programs")
+            + f" ({built.eligible_count} of {catalogue} active programs are open to this profile)."
+        )
+        if built.shortfall > 0:
+            rules = ", ".join(
+                f"{RULES.get(code, code)}: {count}"
+                for code, count in sorted(built.excluded_by_rule.items(), key=lambda i: -i[1])
+                if count
+            )
+            self.stdout.write(
+                self.style.WARNING(f"Only {summary.size} of the {size} asked for are eligible.")
+                + f" Ruled out by: {rules}."
+            )
+        bands = ", ".join(f"{count} {band}" for band, count in summary.bands.items() if count)
+        states = ", ".join(f"{state} {count}" for state, count in summary.states[:8])
+        self.stdout.write(f"Bands: {bands or 'none'}.")
+        self.stdout.write(f"States ({len(summary.states)}): {states or 'none'}.")
+        self.stdout.write(
+            f"Expected interviews: {result.expected_interviews:.1f}. "
+            f"Match chance: {result.match_chance:.0%}. ERAS fee: ${result.fee_usd:,}."
+        )
+        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least)
+        self.stdout.write(f"Chance of at least k interviews: {chances}.")
+
+    def _json(self, built: BuiltList, summary: ListSummary) -> dict[str, Any]:
+        return {
+            "size": summary.size,
+            "eligible": built.eligible_count,
+            "expected_interviews": round(summary.outlook.expected_interviews, 3),
+            "match_chance": round(summary.outlook.match_chance, 4),
+            "fee_usd": summary.outlook.fee_usd,
+            "excluded_by_rule": built.excluded_by_rule,
+        }

@@ -1,0 +1,104 @@
+"""Benchmark: the `/list/` page for the demo catalogue, plus a row action and a rebuild.
+
+    DEBUG=true .venv/bin/python benchmarks/bench_list_page.py [--runs N]
+
+Full stack through the Django test client: a throwaway test database (SQLite in memory, or
+`test_<name>` on PostgreSQL when DATABASE_URL is set), the demo catalogue loaded with the
+`import_programs` command, the matched-average applicant of DESIGN.md with a 100-program list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
+os.environ.setdefault("DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from applicants.models import Profile  # noqa: E402
+from benchmarks.bench_scoring import report, time_runs  # noqa: E402
+
+DEMO_CSV = ROOT / "fixtures" / "demo_programs.csv"
+PAGE_TARGET_MS = 250.0
+ROW_TARGET_MS = 50.0
+BUILD_TARGET_MS = 500.0
+
+
+def matched_average(user: User) -> Profile:
+    return Profile.objects.create(
+        user=user,
+        visa="j1",
+        graduation_year=timezone.now().year - 2,
+        step2_score=245,
+        usce_months=3,
+        neuro_publications=4,
+        neuro_presentations=6,
+        us_neuro_letters=2,
+        preferred_states=["TX"],
+        list_size=100,
+    )
+
+
+def run(runs: int) -> None:
+    with open(os.devnull, "w") as quiet:
+        call_command("import_programs", str(DEMO_CSV), stdout=quiet)
+    user = User.objects.create_user("bench", password="a-long-unusual-passphrase-42")
+    profile = matched_average(user)
+    client = Client()
+    client.force_login(user)
+    build_url = reverse("applicants:list_build", args=[profile.pk])
+    client.post(build_url)
+    entry = profile.shortlist.entries.order_by("rank").first()
+    pin_url = reverse("applicants:list_entry_pin", args=[entry.pk])
+    listed = profile.shortlist.entries.filter(excluded=False).count()
+    print(f"Demo catalogue: {profile.shortlist.entries.model.objects.count()} entries, "
+          f"{listed} listed, database {connection.vendor}.")  # fmt: skip
+
+    def page() -> None:
+        response = client.get(reverse("applicants:list"))
+        assert response.status_code == 200, response.status_code
+
+    def pin() -> None:
+        response = client.post(pin_url, {"pinned": "true"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, response.status_code
+
+    def rebuild() -> None:
+        response = client.post(build_url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, response.status_code
+
+    report("GET /list/ (100 programs listed)", time_runs(page, runs), PAGE_TARGET_MS)
+    report("POST pin, htmx row swap", time_runs(pin, runs), ROW_TARGET_MS)
+    report("POST rebuild, htmx workspace swap", time_runs(rebuild, max(5, runs // 3)),
+           BUILD_TARGET_MS)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args.runs)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Catalogue queries for the program pages: one function builds the filtered queryset."""
+
+from collections.abc import Mapping
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from programs.geography import REGION_STATES
+from programs.models import Program
+
+# Sort keys offered on the page → ORDER BY; unknown values sort last.
+SORTS: dict[str, tuple[str, tuple[object, ...]]] = {
+    "name": ("Name", ("name", "state")),
+    "state": ("State, then name", ("state", "name")),
+    "img": ("IMG share, highest first", (F("img_pct").desc(nulls_last=True), "name")),
+    "step2": ("Step 2 CK minimum, lowest first", (F("step2_min").asc(nulls_last=True), "name")),
+    "positions": ("Positions, most first", (F("positions").desc(nulls_last=True), "name")),
+    "tier": ("Tier, most competitive first", (F("tier").asc(nulls_last=True), "name")),
+}
+DEFAULT_SORT = "name"
+
+
+def _policy(field: str, choice: str) -> Q:
+    return {
+        "yes": Q(**{field: True}),
+        "not_no": Q(**{field: True}) | Q(**{f"{field}__isnull": True}),
+        "no": Q(**{field: False}),
+        "unknown": Q(**{f"{field}__isnull": True}),
+    }[choice]
+
+
+def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
+    """Active programs matching the cleaned filter values (keys of `CatalogueFilterForm`).
+
+    Missing or empty values do not filter. Unknown is not No: the Step 2 CK and graduation-year
+    filters keep programs whose policy is unknown, since they do not exclude anyone.
+    """
+    programs = Program.objects.active()
+    if query := str(filters.get("q") or "").strip():
+        programs = programs.filter(
+            Q(name__icontains=query)
+            | Q(institution__icontains=query)
+            | Q(city__icontains=query)
+            | Q(program_id=query)
+        )
+    if state := filters.get("state"):
+        programs = programs.filter(state=state)
+    if region := filters.get("region"):
+        programs = programs.filter(state__in=REGION_STATES[str(region)])
+    for name in ("setting", "tier", "track"):
+        if value := filters.get(name):
+            programs = programs.filter(**{name: value})
+    if choice := filters.get("j1"):
+        programs = programs.filter(_policy("visa_j1", str(choice)))
+    if choice := filters.get("h1b"):
+        programs = programs.filter(_policy("visa_h1b", str(choice)))
+    if (img_min := filters.get("img_min")) is not None:
+        programs = programs.filter(img_pct__gte=img_min)
+    if (step2_max := filters.get("step2_max")) is not None:
+        programs = programs.filter(Q(step2_min__lte=step2_max) | Q(step2_min__isnull=True))
+    if (year := filters.get("grad_year")) is not None:
+        years = timezone.now().year - int(year)
+        programs = programs.filter(
+            Q(yog_policy__in=["none", "unknown"]) | Q(yog_policy="limit", yog_window__gte=years)
+        )
+    sort = str(filters.get("sort") or DEFAULT_SORT)
+    return programs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])[1])

@@ -1,0 +1,44 @@
+"""The catalogue as CSV in exactly the canonical columns (also the import template)."""
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from programs.models import Program
+from programs.normalise import (
+    CANONICAL_COLUMNS,
+    format_number,
+    format_tristate,
+    format_yog,
+)
+
+_TRISTATE = frozenset({"visa_j1", "visa_h1b", "multiple_attempts_ok"})
+_NUMBERS = frozenset({"tier", "positions", "img_pct", "step2_min", "usce_min_months"})
+
+
+def catalogue_row(program: Program) -> list[str]:
+    """One program as the cells of a canonical-column row; importing it changes nothing."""
+    cells: list[str] = []
+    for column in CANONICAL_COLUMNS:
+        if column == "yog_window":
+            cells.append(format_yog(program.yog_policy, program.yog_window))
+        elif column in _TRISTATE:
+            cells.append(format_tristate(getattr(program, column)))
+        elif column in _NUMBERS:
+            cells.append(format_number(getattr(program, column)))
+        elif column == "last_verified":
+            cells.append(program.last_verified.isoformat() if program.last_verified else "")
+        else:
+            cells.append(getattr(program, column) or "")
+    return cells
+
+
+def write_catalogue(*, out: TextIO, programs: Iterable[Program]) -> int:
+    """Write the header and one row per program to `out`; return the number of programs."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CANONICAL_COLUMNS)
+    count = 0
+    for program in programs:
+        writer.writerow(catalogue_row(program))
+        count += 1
+    return count

@@ -1,0 +1,127 @@
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
+
+from programs.catalogue import SORTS
+from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
+from programs.importer import MAX_BYTES
+from programs.models import Setting, Track
+
+POLICY_CHOICES = [
+    ("", "Any"),
+    ("yes", "Sponsors"),
+    ("not_no", "Sponsors or unknown"),
+    ("no", "Does not sponsor"),
+    ("unknown", "Unknown"),
+]
+TIER_CHOICES = [
+    ("", "Any tier"),
+    ("1", "1 — top academic"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4 — community-oriented"),
+]
+
+
+class CatalogueFilterForm(forms.Form):
+    label_suffix = ""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, institution, city"}),
+    )
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Any state")] + STATE_CHOICES
+    )
+    region = forms.ChoiceField(
+        label="Region", required=False, choices=[("", "Any region")] + REGION_CHOICES
+    )
+    setting = forms.ChoiceField(
+        label="Setting", required=False, choices=[("", "Any setting")] + Setting.choices
+    )
+    tier = forms.TypedChoiceField(
+        label="Tier", required=False, choices=TIER_CHOICES, coerce=int, empty_value=None
+    )
+    track = forms.ChoiceField(
+        label="Track", required=False, choices=[("", "Any track")] + Track.choices
+    )
+    j1 = forms.ChoiceField(label="J-1 visa", required=False, choices=POLICY_CHOICES)
+    h1b = forms.ChoiceField(label="H-1B visa", required=False, choices=POLICY_CHOICES)
+    img_min = forms.IntegerField(
+        label="IMG share at least (%)", required=False, min_value=0, max_value=100
+    )
+    step2_max = forms.IntegerField(
+        label="Step 2 CK minimum at most",
+        required=False,
+        min_value=1,
+        max_value=300,
+    )
+    grad_year = forms.IntegerField(
+        label="Accepts graduates of (year)",
+        required=False,
+        min_value=1950,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        next_year = timezone.now().year + 1
+        self.fields["grad_year"].validators.append(MaxValueValidator(next_year))
+        self.fields["grad_year"].widget.attrs["max"] = next_year
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        state, region = cleaned.get("state"), cleaned.get("region")
+        if state and region and region_of(str(state)) != region:
+            self.add_error("region", f"{state} is not in the {region} region.")
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    label_suffix = ""
+
+    file = forms.FileField(
+        label="Catalogue file",
+        help_text="CSV (comma, semicolon or tab) or Excel .xlsx; up to 5 MB and 20,000 programs.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx"}),
+    )
+    full_catalogue = forms.BooleanField(
+        label="This file is the full catalogue: archive programs missing from it",
+        required=False,
+        help_text="Archived programs stay in applicants' lists; nothing is deleted.",
+    )
+    skip_invalid = forms.BooleanField(
+        label="Import the valid rows and skip invalid ones", required=False
+    )
+
+    def __init__(self, *args: object, content_length: int = 0, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.content_length = content_length
+
+    def clean_file(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB."
+            )
+        return upload
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Uploads over the in-memory limit never reach request.FILES: say why, not "required".
+        if self.is_bound and "file" in self.errors and self.content_length > MAX_BYTES:
+            self.errors["file"] = self.error_class(
+                [f"The upload is over {MAX_BYTES // 1024 // 1024} MB; the limit is 5 MB."]
+            )
+
+
+class ConfirmImportForm(forms.Form):
+    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    skip_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,76 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from programs.importer import CatalogueImportError, import_catalogue
+from programs.models import Program
+
+
+class Command(BaseCommand):
+    help = "Import a catalogue file (CSV or XLSX) into the program catalogue."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="CSV or XLSX file in the canonical or a FREIDA layout")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change; write nothing"
+        )
+        parser.add_argument(
+            "--full-catalogue",
+            action="store_true",
+            help="the file is the whole catalogue: archive programs missing from it",
+        )
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="import the valid rows, skip the others"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="import only into an empty catalogue (used by `make run`)",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        path = Path(str(options["path"]))
+        if options["if_empty"] and (count := Program.objects.count()):
+            self.stdout.write(
+                f"The catalogue has {count} program{'s' if count != 1 else ''} already; "
+                f"skipped importing {path}."
+            )
+            return
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        try:
+            result = import_catalogue(
+                content=content,
+                file_name=path.name,
+                dry_run=bool(options["dry_run"]),
+                full_catalogue=bool(options["full_catalogue"]),
+                skip_invalid=bool(options["skip_invalid"]),
+            )
+        except CatalogueImportError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(exc.message) from None
+        plan = result.plan
+        problem = plan.problem(
+            skip_invalid=bool(options["skip_invalid"]),
+            full_catalogue=bool(options["full_catalogue"]),
+        )
+        for error in plan.errors:
+            self.stderr.write(str(error) if problem else self.style.WARNING(f"Skipped: {error}"))
+        if plan.ignored_columns:
+            self.stdout.write(f"Ignored columns: {', '.join(plan.ignored_columns)}")
+        counts = (
+            f"{len(plan.creates)} created, {len(plan.updates)} updated, "
+            f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
+            f"{plan.rejected} rejected"
+        )
+        if options["dry_run"]:
+            if problem:
+                raise CommandError(f"Dry run of {path.name}: {problem}")
+            self.stdout.write(
+                self.style.SUCCESS(f"Dry run of {path.name}, nothing written: would be {counts}.")
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {counts}."))

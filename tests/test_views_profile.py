@@ -1,0 +1,336 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Profile
+from applicants.profiles import form_data
+from programs.models import Program
+from tests.factories import make_profile, make_profile_data, make_program
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_URL = reverse("applicants:profile")
+THIS_YEAR = timezone.now().year
+
+
+def _post_data(**fields: object):
+    return form_data(make_profile_data(**fields))
+
+
+def test_a_new_user_sees_an_empty_form_and_an_invitation(client, alice):
+    client.force_login(alice)
+    response = client.get(PROFILE_URL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Save profile" in content
+    assert "What happens next" in content
+    assert "What your profile means" not in content
+    for legend in ("Exams", "Clinical experience", "Research and letters", "Visa", "Geography"):
+        assert f"<legend>{legend}</legend>" in content
+
+
+def test_fields_are_validated_with_htmx_as_they_are_filled(client, alice):
+    client.force_login(alice)
+    content = client.get(PROFILE_URL).content.decode()
+    url = reverse("applicants:profile_validate", args=["step2_score"])
+    assert f'hx-post="{url}"' in content
+    assert 'hx-target="#step2_score-feedback"' in content
+    assert 'id="step2_score-feedback"' in content
+
+
+def test_saving_the_form_creates_the_active_base_profile(client, alice):
+    client.force_login(alice)
+    response = client.post(PROFILE_URL, _post_data(step2_score=232, preferred_states=["TX"]))
+    assert response.status_code == 302
+    assert response["Location"] == PROFILE_URL
+    profile = Profile.objects.get(user=alice)
+    assert profile.active and not profile.is_scenario
+    assert profile.step2_score == 232
+    assert profile.preferred_states == ["TX"]
+
+
+def test_saving_again_edits_the_same_profile(client, alice):
+    client.force_login(alice)
+    client.post(PROFILE_URL, _post_data(step2_score=232))
+    client.post(PROFILE_URL, _post_data(step2_score=241, step3_score=None))
+    profile = Profile.objects.get(user=alice)
+    assert profile.step2_score == 241
+    assert profile.step3_score is None
+
+
+def test_the_profile_page_edits_the_active_scenario(client, alice):
+    base = make_profile(alice, active=False)
+    scenario = make_profile(alice, name="With Step 3", based_on=base, active=True)
+    client.force_login(alice)
+    content = client.get(PROFILE_URL).content.decode()
+    assert "Scenario: With Step 3" in content
+    client.post(PROFILE_URL, _post_data(step3_score=235))
+    scenario.refresh_from_db()
+    base.refresh_from_db()
+    assert scenario.step3_score == 235
+    assert base.step3_score is None
+
+
+NEXT_YEAR = THIS_YEAR + 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("graduation_year", 1959, "Enter a whole number from 1960 to"),
+        ("graduation_year", NEXT_YEAR + 1, f"from 1960 to {NEXT_YEAR}."),
+        ("graduation_year", "", "This field is required."),
+        ("graduation_year", "twenty", "Enter a whole number from 1960 to"),
+        ("step1_score", 0, "Enter a whole number from 1 to 300."),
+        ("step1_score", 301, "Enter a whole number from 1 to 300."),
+        ("step2_score", 301, "Enter a whole number from 1 to 300."),
+        ("step2_score", "2.5", "Enter a whole number from 1 to 300."),
+        ("step3_score", 0, "Enter a whole number from 1 to 300."),
+        ("step1_attempts", 0, "Enter a whole number from 1 to 6."),
+        ("step1_attempts", 7, "Enter a whole number from 1 to 6."),
+        ("step2_attempts", 7, "Enter a whole number from 1 to 6."),
+        ("step2_attempts", "", "This field is required."),
+        ("usce_months", -1, "Enter a whole number from 0 to 120."),
+        ("usce_months", 121, "Enter a whole number from 0 to 120."),
+        ("observership_months", 121, "Enter a whole number from 0 to 120."),
+        ("neuro_publications", 201, "Enter a whole number from 0 to 200."),
+        ("neuro_presentations", -1, "Enter a whole number from 0 to 200."),
+        ("us_neuro_letters", 201, "Enter a whole number from 0 to 200."),
+        ("list_size", 29, "Enter a whole number from 30 to 200."),
+        ("list_size", 201, "Enter a whole number from 30 to 200."),
+        ("visa", "f1", "f1 is not a visa option"),
+        ("visa", "", "This field is required."),
+        ("preferred_states", ["ZZ"], "ZZ is not a US state code"),
+        ("excluded_states", ["Texas"], "Texas is not a US state code"),
+        ("preferred_regions", ["North"], "North is not a US Census region"),
+    ],
+)
+def test_every_field_rejects_bad_input_with_a_clear_message(client, alice, field, value, message):
+    client.force_login(alice)
+    data = _post_data()
+    if isinstance(value, list):
+        data.setlist(field, value)
+    else:
+        data[field] = str(value)
+    response = client.post(PROFILE_URL, data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    feedback = content.split(f'id="{field}-feedback"')[1].split("</div>")[0]
+    assert message in feedback
+    assert not Profile.objects.filter(user=alice).exists()
+
+
+def test_a_state_both_preferred_and_excluded_is_refused(client, alice):
+    client.force_login(alice)
+    data = _post_data(preferred_states=["TX"], excluded_states=["TX"])
+    response = client.post(PROFILE_URL, data)
+    assert "Texas cannot be both preferred and excluded" in response.content.decode()
+    assert not Profile.objects.filter(user=alice).exists()
+
+
+def test_the_validate_endpoint_returns_only_the_field_feedback(client, alice):
+    client.force_login(alice)
+    url = reverse("applicants:profile_validate", args=["step2_score"])
+    response = client.post(url, _post_data(step2_score=350), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.startswith('<div id="step2_score-feedback"')
+    assert "Enter a whole number from 1 to 300." in content
+    assert "<form" not in content
+
+    fine = client.post(url, _post_data(step2_score=240), headers={"HX-Request": "true"})
+    assert "errorlist" not in fine.content.decode()
+
+
+def test_the_validate_endpoint_ignores_errors_of_other_fields(client, alice):
+    client.force_login(alice)
+    url = reverse("applicants:profile_validate", args=["usce_months"])
+    response = client.post(url, _post_data(step2_score=350, usce_months=4))
+    assert "errorlist" not in response.content.decode()
+
+
+def test_the_validate_endpoint_rejects_unknown_fields_and_gets(client, alice):
+    client.force_login(alice)
+    assert client.post(reverse("applicants:profile_validate", args=["user"])).status_code == 404
+    url = reverse("applicants:profile_validate", args=["step2_score"])
+    assert client.get(url).status_code == 405
+
+
+def test_after_saving_the_page_says_what_the_profile_means(client, alice):
+    graduated = THIS_YEAR - 6
+    make_program(visa_j1=False)
+    make_program(visa_j1=False)
+    make_program(yog_policy="limit", yog_window=5)
+    make_program(step2_min=240)
+    make_program(visa_j1=None, yog_policy="none")
+    make_program(visa_j1=False, active=False)  # archived: counted nowhere
+    client.force_login(alice)
+    response = client.post(
+        PROFILE_URL,
+        _post_data(visa="j1", graduation_year=graduated, step2_score=232, usce_months=3),
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "What your profile means" in content
+    assert "Needs a J-1: 2 programs that do not sponsor J-1 exclude you" in content
+    assert "1 program has not published a sponsorship policy" in content
+    assert "6 years since graduation — 1 program with a lower graduation-year limit" in content
+    assert "Step 2 CK 232: 13 points below the 245 average" in content
+    assert "1 program with a higher minimum excludes you" in content
+    assert "USMLE passed on the first attempt." in content
+    assert '<span class="value">1</span><span class="label">of 5 programs' in content
+
+
+def test_the_summary_changes_with_the_profile(client, alice):
+    make_program(visa_j1=False, visa_h1b=False)
+    make_program(visa_j1=True, visa_h1b=True)
+    client.force_login(alice)
+    client.post(PROFILE_URL, _post_data(visa="none", step1_attempts=2))
+    content = client.get(PROFILE_URL).content.decode()
+    assert "No visa needed" in content
+    assert "A failed USMLE attempt (Step 1 on attempt 2)" in content
+
+    client.post(PROFILE_URL, _post_data(visa="h1b", step3_score=None))
+    content = client.get(PROFILE_URL).content.decode()
+    assert "Needs an H-1B: 2 programs exclude you" in content
+    assert "no Step 3 score yet" in content
+
+
+def test_the_page_shows_advice_for_the_profile(client, alice):
+    for _ in range(10):
+        make_program(visa_j1=True, tier=4, img_pct=60.0)
+    make_profile(alice, step3_score=None, usce_months=0)
+    client.force_login(alice)
+    content = client.get(PROFILE_URL).content.decode()
+    assert "What would raise your outlook most" in content
+    assert "Pass Step 3 with 225 or more" in content
+    assert "expected interviews" in content
+    assert "Try it as a scenario" in content
+
+
+def test_another_users_profile_is_never_shown(client, alice, bob):
+    make_profile(bob, name="Bob's profile", step2_score=260)
+    client.force_login(alice)
+    content = client.get(PROFILE_URL).content.decode()
+    assert "Bob&#x27;s profile" not in content and "Bob's profile" not in content
+    assert "Save profile" in content
+
+
+# The catalogue seen through the active profile
+
+
+def test_the_catalogue_shows_band_and_probability_for_each_program(client, alice):
+    sponsor = make_program(name="Sponsoring Neurology", visa_j1=True, tier=4, img_pct=60.0)
+    closed = make_program(name="Closed Neurology", visa_j1=False)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+    response = client.get(reverse("programs:index"))
+    assert response.status_code == 200
+    shown = {program.pk: program.score for program in response.context["page"].object_list}
+    assert shown[closed.pk].band == "ineligible" and not shown[closed.pk].eligible
+    assert shown[sponsor.pk].eligible and shown[sponsor.pk].band in ("reach", "target", "safety")
+    content = response.content.decode()
+    assert f"{shown[sponsor.pk].percent} %" in content
+    assert '<span class="badge badge-ineligible">Ineligible</span>' in content
+    assert "Fill in your profile" not in content
+
+
+def test_the_catalogue_filters_by_band_and_eligibility(client, alice):
+    sponsor = make_program(name="Sponsoring Neurology", visa_j1=True, tier=4, img_pct=60.0)
+    closed = make_program(name="Closed Neurology", visa_j1=False)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+
+    def names(**query: str) -> set[str]:
+        response = client.get(reverse("programs:index"), query)
+        return {program.name for program in response.context["page"].object_list}
+
+    assert names(eligibility="ineligible") == {closed.name}
+    assert names(eligibility="eligible") == {sponsor.name}
+    assert names(band="ineligible") == {closed.name}
+    assert names() == {closed.name, sponsor.name}
+    band = client.get(reverse("programs:index")).context["page"].object_list
+    sponsor_band = next(program.score.band for program in band if program.pk == sponsor.pk)
+    assert names(band=sponsor_band) == {sponsor.name}
+
+
+def test_a_bad_band_filter_is_ignored_not_an_error(client, alice):
+    make_program()
+    make_profile(alice)
+    client.force_login(alice)
+    response = client.get(reverse("programs:index"), {"band": "excellent"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 1
+
+
+def test_the_catalogue_invites_a_user_without_a_profile(client, alice):
+    make_program()
+    client.force_login(alice)
+    content = client.get(reverse("programs:index")).content.decode()
+    assert "Fill in your profile" in content
+    assert "Your band" not in content
+
+
+def test_the_program_page_lists_every_reason(client, alice):
+    program = make_program(visa_j1=None, img_pct=None, tier=1)
+    make_profile(alice, visa="j1", us_neuro_letters=2)
+    client.force_login(alice)
+    response = client.get(reverse("programs:detail", args=[program.pk]))
+    score = response.context["score"]
+    assert score.reasons
+    content = response.content.decode()
+    for tone, text in score.reason_items:
+        assert f'<li class="reason-{tone}">' in content
+        assert text in content
+    assert "J-1 sponsorship unknown — verify" in content
+
+
+def test_the_program_page_says_why_a_program_is_closed(client, alice):
+    program = make_program(step2_min=250)
+    make_profile(alice, step2_score=232)
+    client.force_login(alice)
+    content = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "You cannot apply here" in content
+    assert "Step 2 CK 232 is below the minimum 250" in content
+
+
+def test_the_program_page_invites_a_user_without_a_profile(client, alice):
+    program = make_program()
+    client.force_login(alice)
+    content = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "Fill in your profile" in content
+
+
+def test_scores_follow_changes_to_the_catalogue(client, alice):
+    program = make_program(visa_j1=True)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+
+    def score():
+        page = client.get(reverse("programs:index")).context["page"]
+        return next(shown.score for shown in page.object_list if shown.pk == program.pk)
+
+    assert score().eligible
+    program.visa_j1 = False
+    program.save()
+    assert not score().eligible
+    Program.objects.filter(pk=program.pk).update(visa_j1=True, updated_at=timezone.now())
+    assert score().eligible
+    other = make_program(visa_j1=False)
+    assert {shown.pk for shown in client.get(reverse("programs:index")).context["page"]} == {
+        program.pk,
+        other.pk,
+    }
+
+
+def test_the_htmx_results_keep_the_band_column(client, alice):
+    make_program(visa_j1=False)
+    make_profile(alice, visa="j1")
+    client.force_login(alice)
+    response = client.get(
+        reverse("programs:index"), {"eligibility": "ineligible"}, headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="results"')
+    assert "Your chance" in content
+    assert '<span class="badge badge-ineligible">Ineligible</span>' in content

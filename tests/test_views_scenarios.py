@@ -1,0 +1,214 @@
+import pytest
+from django.urls import reverse
+
+from applicants.models import Profile
+from tests.factories import make_profile, make_program
+
+pytestmark = pytest.mark.django_db
+
+SCENARIOS_URL = reverse("applicants:scenarios")
+CREATE_URL = reverse("applicants:scenario_create")
+
+
+@pytest.fixture
+def base(alice):
+    return make_profile(alice, step3_score=None, usce_months=3)
+
+
+@pytest.fixture
+def scenario(alice, base):
+    return make_profile(alice, name="With Step 3", based_on=base, active=False, step3_score=235)
+
+
+def test_copying_the_profile_makes_an_inactive_named_scenario(client, alice, base):
+    client.force_login(alice)
+    response = client.post(CREATE_URL, {"name": "  +3 months   USCE ", "source": base.pk})
+    created = Profile.objects.get(user=alice, name="+3 months USCE")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applicants:scenario", args=[created.pk])
+    assert created.based_on == base and not created.active
+    assert created.usce_months == base.usce_months
+    base.refresh_from_db()
+    assert base.active
+
+
+def test_a_copy_of_a_scenario_is_still_a_scenario_of_the_base(client, alice, base, scenario):
+    client.force_login(alice)
+    client.post(CREATE_URL, {"name": "Step 3 and more USCE", "source": scenario.pk})
+    created = Profile.objects.get(user=alice, name="Step 3 and more USCE")
+    assert created.based_on == base
+    assert created.step3_score == 235
+
+
+def test_a_scenario_from_advice_carries_the_change(client, alice, base):
+    client.force_login(alice)
+    client.post(CREATE_URL, {"name": "Pass Step 3", "source": base.pk, "step3_score": "225"})
+    assert Profile.objects.get(user=alice, name="Pass Step 3").step3_score == 225
+
+
+def test_a_scenario_from_advice_can_clear_the_excluded_states(client, alice):
+    base = make_profile(alice, excluded_states=["TX", "NY"])
+    client.force_login(alice)
+    client.post(CREATE_URL, {"name": "All states", "source": base.pk, "excluded_states": ""})
+    assert Profile.objects.get(user=alice, name="All states").excluded_states == []
+
+
+def test_an_impossible_change_creates_nothing(client, alice, base):
+    client.force_login(alice)
+    response = client.post(
+        CREATE_URL, {"name": "Too much", "source": base.pk, "usce_months": "500"}, follow=True
+    )
+    assert "That change is not possible for this profile." in response.content.decode()
+    assert not Profile.objects.filter(name="Too much").exists()
+
+
+@pytest.mark.parametrize("name", ["", "   ", "My profile", "my PROFILE", "x" * 81])
+def test_a_scenario_needs_a_new_short_name(client, alice, base, name):
+    client.force_login(alice)
+    response = client.post(CREATE_URL, {"name": name, "source": base.pk}, follow=True)
+    assert response.status_code == 200
+    assert Profile.objects.filter(user=alice).count() == 1
+    assert 'class="message message-error"' in response.content.decode()
+
+
+def test_a_scenario_cannot_be_copied_from_another_users_profile(client, alice, bob, base):
+    bobs = make_profile(bob)
+    client.force_login(alice)
+    client.post(CREATE_URL, {"name": "Stolen", "source": bobs.pk})
+    assert not Profile.objects.filter(name="Stolen").exists()
+
+
+def test_editing_a_scenario_leaves_the_base_profile_alone(client, alice, base, scenario):
+    client.force_login(alice)
+    url = reverse("applicants:scenario", args=[scenario.pk])
+    page = client.get(url)
+    assert "Scenario: With Step 3" in page.content.decode()
+    data = {
+        key: value
+        for key, value in page.context["form"].initial.items()
+        if value is not None and key in page.context["form"].fields
+    }
+    data["usce_months"] = 9
+    response = client.post(url, data)
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    base.refresh_from_db()
+    assert scenario.usce_months == 9
+    assert base.usce_months == 3
+
+
+def test_making_a_scenario_active_switches_the_active_profile(client, alice, base, scenario):
+    client.force_login(alice)
+    response = client.post(reverse("applicants:scenario_activate", args=[scenario.pk]))
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    base.refresh_from_db()
+    assert scenario.active and not base.active
+    assert "Scenario: With Step 3" in client.get(reverse("applicants:profile")).content.decode()
+
+
+def test_renaming_a_scenario(client, alice, base, scenario):
+    client.force_login(alice)
+    client.post(reverse("applicants:scenario_rename", args=[scenario.pk]), {"name": "Step 3 235"})
+    scenario.refresh_from_db()
+    assert scenario.name == "Step 3 235"
+
+
+def test_renaming_to_a_taken_name_is_refused(client, alice, base, scenario):
+    client.force_login(alice)
+    url = reverse("applicants:scenario_rename", args=[scenario.pk])
+    response = client.post(url, {"name": "My profile"}, follow=True)
+    assert "You already have a profile or scenario named" in response.content.decode()
+    scenario.refresh_from_db()
+    assert scenario.name == "With Step 3"
+
+
+def test_deleting_a_scenario_asks_first(client, alice, base, scenario):
+    client.force_login(alice)
+    url = reverse("applicants:scenario_delete", args=[scenario.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Delete the scenario “With Step 3”?" in response.content.decode()
+    assert Profile.objects.filter(pk=scenario.pk).exists()
+
+    assert client.post(url).status_code == 302
+    assert not Profile.objects.filter(pk=scenario.pk).exists()
+    assert Profile.objects.filter(pk=base.pk).exists()
+
+
+def test_deleting_the_active_scenario_makes_the_base_active_again(client, alice, base, scenario):
+    base.active = False
+    base.save()
+    scenario.active = True
+    scenario.save()
+    client.force_login(alice)
+    client.post(reverse("applicants:scenario_delete", args=[scenario.pk]))
+    base.refresh_from_db()
+    assert base.active
+
+
+def test_the_base_profile_cannot_be_deleted(client, alice, base, scenario):
+    client.force_login(alice)
+    url = reverse("applicants:scenario_delete", args=[base.pk])
+    assert "cannot be deleted" in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert "Your base profile cannot be deleted" in response.content.decode()
+    assert Profile.objects.filter(user=alice).count() == 2
+
+
+def test_the_comparison_shows_every_profile_with_its_outlook(client, alice, base, scenario):
+    for _ in range(5):
+        make_program(visa_j1=True, tier=4, img_pct=60.0)
+    make_program(visa_j1=False)
+    make_profile(alice, name="No USCE", based_on=base, active=False, usce_months=0)
+    client.force_login(alice)
+    response = client.get(SCENARIOS_URL)
+    assert response.status_code == 200
+    columns = response.context["columns"]
+    assert [profile.name for profile, _ in columns] == ["My profile", "No USCE", "With Step 3"]
+    outlooks = {profile.name: outlook for profile, outlook in columns}
+    assert outlooks["My profile"].eligible == 5
+    assert outlooks["My profile"].active_programs == 6
+    assert outlooks["With Step 3"].expected_interviews > outlooks["My profile"].expected_interviews
+    assert outlooks["No USCE"].expected_interviews < outlooks["My profile"].expected_interviews
+    content = response.content.decode()
+    assert '<td class="differs">235</td>' in content
+    assert f"{outlooks['With Step 3'].expected_interviews:.1f}" in content
+
+
+def test_the_comparison_sends_a_user_without_a_profile_to_the_form(client, alice):
+    client.force_login(alice)
+    response = client.get(SCENARIOS_URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applicants:profile")
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("applicants:scenario", "get"),
+        ("applicants:scenario", "post"),
+        ("applicants:scenario_activate", "post"),
+        ("applicants:scenario_rename", "post"),
+        ("applicants:scenario_delete", "get"),
+        ("applicants:scenario_delete", "post"),
+    ],
+)
+def test_another_users_scenario_is_a_404(client, alice, bob, base, scenario, name, method):
+    client.force_login(bob)
+    response = getattr(client, method)(reverse(name, args=[scenario.pk]), {"name": "Mine now"})
+    assert response.status_code == 404
+    scenario.refresh_from_db()
+    assert scenario.name == "With Step 3" and not scenario.active
+    assert Profile.objects.filter(pk=scenario.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["applicants:scenario_activate", "applicants:scenario_rename"])
+def test_state_changing_scenario_urls_refuse_get(client, alice, scenario, name):
+    client.force_login(alice)
+    assert client.get(reverse(name, args=[scenario.pk])).status_code == 405
+
+
+def test_creating_a_scenario_refuses_get(client, alice):
+    client.force_login(alice)
+    assert client.get(CREATE_URL).status_code == 405
