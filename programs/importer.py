@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -42,32 +44,6 @@ CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_MAGIC = b"PK\x03\x04"
 _DELIMITERS = (",", ";", "\t")
 _PANDAS_WIDTH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-# Model fields that an import can set, in canonical order.
-PROGRAM_FIELDS: tuple[str, ...] = (
-    "program_id",
-    "nrmp_codes",
-    "name",
-    "institution",
-    "city",
-    "state",
-    "setting",
-    "tier",
-    "track",
-    "positions",
-    "visa_j1",
-    "visa_h1b",
-    "img_pct",
-    "step2_min",
-    "yog_policy",
-    "yog_window",
-    "multiple_attempts_ok",
-    "usce_min_months",
-    "website",
-    "notes",
-    "data_source",
-    "last_verified",
-)
 
 
 @dataclass(frozen=True)
@@ -245,7 +221,7 @@ def parse_file(*, content: bytes, file_name: str) -> Table:
         raise CatalogueImportError("The file has a header row but no programs below it.")
     if len(table.lines) > MAX_ROWS:
         raise CatalogueImportError(
-            f"The file has {len(table.lines):,} programs; the limit is {MAX_ROWS:,} per file. "
+            f"The file has more than {MAX_ROWS:,} programs; the limit is {MAX_ROWS:,} per file. "
             "Split it into smaller files."
         )
     return table
@@ -268,9 +244,14 @@ def _decode(content: bytes) -> str:
     )
 
 
-def _read_csv(content: bytes) -> Table:
-    import pandas as pd
+def _width(line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:
+        return 0
 
+
+def _read_csv(content: bytes) -> Table:
     text = _decode(content)
     if sum(1 for char in text[:4096] if ord(char) < 32 and char not in "\r\n\t") > 8:
         raise CatalogueImportError("The file is not readable text: is it really a CSV?")
@@ -281,7 +262,7 @@ def _read_csv(content: bytes) -> Table:
     if skipped == len(lines):
         raise CatalogueImportError("The file is empty.")
     body = "".join(lines[skipped:])
-    delimiter = max(_DELIMITERS, key=lambda d: len(next(csv.reader([lines[skipped]], delimiter=d))))
+    delimiter = max(_DELIMITERS, key=lambda candidate: _width(lines[skipped], candidate))
     try:
         frame = pd.read_csv(
             io.StringIO(body),
@@ -334,8 +315,6 @@ def _xlsx_text(cell: object) -> str:
 
 
 def _read_xlsx(content: bytes) -> Table:
-    import openpyxl
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files; all mean the same here
