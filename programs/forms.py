@@ -25,8 +25,6 @@ TIER_CHOICES = [
 
 
 class CatalogueFilterForm(forms.Form):
-    label_suffix = ""
-
     q = forms.CharField(
         label="Search",
         required=False,
@@ -71,7 +69,7 @@ class CatalogueFilterForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         next_year = timezone.now().year + 1
         self.fields["grad_year"].validators.append(MaxValueValidator(next_year))
         self.fields["grad_year"].widget.attrs["max"] = next_year
@@ -85,8 +83,6 @@ class CatalogueFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    label_suffix = ""
-
     file = forms.FileField(
         label="Catalogue file",
         help_text="CSV (comma, semicolon or tab) or Excel .xlsx; up to 5 MB and 20,000 programs.",
@@ -102,7 +98,7 @@ class ImportForm(forms.Form):
     )
 
     def __init__(self, *args: object, content_length: int = 0, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.content_length = content_length
 
     def clean_file(self) -> UploadedFile | None:

@@ -75,11 +75,11 @@ def name_key(name: str) -> str:
 _ALIASES: dict[str, tuple[str, ...]] = {
     "program_id": (
         "acgme id", "acgme program id", "acgme program number", "acgme number", "acgme code",
-        "program number", "program code", "acgme",
+        "program number", "acgme",
     ),
     "nrmp_codes": (
         "nrmp code", "nrmp codes", "nrmp program code", "nrmp program codes", "nrmp number",
-        "nrmp program number", "nrmp",
+        "nrmp program number", "nrmp", "program code", "program codes",
     ),
     "name": ("program name", "program", "program title", "residency program", "programme name"),
     "institution": (

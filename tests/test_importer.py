@@ -124,7 +124,7 @@ def test_a_hand_made_spreadsheet_header_style_is_understood():
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 def test_csv_delimiters_and_encodings_are_detected(delimiter, encoding):
     content = make_catalogue_csv(
         [["name", "city", "state"], ["Neurología São Tomé", "Coeur d’Alène", "ID"]],
