@@ -25,6 +25,9 @@ DEFAULT_FEE_SCHEDULE: tuple[tuple[int | None, int], ...] = ((30, 11), (None, 30)
 MAX_K = 15
 # Diminishing returns: less than this gain in match chance per 10 more programs.
 DIMINISHING_GAIN_PER_10 = 0.01
+# Preference signals: long shots below this p are not suggested; preferred areas count double.
+SIGNAL_MIN_PROBABILITY = 0.02
+SIGNAL_PREFERRED_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -115,76 +118,65 @@ def build_list(
     is_pinned = np.isin(pks, list(pinned_set))
 
     excluded_by_rule = {code: 0 for code in RULES}
-    for rules_broken in scored["broken_rules"]:
+    for rules_broken in scored["broken_rules"].to_numpy()[~eligible]:
         for code in rules_broken:
             excluded_by_rule[code] = excluded_by_rule.get(code, 0) + 1
     eligible_count = int(eligible.sum())
 
     order = _order(probability, pks)
     pinned_ineligible = sorted(int(pk) for pk in pks[is_pinned & ~eligible])
-    pin_positions = [i for i in order if is_pinned[i] and eligible[i]]
-    chosen = pin_positions[:size]
+    pin_positions = order[(is_pinned & eligible)[order]].tolist()
+    candidates = order[(eligible & ~user_excluded & ~is_pinned)[order]].tolist()
+    chosen: list[int] = pin_positions[:size]
     pins_dropped = sorted(int(pks[i]) for i in pin_positions[size:])
 
     reach_max = math.floor(rules.reach_cap * size + 1e-9)
     safety_min = math.ceil(rules.safety_floor * size - 1e-9)
     state_max = max(1, math.floor(rules.state_cap * size + 1e-9))
     exempt = set(preferred_states)
+    bands = band.tolist()
+    states = state.tolist()
 
-    candidates = [i for i in order if eligible[i] and not user_excluded[i] and not is_pinned[i]]
-    taken = np.zeros(len(pks), dtype=bool)
-    taken[chosen] = True
+    taken = set(chosen)
     state_count: dict[str, int] = {}
     reach_count = 0
     safety_count = 0
     for i in chosen:
-        state_count[state[i]] = state_count.get(state[i], 0) + 1
-        reach_count += band[i] == "reach"
-        safety_count += band[i] == "safety"
+        state_count[states[i]] = state_count.get(states[i], 0) + 1
+        reach_count += bands[i] == "reach"
+        safety_count += bands[i] == "safety"
 
-    def state_full(i: int) -> bool:
-        return state[i] not in exempt and state_count.get(state[i], 0) >= state_max
+    relaxed: list[str] = []
 
     def take(i: int) -> None:
         nonlocal reach_count, safety_count
         chosen.append(i)
-        taken[i] = True
-        state_count[state[i]] = state_count.get(state[i], 0) + 1
-        reach_count += band[i] == "reach"
-        safety_count += band[i] == "safety"
+        taken.add(i)
+        state_count[states[i]] = state_count.get(states[i], 0) + 1
+        reach_count += bands[i] == "reach"
+        safety_count += bands[i] == "safety"
 
-    # Safety floor first (the best safety programs), then the best of the rest.
-    for i in candidates:
-        if len(chosen) >= size or safety_count >= safety_min:
-            break
-        if band[i] == "safety" and not state_full(i):
+    def fill(*, only_safety: bool = False, state_cap: bool = True, reach_cap: bool = True) -> None:
+        for i in candidates:
+            if len(chosen) >= size or (only_safety and safety_count >= safety_min):
+                return
+            if i in taken or (only_safety and bands[i] != "safety"):
+                continue
+            over_state = states[i] not in exempt and state_count.get(states[i], 0) >= state_max
+            over_reach = bands[i] == "reach" and reach_count >= reach_max
+            if (over_state and state_cap) or (over_reach and reach_cap):
+                continue
+            for over, rule in ((over_state, "state_cap"), (over_reach, "reach_cap")):
+                if over and rule not in relaxed:
+                    relaxed.append(rule)
             take(i)
-    for i in candidates:
-        if len(chosen) >= size:
-            break
-        if taken[i] or state_full(i) or (band[i] == "reach" and reach_count >= reach_max):
-            continue
-        take(i)
 
-    relaxed: list[str] = []
-    if len(chosen) < size:
-        before = len(chosen)
-        for i in candidates:
-            if len(chosen) >= size:
-                break
-            if not taken[i] and not (band[i] == "reach" and reach_count >= reach_max):
-                take(i)
-        if len(chosen) > before:
-            relaxed.append("state_cap")
-    if len(chosen) < size:
-        before = len(chosen)
-        for i in candidates:
-            if len(chosen) >= size:
-                break
-            if not taken[i]:
-                take(i)
-        if len(chosen) > before:
-            relaxed.append("reach_cap")
+    # The best safety programs up to the floor, then the best of the rest; when the caps leave
+    # the list short, the state cap gives way first, then the reach cap.
+    fill(only_safety=True)
+    fill()
+    fill(state_cap=False)
+    fill(state_cap=False, reach_cap=False)
 
     chosen_positions = np.array(chosen, dtype=int)
     ranked_positions = chosen_positions[
@@ -229,13 +221,13 @@ def interview_distribution(probabilities: Sequence[float], *, max_k: int = MAX_K
     """Exact Poisson-binomial: P(exactly j interviews) for j < max_k, the last cell P(≥ max_k)."""
     dist = np.zeros(max_k + 1)
     dist[0] = 1.0
-    for q in probabilities:
-        q = float(q)
+    for p in probabilities:
+        p = float(p)
         shifted = np.empty_like(dist)
         shifted[0] = 0.0
         shifted[1:] = dist[:-1]
         shifted[-1] += dist[-1]  # ≥ max_k stays ≥ max_k
-        dist = dist * (1.0 - q) + shifted * q
+        dist = dist * (1.0 - p) + shifted * p
     return dist
 
 
@@ -311,8 +303,8 @@ def suggest_signals(
 
     A signal helps most where an interview is plausible but not assured: the value of a
     program is p·(1 − p) (how much a fixed rise in log-odds moves p), doubled in a preferred
-    state or region. Reach programs below 2 % are left out: a signal rarely rescues them.
-    Ties by pk.
+    state or region. Programs below `SIGNAL_MIN_PROBABILITY` (2 %) are left out: a signal
+    rarely rescues them. Ties by pk.
     """
     if n <= 0 or not ranked:
         return []
@@ -325,8 +317,8 @@ def suggest_signals(
         else np.zeros(len(rows), dtype=bool)
     )
     pks = rows.index.to_numpy()
-    usable = (probability >= 0.02) & np.isin(band, ["reach", "target", "safety"])
-    value = probability * (1.0 - probability) * np.where(preferred, 2.0, 1.0)
+    usable = (probability >= SIGNAL_MIN_PROBABILITY) & np.isin(band, ["reach", "target", "safety"])
+    value = probability * (1.0 - probability) * np.where(preferred, SIGNAL_PREFERRED_WEIGHT, 1.0)
     value = np.where(usable, value, -1.0)
     order = np.lexsort((pks, -value))
     picks = []

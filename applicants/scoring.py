@@ -29,6 +29,11 @@ RULES: dict[str, str] = {
 }
 
 BANDS: tuple[str, ...] = ("reach", "target", "safety", "ineligible")
+# One wording for the UI wherever an estimate is shown.
+ESTIMATE_NOTE = (
+    "Estimates, not predictions: the weights are judgement informed by published figures "
+    "until outcome data exist."
+)
 MINUS = "\u2212"
 
 
@@ -50,7 +55,7 @@ class ScoringParameters:
 
     # Step 2 CK against the matched non-US IMG mean in neurology (245, NRMP 2022).
     step2_reference: float = 245.0
-    step2_per_point: float = 0.045
+    step2_per_point: float = 0.03
     # Points below / above the reference that still count (beyond them the term is flat).
     step2_reference_floor: float = 35.0
     step2_reference_ceiling: float = 20.0
@@ -76,34 +81,34 @@ class ScoringParameters:
 
     # Per failed USMLE attempt (82.8 % of neurology PDs cite it), smaller where the program
     # says it accepts a failed attempt; an extra penalty where its policy is unknown.
-    failed_attempt: float = -0.8
-    failed_attempt_accepted: float = -0.3
-    attempts_policy_unknown: float = -0.3
+    failed_attempt: float = -0.6
+    failed_attempt_accepted: float = -0.2
+    attempts_policy_unknown: float = -0.2
 
     # Years since graduation beyond `yog_free_years` lower the odds per year.
     yog_free_years: float = 5.0
-    yog_per_year: float = -0.15
+    yog_per_year: float = -0.1
     # A graduation-year limit that is unknown matters once you are this many years out.
     yog_unknown_after: float = 3.0
-    yog_unknown: float = -0.25
+    yog_unknown: float = -0.15
 
     # US clinical experience in months; observership months count at this weight, in the
     # probability and towards a program's USCE minimum.
     observership_weight: float = 0.5
-    usce_per_month: float = 0.2
+    usce_per_month: float = 0.12
     usce_full_months: float = 6.0
-    usce_tail_per_month: float = 0.05
+    usce_tail_per_month: float = 0.04
     usce_cap_months: float = 12.0
     # An unknown USCE requirement matters when you have less than this.
     usce_typical_requirement: float = 3.0
-    usce_unknown: float = -0.25
+    usce_unknown: float = -0.15
 
     # Neurology research and US neurology letters, each capped.
-    publication: float = 0.08
+    publication: float = 0.05
     publication_cap: float = 10.0
-    presentation: float = 0.03
+    presentation: float = 0.02
     presentation_cap: float = 15.0
-    letter: float = 0.3
+    letter: float = 0.2
     letter_cap: float = 3.0
 
     # Step 3: passed at `step3_pass` (opens the H-1B route), a bonus when strong.
@@ -148,35 +153,356 @@ def effective_usce_months(profile: Mapping[str, Any], params: ScoringParameters)
     )
 
 
+@dataclass(frozen=True)
+class _Catalogue:
+    """The programs frame as numpy arrays, read once."""
+
+    state: np.ndarray
+    region: np.ndarray
+    tier: np.ndarray
+    img: np.ndarray
+    step2_min: np.ndarray
+    usce_min: np.ndarray
+    j1: np.ndarray
+    h1b: np.ndarray
+    attempts_ok: np.ndarray
+    yog_window: np.ndarray
+    active: np.ndarray
+
+    @classmethod
+    def read(cls, programs: pd.DataFrame) -> _Catalogue:
+        def floats(column: str) -> np.ndarray:
+            return programs[column].to_numpy(dtype=float)
+
+        state = programs["state"].to_numpy(dtype=object)
+        if "region" in programs:
+            region = programs["region"].to_numpy(dtype=object)
+        else:
+            region = np.full(len(programs), "", dtype=object)
+        return cls(
+            state=state,
+            region=region,
+            tier=floats("tier"),
+            img=floats("img_pct"),
+            step2_min=floats("step2_min"),
+            usce_min=floats("usce_min_months"),
+            j1=floats("visa_j1"),
+            h1b=floats("visa_h1b"),
+            attempts_ok=floats("multiple_attempts_ok"),
+            yog_window=floats("yog_window"),
+            active=programs["active"].to_numpy(dtype=bool),
+        )
+
+
+@dataclass(frozen=True)
+class _Applicant:
+    """The profile facts the scorer uses, derived once."""
+
+    visa: str
+    years: int
+    failed: int
+    usce: float
+    step2: float | None
+    step3: float | None
+    step3_passed: bool
+    publications: int
+    presentations: int
+    letters: int
+    preferred_states: list[str]
+    preferred_regions: list[str]
+    excluded_states: list[str]
+
+    @classmethod
+    def read(
+        cls, profile: Mapping[str, Any], as_of_year: int, params: ScoringParameters
+    ) -> _Applicant:
+        step2 = profile.get("step2_score")
+        step3 = profile.get("step3_score")
+        return cls(
+            visa=str(profile["visa"]),
+            years=years_since_graduation(profile, as_of_year),
+            failed=failed_attempts(profile),
+            usce=effective_usce_months(profile, params),
+            step2=None if step2 is None else float(step2),
+            step3=None if step3 is None else float(step3),
+            step3_passed=step3 is not None and step3 >= params.step3_pass,
+            publications=int(profile["neuro_publications"]),
+            presentations=int(profile["neuro_presentations"]),
+            letters=int(profile["us_neuro_letters"]),
+            preferred_states=list(profile.get("preferred_states") or []),
+            preferred_regions=list(profile.get("preferred_regions") or []),
+            excluded_states=list(profile.get("excluded_states") or []),
+        )
+
+
+def _hard_rules(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
+    """Rule code → mask of programs breaking it. NaN (unknown) never breaks a rule."""
+    n = len(c.state)
+    none = np.zeros(n, dtype=bool)
+    j1_open = c.j1 != 0.0  # NaN != 0.0 is True: unknown keeps the route open
+    h1b_open = (c.h1b != 0.0) & a.step3_passed
+    visa = {"j1": ~j1_open, "h1b": ~h1b_open, "any": ~(j1_open | h1b_open)}.get(a.visa, none)
+    return {
+        "visa": visa,
+        "step2_min": none if a.step2 is None else a.step2 < c.step2_min,
+        "yog_window": a.years > c.yog_window,
+        "attempts": (c.attempts_ok == 0.0) if a.failed else none,
+        "usce": a.usce < c.usce_min,
+        "excluded_state": np.isin(c.state, a.excluded_states),
+        "archived": ~c.active,
+    }
+
+
+def _applicant_log_odds(a: _Applicant, p: ScoringParameters) -> float:
+    """The terms that depend only on the applicant (the same for every program)."""
+    total = 0.0
+    if a.step2 is None:
+        total += p.step2_not_taken
+    else:
+        gap = a.step2 - p.step2_reference
+        total += p.step2_per_point * min(
+            max(gap, -p.step2_reference_floor), p.step2_reference_ceiling
+        )
+    total += {"j1": p.visa_j1_need, "h1b": p.visa_h1b_need, "any": p.visa_any_need}.get(a.visa, 0.0)
+    total += p.yog_per_year * max(0.0, a.years - p.yog_free_years)
+    total += p.usce_per_month * min(a.usce, p.usce_full_months)
+    total += p.usce_tail_per_month * min(
+        max(a.usce - p.usce_full_months, 0.0), p.usce_cap_months - p.usce_full_months
+    )
+    total += p.publication * min(a.publications, p.publication_cap)
+    total += p.presentation * min(a.presentations, p.presentation_cap)
+    total += p.letter * min(a.letters, p.letter_cap)
+    if a.step3 is not None and a.step3 >= p.step3_strong_at:
+        total += p.step3_strong
+    return total
+
+
+@dataclass(frozen=True)
+class _ProgramTerms:
+    """Masks of the program-dependent terms, shared by the log-odds and the reasons."""
+
+    img_high: np.ndarray
+    img_low: np.ndarray
+    img_unknown: np.ndarray
+    sponsorship_unknown: np.ndarray
+    attempts_yes: np.ndarray
+    attempts_unknown: np.ndarray
+    yog_unknown: np.ndarray
+    usce_unknown: np.ndarray
+    in_state: np.ndarray
+    in_region: np.ndarray
+
+
+def _program_terms(a: _Applicant, c: _Catalogue, p: ScoringParameters) -> _ProgramTerms:
+    n = len(c.state)
+    j1_yes = c.j1 == 1.0
+    h1b_yes = (c.h1b == 1.0) & a.step3_passed
+    sponsorship_unknown = {
+        "j1": ~j1_yes,
+        "h1b": ~h1b_yes,
+        "any": ~(j1_yes | h1b_yes),
+    }.get(a.visa, np.zeros(n, dtype=bool))
+    in_state = np.isin(c.state, a.preferred_states)
+    return _ProgramTerms(
+        img_high=c.img >= p.img_high_at,
+        img_low=c.img <= p.img_low_at,
+        img_unknown=np.isnan(c.img),
+        sponsorship_unknown=sponsorship_unknown,
+        attempts_yes=c.attempts_ok == 1.0,
+        attempts_unknown=np.isnan(c.attempts_ok),
+        yog_unknown=np.isnan(c.yog_window) & (a.years > p.yog_unknown_after),
+        usce_unknown=np.isnan(c.usce_min) & (a.usce < p.usce_typical_requirement),
+        in_state=in_state,
+        in_region=np.isin(c.region, a.preferred_regions) & ~in_state,
+    )
+
+
+def _log_odds(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters) -> np.ndarray:
+    logit = np.full(len(c.state), p.tier_unknown_logit)
+    for number, value in enumerate(p.tier_logit, start=1):
+        logit[c.tier == number] = value
+    logit += _applicant_log_odds(a, p)
+    if a.step2 is not None:
+        margin = np.clip(a.step2 - c.step2_min, 0.0, p.step2_margin_cap)
+        logit += p.step2_margin_per_point * np.nan_to_num(margin, nan=0.0)
+    logit += p.img_high * t.img_high + p.img_low * t.img_low + p.img_unknown * t.img_unknown
+    logit += p.sponsorship_unknown * t.sponsorship_unknown
+    if a.failed:
+        per_attempt = np.where(t.attempts_yes, p.failed_attempt_accepted, p.failed_attempt)
+        logit += a.failed * per_attempt + p.attempts_policy_unknown * t.attempts_unknown
+    logit += p.yog_unknown * t.yog_unknown + p.usce_unknown * t.usce_unknown
+    logit += p.preferred_state * t.in_state + p.preferred_region * t.in_region
+    return logit
+
+
 def _number(value: float | str) -> str:
     return value if isinstance(value, str) else f"{value:g}"
 
 
-def _format_each(values: np.ndarray, mask: np.ndarray, template: str) -> np.ndarray:
-    """An object array: `template` formatted with the value where mask, else None.
+def _format_each(
+    values: np.ndarray, mask: np.ndarray, template: str, out: np.ndarray | None = None
+) -> np.ndarray:
+    """An object array: `template` formatted with the value where mask, else None (or `out`).
 
     Formats each distinct value once, so it stays fast on large catalogues.
     """
-    out = np.full(len(values), None, dtype=object)
+    if out is None:
+        out = np.full(len(values), None, dtype=object)
     if mask.any():
-        chosen = values[mask]
-        distinct, inverse = np.unique(chosen, return_inverse=True)
+        distinct, inverse = np.unique(values[mask], return_inverse=True)
         texts = np.array([template.format(_number(v)) for v in distinct], dtype=object)
         out[mask] = texts[inverse.ravel()]
     return out
 
 
-def _constant(mask: np.ndarray, text: str) -> np.ndarray:
-    out = np.full(len(mask), None, dtype=object)
+def _where(mask: np.ndarray, text: str, out: np.ndarray | None = None) -> np.ndarray:
+    """An object array: `text` where mask, else None (or what `out` already holds)."""
+    if out is None:
+        out = np.full(len(mask), None, dtype=object)
     out[mask] = text
     return out
 
 
-def _rows(columns: list[np.ndarray], n: int) -> list[list[str]]:
+def _rows(columns: list[np.ndarray], rows: np.ndarray, tail: list[str]) -> list[list[str]]:
+    """Per row in `rows`: the non-None texts of `columns` in column order, then `tail`."""
     if not columns:
-        return [[] for _ in range(n)]
-    lists = [column.tolist() for column in columns]
-    return [[text for text in row if text is not None] for row in zip(*lists, strict=True)]
+        return [list(tail) for _ in range(len(rows))]
+    lists = [column[rows].tolist() for column in columns]
+    if tail:
+        return [[*filter(None, row), *tail] for row in zip(*lists, strict=True)]
+    return [list(filter(None, row)) for row in zip(*lists, strict=True)]
+
+
+def _objects(rows: list[list[str]]) -> np.ndarray:
+    """A 1-d object array holding the lists themselves (numpy would otherwise nest them)."""
+    return np.fromiter(rows, dtype=object, count=len(rows))
+
+
+def _rule_reasons(a: _Applicant, c: _Catalogue, broken: dict[str, np.ndarray]) -> list[np.ndarray]:
+    if a.visa == "j1":
+        visa = f"{MINUS} Does not sponsor J-1"
+    elif a.visa == "h1b" and a.step3 is None:
+        visa = f"{MINUS} H-1B needs Step 3 passed, and you have no Step 3 score"
+    elif a.visa == "h1b" and not a.step3_passed:
+        visa = f"{MINUS} H-1B needs Step 3 passed"
+    elif a.visa == "h1b":
+        visa = f"{MINUS} Does not sponsor H-1B"
+    elif a.step3_passed:
+        visa = f"{MINUS} Sponsors neither J-1 nor H-1B"
+    else:
+        visa = f"{MINUS} Does not sponsor J-1, and H-1B needs Step 3 passed"
+    step2 = "" if a.step2 is None else _number(a.step2)
+    return [
+        _where(broken["visa"], visa),
+        _format_each(
+            c.step2_min, broken["step2_min"], f"{MINUS} Step 2 CK {step2} is below the minimum {{}}"
+        ),
+        _format_each(
+            c.yog_window,
+            broken["yog_window"],
+            f"{MINUS} Graduated {a.years} years ago; the limit is {{}} years",
+        ),
+        _where(broken["attempts"], f"{MINUS} Does not accept a failed USMLE attempt"),
+        _format_each(
+            c.usce_min,
+            broken["usce"],
+            f"{MINUS} Requires {{}} months of US clinical experience; you have {_number(a.usce)}",
+        ),
+        _format_each(c.state, broken["excluded_state"], f"{MINUS} In a state you excluded ({{}})"),
+        _where(broken["archived"], f"{MINUS} Archived: no longer in the catalogue"),
+    ]
+
+
+def _program_reasons(
+    a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters
+) -> list[np.ndarray]:
+    """Reasons that differ between programs, as object columns (None where absent).
+
+    Reasons that exclude each other share a column, so rows are assembled from few columns.
+    """
+    cols: list[np.ndarray] = []
+    unknown_visa = {
+        "j1": "? J-1 sponsorship unknown — verify",
+        "h1b": "? H-1B sponsorship unknown — verify",
+        "any": "? Visa sponsorship unknown — verify",
+    }.get(a.visa)
+    if unknown_visa:
+        visa = _where(t.sponsorship_unknown, unknown_visa)
+        if a.visa in ("j1", "any"):
+            _where(c.j1 == 1.0, "+ Sponsors J-1", out=visa)
+        cols.append(visa)
+        if a.visa in ("h1b", "any") and a.step3_passed:
+            cols.append(_where(c.h1b == 1.0, "+ Sponsors H-1B"))
+
+    has_min = ~np.isnan(c.step2_min)
+    if a.step2 is not None:
+        template = f"+ Step 2 CK {_number(a.step2)} meets the minimum {{}}"
+        cols.append(_format_each(c.step2_min, has_min, template))
+    else:
+        cols.append(_format_each(c.step2_min, has_min, "? Step 2 CK minimum {}: no score yet"))
+
+    tier = _where(c.tier == 1, f"{MINUS} Highly competitive academic program (tier 1)")
+    _where(c.tier == 4, "+ Community-oriented program (tier 4)", out=tier)
+    cols.append(_where(np.isnan(c.tier), "? Competitiveness tier unknown", out=tier))
+
+    img = np.rint(c.img)
+    column = _format_each(img, t.img_high, "+ IMG-friendly: {} % of residents are IMGs")
+    _format_each(img, t.img_low, f"{MINUS} Few IMGs: {{}} % of residents", out=column)
+    cols.append(_where(t.img_unknown, "? IMG share of residents unknown — verify", out=column))
+
+    if a.years > p.yog_unknown_after:
+        column = _where(np.isinf(c.yog_window), "+ No graduation-year limit")
+        cols.append(_where(t.yog_unknown, "? Graduation-year limit unknown — verify", out=column))
+    if a.failed:
+        column = _where(t.attempts_yes, "+ Accepts applicants with a failed attempt")
+        cols.append(
+            _where(t.attempts_unknown, "? Policy on failed attempts unknown — verify", out=column)
+        )
+    column = _format_each(
+        c.usce_min, c.usce_min > 0, "+ Meets the US clinical experience requirement ({} months)"
+    )
+    cols.append(
+        _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
+    )
+    column = _format_each(c.state, t.in_state, "+ In your preferred state ({})")
+    cols.append(_format_each(c.region, t.in_region, "+ In your preferred region ({})", out=column))
+    return cols
+
+
+def _applicant_reasons(a: _Applicant, p: ScoringParameters) -> list[str]:
+    """Reasons that are the same for every eligible program."""
+    reasons = []
+    if a.step2 is None:
+        reasons.append(f"{MINUS} Step 2 CK not taken yet: most programs screen on it")
+    elif a.step2 >= p.step2_reference:
+        reasons.append(
+            f"+ Step 2 CK {_number(a.step2)} is at or above the matched-IMG mean "
+            f"{_number(p.step2_reference)}"
+        )
+    elif a.step2 < p.step2_reference - 5:
+        reasons.append(
+            f"{MINUS} Step 2 CK {_number(a.step2)} is below the matched-IMG mean "
+            f"{_number(p.step2_reference)}"
+        )
+    if a.failed:
+        reasons.append(f"{MINUS} A failed USMLE attempt lowers the odds")
+    if a.years > p.yog_free_years:
+        reasons.append(f"{MINUS} Graduated {a.years} years ago")
+    if a.usce >= p.usce_typical_requirement:
+        reasons.append(f"+ {_number(a.usce)} months of US clinical experience (counted)")
+    elif a.usce == 0:
+        reasons.append(f"{MINUS} No US clinical experience")
+    if a.publications or a.presentations:
+        reasons.append(
+            f"+ Neurology research: {a.publications} publications, {a.presentations} presentations"
+        )
+    if a.letters:
+        reasons.append(f"+ {a.letters} US neurology letter{'s' if a.letters > 1 else ''}")
+    else:
+        reasons.append(f"{MINUS} No US neurology letters")
+    if a.step3 is not None and a.step3 >= p.step3_strong_at:
+        reasons.append(f"+ Step 3 {_number(a.step3)} strengthens the application")
+    return reasons
 
 
 def score_programs(
@@ -188,149 +514,32 @@ def score_programs(
 ) -> pd.DataFrame:
     """Score every program for one applicant.
 
-    Returns a DataFrame with the index of `programs` and the columns `eligible` (bool),
-    `broken_rules` (list of `RULES` codes), `probability` (0–1, 0.0 when ineligible),
-    `fit_score` (int 0–100), `band` (reach/target/safety/ineligible), `reasons` (signed
-    phrases starting with "+ ", "− " or "? "), plus `logit` (the log-odds, −inf when
-    ineligible), `state_code` (the program's state) and `preferred_geo` (in a preferred state
-    or region). `as_of_year` is the application year.
+    `profile` is the DESIGN.md profile dict, `programs` the `to_frame()` DataFrame and
+    `as_of_year` the application year (years since graduation = as_of_year − graduation_year).
+    Returns a DataFrame on the index of `programs` with the columns `eligible` (bool),
+    `broken_rules` (list of `RULES` codes, [] when eligible), `probability` (0–1, 0.0 when
+    ineligible), `fit_score` (int 0–100), `band` (reach/target/safety/ineligible), `reasons`
+    (signed phrases starting with "+ ", "− " or "? "; for an ineligible program the broken
+    rules only), plus `logit` (the log-odds after clipping, −inf when ineligible),
+    `state_code` (the program's state) and `preferred_geo` (in a preferred state or region).
     """
     p = params
-    n = len(programs)
-    state = programs["state"].to_numpy(dtype=object)
-    region = (
-        programs["region"].to_numpy(dtype=object)
-        if "region" in programs
-        else np.full(n, "", dtype=object)
-    )
-    tier = programs["tier"].to_numpy(dtype=float)
-    img = programs["img_pct"].to_numpy(dtype=float)
-    step2_min = programs["step2_min"].to_numpy(dtype=float)
-    usce_min = programs["usce_min_months"].to_numpy(dtype=float)
-    j1 = programs["visa_j1"].to_numpy(dtype=float)
-    h1b = programs["visa_h1b"].to_numpy(dtype=float)
-    attempts_ok = programs["multiple_attempts_ok"].to_numpy(dtype=float)
-    yog_window = programs["yog_window"].to_numpy(dtype=float)
-    active = programs["active"].to_numpy(dtype=bool)
+    c = _Catalogue.read(programs)
+    a = _Applicant.read(profile, as_of_year, p)
+    n = len(c.state)
 
-    visa = profile["visa"]
-    years = years_since_graduation(profile, as_of_year)
-    failed = failed_attempts(profile)
-    usce = effective_usce_months(profile, p)
-    step2 = profile.get("step2_score")
-    step3 = profile.get("step3_score")
-    step3_passed = step3 is not None and step3 >= p.step3_pass
-
-    # ---- hard rules --------------------------------------------------------------------
-    j1_open = j1 != 0.0  # NaN != 0 is True: unknown never closes a route
-    h1b_open = (h1b != 0.0) & step3_passed
-    if visa == "j1":
-        visa_broken = ~j1_open
-    elif visa == "h1b":
-        visa_broken = ~h1b_open
-    elif visa == "any":
-        visa_broken = ~(j1_open | h1b_open)
-    else:
-        visa_broken = np.zeros(n, dtype=bool)
-    step2_broken = (
-        step2 < step2_min if step2 is not None else np.zeros(n, dtype=bool)
-    )  # NaN minimum compares False
-    yog_broken = years > yog_window
-    attempts_broken = (attempts_ok == 0.0) if failed else np.zeros(n, dtype=bool)
-    usce_broken = usce < usce_min
-    excluded_broken = np.isin(state, list(profile.get("excluded_states") or []))
-    archived_broken = ~active
-    broken = {
-        "visa": visa_broken,
-        "step2_min": step2_broken,
-        "yog_window": yog_broken,
-        "attempts": attempts_broken,
-        "usce": usce_broken,
-        "excluded_state": excluded_broken,
-        "archived": archived_broken,
-    }
+    broken = _hard_rules(a, c)
     ineligible = np.zeros(n, dtype=bool)
     for mask in broken.values():
         ineligible |= mask
     eligible = ~ineligible
 
-    # ---- log-odds ----------------------------------------------------------------------
-    logit = np.full(n, p.tier_unknown_logit)
-    for number, value in enumerate(p.tier_logit, start=1):
-        logit[tier == number] = value
-
-    constant = 0.0
-    if step2 is not None:
-        gap = min(
-            max(step2 - p.step2_reference, -p.step2_reference_floor), p.step2_reference_ceiling
-        )
-        constant += p.step2_per_point * gap
-        margin = np.clip(step2 - step2_min, 0.0, p.step2_margin_cap)
-        logit += p.step2_margin_per_point * np.nan_to_num(margin, nan=0.0)
-    else:
-        constant += p.step2_not_taken
-
-    img_high = img >= p.img_high_at
-    img_low = img <= p.img_low_at
-    img_unknown = np.isnan(img)
-    logit += np.where(img_high, p.img_high, 0.0) + np.where(img_low, p.img_low, 0.0)
-    logit += np.where(img_unknown, p.img_unknown, 0.0)
-
-    j1_yes = j1 == 1.0
-    h1b_yes = (h1b == 1.0) & step3_passed
-    if visa == "j1":
-        constant += p.visa_j1_need
-        sponsorship_unknown = ~j1_yes
-    elif visa == "h1b":
-        constant += p.visa_h1b_need
-        sponsorship_unknown = ~h1b_yes
-    elif visa == "any":
-        constant += p.visa_any_need
-        sponsorship_unknown = ~(j1_yes | h1b_yes)
-    else:
-        sponsorship_unknown = np.zeros(n, dtype=bool)
-    logit += np.where(sponsorship_unknown, p.sponsorship_unknown, 0.0)
-
-    attempts_yes = attempts_ok == 1.0
-    attempts_unknown = np.isnan(attempts_ok)
-    if failed:
-        logit += failed * np.where(attempts_yes, p.failed_attempt_accepted, p.failed_attempt)
-        logit += np.where(attempts_unknown, p.attempts_policy_unknown, 0.0)
-
-    constant += p.yog_per_year * max(0.0, years - p.yog_free_years)
-    yog_unknown = np.isnan(yog_window) & (years > p.yog_unknown_after)
-    logit += np.where(yog_unknown, p.yog_unknown, 0.0)
-
-    constant += p.usce_per_month * min(usce, p.usce_full_months)
-    constant += p.usce_tail_per_month * min(
-        max(usce - p.usce_full_months, 0.0), p.usce_cap_months - p.usce_full_months
-    )
-    usce_unknown = np.isnan(usce_min) & (usce < p.usce_typical_requirement)
-    logit += np.where(usce_unknown, p.usce_unknown, 0.0)
-
-    publications = int(profile["neuro_publications"])
-    presentations = int(profile["neuro_presentations"])
-    letters = int(profile["us_neuro_letters"])
-    constant += p.publication * min(publications, p.publication_cap)
-    constant += p.presentation * min(presentations, p.presentation_cap)
-    constant += p.letter * min(letters, p.letter_cap)
-    step3_strong = step3 is not None and step3 >= p.step3_strong_at
-    if step3_strong:
-        constant += p.step3_strong
-
-    in_state = np.isin(state, list(profile.get("preferred_states") or []))
-    in_region = np.isin(region, list(profile.get("preferred_regions") or [])) & ~in_state
-    logit += np.where(in_state, p.preferred_state, 0.0) + np.where(
-        in_region, p.preferred_region, 0.0
-    )
-    logit += constant
-
-    probability = 1.0 / (1.0 + np.exp(-logit))
-    probability = np.clip(probability, p.p_floor, p.p_ceiling)
-    probability = np.where(eligible, probability, 0.0)
-    clipped_logit = np.log(
-        probability / (1.0 - probability), where=eligible, out=np.full(n, -np.inf)
-    )
+    terms = _program_terms(a, c, p)
+    logit = _log_odds(a, c, terms, p)
+    probability = np.clip(1.0 / (1.0 + np.exp(-logit)), p.p_floor, p.p_ceiling)
+    probability[ineligible] = 0.0
+    clipped_logit = np.full(n, -np.inf)
+    clipped_logit[eligible] = np.log(probability[eligible] / (1.0 - probability[eligible]))
     fit = (clipped_logit - p.fit_zero_logit) / (p.fit_full_logit - p.fit_zero_logit) * 100.0
     fit_score = np.clip(np.rint(np.where(eligible, fit, 0.0)), 0, 100).astype(int)
     band = np.where(
@@ -340,212 +549,28 @@ def score_programs(
     ).astype(object)
     band[ineligible] = "ineligible"
 
-    # ---- broken rules and reasons ------------------------------------------------------
-    rule_columns = [_constant(mask, code) for code, mask in broken.items()]
-    broken_rules = _rows(rule_columns, n)
-
-    why_not = _rule_reasons(profile, broken, state, step2_min, yog_window, usce_min, years, usce)
-    why = _eligible_reasons(
-        profile,
-        params=p,
-        n=n,
-        tier=tier,
-        img=img,
-        img_high=img_high,
-        img_low=img_low,
-        step2_min=step2_min,
-        j1=j1,
-        h1b=h1b,
-        attempts_yes=attempts_yes,
-        attempts_unknown=attempts_unknown,
-        yog_window=yog_window,
-        yog_unknown=yog_unknown,
-        usce_min=usce_min,
-        usce_unknown=usce_unknown,
-        state=state,
-        region=region,
-        in_state=in_state,
-        in_region=in_region,
-        years=years,
-        failed=failed,
-        usce=usce,
-        step3_passed=step3_passed,
-        step3_strong=step3_strong,
-    )
-    reasons_ok = _rows(why, n)
-    reasons_not = _rows(why_not, n)
-    reasons = [
-        not_ok if bad else ok
-        for ok, not_ok, bad in zip(reasons_ok, reasons_not, ineligible.tolist(), strict=True)
-    ]
+    ok_rows = np.flatnonzero(eligible)
+    bad_rows = np.flatnonzero(ineligible)
+    reasons = np.empty(n, dtype=object)
+    broken_rules = np.empty(n, dtype=object)
+    rule_codes = [_where(mask, code) for code, mask in broken.items()]
+    ok_reasons = _rows(_program_reasons(a, c, terms, p), ok_rows, _applicant_reasons(a, p))
+    reasons[ok_rows] = _objects(ok_reasons)
+    reasons[bad_rows] = _objects(_rows(_rule_reasons(a, c, broken), bad_rows, []))
+    broken_rules[ok_rows] = _objects([[] for _ in range(len(ok_rows))])
+    broken_rules[bad_rows] = _objects(_rows(rule_codes, bad_rows, []))
 
     return pd.DataFrame(
         {
             "eligible": eligible,
             "broken_rules": broken_rules,
-            "probability": probability.astype(float),
+            "probability": probability,
             "fit_score": fit_score,
             "band": band,
             "reasons": reasons,
             "logit": clipped_logit,
-            "state_code": state,
-            "preferred_geo": in_state | in_region,
+            "state_code": c.state,
+            "preferred_geo": terms.in_state | terms.in_region,
         },
         index=programs.index,
     )
-
-
-def _rule_reasons(
-    profile: Mapping[str, Any],
-    broken: dict[str, np.ndarray],
-    state: np.ndarray,
-    step2_min: np.ndarray,
-    yog_window: np.ndarray,
-    usce_min: np.ndarray,
-    years: int,
-    usce: float,
-) -> list[np.ndarray]:
-    n = len(state)
-    visa = profile["visa"]
-    step3 = profile.get("step3_score")
-    if visa == "j1":
-        visa_text = f"{MINUS} Does not sponsor J-1"
-    elif visa == "h1b" and step3 is None:
-        visa_text = f"{MINUS} H-1B needs Step 3 passed, and you have no Step 3 score"
-    elif visa == "h1b":
-        visa_text = f"{MINUS} Does not sponsor H-1B (or your Step 3 is not a pass)"
-    else:
-        visa_text = f"{MINUS} Sponsors neither J-1 nor an H-1B you can use"
-    step2 = profile.get("step2_score")
-    columns = [
-        _constant(broken["visa"], visa_text),
-        _format_each(
-            step2_min,
-            broken["step2_min"],
-            f"{MINUS} Step 2 CK {step2} is below the minimum {{}}",
-        ),
-        _format_each(
-            yog_window,
-            broken["yog_window"],
-            f"{MINUS} {years} years since graduation; the limit is {{}}",
-        ),
-        _constant(broken["attempts"], f"{MINUS} Does not accept a failed USMLE attempt"),
-        _format_each(
-            usce_min,
-            broken["usce"],
-            f"{MINUS} Requires {{}} months of US clinical experience; you have {_number(usce)}",
-        ),
-        _format_each(state, broken["excluded_state"], f"{MINUS} In a state you excluded ({{}})"),
-        _constant(broken["archived"], f"{MINUS} Archived: no longer in the catalogue"),
-    ]
-    assert all(len(column) == n for column in columns)
-    return columns
-
-
-def _eligible_reasons(
-    profile: Mapping[str, Any], *, params: ScoringParameters, n: int, **v: Any
-) -> list[np.ndarray]:
-    p = params
-    visa = profile["visa"]
-    step2 = profile.get("step2_score")
-    step3 = profile.get("step3_score")
-    cols: list[np.ndarray] = []
-
-    def constant(text: str) -> np.ndarray:
-        return np.full(n, text, dtype=object)
-
-    j1, h1b = v["j1"], v["h1b"]
-    if visa in ("j1", "any"):
-        cols.append(_constant(j1 == 1.0, "+ Sponsors J-1"))
-    if visa in ("h1b", "any") and v["step3_passed"]:
-        cols.append(_constant(h1b == 1.0, "+ Sponsors H-1B"))
-    if visa == "j1":
-        cols.append(_constant(np.isnan(j1), "? J-1 sponsorship unknown — verify"))
-    elif visa == "h1b":
-        cols.append(_constant(np.isnan(h1b), "? H-1B sponsorship unknown — verify"))
-    elif visa == "any":
-        neither_yes = (j1 != 1.0) & ~((h1b == 1.0) & v["step3_passed"])
-        cols.append(_constant(neither_yes, "? Visa sponsorship unknown — verify"))
-
-    step2_min = v["step2_min"]
-    if step2 is not None:
-        cols.append(
-            _format_each(
-                step2_min, ~np.isnan(step2_min), f"+ Step 2 CK {step2} meets the minimum {{}}"
-            )
-        )
-        if step2 >= p.step2_reference:
-            cols.append(constant(f"+ Step 2 CK {step2} is at or above the matched-IMG mean 245"))
-        elif step2 < p.step2_reference - 5:
-            cols.append(constant(f"{MINUS} Step 2 CK {step2} is below the matched-IMG mean 245"))
-    else:
-        cols.append(constant(f"{MINUS} Step 2 CK not taken yet"))
-        cols.append(
-            _format_each(
-                step2_min,
-                ~np.isnan(step2_min),
-                "? Step 2 CK minimum {} — your score is not in yet",
-            )
-        )
-
-    tier = v["tier"]
-    cols.append(_constant(tier == 1, f"{MINUS} Highly competitive academic program (tier 1)"))
-    cols.append(_constant(tier == 4, "+ Community-oriented program (tier 4)"))
-    cols.append(_constant(np.isnan(tier), "? Competitiveness unknown"))
-
-    img = np.rint(v["img"])
-    cols.append(_format_each(img, v["img_high"], "+ IMG-friendly: {} % of residents are IMGs"))
-    cols.append(_format_each(img, v["img_low"], f"{MINUS} Few IMGs: {{}} % of residents"))
-    cols.append(_constant(np.isnan(v["img"]), "? IMG share of residents unknown — verify"))
-
-    years = v["years"]
-    if years > p.yog_free_years:
-        cols.append(constant(f"{MINUS} {years} years since graduation"))
-    window = v["yog_window"]
-    if years > p.yog_unknown_after:
-        cols.append(_constant(np.isinf(window), "+ No graduation-year limit"))
-        cols.append(_constant(v["yog_unknown"], "? Graduation-year limit unknown — verify"))
-
-    if v["failed"]:
-        cols.append(constant(f"{MINUS} A failed USMLE attempt lowers the odds"))
-        cols.append(_constant(v["attempts_yes"], "+ Accepts applicants with a failed attempt"))
-        cols.append(
-            _constant(v["attempts_unknown"], "? Policy on failed attempts unknown — verify")
-        )
-
-    usce_min = v["usce_min"]
-    cols.append(
-        _format_each(
-            usce_min,
-            usce_min > 0,
-            "+ Meets the US clinical experience requirement of {} months",
-        )
-    )
-    cols.append(
-        _constant(v["usce_unknown"], "? US clinical experience requirement unknown — verify")
-    )
-    usce = v["usce"]
-    if usce >= p.usce_typical_requirement:
-        cols.append(constant(f"+ {_number(usce)} months of US clinical experience (counted)"))
-    elif usce == 0:
-        cols.append(constant(f"{MINUS} No US clinical experience"))
-
-    publications = int(profile["neuro_publications"])
-    presentations = int(profile["neuro_presentations"])
-    if publications or presentations:
-        cols.append(
-            constant(
-                f"+ Neurology research: {publications} publications, {presentations} presentations"
-            )
-        )
-    letters = int(profile["us_neuro_letters"])
-    if letters:
-        cols.append(constant(f"+ {letters} US neurology letter{'s' if letters > 1 else ''}"))
-    else:
-        cols.append(constant(f"{MINUS} No US neurology letters"))
-    if v["step3_strong"]:
-        cols.append(constant(f"+ Step 3 {step3} strengthens the application"))
-
-    cols.append(_format_each(v["state"], v["in_state"], "+ In your preferred state ({})"))
-    cols.append(_format_each(v["region"], v["in_region"], "+ In your preferred region ({})"))
-    return cols
