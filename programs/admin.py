@@ -1,20 +1,131 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from programs.models import ImportBatch, Program
 
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ("name", "program_id", "city", "state", "tier", "visa_j1", "visa_h1b", "active")
-    list_filter = ("active", "state", "setting", "tier", "track", "visa_j1", "visa_h1b")
+    list_display = (
+        "name",
+        "program_id",
+        "city",
+        "state",
+        "setting",
+        "tier",
+        "visa_j1",
+        "visa_h1b",
+        "img_pct",
+        "step2_min",
+        "active",
+    )
+    list_filter = (
+        "active",
+        "setting",
+        "tier",
+        "track",
+        "visa_j1",
+        "visa_h1b",
+        "data_source",
+        "state",
+    )
     search_fields = ("name", "institution", "city", "program_id", "nrmp_codes")
+    readonly_fields = ("region", "created_at", "updated_at")
+    list_per_page = 50
+    actions = ("archive", "restore")
+    fieldsets = (
+        (None, {"fields": ("name", "institution", "city", "state", "region", "active")}),
+        ("Identifiers", {"fields": ("program_id", "nrmp_codes", "website")}),
+        ("Program", {"fields": ("setting", "tier", "track", "positions", "img_pct")}),
+        (
+            "Policies (blank = unknown)",
+            {
+                "fields": (
+                    "visa_j1",
+                    "visa_h1b",
+                    "step2_min",
+                    ("yog_policy", "yog_window"),
+                    "multiple_attempts_ok",
+                    "usce_min_months",
+                )
+            },
+        ),
+        (
+            "Source",
+            {"fields": ("data_source", "last_verified", "notes", "created_at", "updated_at")},
+        ),
+    )
+
+    @admin.action(description="Archive the selected programs (shortlists keep them)")
+    def archive(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        count = queryset.filter(active=True).update(active=False, updated_at=timezone.now())
+        self.message_user(request, f"Archived {count} programs.", messages.SUCCESS)
+
+    @admin.action(description="Restore the selected programs to the catalogue")
+    def restore(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        count = queryset.filter(active=False).update(active=True, updated_at=timezone.now())
+        self.message_user(request, f"Restored {count} programs.", messages.SUCCESS)
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "created_at", "user", "dry_run", "created", "updated", "rejected")
-    list_filter = ("dry_run",)
-    readonly_fields = [field.name for field in ImportBatch._meta.fields]
+    list_display = (
+        "created_at",
+        "file_name",
+        "user",
+        "dry_run",
+        "full_catalogue",
+        "created",
+        "updated",
+        "unchanged",
+        "archived",
+        "rejected",
+    )
+    list_filter = ("dry_run", "full_catalogue", "skip_invalid")
+    search_fields = ("file_name", "sha256", "user__username")
+    date_hierarchy = "created_at"
+    exclude = ("errors", "content")
+    readonly_fields = (
+        "user",
+        "created_at",
+        "file_name",
+        "sha256",
+        "dry_run",
+        "full_catalogue",
+        "skip_invalid",
+        "created",
+        "updated",
+        "unchanged",
+        "archived",
+        "rejected",
+        "ignored_columns",
+        "pending",
+        "row_errors",
+    )
 
-    def has_add_permission(self, request) -> bool:
+    @admin.display(boolean=True, description="preview awaiting confirmation")
+    def pending(self, batch: ImportBatch) -> bool:
+        return batch.content is not None
+
+    @admin.display(description="row errors")
+    def row_errors(self, batch: ImportBatch) -> str:
+        if not batch.errors:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<li>Line {}, column “{}”: “{}” {}</li>",
+            (
+                (error.get("line"), error.get("column"), error.get("value"), error.get("message"))
+                for error in batch.errors
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -59,13 +59,14 @@ def _import_page(request: HttpRequest, context: dict[str, object]) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def import_programs(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
+    posted = request.method == "POST"
     form = ImportForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         content_length=int(request.META.get("CONTENT_LENGTH") or 0),
     )
     context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         options = {key: form.cleaned_data[key] for key in ("full_catalogue", "skip_invalid")}
         try:

@@ -1,0 +1,416 @@
+import csv
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import ImportBatch, Program
+from tests.factories import make_catalogue_csv, make_program
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["program_id", "name", "state", "img_pct", "J1 Visa"]
+
+
+def names(response) -> list[str]:
+    return [program.name for program in response.context["page"].object_list]
+
+
+# Catalogue -------------------------------------------------------------------------------------
+
+
+def test_the_catalogue_lists_active_programs_only(client, alice):
+    make_program(name="Open Neurology")
+    make_program(name="Closed Neurology", active=False)
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:index"))
+
+    assert response.status_code == 200
+    assert names(response) == ["Open Neurology"]
+    assert "Closed Neurology" not in response.content.decode()
+
+
+def test_search_matches_name_institution_and_city(client, alice):
+    make_program(name="Lakeside Neurology", institution="Harbor Health", city="Duluth")
+    make_program(name="Valley Neurology", institution="Valley Hospital", city="Fresno")
+    client.force_login(alice)
+
+    for query in ["lakeside", "HARBOR", "duluth"]:
+        assert names(client.get(reverse("programs:index"), {"q": query})) == ["Lakeside Neurology"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"state": "TX"}, ["Texas Neurology"]),
+        ({"region": "Midwest"}, ["Illinois Neurology"]),
+        ({"setting": "community"}, ["Texas Neurology"]),
+        ({"tier": "1"}, ["Illinois Neurology"]),
+        ({"track": "child"}, ["Texas Neurology"]),
+        ({"j1": "yes"}, ["Illinois Neurology"]),
+        ({"j1": "not_no"}, ["Illinois Neurology", "Unknown Neurology"]),
+        ({"j1": "no"}, ["Texas Neurology"]),
+        ({"h1b": "unknown"}, ["Illinois Neurology", "Unknown Neurology"]),
+        ({"img_min": "50"}, ["Texas Neurology"]),
+        ({"step2_max": "225"}, ["Texas Neurology", "Unknown Neurology"]),
+        ({"grad_year": str(timezone.now().year - 4)}, ["Illinois Neurology", "Unknown Neurology"]),
+        ({"sort": "img"}, ["Texas Neurology", "Illinois Neurology", "Unknown Neurology"]),
+    ],
+)
+def test_each_filter_narrows_the_catalogue(client, alice, params, expected):
+    make_program(
+        name="Illinois Neurology", state="IL", tier=1, visa_j1=True, img_pct=20.0, step2_min=230
+    )
+    make_program(
+        name="Texas Neurology",
+        state="TX",
+        setting="community",
+        track="child",
+        visa_j1=False,
+        visa_h1b=True,
+        img_pct=60.0,
+        step2_min=220,
+        yog_policy="limit",
+        yog_window=3,
+    )
+    make_program(
+        name="Unknown Neurology", state="CA", tier=3, visa_j1=None, img_pct=None, step2_min=None
+    )
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:index"), params)
+
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"img_min": "lots"},
+        {"img_min": "101"},
+        {"grad_year": "1800"},
+        {"state": "ZZ"},
+        {"sort": "'; drop table"},
+        {"tier": "9"},
+        {"page": "nope"},
+        {"state": "TX", "region": "West"},
+    ],
+)
+def test_bad_filter_values_give_a_message_not_an_error(client, alice, params):
+    make_program(name="Only Neurology")
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:index"), params)
+
+    assert response.status_code == 200
+    if "page" not in params:
+        assert "Some filters were not applied" in response.content.decode()
+
+
+def test_the_catalogue_paginates_and_keeps_the_filters_in_page_links(client, alice):
+    for number in range(30):
+        make_program(name=f"Program {number:02d}", state="TX")
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:index"), {"state": "TX", "page": "2"})
+
+    assert len(names(response)) == 5
+    assert "?state=TX&amp;page=1" in response.content.decode()
+
+
+def test_an_htmx_request_gets_only_the_results_fragment(client, alice):
+    make_program(name="Fragment Neurology")
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:index"), {"q": "fragment"}, HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="results"')
+    assert "Fragment Neurology" in body and "<html" not in body
+
+
+def test_the_filter_form_swaps_the_results_and_pushes_the_url(client, alice):
+    client.force_login(alice)
+
+    body = client.get(reverse("programs:index")).content.decode()
+
+    form = re.search(r"<form class=\"card filters-card\"[^>]*>", body, re.S).group(0)
+    assert 'hx-get="/programs/"' in form and 'action="/programs/"' in form
+    assert 'hx-push-url="true"' in form and 'hx-target="#results"' in form
+
+
+def test_the_detail_page_shows_the_program_and_what_to_verify(client, alice):
+    program = make_program(name="Detail Neurology", visa_h1b=None, step2_min=228)
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:detail", args=[program.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Detail Neurology</h1>" in body and "228" in body
+    assert "H-1B sponsorship unknown" in body
+
+
+def test_an_archived_program_keeps_its_detail_page_with_a_badge(client, alice):
+    program = make_program(active=False)
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:detail", args=[program.pk]))
+
+    assert response.status_code == 200 and "Archived" in response.content.decode()
+
+
+def test_a_missing_program_is_a_404(client, alice):
+    client.force_login(alice)
+
+    assert client.get(reverse("programs:detail", args=[999999])).status_code == 404
+
+
+def test_anyone_signed_in_can_download_the_catalogue_in_canonical_columns(client, alice):
+    make_program(name="Export Neurology", img_pct=12.5)
+    make_program(name="Archived Neurology", active=False)
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:export"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["program_id", "nrmp_codes", "name"]
+    assert [row[2] for row in rows[1:]] == ["Export Neurology"]
+
+
+def test_the_template_csv_is_the_canonical_header(client, alice):
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:import_template"))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1 and len(rows[0]) == 21 and rows[0][-1] == "last_verified"
+
+
+def test_catalogue_pages_need_sign_in(client):
+    for url in [reverse("programs:index"), reverse("programs:export")]:
+        assert client.get(url).status_code == 302
+
+
+# Import page -----------------------------------------------------------------------------------
+
+
+def upload(client, rows: list[list[str]], name: str = "catalogue.csv", **options: str):
+    content = make_catalogue_csv(rows)
+    return client.post(
+        reverse("programs:import"),
+        {"file": SimpleUploadedFile(name, content, "text/csv"), **options},
+    )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_import_page_is_staff_only(client, alice, method):
+    client.force_login(alice)
+
+    response = getattr(client, method)(reverse("programs:import"))
+
+    assert response.status_code == 403
+
+
+def test_confirming_is_staff_only_and_post_only(client, alice, staff):
+    client.force_login(alice)
+    assert client.post(reverse("programs:import_confirm", args=[1])).status_code == 403
+    client.force_login(staff)
+    assert client.get(reverse("programs:import_confirm", args=[1])).status_code == 405
+
+
+def test_the_import_page_shows_the_upload_form_and_downloads(client, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("programs:import"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in body and 'hx-encoding="multipart/form-data"' in body
+    assert "Download template CSV" in body and "Download catalogue" in body
+    assert 'id="upload-progress"' in body
+
+
+def test_upload_previews_creates_updates_and_ignored_columns_and_writes_nothing(client, staff):
+    make_program(program_id="1803500001", name="Known Neurology", img_pct=20.0, visa_j1=None)
+    client.force_login(staff)
+
+    response = upload(
+        client,
+        [
+            [*HEADER, "Coordinator"],
+            ["1803500001", "Known Neurology", "IL", "45", "yes", "Jane"],
+            ["1803500002", "Fresh Neurology", "TX", "10", "no", "Joe"],
+        ],
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview of catalogue.csv" in body
+    assert "Fresh Neurology" in body and "Known Neurology" in body
+    assert "<del>20</del> → <ins>45</ins>" in body
+    assert "<del>blank</del> → <ins>yes</ins>" in body
+    assert "<code>Coordinator</code>" in body
+    assert "Import 2 changes" in body
+    assert Program.objects.count() == 1
+    assert Program.objects.get().img_pct == 20.0
+
+
+def test_confirming_the_preview_applies_it_and_shows_the_result(client, staff):
+    client.force_login(staff)
+    response = upload(client, [HEADER, ["1803500002", "Fresh Neurology", "TX", "10", "no"]])
+    batch = ImportBatch.objects.get(dry_run=True)
+
+    response = client.post(
+        reverse("programs:import_confirm", args=[batch.pk]), {"sha256": batch.sha256}
+    )
+
+    assert response.status_code == 200
+    assert "Import complete" in response.content.decode()
+    assert Program.objects.get().name == "Fresh Neurology"
+    assert ImportBatch.objects.filter(dry_run=False).count() == 1
+
+
+def test_a_tampered_or_replayed_confirmation_imports_nothing(client, staff):
+    client.force_login(staff)
+    upload(client, [HEADER, ["1803500002", "Fresh Neurology", "TX", "10", "no"]])
+    batch = ImportBatch.objects.get(dry_run=True)
+    url = reverse("programs:import_confirm", args=[batch.pk])
+
+    tampered = client.post(url, {"sha256": "a" * 64})
+    incomplete = client.post(url, {})
+
+    assert "does not match its preview" in tampered.content.decode()
+    assert "incomplete" in incomplete.content.decode()
+    assert not Program.objects.exists()
+    client.post(url, {"sha256": batch.sha256})
+    replay = client.post(url, {"sha256": batch.sha256})
+    assert "imported already" in replay.content.decode()
+    assert Program.objects.count() == 1
+
+
+def test_another_staff_member_cannot_confirm_my_preview(client, staff):
+    from tests.factories import make_user
+
+    client.force_login(staff)
+    upload(client, [HEADER, ["1803500002", "Fresh Neurology", "TX", "10", "no"]])
+    batch = ImportBatch.objects.get(dry_run=True)
+    client.force_login(make_user("otto", is_staff=True))
+
+    response = client.post(
+        reverse("programs:import_confirm", args=[batch.pk]), {"sha256": batch.sha256}
+    )
+
+    assert "expired" in response.content.decode()
+    assert not Program.objects.exists()
+
+
+def test_a_preview_with_errors_lists_them_and_offers_to_skip_them(client, staff):
+    client.force_login(staff)
+
+    response = upload(
+        client,
+        [HEADER, ["1803500002", "Fresh Neurology", "TX", "10", "no"], ["x", "Bad", "TX", "", ""]],
+    )
+
+    body = response.content.decode()
+    assert "1 row has errors, so nothing is imported" in body
+    assert "10-digit ACGME program ID" in body
+    assert "Import 1 change" not in body
+    assert "Import the 1 valid change, skip the 1 row with errors" in body
+    batch = ImportBatch.objects.get(dry_run=True)
+    client.post(
+        reverse("programs:import_confirm", args=[batch.pk]),
+        {"sha256": batch.sha256, "skip_invalid": "True"},
+    )
+    assert list(Program.objects.values_list("name", flat=True)) == ["Fresh Neurology"]
+
+
+def test_an_unreadable_upload_is_refused_on_the_form(client, staff):
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("programs:import"),
+        {"file": SimpleUploadedFile("catalogue.pdf", b"%PDF-1.4", "application/pdf")},
+    )
+
+    assert response.status_code == 200
+    assert "not a CSV or Excel file" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_upload_without_a_file_asks_for_one(client, staff):
+    client.force_login(staff)
+
+    response = client.post(reverse("programs:import"), {})
+
+    assert "This field is required" in response.content.decode()
+
+
+def test_an_htmx_upload_gets_only_the_step_fragment(client, staff):
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("programs:import"),
+        {
+            "file": SimpleUploadedFile(
+                "c.csv", make_catalogue_csv([HEADER, ["", "A", "TX", "", ""]])
+            )
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="import-step"') and "<html" not in body
+
+
+def test_an_upload_over_the_memory_limit_says_it_is_too_big(client, staff):
+    client.force_login(staff)
+    content = b"name,state\n" + b"x" * (7 * 1024 * 1024)
+
+    response = client.post(
+        reverse("programs:import"), {"file": SimpleUploadedFile("big.csv", content)}
+    )
+
+    assert "the limit is 5 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_admin_lists_programs_and_import_history_with_row_errors(client, admin_user):
+    from programs.importer import import_catalogue
+
+    make_program(name="Admin Neurology")
+    import_catalogue(
+        content=make_catalogue_csv([HEADER, ["1803500009", "X", "Narnia", "", ""]]),
+        file_name="bad.csv",
+        dry_run=True,
+    )
+    client.force_login(admin_user)
+
+    programs = client.get(reverse("admin:programs_program_changelist"))
+    batch = ImportBatch.objects.get()
+    history = client.get(reverse("admin:programs_importbatch_change", args=[batch.pk]))
+
+    assert programs.status_code == 200 and "Admin Neurology" in programs.content.decode()
+    assert history.status_code == 200
+    assert "Line 2, column “state”: “Narnia”" in history.content.decode()
+
+
+def test_the_admin_archive_action_archives_without_deleting(client, admin_user):
+    program = make_program()
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:programs_program_changelist"),
+        {"action": "archive", "_selected_action": [program.pk]},
+    )
+
+    program.refresh_from_db()
+    assert program.active is False
