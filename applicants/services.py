@@ -116,6 +116,7 @@ class ProfileReport:
 
     outlook: ProfileOutlook
     findings: list[Finding] = field(default_factory=list)
+    note: str = scoring.ESTIMATE_NOTE
 
 
 # Catalogue and scoring
@@ -220,6 +221,7 @@ class CatalogueScores:
 
     profile: Profile
     scored: pd.DataFrame
+    note: str = scoring.ESTIMATE_NOTE
 
     def pks(self, *, band: str = "", eligibility: str = "") -> list[int]:
         """Program pks in a band (reach/target/safety/ineligible) and/or eligibility."""
