@@ -96,10 +96,11 @@ class Advice:
 
     @property
     def detail(self) -> str:
-        parts = [
-            f"adds about {self.gain:.1f} expected interviews "
-            f"({self.before.expected_interviews:.1f} → {self.after.expected_interviews:.1f})"
-        ]
+        before = round(self.before.expected_interviews, 1)
+        after = round(self.after.expected_interviews, 1)
+        # The gain shown is the difference of the figures shown, so the sentence adds up.
+        gain = f"{after - before:.1f}" if after - before >= 0.1 else "less than 0.1"
+        parts = [f"adds about {gain} expected interviews ({before:.1f} → {after:.1f})"]
         if self.opened > 0:
             parts.append(f"opens {self.opened} more program{'s' if self.opened != 1 else ''}")
         before, after = round(self.before.match_chance * 100), round(self.after.match_chance * 100)
@@ -116,6 +117,7 @@ class ProfileReport:
 
     outlook: ProfileOutlook
     findings: list[Finding] = field(default_factory=list)
+    note: str = scoring.ESTIMATE_NOTE
 
 
 # Catalogue and scoring
@@ -220,6 +222,7 @@ class CatalogueScores:
 
     profile: Profile
     scored: pd.DataFrame
+    note: str = scoring.ESTIMATE_NOTE
 
     def pks(self, *, band: str = "", eligibility: str = "") -> list[int]:
         """Program pks in a band (reach/target/safety/ineligible) and/or eligibility."""
@@ -349,7 +352,7 @@ def _attempts_finding(data: Mapping[str, Any], excluded: int) -> Finding:
     return Finding(
         f"A failed USMLE attempt ({', '.join(failed)}): "
         f"{_excluding(excluded, ' that do not accept one')}, and "
-        f"{PD_FAILED_ATTEMPT_SHARE:.0%} of neurology program directors weigh it "
+        f"{round(PD_FAILED_ATTEMPT_SHARE * 100)} % of neurology program directors weigh it "
         "when choosing whom to interview.",
         "minus",
     )
@@ -382,7 +385,9 @@ def _usce_finding(data: Mapping[str, Any], excluded: int) -> Finding:
         else "No US clinical experience"
     )
     if excluded:
-        text += f": {_excluding(excluded, ' that require more')}"
+        text += (
+            f": {_excluding(excluded, ' that require more' if months else ' that require some')}"
+        )
     else:
         text += ": no program's requirement excludes you"
     return Finding(text + ".", "minus" if excluded else "plus")

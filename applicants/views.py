@@ -11,6 +11,7 @@ from applicants import services
 from applicants.forms import PROFILE_FIELDS, ProfileForm, RenameForm, ScenarioForm
 from applicants.models import Profile
 from applicants.profiles import form_data, profile_data
+from applicants.scoring import ESTIMATE_NOTE
 
 
 def _edit_url(profile: Profile) -> str:
@@ -75,6 +76,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         "columns": list(zip(profiles, services.compare_profiles(profiles), strict=True)),
         "rows": _comparison_rows(profiles),
         "scenario_form": ScenarioForm(user=request.user),
+        "note": ESTIMATE_NOTE,
     }
     return render(request, "applicants/scenarios.html", context)
 

@@ -1,4 +1,5 @@
 import itertools
+import re
 
 import pytest
 from django.utils import timezone
@@ -128,3 +129,13 @@ def test_a_longer_list_says_what_it_costs():
 
 def test_nothing_is_advised_when_the_catalogue_is_empty():
     assert advice_for(_low_score_profile(), programs=make_program_frame()) == []
+
+
+def test_each_sentence_adds_up():
+    for item in advice_for(_low_score_profile(), programs=_catalogue()):
+        found = re.match(r"adds about ([\d.]+|less than 0\.1) expected interviews "
+                         r"\(([\d.]+) → ([\d.]+)\)", item.detail)  # fmt: skip
+        assert found, item.detail
+        shown, before, after = found.groups()
+        if shown != "less than 0.1":
+            assert float(shown) == pytest.approx(float(after) - float(before))

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from applicants.models import Profile
 from applicants.profiles import form_data
+from applicants.scoring import ESTIMATE_NOTE
 from programs.models import Program
 from tests.factories import make_profile, make_profile_data, make_program
 
@@ -179,6 +180,7 @@ def test_after_saving_the_page_says_what_the_profile_means(client, alice):
     assert "1 program with a higher minimum excludes you" in content
     assert "USMLE passed on the first attempt." in content
     assert '<span class="value">1</span><span class="label">of 5 programs' in content
+    assert ESTIMATE_NOTE in content
 
 
 def test_the_summary_changes_with_the_profile(client, alice):
@@ -283,6 +285,7 @@ def test_the_program_page_lists_every_reason(client, alice):
         assert f'<li class="reason-{tone}">' in content
         assert text in content
     assert "J-1 sponsorship unknown — verify" in content
+    assert ESTIMATE_NOTE in content
 
 
 def test_the_program_page_says_why_a_program_is_closed(client, alice):
