@@ -1,0 +1,206 @@
+"""Every URL in the URLconf, checked for who may reach it and how.
+
+A URL pattern without an entry in ACCESS fails `test_every_url_has_an_access_rule`: a new
+view cannot ship without saying who may use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from applicants.models import Shortlist
+from programs.models import ImportBatch
+from tests.factories import make_entry, make_profile, make_program, make_user
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    methods: tuple[str, ...] = ("GET",)
+    kwargs: Callable[["World"], dict] = field(default=lambda world: {})
+
+    @property
+    def post_only(self) -> bool:
+        return self.methods == ("POST",)
+
+
+@dataclass
+class World:
+    """Alice owns everything; bob is another applicant; stella is staff."""
+
+    alice: object
+    bob: object
+    stella: object
+    profile: object
+    scenario: object
+    entry: object
+    program: object
+    batch: object
+
+
+def _profile(world: World) -> dict:
+    return {"profile_pk": world.profile.pk}
+
+
+def _scenario(world: World) -> dict:
+    return {"pk": world.scenario.pk}
+
+
+def _entry(world: World) -> dict:
+    return {"pk": world.entry.pk}
+
+
+ACCESS: dict[str, Rule] = {
+    "home": Rule(USER),
+    "healthz": Rule(PUBLIC),
+    "signup": Rule(PUBLIC, ("GET", "POST")),
+    "login": Rule(PUBLIC, ("GET", "POST")),
+    "logout": Rule(PUBLIC, ("POST",)),
+    "password_change": Rule(USER, ("GET", "POST")),
+    "password_change_done": Rule(USER),
+    "password_reset": Rule(PUBLIC, ("GET", "POST")),
+    "password_reset_done": Rule(PUBLIC),
+    "password_reset_confirm": Rule(
+        PUBLIC, ("GET", "POST"), lambda world: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password_reset_complete": Rule(PUBLIC),
+    "programs:index": Rule(USER),
+    "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
+    "programs:export": Rule(USER),
+    "programs:import_template": Rule(USER),
+    "programs:import": Rule(STAFF, ("GET", "POST")),
+    "programs:import_confirm": Rule(STAFF, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "applicants:profile": Rule(USER, ("GET", "POST")),
+    "applicants:profile_validate": Rule(USER, ("POST",), lambda world: {"field": "step2_score"}),
+    "applicants:scenarios": Rule(USER),
+    "applicants:scenario_create": Rule(USER, ("POST",)),
+    "applicants:scenario": Rule(OWNED, ("GET", "POST"), _scenario),
+    "applicants:scenario_activate": Rule(OWNED, ("POST",), _scenario),
+    "applicants:scenario_rename": Rule(OWNED, ("POST",), _scenario),
+    "applicants:scenario_delete": Rule(OWNED, ("GET", "POST"), _scenario),
+    "applicants:list": Rule(USER),
+    "applicants:export_xlsx": Rule(USER),
+    "applicants:export_csv": Rule(USER),
+    "applicants:list_of": Rule(OWNED, kwargs=_profile),
+    "applicants:list_build": Rule(OWNED, ("POST",), _profile),
+    "applicants:list_search": Rule(OWNED, kwargs=_profile),
+    "applicants:list_add": Rule(OWNED, ("POST",), _profile),
+    "applicants:list_entry_pin": Rule(OWNED, ("POST",), _entry),
+    "applicants:list_entry_status": Rule(OWNED, ("POST",), _entry),
+    "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
+    "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
+    "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
+}
+
+
+def url_names(resolver=None, namespace: str = "") -> list[str]:
+    """Every named URL pattern outside the admin site (which guards itself)."""
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(url_names(pattern, inner))
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+            names.append(namespace + pattern.name)
+    return names
+
+
+@pytest.fixture
+def world() -> World:
+    alice, bob = make_user("alice"), make_user("bob")
+    stella = make_user("stella", is_staff=True)
+    profile = make_profile(alice)
+    scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
+    program = make_program()
+    entry = make_entry(Shortlist.objects.create(profile=profile), program)
+    batch = ImportBatch.objects.create(
+        user=stella, file_name="programs.csv", sha256="0" * 64, dry_run=True
+    )
+    return World(alice, bob, stella, profile, scenario, entry, program, batch)
+
+
+def _url(name: str, world: World) -> str:
+    return reverse(name, kwargs=ACCESS[name].kwargs(world))
+
+
+def _first_method(rule: Rule) -> str:
+    return rule.methods[0].lower()
+
+
+def test_every_url_has_an_access_rule():
+    names = url_names()
+    assert len(names) == len(set(names)), "two URL patterns share a name"
+    missing = sorted(set(names) - set(ACCESS))
+    stale = sorted(set(ACCESS) - set(names))
+    assert not missing, f"URLs without an access rule in this file: {missing}"
+    assert not stale, f"access rules for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind != PUBLIC])
+def test_anonymous_users_are_sent_to_sign_in(client, world, name):
+    url = _url(name, world)
+    response = getattr(client, _first_method(ACCESS[name]))(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == STAFF])
+def test_staff_pages_are_forbidden_to_applicants(client, world, name):
+    client.force_login(world.alice)
+    response = getattr(client, _first_method(ACCESS[name]))(_url(name, world))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == OWNED])
+def test_another_users_objects_are_not_found(client, world, name):
+    client.force_login(world.bob)
+    for method in ACCESS[name].methods:
+        response = getattr(client, method.lower())(_url(name, world))
+        assert response.status_code == 404, f"{method} {name}"
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, r in ACCESS.items() if r.kind in (USER, OWNED) and "GET" in r.methods]
+)
+def test_the_owner_can_open_every_page(client, world, name):
+    client.force_login(world.alice)
+    response = client.get(_url(name, world))
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        # Only a redirect within the app (e.g. an export before the list is built).
+        assert not response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.post_only])
+def test_state_changing_views_refuse_get(client, world, name):
+    user = world.stella if ACCESS[name].kind == STAFF else world.alice
+    client.force_login(user)
+    assert client.get(_url(name, world)).status_code == 405
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if "POST" in r.methods])
+def test_posts_without_a_csrf_token_are_refused(world, name):
+    client = Client(enforce_csrf_checks=True)
+    if ACCESS[name].kind != PUBLIC:
+        client.force_login(world.stella if ACCESS[name].kind == STAFF else world.alice)
+    response = client.post(_url(name, world), {})
+    assert response.status_code == 403
+
+
+def test_the_admin_site_is_for_staff_only(client, world):
+    assert client.get("/admin/").status_code == 302
+    client.force_login(world.alice)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(world.stella)
+    assert client.get("/admin/").status_code in (200, 403)
