@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from programs.normalise import (
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 300
+# Twice what a 20,000-row workbook with every column filled unpacks to (about 25 MB).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_STORED_ERRORS = 500
 PENDING_FOR = dt.timedelta(hours=1)
 CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
@@ -314,7 +317,26 @@ def _xlsx_text(cell: object) -> str:
     return str(value)
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a zip bomb before openpyxl inflates it: a 5 MB upload can unpack to gigabytes.
+
+    The sizes come from the zip directory; zipfile never inflates a part beyond its declared
+    size, so a part that lies about it is cut short and fails to parse instead.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # zipfile raises several types for damaged archives
+        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise CatalogueImportError(
+            f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; the limit is "
+            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save it as CSV, or split it."
+        )
+
+
 def _read_xlsx(content: bytes) -> Table:
+    _check_unpacked_size(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files; all mean the same here
