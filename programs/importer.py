@@ -11,15 +11,17 @@ import datetime as dt
 import hashlib
 import io
 import re
+import time
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -38,8 +40,13 @@ from programs.normalise import (
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 300
+# Twice what a 20,000-row workbook with every column filled unpacks to (about 25 MB).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_STORED_ERRORS = 500
 PENDING_FOR = dt.timedelta(hours=1)
+# PostgreSQL advisory lock key taken by every import that writes ("nmca").
+CATALOGUE_LOCK = 0x6E6D6361
+LOCK_WAIT_SECONDS = 30
 CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_MAGIC = b"PK\x03\x04"
 _DELIMITERS = (",", ";", "\t")
@@ -314,7 +321,26 @@ def _xlsx_text(cell: object) -> str:
     return str(value)
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a zip bomb before openpyxl inflates it: a 5 MB upload can unpack to gigabytes.
+
+    The sizes come from the zip directory; zipfile never inflates a part beyond its declared
+    size, so a part that lies about it is cut short and fails to parse instead.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # zipfile raises several types for damaged archives
+        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise CatalogueImportError(
+            f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; the limit is "
+            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save it as CSV, or split it."
+        )
+
+
 def _read_xlsx(content: bytes) -> Table:
+    _check_unpacked_size(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files; all mean the same here
@@ -591,7 +617,12 @@ def _insert(rows: list[dict[str, object]], now: dt.datetime) -> None:
     table = connection.ops.quote_name(Program._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The raw psycopg cursor bypasses Django's error translation: an IntegrityError
+            # here would otherwise escape as psycopg's own UniqueViolation.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row([row.get(name, defaults[name]) for name in names])
             return
@@ -650,34 +681,64 @@ def import_catalogue(
     have errors and `skip_invalid` is off; then nothing is written. `keep_content` stores the
     file's bytes on the batch so that a preview can be confirmed later (`confirm_import`).
     """
-    table = parse_file(content=content, file_name=file_name)
-    plan = plan_changes(clean_table(table), full_catalogue=full_catalogue)
-    problem = plan.problem(skip_invalid=skip_invalid, full_catalogue=full_catalogue)
-    if problem and not dry_run:
-        raise CatalogueImportError(problem, errors=plan.errors)
-    batch = ImportBatch(
-        user=user if user is not None and user.is_authenticated else None,
-        file_name=Path(file_name).name[:255],
-        sha256=hashlib.sha256(content).hexdigest(),
-        dry_run=dry_run,
-        full_catalogue=full_catalogue,
-        skip_invalid=skip_invalid,
-        created=len(plan.creates),
-        updated=len(plan.updates),
-        unchanged=len(plan.unchanged),
-        archived=len(plan.archives),
-        rejected=plan.rejected,
-        errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
-        ignored_columns=plan.ignored_columns,
-        content=content if keep_content else None,
-    )
-    if dry_run:
-        if keep_content:
-            _forget_stale_previews(user)
-        batch.save()
-    else:
-        _write(plan, batch)
-    return ImportResult(plan=plan, batch=batch)
+    clean = clean_table(parse_file(content=content, file_name=file_name))
+
+    def plan_and_record() -> ImportResult:
+        plan = plan_changes(clean, full_catalogue=full_catalogue)
+        problem = plan.problem(skip_invalid=skip_invalid, full_catalogue=full_catalogue)
+        if problem and not dry_run:
+            raise CatalogueImportError(problem, errors=plan.errors)
+        batch = ImportBatch(
+            user=user if user is not None and user.is_authenticated else None,
+            file_name=Path(file_name).name[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            dry_run=dry_run,
+            full_catalogue=full_catalogue,
+            skip_invalid=skip_invalid,
+            created=len(plan.creates),
+            updated=len(plan.updates),
+            unchanged=len(plan.unchanged),
+            archived=len(plan.archives),
+            rejected=plan.rejected,
+            errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
+            ignored_columns=plan.ignored_columns,
+            content=content if keep_content else None,
+        )
+        if dry_run:
+            if keep_content:
+                _forget_stale_previews(user)
+            batch.save()
+        else:
+            _write(plan, batch)
+        return ImportResult(plan=plan, batch=batch)
+
+    return plan_and_record() if dry_run else _as_the_only_writer(plan_and_record)
+
+
+def _as_the_only_writer(work: Callable[[], ImportResult]) -> ImportResult:
+    """Plan and write in one transaction that no other import runs beside.
+
+    Two imports planned side by side would both create the programs their files share: twice
+    over for rows keyed by name and state. PostgreSQL: an advisory lock held until commit.
+    SQLite: transactions begin IMMEDIATE (settings), which takes the database's write lock; an
+    import still waiting when the busy timeout ends tries again until LOCK_WAIT_SECONDS.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATALOGUE_LOCK])
+                return work()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise CatalogueImportError(
+                    "Another import is being written to the catalogue: try again in a minute."
+                ) from None
+            time.sleep(0.05)
 
 
 def _forget_stale_previews(user: AbstractBaseUser | None) -> None:
