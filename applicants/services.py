@@ -4,21 +4,29 @@ The ORM side of the pure core: one query for the catalogue (`Program.objects.to_
 then `scoring.score_programs` and `listbuilder.outlook` do the work on DataFrames.
 """
 
+import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from applicants import listbuilder, scoring
 from applicants.forms import PROFILE_ORDER, model_bounds
-from applicants.models import Profile, Visa
+from applicants.models import Profile, Shortlist, ShortlistEntry, Visa
 from applicants.profiles import PROFILE_KEYS, profile_data
 from programs.geography import STATE_NAMES
 from programs.models import Program
@@ -127,6 +135,11 @@ class ProfileReport:
 _catalogue_cache: tuple[tuple[Any, ...], pd.DataFrame] | None = None
 
 
+def catalogue_stamp() -> tuple[Any, ...]:
+    """(count, highest pk, latest `updated_at`) of the catalogue: changes on every save/import."""
+    return tuple(Program.objects.aggregate(Count("pk"), Max("pk"), Max("updated_at")).values())
+
+
 def catalogue_frame() -> pd.DataFrame:
     """The whole catalogue, archived programs included, as the scorer's DataFrame.
 
@@ -135,7 +148,7 @@ def catalogue_frame() -> pd.DataFrame:
     `updated_at`; every save and import bumps it) changes. Callers must not modify it.
     """
     global _catalogue_cache
-    stamp = tuple(Program.objects.aggregate(Count("pk"), Max("pk"), Max("updated_at")).values())
+    stamp = catalogue_stamp()
     if _catalogue_cache is None or _catalogue_cache[0] != stamp:
         _catalogue_cache = (stamp, Program.objects.order_by().to_frame())
     return _catalogue_cache[1]
@@ -543,3 +556,90 @@ def delete_scenario(profile: Profile) -> None:
     profile.delete()
     if was_active and base is not None:
         activate_profile(base)
+
+
+# Rendered-page cache
+
+
+# Stands in for the CSRF token (and other per-response values) in cached HTML; derived from
+# SECRET_KEY so that no user can type it into a note and have a token substituted there.
+_SLOT_SEED = hashlib.sha256(f"page-slot:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
+CSRF_SLOT = f"slot{_SLOT_SEED}csrf"
+
+
+def page_slot(name: str) -> str:
+    """The placeholder rendered in place of the per-response value `name` in a cached page."""
+    return f"slot{_SLOT_SEED}{name}"
+
+
+def data_version(user: AbstractBaseUser) -> str:
+    """A digest that changes whenever anything a user's pages show may have changed.
+
+    Covers the user's profiles and scenarios (every save bumps `updated_at`; deletions change
+    the count), their lists (builds bump `built_at`, row actions bump the entry's `updated_at`,
+    additions and removals change the count), the catalogue stamp and the scoring year. One
+    round trip: it runs on every view of the cached pages.
+    """
+    profile, shortlist = Profile._meta.db_table, Shortlist._meta.db_table
+    entry, program = ShortlistEntry._meta.db_table, Program._meta.db_table
+    mine = f"SELECT id FROM {profile} WHERE user_id = %s"
+    lists = f"SELECT id FROM {shortlist} WHERE profile_id IN ({mine})"
+    columns = [
+        f"(SELECT {aggregate} FROM {table} WHERE {where})"
+        for table, where in (
+            (profile, "user_id = %s"),
+            (shortlist, f"profile_id IN ({mine})"),
+            (entry, f"shortlist_id IN ({lists})"),
+            (program, "1 = 1"),
+        )
+        for aggregate in ("COUNT(*)", "MAX(id)", "MAX(updated_at)")
+    ]
+    columns.append(f"(SELECT MAX(built_at) FROM {shortlist} WHERE profile_id IN ({mine}))")
+    with connection.cursor() as cursor:
+        sql = f"SELECT {', '.join(columns)}"  # noqa: S608 - table names only, no input
+        cursor.execute(sql, [user.pk] * sql.count("%s"))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr((row, as_of_year())).encode()).hexdigest()[:32]
+
+
+def page_cache_key(name: str, request: HttpRequest, *parts: object) -> str:
+    """Cache key of a rendered fragment: page, user, query string, htmx target and `parts`.
+
+    `parts` must name everything else the HTML depends on (a `data_version`, the profile).
+    """
+    target = (request.htmx.target or "") if getattr(request, "htmx", None) else "-"
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    rest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"page:{name}:{request.user.pk}:{target}:{query}:{rest}"
+
+
+def cached_fragment(
+    request: HttpRequest,
+    key: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    ages: Mapping[str, str] | None = None,
+) -> SafeString:
+    """`template` rendered with `context()`, from the cache under `key` when present.
+
+    The cached HTML holds placeholders instead of per-response values: this request's CSRF
+    token (so the forms work in every browser of the user, and no page carries another
+    browser's token), and for each `ages` item (slot → context key of a datetime) the time
+    since then ("3 minutes ago"), which the template shows as `{{ <slot> }}`.
+    """
+    ages = ages or {}
+    cached = cache.get(key)
+    if cached is None:
+        values = context()
+        placeholders = {slot: page_slot(slot) for slot in ages}
+        html = render_to_string(
+            template, {**values, **placeholders, "csrf_token": CSRF_SLOT}, request=request
+        )
+        cached = (html, {slot: values.get(name) for slot, name in ages.items()})
+        cache.set(key, cached)
+    html, moments = cached
+    html = html.replace(CSRF_SLOT, get_token(request))
+    for slot, moment in moments.items():
+        html = html.replace(page_slot(slot), str(conditional_escape(naturaltime(moment or ""))))
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, values escaped

@@ -5,13 +5,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import shortlists
+from applicants import services, shortlists
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from programs.models import Program
@@ -206,6 +207,8 @@ def _workspace_context(request: HttpRequest, profile: Profile | None, data: Any)
         ),
         excluded=list(shortlists.excluded_entries(shortlist)),
         scenarios=shortlists.compare_scenarios(request.user),
+        built_at=shortlist.built_at,
+        built_ago=naturaltime(shortlist.built_at),
         profile_changed=profile.updated_at > shortlist.built_at,
         catalogue_changed=Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
         search_form=search,
@@ -227,27 +230,46 @@ def _search_context(shortlist: Shortlist, query: str) -> dict[str, Any]:
     return {"query": query, "results": [(program, program.pk in on_list) for program in results]}
 
 
-def _page(request: HttpRequest, profile: Profile | None) -> HttpResponse:
-    if request.htmx and request.htmx.target == "list-table" and profile is not None:
-        shortlist = _built_shortlist(profile)
-        if shortlist is not None:
-            context = {
-                "profile": profile,
-                "list_url": _list_url(profile),
-                **_table_context(request.GET, shortlist),
-            }
-            return render(request, f"{TEMPLATE}#table", context)
-    return render(request, TEMPLATE, _workspace_context(request, profile, request.GET))
+def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
+    # Rendering 100 rows and analysing the list cost far more than the one query that tells
+    # whether anything changed: the fragment is cached under the user's data version, which
+    # also changes when another profile becomes the active one.
+    if profile_pk is not None:
+        _own_profile(request, profile_pk)  # another user's profile: 404, cached or not
+    key = services.page_cache_key("list", request, profile_pk, services.data_version(request.user))
+    if request.htmx and request.htmx.target == "list-table":
+        profile = _own_profile(request, profile_pk)
+        shortlist = _built_shortlist(profile) if profile is not None else None
+        if profile is not None and shortlist is not None:
+            fragment = services.cached_fragment(
+                request,
+                key,
+                f"{TEMPLATE}#table",
+                lambda: {
+                    "profile": profile,
+                    "list_url": _list_url(profile),
+                    **_table_context(request.GET, shortlist),
+                },
+            )
+            return HttpResponse(fragment)
+    workspace = services.cached_fragment(
+        request,
+        key,
+        f"{TEMPLATE}#workspace",
+        lambda: _workspace_context(request, _own_profile(request, profile_pk), request.GET),
+        ages={"built_ago": "built_at"},
+    )
+    return render(request, TEMPLATE, {"workspace_html": workspace})
 
 
 @require_GET
 def shortlist(request: HttpRequest) -> HttpResponse:
-    return _page(request, _own_profile(request, None))
+    return _page(request, None)
 
 
 @require_GET
 def shortlist_for_profile(request: HttpRequest, profile_pk: int) -> HttpResponse:
-    return _page(request, _own_profile(request, profile_pk))
+    return _page(request, profile_pk)
 
 
 def _workspace_response(request: HttpRequest, profile: Profile, message: str = "") -> HttpResponse:
