@@ -12,17 +12,18 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 
 from applicants import listbuilder, scoring
 from applicants.forms import PROFILE_ORDER, model_bounds
@@ -603,32 +604,40 @@ def data_version(user: AbstractBaseUser) -> str:
 
 
 def page_cache_key(name: str, request: HttpRequest, *parts: object) -> str:
-    """Cache key of a rendered fragment: page, user, query string, htmx target and `parts`.
+    """Cache key of a rendered page: page, user, query string, htmx target and `parts`.
 
-    `parts` must name everything else the HTML depends on (a `data_version`, the profile).
+    `parts` must name everything else the HTML depends on (a `data_version`, the profile);
+    the user's name and staff flag (shown in the layout) are included here.
     """
     target = (request.htmx.target or "") if getattr(request, "htmx", None) else "-"
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    rest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    user = request.user
+    who = (user.get_username(), user.is_staff, user.is_superuser)
+    rest = hashlib.sha256(repr((who, parts)).encode()).hexdigest()[:32]
     return f"page:{name}:{request.user.pk}:{target}:{query}:{rest}"
 
 
-def cached_fragment(
+def cached_page(
     request: HttpRequest,
     key: str,
     template: str,
     context: Callable[[], dict[str, Any]],
     *,
     ages: Mapping[str, str] | None = None,
-) -> SafeString:
-    """`template` rendered with `context()`, from the cache under `key` when present.
+) -> HttpResponse:
+    """`template` (a page or fragment) rendered with `context()`, cached under `key`.
 
     The cached HTML holds placeholders instead of per-response values: this request's CSRF
     token (so the forms work in every browser of the user, and no page carries another
     browser's token), and for each `ages` item (slot → context key of a datetime) the time
-    since then ("3 minutes ago"), which the template shows as `{{ <slot> }}`.
+    since then ("3 minutes ago"), which the template shows as `{{ <slot> }}`. A request with
+    flash messages to show is rendered afresh and not cached: messages are shown once.
     """
     ages = ages or {}
+    if len(messages.get_messages(request)):
+        values = context()
+        values.update({slot: naturaltime(values.get(name) or "") for slot, name in ages.items()})
+        return render(request, template, values)
     cached = cache.get(key)
     if cached is None:
         values = context()
@@ -636,10 +645,13 @@ def cached_fragment(
         html = render_to_string(
             template, {**values, **placeholders, "csrf_token": CSRF_SLOT}, request=request
         )
-        cached = (html, {slot: values.get(name) for slot, name in ages.items()})
+        # Kept as bytes: the page is 350 kB, and encoding it on every hit costs more than
+        # the substitutions.
+        cached = (html.encode(), {slot: values.get(name) for slot, name in ages.items()})
         cache.set(key, cached)
-    html, moments = cached
-    html = html.replace(CSRF_SLOT, get_token(request))
+    body, moments = cached
+    body = body.replace(CSRF_SLOT.encode(), get_token(request).encode())
     for slot, moment in moments.items():
-        html = html.replace(page_slot(slot), str(conditional_escape(naturaltime(moment or ""))))
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, values escaped
+        ago = str(conditional_escape(naturaltime(moment or "")))
+        body = body.replace(page_slot(slot).encode(), ago.encode())
+    return HttpResponse(body)

@@ -241,7 +241,7 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
         profile = _own_profile(request, profile_pk)
         shortlist = _built_shortlist(profile) if profile is not None else None
         if profile is not None and shortlist is not None:
-            fragment = services.cached_fragment(
+            return services.cached_page(
                 request,
                 key,
                 f"{TEMPLATE}#table",
@@ -251,15 +251,13 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
                     **_table_context(request.GET, shortlist),
                 },
             )
-            return HttpResponse(fragment)
-    workspace = services.cached_fragment(
+    return services.cached_page(
         request,
         key,
-        f"{TEMPLATE}#workspace",
+        TEMPLATE,
         lambda: _workspace_context(request, _own_profile(request, profile_pk), request.GET),
         ages={"built_ago": "built_at"},
     )
-    return render(request, TEMPLATE, {"workspace_html": workspace})
 
 
 @require_GET

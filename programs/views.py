@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.forms import ScoreFilterForm
-from applicants.services import cached_fragment, catalogue_scores, data_version, page_cache_key
+from applicants.services import cached_page, catalogue_scores, data_version, page_cache_key
 from programs.catalogue import filter_programs
 from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
@@ -37,13 +37,8 @@ def index(request: HttpRequest) -> HttpResponse:
     # Scoring the catalogue and rendering its rows cost far more than the queries that tell
     # whether the catalogue or the user's profiles changed: the fragment is cached by those.
     key = page_cache_key("programs", request, request.user.is_staff, data_version(request.user))
-    fragment = "results" if request.htmx else "content"
-    html = cached_fragment(
-        request, key, f"programs/index.html#{fragment}", lambda: _index_context(request)
-    )
-    if request.htmx:
-        return HttpResponse(html)
-    return render(request, "programs/index.html", {"content_html": html})
+    template = "programs/index.html#results" if request.htmx else "programs/index.html"
+    return cached_page(request, key, template, lambda: _index_context(request))
 
 
 @require_GET
