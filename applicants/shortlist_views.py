@@ -1,5 +1,6 @@
 """The list workspace: `/list/`, its row actions (htmx, POST-only) and rebuilds."""
 
+import functools
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants import services, shortlists
@@ -97,6 +98,35 @@ def _built_shortlist(profile: Profile) -> Shortlist | None:
     return shortlist if shortlist is not None and shortlist.built_at is not None else None
 
 
+# 100 rows with five links each: one reverse per link name, then string formatting.
+ROW_URLS = {
+    "detail": "programs:detail",
+    "status": "applicants:list_entry_status",
+    "notes": "applicants:list_entry_notes",
+    "pin": "applicants:list_entry_pin",
+    "exclude": "applicants:list_entry_exclude",
+}
+_PK_SLOT = 987654321
+
+
+@functools.cache
+def _url_patterns(script_prefix: str) -> dict[str, str]:
+    return {
+        name: reverse(view, args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
+        for name, view in ROW_URLS.items()
+    }
+
+
+def _with_urls(entry: ShortlistEntry) -> ShortlistEntry:
+    """The entry with `urls`: its row's links, keyed like ROW_URLS."""
+    patterns = _url_patterns(get_script_prefix())
+    entry.urls = {
+        name: pattern.format(entry.program_id if name == "detail" else entry.pk)
+        for name, pattern in patterns.items()
+    }
+    return entry
+
+
 def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
     listed = shortlists.listed_entries(shortlist)
     states = sorted(set(listed.values_list("program__state", flat=True)))
@@ -123,7 +153,7 @@ def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
     sort = filters.get("sort") or "rank"
     return {
         "filter_form": form,
-        "entries": list(entries.order_by(*SORTS[sort][1])),
+        "entries": [_with_urls(entry) for entry in entries.order_by(*SORTS[sort][1])],
         "listed_count": listed.count(),
         "sort": sort,
         "sorts": SORTS,
@@ -340,7 +370,7 @@ def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") 
         if error:
             messages.error(request, error)
         return redirect(_list_url(profile))
-    context = {"entry": entry, "profile": profile, "row_error": error}
+    context = {"entry": _with_urls(entry), "profile": profile, "row_error": error}
     context["status_choices"] = Status.choices
     return render(request, f"{TEMPLATE}#row", context)
 
