@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from applicants import services, shortlist_views
+from applicants import services, shortlist_views, shortlists
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.profiles import form_data
 from applicants.shortlists import build_shortlist, exclude_entry
@@ -269,3 +269,33 @@ def test_the_built_time_is_worked_out_for_each_view_of_a_cached_page(
     monkeypatch.setattr(services, "naturaltime", lambda moment: f"at {moment:%Y} and since")
     monkeypatch.setattr(shortlist_views, "_workspace_context", fail)
     assert f"built at {built.built_at:%Y} and since" in page(client)
+
+
+def analysis_now(shortlist: Shortlist) -> shortlists.Analysis:
+    shortlist = Shortlist.objects.get(pk=shortlist.pk)
+    return shortlists.analyse(shortlist.profile, shortlist)
+
+
+@pytest.mark.parametrize("action", [pin, set_notes, exclude, add])
+def test_the_cached_analysis_follows_every_change_of_held_or_excluded_programs(
+    client, alice, built, action
+):
+    client.force_login(alice)
+    before = analysis_now(built)
+    action(client, first_entry(built))
+    after = analysis_now(built)
+    cache.clear()
+    assert after == analysis_now(built)  # the same as worked out from scratch
+    if action in (exclude, add):  # holding a listed program may leave the analysis as it was
+        assert after != before
+
+
+def test_a_status_change_of_a_held_entry_reuses_the_cached_analysis(client, alice, built):
+    entry = first_entry(built)
+    client.force_login(alice)
+    set_status(client, entry)
+    before = analysis_now(built)
+    client.post(entry_url("status", entry), {"status": "interviewed"}, **HTMX)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shortlists, "_analyse", fail)
+        assert analysis_now(built) == before
