@@ -604,7 +604,7 @@ def data_version(user: AbstractBaseUser) -> str:
 
 
 def page_cache_key(name: str, request: HttpRequest, *parts: object) -> str:
-    """Cache key of a rendered page: page, user, query string, htmx target and `parts`.
+    """Cache key of a rendered page: page, user, path, query string, htmx target and `parts`.
 
     `parts` must name everything else the HTML depends on (a `data_version`, the profile);
     the user's name and staff flag (shown in the layout) are included here.
@@ -613,7 +613,7 @@ def page_cache_key(name: str, request: HttpRequest, *parts: object) -> str:
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
     user = request.user
     who = (user.get_username(), user.is_staff, user.is_superuser)
-    rest = hashlib.sha256(repr((who, parts)).encode()).hexdigest()[:32]
+    rest = hashlib.sha256(repr((who, request.path, parts)).encode()).hexdigest()[:32]
     return f"page:{name}:{request.user.pk}:{target}:{query}:{rest}"
 
 

@@ -143,7 +143,7 @@ CACHES = {
         else "django.core.cache.backends.dummy.DummyCache",
         "LOCATION": "neuromatch-pages",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        "OPTIONS": {"MAX_ENTRIES": 300},  # a full /list/ page is about 350 kB
     }
 }
 
