@@ -4,21 +4,30 @@ The ORM side of the pure core: one query for the catalogue (`Program.objects.to_
 then `scoring.score_programs` and `listbuilder.outlook` do the work on DataFrames.
 """
 
+import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
 
 from applicants import listbuilder, scoring
 from applicants.forms import PROFILE_ORDER, model_bounds
-from applicants.models import Profile, Visa
+from applicants.models import Profile, Shortlist, ShortlistEntry, Visa
 from applicants.profiles import PROFILE_KEYS, profile_data
 from programs.geography import STATE_NAMES
 from programs.models import Program
@@ -127,6 +136,11 @@ class ProfileReport:
 _catalogue_cache: tuple[tuple[Any, ...], pd.DataFrame] | None = None
 
 
+def catalogue_stamp() -> tuple[Any, ...]:
+    """(count, highest pk, latest `updated_at`) of the catalogue: changes on every save/import."""
+    return tuple(Program.objects.aggregate(Count("pk"), Max("pk"), Max("updated_at")).values())
+
+
 def catalogue_frame() -> pd.DataFrame:
     """The whole catalogue, archived programs included, as the scorer's DataFrame.
 
@@ -135,7 +149,7 @@ def catalogue_frame() -> pd.DataFrame:
     `updated_at`; every save and import bumps it) changes. Callers must not modify it.
     """
     global _catalogue_cache
-    stamp = tuple(Program.objects.aggregate(Count("pk"), Max("pk"), Max("updated_at")).values())
+    stamp = catalogue_stamp()
     if _catalogue_cache is None or _catalogue_cache[0] != stamp:
         _catalogue_cache = (stamp, Program.objects.order_by().to_frame())
     return _catalogue_cache[1]
@@ -543,3 +557,101 @@ def delete_scenario(profile: Profile) -> None:
     profile.delete()
     if was_active and base is not None:
         activate_profile(base)
+
+
+# Rendered-page cache
+
+
+# Stands in for the CSRF token (and other per-response values) in cached HTML; derived from
+# SECRET_KEY so that no user can type it into a note and have a token substituted there.
+_SLOT_SEED = hashlib.sha256(f"page-slot:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
+CSRF_SLOT = f"slot{_SLOT_SEED}csrf"
+
+
+def page_slot(name: str) -> str:
+    """The placeholder rendered in place of the per-response value `name` in a cached page."""
+    return f"slot{_SLOT_SEED}{name}"
+
+
+def data_version(user: AbstractBaseUser) -> str:
+    """A digest that changes whenever anything a user's pages show may have changed.
+
+    Covers the user's profiles and scenarios (every save bumps `updated_at`; deletions change
+    the count), their lists (builds bump `built_at`, row actions bump the entry's `updated_at`,
+    additions and removals change the count), the catalogue stamp and the scoring year. One
+    round trip: it runs on every view of the cached pages.
+    """
+    profile, shortlist = Profile._meta.db_table, Shortlist._meta.db_table
+    entry, program = ShortlistEntry._meta.db_table, Program._meta.db_table
+    mine = f"SELECT id FROM {profile} WHERE user_id = %s"
+    lists = f"SELECT id FROM {shortlist} WHERE profile_id IN ({mine})"
+    columns = [
+        f"(SELECT {aggregate} FROM {table} WHERE {where})"
+        for table, where in (
+            (profile, "user_id = %s"),
+            (shortlist, f"profile_id IN ({mine})"),
+            (entry, f"shortlist_id IN ({lists})"),
+            (program, "1 = 1"),
+        )
+        for aggregate in ("COUNT(*)", "MAX(id)", "MAX(updated_at)")
+    ]
+    columns.append(f"(SELECT MAX(built_at) FROM {shortlist} WHERE profile_id IN ({mine}))")
+    with connection.cursor() as cursor:
+        sql = f"SELECT {', '.join(columns)}"  # noqa: S608 - table names only, no input
+        cursor.execute(sql, [user.pk] * sql.count("%s"))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr((row, as_of_year())).encode()).hexdigest()[:32]
+
+
+def page_cache_key(name: str, request: HttpRequest, *parts: object) -> str:
+    """Cache key of a rendered page: page, user, path, query string, htmx target and `parts`.
+
+    `parts` must name everything else the HTML depends on (a `data_version`, the profile);
+    the user's name and staff flag (shown in the layout) are included here.
+    """
+    target = (request.htmx.target or "") if getattr(request, "htmx", None) else "-"
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    user = request.user
+    who = (user.get_username(), user.is_staff, user.is_superuser)
+    rest = hashlib.sha256(repr((who, request.path, parts)).encode()).hexdigest()[:32]
+    return f"page:{name}:{request.user.pk}:{target}:{query}:{rest}"
+
+
+def cached_page(
+    request: HttpRequest,
+    key: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    ages: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """`template` (a page or fragment) rendered with `context()`, cached under `key`.
+
+    The cached HTML holds placeholders instead of per-response values: this request's CSRF
+    token (so the forms work in every browser of the user, and no page carries another
+    browser's token), and for each `ages` item (slot → context key of a datetime) the time
+    since then ("3 minutes ago"), which the template shows as `{{ <slot> }}`. A request with
+    flash messages to show is rendered afresh and not cached: messages are shown once.
+    """
+    ages = ages or {}
+    if len(messages.get_messages(request)):
+        values = context()
+        values.update({slot: naturaltime(values.get(name) or "") for slot, name in ages.items()})
+        return render(request, template, values)
+    cached = cache.get(key)
+    if cached is None:
+        values = context()
+        placeholders = {slot: page_slot(slot) for slot in ages}
+        html = render_to_string(
+            template, {**values, **placeholders, "csrf_token": CSRF_SLOT}, request=request
+        )
+        # Kept as bytes: the page is 350 kB, and encoding it on every hit costs more than
+        # the substitutions.
+        cached = (html.encode(), {slot: values.get(name) for slot, name in ages.items()})
+        cache.set(key, cached)
+    body, moments = cached
+    body = body.replace(CSRF_SLOT.encode(), get_token(request).encode())
+    for slot, moment in moments.items():
+        ago = str(conditional_escape(naturaltime(moment or "")))
+        body = body.replace(page_slot(slot).encode(), ago.encode())
+    return HttpResponse(body)

@@ -1,17 +1,19 @@
 """The list workspace: `/list/`, its row actions (htmx, POST-only) and rebuilds."""
 
+import functools
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import shortlists
+from applicants import services, shortlists
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from programs.models import Program
@@ -96,6 +98,35 @@ def _built_shortlist(profile: Profile) -> Shortlist | None:
     return shortlist if shortlist is not None and shortlist.built_at is not None else None
 
 
+# 100 rows with five links each: one reverse per link name, then string formatting.
+ROW_URLS = {
+    "detail": "programs:detail",
+    "status": "applicants:list_entry_status",
+    "notes": "applicants:list_entry_notes",
+    "pin": "applicants:list_entry_pin",
+    "exclude": "applicants:list_entry_exclude",
+}
+_PK_SLOT = 987654321
+
+
+@functools.cache
+def _url_patterns(script_prefix: str) -> dict[str, str]:
+    return {
+        name: reverse(view, args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
+        for name, view in ROW_URLS.items()
+    }
+
+
+def _with_urls(entry: ShortlistEntry) -> ShortlistEntry:
+    """The entry with `urls`: its row's links, keyed like ROW_URLS."""
+    patterns = _url_patterns(get_script_prefix())
+    entry.urls = {
+        name: pattern.format(entry.program_id if name == "detail" else entry.pk)
+        for name, pattern in patterns.items()
+    }
+    return entry
+
+
 def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
     listed = shortlists.listed_entries(shortlist)
     states = sorted(set(listed.values_list("program__state", flat=True)))
@@ -122,7 +153,7 @@ def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
     sort = filters.get("sort") or "rank"
     return {
         "filter_form": form,
-        "entries": list(entries.order_by(*SORTS[sort][1])),
+        "entries": [_with_urls(entry) for entry in entries.order_by(*SORTS[sort][1])],
         "listed_count": listed.count(),
         "sort": sort,
         "sorts": SORTS,
@@ -206,6 +237,8 @@ def _workspace_context(request: HttpRequest, profile: Profile | None, data: Any)
         ),
         excluded=list(shortlists.excluded_entries(shortlist)),
         scenarios=shortlists.compare_scenarios(request.user),
+        built_at=shortlist.built_at,
+        built_ago=naturaltime(shortlist.built_at),
         profile_changed=profile.updated_at > shortlist.built_at,
         catalogue_changed=Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
         search_form=search,
@@ -227,27 +260,44 @@ def _search_context(shortlist: Shortlist, query: str) -> dict[str, Any]:
     return {"query": query, "results": [(program, program.pk in on_list) for program in results]}
 
 
-def _page(request: HttpRequest, profile: Profile | None) -> HttpResponse:
-    if request.htmx and request.htmx.target == "list-table" and profile is not None:
-        shortlist = _built_shortlist(profile)
-        if shortlist is not None:
-            context = {
-                "profile": profile,
-                "list_url": _list_url(profile),
-                **_table_context(request.GET, shortlist),
-            }
-            return render(request, f"{TEMPLATE}#table", context)
-    return render(request, TEMPLATE, _workspace_context(request, profile, request.GET))
+def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
+    # Rendering 100 rows and analysing the list cost far more than the one query that tells
+    # whether anything changed: the fragment is cached under the user's data version, which
+    # also changes when another profile becomes the active one.
+    if profile_pk is not None:
+        _own_profile(request, profile_pk)  # another user's profile: 404, cached or not
+    key = services.page_cache_key("list", request, profile_pk, services.data_version(request.user))
+    if request.htmx and request.htmx.target == "list-table":
+        profile = _own_profile(request, profile_pk)
+        shortlist = _built_shortlist(profile) if profile is not None else None
+        if profile is not None and shortlist is not None:
+            return services.cached_page(
+                request,
+                key,
+                f"{TEMPLATE}#table",
+                lambda: {
+                    "profile": profile,
+                    "list_url": _list_url(profile),
+                    **_table_context(request.GET, shortlist),
+                },
+            )
+    return services.cached_page(
+        request,
+        key,
+        TEMPLATE,
+        lambda: _workspace_context(request, _own_profile(request, profile_pk), request.GET),
+        ages={"built_ago": "built_at"},
+    )
 
 
 @require_GET
 def shortlist(request: HttpRequest) -> HttpResponse:
-    return _page(request, _own_profile(request, None))
+    return _page(request, None)
 
 
 @require_GET
 def shortlist_for_profile(request: HttpRequest, profile_pk: int) -> HttpResponse:
-    return _page(request, _own_profile(request, profile_pk))
+    return _page(request, profile_pk)
 
 
 def _workspace_response(request: HttpRequest, profile: Profile, message: str = "") -> HttpResponse:
@@ -320,7 +370,7 @@ def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") 
         if error:
             messages.error(request, error)
         return redirect(_list_url(profile))
-    context = {"entry": entry, "profile": profile, "row_error": error}
+    context = {"entry": _with_urls(entry), "profile": profile, "row_error": error}
     context["status_choices"] = Status.choices
     return render(request, f"{TEMPLATE}#row", context)
 

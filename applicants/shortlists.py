@@ -10,6 +10,7 @@ choice would drop them. Excluded entries stay excluded, with their notes. Entrie
 user data are replaced by the new automatic choice.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -33,6 +35,7 @@ from applicants.listbuilder import (
     suggest_signals,
 )
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
+from applicants.profiles import profile_data
 from applicants.scoring import RULES
 from programs.geography import region_of
 from programs.models import Program, YogPolicy
@@ -307,9 +310,36 @@ class Analysis:
 
 
 def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
-    """Score the catalogue for the profile: the size curve, shortfall and preference signals."""
-    scored = services.score_profile(profile)
+    """Score the catalogue for the profile: the size curve, shortfall and preference signals.
+
+    The curve alone builds 18 lists, so the result is cached under everything it reads: the
+    profile's data, the held, excluded and ranked programs, the catalogue stamp and the year.
+    A status or note edit that does not change which entries are held reuses it.
+    """
     entries = list(shortlist.entries.all())
+    ranked = list(
+        listed_entries(shortlist).order_by("rank", "id").values_list("program_id", flat=True)
+    )
+    inputs = (
+        profile.pk,
+        sorted(profile_data(profile).items()),
+        sorted(entry.program_id for entry in entries if not entry.excluded and is_held(entry)),
+        sorted(entry.program_id for entry in entries if entry.excluded),
+        ranked,
+        services.catalogue_stamp(),
+        services.as_of_year(),
+        settings.PREFERENCE_SIGNALS,
+    )
+    key = "analysis:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    analysis = cache.get(key)
+    if analysis is None:
+        analysis = _analyse(profile, entries, ranked)
+        cache.set(key, analysis)
+    return analysis
+
+
+def _analyse(profile: Profile, entries: list[ShortlistEntry], ranked: list[int]) -> Analysis:
+    scored = services.score_profile(profile)
     held = [entry.program_id for entry in entries if not entry.excluded and is_held(entry)]
     excluded = [entry.program_id for entry in entries if entry.excluded]
     built = _choose(profile, scored, entries, size=profile.list_size)
@@ -324,9 +354,6 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
     point = diminishing_returns_point(curve)
     if point is not None and point >= longest:
         point = None  # flat because the catalogue ran out, not because returns diminish
-    ranked = list(
-        listed_entries(shortlist).order_by("rank", "id").values_list("program_id", flat=True)
-    )
     suggested = suggest_signals(scored, ranked, n=settings.PREFERENCE_SIGNALS)
     programs = Program.objects.in_bulk([pk for pk, _ in suggested])
     return Analysis(

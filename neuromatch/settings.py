@@ -132,6 +132,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Rendered /programs/ and /list/ fragments (applicants.services.cached_fragment), per process:
+# keys carry a version read from the database, so no worker serves stale HTML. Off by default
+# under DEBUG, where templates change under the developer (tests/test_page_caching.py turns
+# it on); PAGE_CACHE=true/false overrides.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if env_bool("PAGE_CACHE", not DEBUG)
+        else "django.core.cache.backends.dummy.DummyCache",
+        "LOCATION": "neuromatch-pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 300},  # a full /list/ page is about 350 kB
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

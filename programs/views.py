@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.forms import ScoreFilterForm
-from applicants.services import catalogue_scores
+from applicants.services import cached_page, catalogue_scores, data_version, page_cache_key
 from programs.catalogue import filter_programs
 from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
@@ -16,8 +16,7 @@ from programs.models import ImportBatch, Program
 PAGE_SIZE = 25
 
 
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def _index_context(request: HttpRequest) -> dict[str, object]:
     form = CatalogueFilterForm(request.GET or None)
     # Bad filter values are reported next to their field; the valid ones still apply.
     form.is_valid()
@@ -30,9 +29,16 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     if scores is not None:
         page.object_list = scores.attach(page.object_list)
+    return {"form": form, "page": page, "scores": scores, "score_filters": score_filters}
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    # Scoring the catalogue and rendering its rows cost far more than the queries that tell
+    # whether the catalogue or the user's profiles changed: the fragment is cached by those.
+    key = page_cache_key("programs", request, request.user.is_staff, data_version(request.user))
     template = "programs/index.html#results" if request.htmx else "programs/index.html"
-    context = {"form": form, "page": page, "scores": scores, "score_filters": score_filters}
-    return render(request, template, context)
+    return cached_page(request, key, template, lambda: _index_context(request))
 
 
 @require_GET
