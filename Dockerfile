@@ -8,7 +8,8 @@ WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . \
     && useradd --system --home /app neuromatch \
-    && DEBUG=true python manage.py collectstatic --no-input \
+    && DEBUG=false ALLOWED_HOSTS=build SECRET_KEY=build-time-only-collectstatic-key-never-used-to-serve-requests \
+       python manage.py collectstatic --no-input \
     && chown -R neuromatch /app/staticfiles
 
 USER neuromatch
