@@ -110,17 +110,17 @@ def validate_profile_data(data: Mapping[str, Any]) -> dict[str, Any]:
     for key in PROFILE_KEYS:
         if key in values and (problem := _type_error(key, values[key])) is not None:
             messages.append(problem)
-    if messages:
-        raise ProfileDataError(messages)
-
+    # Every problem at once: the form's bounds for the keys whose type was fine.
+    reported = {message.split(":", 1)[0] for message in messages}
     form = ProfileForm(form_data(values))
     if not form.is_valid():
-        raise ProfileDataError(
-            [
-                f"{key}: {message.rstrip('.')} (got {values.get(key)!r})."
-                for key, errors in form.errors.as_data().items()
-                for error in errors
-                for message in error.messages
-            ]
-        )
+        messages += [
+            f"{key}: {message.rstrip('.')} (got {values.get(key)!r})."
+            for key, errors in form.errors.as_data().items()
+            if key not in reported
+            for error in errors
+            for message in error.messages
+        ]
+    if messages:
+        raise ProfileDataError(messages)
     return {key: form.cleaned_data[key] for key in PROFILE_KEYS}

@@ -175,3 +175,13 @@ def test_form_data_turns_none_into_empty_and_keeps_lists():
     assert data["step3_score"] == ""
     assert data.getlist("preferred_states") == ["TX", "IL"]
     assert data["list_size"] == "90"
+
+
+@pytest.mark.django_db
+def test_validation_reports_key_errors_and_bad_values_together():
+    with pytest.raises(ProfileDataError) as caught:
+        validate_profile_data({"visa": "x", "foo": 1, "graduation_year": 2020, "step2_score": 400})
+    text = " ".join(caught.value.messages)
+    assert "foo: unknown key" in text
+    assert "visa:" in text
+    assert "step2_score:" in text and "400" in text
