@@ -177,7 +177,6 @@ def test_form_data_turns_none_into_empty_and_keeps_lists():
     assert data["list_size"] == "90"
 
 
-@pytest.mark.django_db
 def test_validation_reports_key_errors_and_bad_values_together():
     with pytest.raises(ProfileDataError) as caught:
         validate_profile_data({"visa": "x", "foo": 1, "graduation_year": 2020, "step2_score": 400})
