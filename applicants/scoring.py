@@ -112,7 +112,7 @@ class ScoringParameters:
     letter_cap: float = 3.0
 
     # Step 3: passed at `step3_pass` (opens the H-1B route), a bonus when strong.
-    step3_pass: float = 198.0
+    step3_pass: float = 200.0
     step3_strong_at: float = 225.0
     step3_strong: float = 0.3
 
@@ -201,7 +201,8 @@ class _Applicant:
     visa: str
     years: int
     failed: int
-    usce: float
+    usce: float  # hands-on months plus observership at its weight (for the probability)
+    usce_hands_on: float  # what a program's USCE minimum is checked against
     step2: float | None
     step3: float | None
     step3_passed: bool
@@ -223,6 +224,7 @@ class _Applicant:
             years=years_since_graduation(profile, as_of_year),
             failed=failed_attempts(profile),
             usce=effective_usce_months(profile, params),
+            usce_hands_on=float(profile["usce_months"]),
             step2=None if step2 is None else float(step2),
             step3=None if step3 is None else float(step3),
             step3_passed=step3 is not None and step3 >= params.step3_pass,
@@ -247,7 +249,7 @@ def _hard_rules(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
         "step2_min": none if a.step2 is None else a.step2 < c.step2_min,
         "yog_window": a.years > c.yog_window,
         "attempts": (c.attempts_ok == 0.0) if a.failed else none,
-        "usce": a.usce < c.usce_min,
+        "usce": a.usce_hands_on < c.usce_min,
         "excluded_state": np.isin(c.state, a.excluded_states),
         "archived": ~c.active,
     }
@@ -406,7 +408,8 @@ def _rule_reasons(a: _Applicant, c: _Catalogue, broken: dict[str, np.ndarray]) -
         _format_each(
             c.usce_min,
             broken["usce"],
-            f"{MINUS} Requires {{}} months of US clinical experience; you have {_number(a.usce)}",
+            f"{MINUS} Requires {{}} months of hands-on US clinical experience; "
+            f"you have {_number(a.usce_hands_on)}",
         ),
         _format_each(c.state, broken["excluded_state"], f"{MINUS} In a state you excluded ({{}})"),
         _where(broken["archived"], f"{MINUS} Archived: no longer in the catalogue"),

@@ -112,11 +112,18 @@ def test_a_failed_attempt_excludes_only_where_the_program_says_no():
     assert score_one(clean, multiple_attempts_ok=0.0).eligible
 
 
-def test_observership_counts_at_half_towards_a_usce_minimum():
-    assert not score_one(make_profile_data(usce_months=0, observership_months=4),
-                         usce_min_months=3.0).eligible  # fmt: skip
-    assert score_one(make_profile_data(usce_months=1, observership_months=4),
+def test_only_hands_on_months_meet_a_usce_minimum():
+    observer = score_one(make_profile_data(usce_months=0, observership_months=12),
+                         usce_min_months=3.0)  # fmt: skip
+    assert observer.broken_rules == ["usce"]
+    assert score_one(make_profile_data(usce_months=3, observership_months=0),
                      usce_min_months=3.0).eligible  # fmt: skip
+
+
+def test_observership_still_raises_the_probability_at_half_weight():
+    none = score_one(make_profile_data(usce_months=0, observership_months=0))
+    some = score_one(make_profile_data(usce_months=0, observership_months=4))
+    assert some.probability > none.probability
 
 
 def test_excluded_states_and_archived_programs_are_ineligible():
@@ -294,7 +301,7 @@ def test_scoring_is_deterministic_and_independent_of_row_order(profile, frame, r
 def rules_broken_by(profile: dict, program: dict) -> set[str]:
     """The hard rules, written out plainly per program as an independent oracle."""
     broken = set()
-    step3_passed = profile["step3_score"] is not None and profile["step3_score"] >= 198
+    step3_passed = profile["step3_score"] is not None and profile["step3_score"] >= 200
     j1_possible = program["visa_j1"] != 0.0
     h1b_possible = program["visa_h1b"] != 0.0 and step3_passed
     if (
@@ -314,8 +321,7 @@ def rules_broken_by(profile: dict, program: dict) -> set[str]:
     if failed and program["multiple_attempts_ok"] == 0.0:
         broken.add("attempts")
     required = program["usce_min_months"]
-    counted = profile["usce_months"] + profile["observership_months"] / 2
-    if not math.isnan(required) and counted < required:
+    if not math.isnan(required) and profile["usce_months"] < required:
         broken.add("usce")
     if program["state"] in profile["excluded_states"]:
         broken.add("excluded_state")
