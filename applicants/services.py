@@ -23,6 +23,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.html import conditional_escape
 
 from applicants import listbuilder, scoring
@@ -603,13 +604,19 @@ def data_version(user: AbstractBaseUser) -> str:
     return hashlib.sha256(repr((row, as_of_year())).encode()).hexdigest()[:32]
 
 
+def wants_fragment(request: HttpRequest) -> bool:
+    """An htmx request for part of a page; a history restore needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
 def page_cache_key(name: str, request: HttpRequest, *parts: object) -> str:
     """Cache key of a rendered page: page, user, path, query string, htmx target and `parts`.
 
     `parts` must name everything else the HTML depends on (a `data_version`, the profile);
     the user's name and staff flag (shown in the layout) are included here.
     """
-    target = (request.htmx.target or "") if getattr(request, "htmx", None) else "-"
+    target = (request.htmx.target or "") if wants_fragment(request) else "-"
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
     user = request.user
     who = (user.get_username(), user.is_staff, user.is_superuser)
@@ -637,7 +644,7 @@ def cached_page(
     if len(messages.get_messages(request)):
         values = context()
         values.update({slot: naturaltime(values.get(name) or "") for slot, name in ages.items()})
-        return render(request, template, values)
+        return _varies_with_htmx(render(request, template, values))
     cached = cache.get(key)
     if cached is None:
         values = context()
@@ -654,4 +661,10 @@ def cached_page(
     for slot, moment in moments.items():
         ago = str(conditional_escape(naturaltime(moment or "")))
         body = body.replace(page_slot(slot).encode(), ago.encode())
-    return HttpResponse(body)
+    return _varies_with_htmx(HttpResponse(body))
+
+
+def _varies_with_htmx(response: HttpResponse) -> HttpResponse:
+    # The same URL answers a fragment to htmx and a page otherwise: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response

@@ -236,12 +236,14 @@ def restore_entry(*, entry: ShortlistEntry) -> ShortlistEntry:
 
 def add_program(*, shortlist: Shortlist, program: Program) -> ShortlistEntry:
     """Put a catalogue program on the list by hand (restoring it if it was excluded)."""
-    entry = shortlist.entries.filter(program=program).first()
-    if entry is not None and not entry.excluded:
-        raise ShortlistError(f"{program.name} is on your list already.")
     one = Program.objects.filter(pk=program.pk).to_frame()
     scored = services.score_profile(shortlist.profile, programs=one)
     with transaction.atomic():
+        # Two quick clicks must not both pass the check: the second waits for the first.
+        Shortlist.objects.select_for_update().filter(pk=shortlist.pk).first()
+        entry = shortlist.entries.filter(program=program).first()
+        if entry is not None and not entry.excluded:
+            raise ShortlistError(f"{program.name} is on your list already.")
         entry = entry or ShortlistEntry(shortlist=shortlist, program=program)
         _snapshot(entry, scored.loc[program.pk])
         entry.excluded = False

@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.forms import ScoreFilterForm
-from applicants.services import cached_page, catalogue_scores, data_version, page_cache_key
+from applicants.services import (
+    cached_page,
+    catalogue_scores,
+    data_version,
+    page_cache_key,
+    wants_fragment,
+)
 from programs.catalogue import filter_programs
 from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
@@ -37,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # Scoring the catalogue and rendering its rows cost far more than the queries that tell
     # whether the catalogue or the user's profiles changed: the fragment is cached by those.
     key = page_cache_key("programs", request, request.user.is_staff, data_version(request.user))
-    template = "programs/index.html#results" if request.htmx else "programs/index.html"
+    template = "programs/index.html#results" if wants_fragment(request) else "programs/index.html"
     return cached_page(request, key, template, lambda: _index_context(request))
 
 
@@ -62,6 +68,13 @@ def _import_page(request: HttpRequest, context: dict[str, object]) -> HttpRespon
     return render(request, template, context)
 
 
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # a malformed header: Django reads the body as empty too
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 def import_programs(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
@@ -69,7 +82,7 @@ def import_programs(request: HttpRequest) -> HttpResponse:
     form = ImportForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        content_length=int(request.META.get("CONTENT_LENGTH") or 0),
+        content_length=_content_length(request),
     )
     context: dict[str, object] = {"form": form}
     if posted and form.is_valid():

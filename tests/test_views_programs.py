@@ -414,3 +414,21 @@ def test_the_admin_archive_action_archives_without_deleting(client, admin_user):
 
     program.refresh_from_db()
     assert program.active is False
+
+
+def test_a_malformed_content_length_is_read_as_empty_not_a_server_error(client, staff):
+    client.force_login(staff)
+    client.raise_request_exception = False
+    response = client.post("/programs/import/", {}, CONTENT_LENGTH="abc")
+    assert response.status_code == 200
+
+
+def test_the_catalogue_varies_with_htmx_and_restores_history_as_a_whole_page(client, alice):
+    client.force_login(alice)
+    fragment = client.get("/programs/?tier=2", HTTP_HX_REQUEST="true")
+    assert "HX-Request" in fragment["Vary"]
+    assert b"<html" not in fragment.content
+    restored = client.get(
+        "/programs/?tier=2", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in restored.content
