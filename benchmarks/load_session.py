@@ -23,25 +23,10 @@ from django.utils import timezone  # noqa: E402
 
 from applicants.services import create_profile  # noqa: E402
 from applicants.shortlists import build_shortlist  # noqa: E402
+from tests.factories import make_profile_data  # noqa: E402
 
-MATCHED_AVERAGE = {
-    "visa": "j1",
-    "graduation_year": timezone.now().year - 2,
-    "step1_attempts": 1,
-    "step1_score": None,
-    "step2_score": 245,
-    "step2_attempts": 1,
-    "step3_score": None,
-    "usce_months": 3,
-    "observership_months": 0,
-    "neuro_publications": 4,
-    "neuro_presentations": 6,
-    "us_neuro_letters": 2,
-    "preferred_states": [],
-    "preferred_regions": [],
-    "excluded_states": [],
-    "list_size": 100,
-}
+# The matched-average applicant of DESIGN.md, graduated two years ago.
+MATCHED_AVERAGE = make_profile_data(graduation_year=timezone.now().year - 2)
 
 
 def main() -> None:
