@@ -38,7 +38,8 @@ from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import profile_data
 from applicants.scoring import RULES
 from programs.geography import region_of
-from programs.models import Program, YogPolicy
+from programs.models import Program
+from programs.normalise import format_tristate, format_yog
 
 CURVE_SIZES: tuple[int, ...] = tuple(range(30, 201, 10))
 AT_LEAST_SHOWN: tuple[int, ...] = (1, 3, 5, 8, 10)
@@ -405,10 +406,6 @@ def compare_scenarios(user: AbstractBaseUser) -> list[ScenarioOutlook]:
     return result
 
 
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
 def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
     """The list as rows for export: one per program in `ranked`, in that order.
 
@@ -422,10 +419,6 @@ def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
     for rank, pk in enumerate(ranked, start=1):
         program = programs[pk]
         row = snapshot.loc[pk]
-        if program.yog_policy == YogPolicy.LIMIT:
-            yog_window = str(program.yog_window)
-        else:
-            yog_window = "none" if program.yog_policy == YogPolicy.NONE else ""
         records.append(
             {
                 "rank": rank,
@@ -441,11 +434,11 @@ def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
                 "band": str(row["band"]),
                 "interview_probability": round(float(row["probability"]), 4),
                 "fit_score": int(row["fit_score"]),
-                "visa_j1": _yes_no(program.visa_j1),
-                "visa_h1b": _yes_no(program.visa_h1b),
+                "visa_j1": format_tristate(program.visa_j1),
+                "visa_h1b": format_tristate(program.visa_h1b),
                 "img_pct": program.img_pct,
                 "step2_min": program.step2_min,
-                "yog_window": yog_window,
+                "yog_window": format_yog(program.yog_policy, program.yog_window),
                 "reasons": [str(reason) for reason in row["reasons"]],
                 "status": str(row.get("status", Status.CONSIDERING)),
                 "notes": str(row.get("notes", "")),
