@@ -61,7 +61,9 @@ HELP_TEXTS = {
     "step2_score": "Leave empty if you have not taken Step 2 CK yet.",
     "step3_score": "Leave empty if you have not taken Step 3. An H-1B needs Step 3 passed.",
     "usce_months": "Hands-on clinical work in the US: externships, clerkships, residency.",
-    "observership_months": "Observing only; programs count it less than hands-on experience.",
+    "observership_months": (
+        "Observing only: it helps, but does not meet a program's US clinical experience minimum."
+    ),
     "neuro_publications": "Published or accepted papers in neurology or neuroscience.",
     "us_neuro_letters": "Letters of recommendation from neurologists practising in the US.",
     "preferred_regions": "Programs there get a small bonus; others are still considered.",
