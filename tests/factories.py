@@ -1,6 +1,9 @@
 """Small factories for tests: each makes one saved object with sensible defaults."""
 
+import functools
+import math
 from itertools import count
+from pathlib import Path
 
 from django.contrib.auth.models import User
 
@@ -86,6 +89,37 @@ def make_program_frame(*rows: dict[str, object]):
         frame[column] = frame[column].astype(float)
     frame["active"] = frame["active"].astype(bool)
     return frame
+
+
+DEMO_CSV = Path(__file__).resolve().parent.parent / "fixtures" / "demo_programs.csv"
+
+
+@functools.cache
+def _demo_frame():
+    import numpy as np
+    import pandas as pd
+
+    from programs.geography import region_of
+
+    raw = pd.read_csv(DEMO_CSV, dtype=str, keep_default_na=False)
+    frame = raw[["program_id", "name", "institution", "city", "state", "setting", "track"]].copy()
+    for column in ("tier", "positions", "img_pct", "step2_min", "usce_min_months"):
+        frame[column] = pd.to_numeric(raw[column].replace("", np.nan)).astype(float)
+    tristate = {"yes": 1.0, "no": 0.0, "": math.nan}
+    for column in ("visa_j1", "visa_h1b", "multiple_attempts_ok"):
+        frame[column] = raw[column].map(tristate).astype(float)
+    window = raw["yog_window"].map(lambda v: {"none": math.inf, "": math.nan}.get(v, v))
+    frame["yog_window"] = window.astype(float)
+    frame["region"] = frame["state"].map(region_of)
+    frame["active"] = True
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="pk")
+    return frame
+
+
+def make_demo_frame():
+    """The demo catalogue CSV in the `Program.objects.to_frame()` shape, as the importer
+    would store it (pk 1, 2, … in file order)."""
+    return _demo_frame().copy()
 
 
 def make_profile_data(**fields: object) -> dict[str, object]:
