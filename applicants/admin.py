@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from applicants.models import Profile, Shortlist, ShortlistEntry
+from applicants.models import (
+    ApplicationOutcome,
+    OutcomeImport,
+    Profile,
+    Shortlist,
+    ShortlistEntry,
+)
 
 
 @admin.register(Profile)
@@ -20,3 +26,23 @@ class ShortlistEntryInline(admin.TabularInline):
 class ShortlistAdmin(admin.ModelAdmin):
     list_display = ("profile", "built_at")
     inlines = [ShortlistEntryInline]
+
+
+@admin.register(OutcomeImport)
+class OutcomeImportAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "created_at", "user", "rows", "applicants", "replaced")
+    readonly_fields = [field.name for field in OutcomeImport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # outcomes come in through `import_outcomes`, checked row by row
+
+
+@admin.register(ApplicationOutcome)
+class ApplicationOutcomeAdmin(admin.ModelAdmin):
+    list_display = ("season", "applicant", "program", "invited", "interviewed", "matched")
+    list_filter = ("season", "source", "invited", "matched")
+    search_fields = ("applicant", "program__name", "program__program_id")
+    raw_id_fields = ("program", "batch")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 from django.urls import reverse
 
-from applicants.models import Profile, next_year
+from applicants.models import Profile, model_bounds, next_year
 from programs.geography import REGION_CHOICES, STATE_CHOICES, STATE_NAMES
 
 # Grouped like an application; every profile key appears exactly once.
@@ -36,6 +36,8 @@ PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # The base profile first, then scenarios by name, on every database (PostgreSQL sorts NULL last).
 PROFILE_ORDER = (F("based_on_id").asc(nulls_first=True), "name")
 PROFILE_FIELDS: tuple[str, ...] = tuple(name for _, names in PROFILE_FIELDSETS for name in names)
+# The opt-in to share outcomes: the user's choice, on the base profile only (not a profile key).
+SHARE_FIELD = "share_outcomes"
 
 LABELS = {
     "graduation_year": "Year of graduation from medical school",
@@ -76,17 +78,6 @@ HELP_TEXTS = {
 BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
 
 
-def model_bounds(name: str) -> tuple[int | None, int | None]:
-    """The bounds the model field declares: one set of bounds for model, form and JSON."""
-    low = high = None
-    for validator in Profile._meta.get_field(name).validators:
-        if isinstance(validator, MinValueValidator):
-            low = validator.limit_value
-        elif isinstance(validator, MaxValueValidator):
-            high = validator.limit_value
-    return low, high
-
-
 def _states_field(label: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
@@ -119,7 +110,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = PROFILE_FIELDS
+        fields = (*PROFILE_FIELDS, SHARE_FIELD)
         labels = LABELS
         help_texts = HELP_TEXTS
         widgets = {"visa": forms.RadioSelect}
@@ -132,6 +123,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, validate: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.instance.is_scenario:
+            del self.fields[SHARE_FIELD]
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
                 low, high = model_bounds(name)
@@ -162,6 +155,11 @@ class ProfileForm(forms.ModelForm):
             "hx-swap": "outerHTML",
             "hx-include": "closest form",
         }
+
+    @property
+    def share_field(self) -> forms.BoundField | None:
+        """The outcomes opt-in, shown on the base profile only."""
+        return self[SHARE_FIELD] if SHARE_FIELD in self.fields else None
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in PROFILE_FIELDSETS]

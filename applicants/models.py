@@ -34,7 +34,44 @@ def _count() -> list:
     return [MinValueValidator(0), MaxValueValidator(200)]
 
 
-class Profile(models.Model):
+class ApplicationFacts(models.Model):
+    """What an applicant puts in an application: the profile keys the scorer reads.
+
+    One definition for an applicant's own profile and for an imported application outcome.
+    """
+
+    visa = models.CharField(max_length=4, choices=Visa.choices, default=Visa.J1)
+    graduation_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1960)]
+    )  # upper bound (next year) is checked in the form and a clean(): it moves every January
+    step1_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
+    step2_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
+    step2_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
+    step3_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
+    usce_months = models.PositiveSmallIntegerField(default=0, validators=_months())
+    observership_months = models.PositiveSmallIntegerField(default=0, validators=_months())
+    neuro_publications = models.PositiveSmallIntegerField(default=0, validators=_count())
+    neuro_presentations = models.PositiveSmallIntegerField(default=0, validators=_count())
+    us_neuro_letters = models.PositiveSmallIntegerField(default=0, validators=_count())
+    preferred_states = models.JSONField(default=list, blank=True)
+    preferred_regions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def model_bounds(name: str) -> tuple[int | None, int | None]:
+    """The bounds a profile field declares: one set of bounds for model, form, JSON and files."""
+    low = high = None
+    for validator in Profile._meta.get_field(name).validators:
+        if isinstance(validator, MinValueValidator):
+            low = validator.limit_value
+        elif isinstance(validator, MaxValueValidator):
+            high = validator.limit_value
+    return low, high
+
+
+class Profile(ApplicationFacts):
     """An applicant's profile, or a named what-if scenario copied from it.
 
     The base profile has `based_on = None`; scenarios point at it. Exactly one profile or
@@ -50,25 +87,20 @@ class Profile(models.Model):
     )
     active = models.BooleanField(default=True)
 
-    visa = models.CharField(max_length=4, choices=Visa.choices, default=Visa.J1)
-    graduation_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1960)]
-    )  # upper bound (next year) is checked in the form and a clean(): it moves every January
-    step1_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
     step1_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
-    step2_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
-    step2_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
-    step3_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
-    usce_months = models.PositiveSmallIntegerField(default=0, validators=_months())
-    observership_months = models.PositiveSmallIntegerField(default=0, validators=_months())
-    neuro_publications = models.PositiveSmallIntegerField(default=0, validators=_count())
-    neuro_presentations = models.PositiveSmallIntegerField(default=0, validators=_count())
-    us_neuro_letters = models.PositiveSmallIntegerField(default=0, validators=_count())
-    preferred_states = models.JSONField(default=list, blank=True)
-    preferred_regions = models.JSONField(default=list, blank=True)
     excluded_states = models.JSONField(default=list, blank=True)
     list_size = models.PositiveSmallIntegerField(
         default=100, validators=[MinValueValidator(30), MaxValueValidator(200)]
+    )
+    # Read on the base profile: the user's own choice, never copied into scenarios.
+    share_outcomes = models.BooleanField(
+        "Use my outcomes, without my identity, to improve the estimates",
+        default=False,
+        help_text=(
+            "If you tick this, the invitations, interviews and match you record here are used, "
+            "with your profile but never your name or account, to check and refit the "
+            "estimates for everyone."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -172,3 +204,75 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} on {self.shortlist}"
+
+
+class OutcomeSource(models.TextChoices):
+    IMPORT = "import", "Imported from a file"
+    APP = "app", "Recorded in neuromatch by an applicant who opted in"
+
+
+class OutcomeImport(models.Model):
+    """One outcomes file imported (`import_outcomes`): who, when, which file, what it did."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    applicants = models.PositiveIntegerField(default=0)
+    replaced = models.PositiveIntegerField(
+        default=0, help_text="Rows of earlier imports for the same applicants and seasons."
+    )
+    seasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.rows} applications, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ApplicationOutcome(ApplicationFacts):
+    """One application and what came of it, from an advising office's spreadsheet.
+
+    Never tied to a user: `applicant` is the file's opaque id for one person in one season.
+    In-app outcomes are not copied here; the fit reads them from the tracker of applicants who
+    opted in, with `source` telling the two apart.
+    """
+
+    batch = models.ForeignKey(OutcomeImport, on_delete=models.CASCADE, related_name="outcomes")
+    source = models.CharField(
+        max_length=6, choices=OutcomeSource.choices, default=OutcomeSource.IMPORT
+    )
+    line = models.PositiveIntegerField(help_text="Line of the row in the imported file.")
+    season = models.PositiveSmallIntegerField(help_text="The Match year.")
+    applicant = models.CharField(max_length=64)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    signalled = models.BooleanField(null=True, blank=True)
+    invited = models.BooleanField(null=True, blank=True)
+    interviewed = models.BooleanField(null=True, blank=True)
+    matched = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["season", "applicant", "program_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "applicant", "program"], name="one_outcome_per_application"
+            ),
+            models.UniqueConstraint(
+                fields=["season", "applicant"],
+                condition=Q(matched=True),
+                name="one_match_per_applicant_and_season",
+            ),
+            models.CheckConstraint(
+                condition=~Q(invited=False, interviewed=True), name="outcome_interview_invited"
+            ),
+            models.CheckConstraint(
+                condition=~Q(interviewed=False, matched=True), name="outcome_match_interviewed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} → {self.program_id} ({self.season})"

@@ -13,7 +13,6 @@ import io
 import re
 import time
 import zipfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from programs.catalogue import ProgramMatcher
 from programs.models import ImportBatch, Program
 from programs.normalise import (
     CLEANERS,
@@ -196,8 +196,18 @@ class ImportResult:
 # Parse ----------------------------------------------------------------------------------
 
 
-def parse_file(*, content: bytes, file_name: str) -> Table:
-    """Read a CSV or XLSX file into a `Table` of cell texts; blank rows are dropped."""
+def parse_file(
+    *,
+    content: bytes,
+    file_name: str,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    rows_are: str = "programs",
+) -> Table:
+    """Read a CSV or XLSX file into a `Table` of cell texts; blank rows are dropped.
+
+    Other files than catalogues (outcomes) pass their own limits and what a row is.
+    """
     extension = Path(file_name).suffix.lower()
     if extension == ".xls":
         raise CatalogueImportError(
@@ -209,13 +219,14 @@ def parse_file(*, content: bytes, file_name: str) -> Table:
         )
     if not content:
         raise CatalogueImportError("The file is empty.")
-    if len(content) > MAX_BYTES:
+    if len(content) > max_bytes:
         raise CatalogueImportError(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is 5 MB. "
+            f"The file is {len(content) / 1024 / 1024:.1f} MB; "
+            f"the limit is {max_bytes / 1024 / 1024:.0f} MB. "
             "Split it into smaller files."
         )
     if content.startswith(XLSX_MAGIC):
-        table = _read_xlsx(content)
+        table = _read_xlsx(content, max_rows)
     elif extension == ".xlsx":
         raise CatalogueImportError("The file is not an Excel workbook (.xlsx): is it a CSV?")
     else:
@@ -225,10 +236,10 @@ def parse_file(*, content: bytes, file_name: str) -> Table:
     if len(table.headers) > MAX_COLUMNS:
         raise CatalogueImportError(f"The file has more than {MAX_COLUMNS} columns.")
     if not table.lines:
-        raise CatalogueImportError("The file has a header row but no programs below it.")
-    if len(table.lines) > MAX_ROWS:
+        raise CatalogueImportError(f"The file has a header row but no {rows_are} below it.")
+    if len(table.lines) > max_rows:
         raise CatalogueImportError(
-            f"The file has more than {MAX_ROWS:,} programs; the limit is {MAX_ROWS:,} per file. "
+            f"The file has more than {max_rows:,} {rows_are}; the limit is {max_rows:,} per file. "
             "Split it into smaller files."
         )
     return table
@@ -339,7 +350,7 @@ def _check_unpacked_size(content: bytes) -> None:
         )
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, max_rows: int) -> Table:
     _check_unpacked_size(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -360,7 +371,7 @@ def _read_xlsx(content: bytes) -> Table:
                 continue
             lines.append(number)
             rows.append(texts)
-            if len(rows) > MAX_ROWS:
+            if len(rows) > max_rows:
                 break
     except CatalogueImportError:
         raise
@@ -509,10 +520,7 @@ def clean_table(table: Table) -> CleanTable:
 def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     """Match each row with the catalogue (program ID, else name + state) and diff it."""
     programs = list(Program.objects.all())
-    by_id = {program.program_id: program for program in programs if program.program_id}
-    by_name: dict[tuple[str, str], list[Program]] = defaultdict(list)
-    for program in programs:
-        by_name[(name_key(program.name), program.state)].append(program)
+    matcher = ProgramMatcher(programs)
 
     errors = list(clean.errors)
     creates: list[PlannedRow] = []
@@ -523,15 +531,7 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     for row in clean.rows:
         values = row.values
         program_id = values.get("program_id")
-        if program_id and program_id in by_id:
-            candidates = [by_id[program_id]]
-        else:
-            key = (name_key(str(values["name"])), str(values["state"]))
-            candidates = [
-                program
-                for program in by_name.get(key, ())
-                if not (program_id and program.program_id)
-            ]
+        candidates = matcher.candidates(program_id, str(values["name"]), str(values["state"]))
         if len(candidates) > 1:
             errors.append(
                 RowError(

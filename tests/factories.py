@@ -243,3 +243,35 @@ def make_list_rows(*rows: dict[str, object]):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
     return frame
+
+
+OUTCOME_ROW_DEFAULTS: dict[str, str] = {
+    "season": "2026",
+    "applicant": "A001",
+    "program_id": "",
+    "visa": "j1",
+    "graduation_year": "2022",
+    "step1_attempts": "1",
+    "step2_score": "240",
+    "step2_attempts": "1",
+    "step3_score": "",
+    "usce_months": "3",
+    "observership_months": "0",
+    "neuro_publications": "1",
+    "neuro_presentations": "2",
+    "us_neuro_letters": "2",
+    "preferred_states": "",
+    "preferred_regions": "",
+    "signalled": "no",
+    "invited": "yes",
+    "interviewed": "",
+    "matched": "",
+}
+
+
+def make_outcomes_csv(*rows: dict[str, object], columns: list[str] | None = None) -> bytes:
+    """An outcomes file in the DESIGN.md layout: one row per dict, defaults for the rest."""
+    header = columns or list(OUTCOME_ROW_DEFAULTS)
+    records = [[str({**OUTCOME_ROW_DEFAULTS, **row}.get(name, "")) for name in header]
+               for row in rows]  # fmt: skip
+    return make_catalogue_csv([header, *records])
