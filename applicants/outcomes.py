@@ -26,7 +26,7 @@ from applicants.models import (
     model_bounds,
     next_year,
 )
-from applicants.profiles import DEFAULTS, PROFILE_KEYS
+from applicants.profiles import PROFILE_KEYS
 from programs.catalogue import ProgramMatcher
 from programs.geography import REGION_STATES
 from programs.importer import CatalogueImportError, RowError, Table, parse_file
@@ -120,6 +120,11 @@ def _whole(low: int, high: int, *, blank: object = CellError) -> Callable[[str],
     return clean
 
 
+def _default(name: str) -> object:
+    """The model's default for a profile column the file leaves blank or out."""
+    return ApplicationOutcome._meta.get_field(name).get_default()
+
+
 def _bounded(name: str, *, blank: object) -> Callable[[str], object]:
     low, high = model_bounds(name)
     return _whole(low or 0, high or 10_000, blank=blank)
@@ -175,7 +180,7 @@ def _cleaners() -> dict[str, Callable[[str], object]]:
         "step2_score": _bounded("step2_score", **scores),
         "step3_score": _bounded("step3_score", **scores),
         **{
-            name: _bounded(name, blank=DEFAULTS[name])
+            name: _bounded(name, blank=_default(name))
             for name in (
                 "step1_attempts",
                 "step2_attempts",
@@ -240,7 +245,7 @@ def _clean_columns(table: Table, positions: dict[str, int]) -> _Cleaned:
     rows = len(table.lines)
     for name in OUTCOME_COLUMNS + ("name", "state"):
         if name not in positions:
-            default = DEFAULTS.get(name) if name in PROFILE_COLUMNS else None
+            default = _default(name) if name in PROFILE_COLUMNS else None
             values[name] = [default] * rows
             continue
         column = table.columns[positions[name]]

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from applicants.forms import form_data
 from applicants.models import Profile
-from applicants.profiles import form_data
 from tests.factories import make_profile, make_profile_data
 
 pytestmark = pytest.mark.django_db

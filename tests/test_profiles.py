@@ -1,14 +1,14 @@
 import pytest
 from django.utils import timezone
 
-from applicants.forms import PROFILE_FIELDS, SHARE_FIELD, ProfileForm
-from applicants.profiles import (
-    PROFILE_KEYS,
+from applicants.forms import (
+    SHARE_FIELD,
     ProfileDataError,
+    ProfileForm,
     form_data,
-    profile_data,
     validate_profile_data,
 )
+from applicants.profiles import PROFILE_FIELDS, PROFILE_KEYS, profile_data
 from tests.factories import make_profile, make_profile_data
 
 # The form checks the model's constraints too, which asks the database.
