@@ -26,7 +26,7 @@ from applicants.models import (
     model_bounds,
     next_year,
 )
-from applicants.profiles import PROFILE_KEYS
+from applicants.scoring import APPLICATION_FACTS
 from programs.catalogue import ProgramMatcher
 from programs.geography import REGION_STATES
 from programs.importer import CatalogueImportError, RowError, Table, parse_file
@@ -41,10 +41,7 @@ from programs.normalise import (
     squash,
 )
 
-# The profile keys an application records, in the order of the file's columns.
-PROFILE_COLUMNS: tuple[str, ...] = tuple(
-    key for key in PROFILE_KEYS if key not in ("step1_score", "excluded_states", "list_size")
-)
+PROFILE_COLUMNS = APPLICATION_FACTS
 OUTCOME_FLAGS: tuple[str, ...] = ("signalled", "invited", "interviewed", "matched")
 OUTCOME_COLUMNS: tuple[str, ...] = (
     "season",

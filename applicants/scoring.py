@@ -13,6 +13,7 @@ replaces the weights (`with_weights`) and keeps the structure (reference scores,
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -268,15 +269,10 @@ class _Applicant:
             publications=floats("neuro_publications"),
             presentations=floats("neuro_presentations"),
             letters=floats("us_neuro_letters"),
-            preferred_states=_collections(applications["preferred_states"]),
-            preferred_regions=_collections(applications["preferred_regions"]),
+            preferred_states=applications["preferred_states"].to_numpy(dtype=object),
+            preferred_regions=applications["preferred_regions"].to_numpy(dtype=object),
             excluded_states=[],
         )
-
-
-def _collections(column: pd.Series) -> np.ndarray:
-    """A column of lists as a 1-d object array of frozensets (what `_member` reads per row)."""
-    return np.fromiter((frozenset(items) for items in column), dtype=object, count=len(column))
 
 
 def _missing_as_nan(value: Any) -> Any:
@@ -285,14 +281,18 @@ def _missing_as_nan(value: Any) -> Any:
 
 
 def _member(values: np.ndarray, chosen: Any) -> np.ndarray:
-    """Whether each value is in `chosen`: one list for every row, or one collection per row."""
-    if isinstance(chosen, np.ndarray) and chosen.dtype == object and chosen.ndim == 1:
-        return np.fromiter(
-            (value in row for value, row in zip(values, chosen, strict=True)),
-            dtype=bool,
-            count=len(values),
-        )
-    return np.isin(values, list(chosen))
+    """Whether each value is in `chosen`: one list for every row, or one list per row."""
+    if not (isinstance(chosen, np.ndarray) and chosen.dtype == object and chosen.ndim == 1):
+        return np.isin(values, list(chosen))
+    lengths = np.fromiter(map(len, chosen), dtype=int, count=len(chosen))
+    if not lengths.any():
+        return np.zeros(len(values), dtype=bool)
+    items = np.fromiter(itertools.chain.from_iterable(chosen), dtype=object, count=lengths.sum())
+    # (row, value) pairs as integers: the row times the number of distinct texts plus the text.
+    codes, distinct = pd.factorize(np.concatenate([values.astype(object), items]))
+    width = len(distinct) + 1
+    wanted = np.repeat(np.arange(len(chosen)), lengths) * width + codes[len(values) :]
+    return np.isin(np.arange(len(values)) * width + codes[: len(values)], wanted)
 
 
 def _visa_mask(visa: Any, j1: np.ndarray, h1b: np.ndarray) -> np.ndarray:
@@ -681,6 +681,25 @@ def design_matrix(
     return _design_matrix(a, c, _program_terms(a, c, params), params)
 
 
+# The profile keys an application records (DESIGN.md, "Outcomes CSV"): what
+# `application_design` reads per row, besides `as_of_year`.
+APPLICATION_FACTS: tuple[str, ...] = (
+    "visa",
+    "graduation_year",
+    "step1_attempts",
+    "step2_score",
+    "step2_attempts",
+    "step3_score",
+    "usce_months",
+    "observership_months",
+    "neuro_publications",
+    "neuro_presentations",
+    "us_neuro_letters",
+    "preferred_states",
+    "preferred_regions",
+)
+
+
 def application_design(
     applications: pd.DataFrame,
     programs: pd.DataFrame,
@@ -689,8 +708,8 @@ def application_design(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The design matrix of applications, and which of them break no hard rule.
 
-    `applications` has one row per application: the profile keys of DESIGN.md (a missing
-    score as NaN, lists as lists) and `as_of_year`; `programs` is the `to_frame()` frame
+    `applications` has one row per application: the `APPLICATION_FACTS` (a missing score as
+    NaN, lists as lists) and `as_of_year`; `programs` is the `to_frame()` frame
     aligned with it row by row (the program each application went to).
     """
     c = _Catalogue.read(programs)
