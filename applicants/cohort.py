@@ -10,11 +10,14 @@ fit should recover.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from applicants.fitting import APPLICATION_COLUMNS
 from applicants.scoring import (
+    APPLICATION_FACTS,
     ScoringParameters,
     application_design,
     interview_probability,
@@ -119,3 +122,21 @@ def simulate_outcomes(
     first = rows["interviewed"].eq(1.0) & ~rows.duplicated(["applicant", "interviewed"])
     rows["matched"] = (first & rows["applicant"].map(wins)).astype(float)
     return rows[list(APPLICATION_COLUMNS)]
+
+
+def outcomes_csv(applications: pd.DataFrame, program_ids: Mapping[int, str]) -> str:
+    """An applications frame as an outcomes file in the DESIGN.md layout (`import_outcomes`),
+    programs named by their ACGME IDs (`program_ids`: pk → ID)."""
+    out = pd.DataFrame({"season": applications["season"], "applicant": applications["applicant"]})
+    out["program_id"] = applications["program"].map(program_ids)
+    for column in APPLICATION_FACTS:
+        values = applications[column]
+        if column in ("preferred_states", "preferred_regions"):
+            out[column] = values.map(";".join)
+        else:
+            out[column] = values.map(lambda value: "" if pd.isna(value) else str(int(value))
+                                     if not isinstance(value, str) else value)  # fmt: skip
+    out["signalled"] = ""
+    for column in ("invited", "interviewed", "matched"):
+        out[column] = applications[column].map({1.0: "yes", 0.0: "no"}).fillna("")
+    return out.to_csv(index=False, lineterminator="\n")

@@ -3,8 +3,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from applicants.reasons import Reason, reason_items
+from applicants.scoring import (
+    DEFAULT_PARAMETERS,
+    WEIGHT_SIGNS,
+    ScoringParameters,
+    with_weights,
+)
 from programs.models import Program
 
 
@@ -165,6 +172,10 @@ class Shortlist(models.Model):
 
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="shortlist")
     built_at = models.DateTimeField(null=True, blank=True)
+    # The model version that scored the entries; a rebuild moves the list to the active one.
+    model_version = models.ForeignKey(
+        "ModelVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="shortlists"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -289,3 +300,67 @@ class ApplicationOutcome(ApplicationFacts):
 
     def __str__(self) -> str:
         return f"{self.applicant} → {self.program_id} ({self.season})"
+
+
+class ModelVersion(models.Model):
+    """One set of weights and conversion q for the estimates: version 1 is the judgement
+    weights, each fit (`fit_model`) a new version. Staff activate one; lists record theirs.
+
+    `counts` holds, per season, the applications the fit rested on; `metrics` the held-out
+    scores of the judgement weights and the fit, the reliability points and how the held-out
+    set was chosen. Both are empty for the judgement weights.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    weights = models.JSONField(help_text="Weight name → log-odds per unit of its feature.")
+    conversion = models.FloatField(
+        "interview → match conversion q", validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    n_train = models.PositiveIntegerField("applications fitted on", default=0)
+    n_test = models.PositiveIntegerField("applications held out", default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_model_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(conversion__gte=0, conversion__lte=1), name="model_conversion_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number}"
+
+    @property
+    def fitted(self) -> bool:
+        """False for the judgement weights, which no outcome data checked."""
+        return self.n_train > 0
+
+    @cached_property
+    def parameters(self) -> ScoringParameters:
+        """The scorer's parameters with this version's weights (names it does not know, from a
+        term since removed, are left out; terms added since keep their judgement weight)."""
+        known = {name: value for name, value in self.weights.items() if name in WEIGHT_SIGNS}
+        return with_weights(DEFAULT_PARAMETERS, known)
+
+    @cached_property
+    def seasons(self) -> list[int]:
+        return sorted(int(season) for season in self.counts)
+
+    @cached_property
+    def n_applications(self) -> int:
+        """Applications with a known invitation the version rests on (trained and held out)."""
+        return sum(int(season.get("applications", 0)) for season in self.counts.values())
