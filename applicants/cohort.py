@@ -21,6 +21,7 @@ from applicants.scoring import (
     ScoringParameters,
     application_design,
     interview_probability,
+    log_odds,
     weight_vector,
 )
 
@@ -113,7 +114,7 @@ def simulate_outcomes(
     open_rank = pd.Series(eligible.astype(int)).groupby(rows["applicant"]).cumsum().to_numpy()
     keep = eligible & (open_rank <= per_applicant)
     rows, X = rows[keep].reset_index(drop=True), X[keep]
-    p = interview_probability(X @ weight_vector(truth), truth)
+    p = interview_probability(log_odds(X, weight_vector(truth)), truth)
     rows["invited"] = (rng.random(len(rows)) < p).astype(float)
     rows["interviewed"] = rows["invited"]
     interviews = rows.groupby("applicant", sort=False)["interviewed"].sum()

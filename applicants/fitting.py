@@ -34,6 +34,7 @@ from applicants.scoring import (
     ScoringParameters,
     application_design,
     interview_probability,
+    log_odds,
     weight_vector,
 )
 
@@ -383,8 +384,8 @@ def fit(
             people["interviews"].to_numpy(), people["matched"].to_numpy() == 1.0,
             prior=prior_conversion,
         )  # fmt: skip
-    p_prior = interview_probability(X[test_rows] @ prior_w, prior)
-    p_fitted = interview_probability(X[test_rows] @ weights, prior)
+    p_prior = interview_probability(log_odds(X[test_rows], prior_w), prior)
+    p_fitted = interview_probability(log_odds(X[test_rows], weights), prior)
     held = f"season {holdout_season}" if holdout_season is not None else (
         f"{HOLDOUT_SHARE:.0%} of applicants (seeded)"
     )  # fmt: skip

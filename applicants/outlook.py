@@ -23,9 +23,17 @@ from applicants.advice import MORE_OF, Advice, advise
 from applicants.catalogue import as_of_year, catalogue_frame, catalogue_stamp, score_data
 from applicants.findings import Finding, profile_findings
 from applicants.listbuilder import BuiltList, Outlook
-from applicants.models import ELIGIBLE_BANDS, Band, Profile, Shortlist, model_bounds
+from applicants.model_versions import active_version, estimate_note, version_of
+from applicants.models import (
+    ELIGIBLE_BANDS,
+    Band,
+    ModelVersion,
+    Profile,
+    Shortlist,
+    model_bounds,
+)
 from applicants.profiles import profile_data, profiles_of
-from applicants.scoring import ESTIMATE_NOTE, RULES
+from applicants.scoring import RULES
 from applicants.selectors import built_shortlist, listed_entries
 from applicants.shortlists import held_and_excluded
 from neuromatch.caching import cached_for_user, digest
@@ -50,6 +58,10 @@ class ListOutlook(Outlook):
     bands: dict[str, int] = field(default_factory=dict)
     states: list[tuple[str, int]] = field(default_factory=list)
     built_at: datetime | None = None
+    # The model version the figures rest on: its number, conversion q and estimate note.
+    version: int = 1
+    conversion: float = listbuilder.DEFAULT_CONVERSION
+    note: str = ""
 
     @property
     def built(self) -> bool:
@@ -71,15 +83,22 @@ def _summarise(
     states: Sequence[str],
     *,
     built_at: datetime | None,
+    version: ModelVersion,
 ) -> ListOutlook:
-    """The outlook of a list given in rank order, by its probabilities, bands and states."""
-    result = listbuilder.outlook(list(probabilities), fee_schedule=settings.ERAS_FEE_SCHEDULE)
+    """The outlook of a list given in rank order, by its probabilities, bands and states, with
+    the interview → match conversion of the model version that scored it."""
+    result = listbuilder.outlook(
+        list(probabilities), conversion=version.conversion, fee_schedule=settings.ERAS_FEE_SCHEDULE
+    )
     band_counts = Counter(bands)
     return ListOutlook(
         **{name.name: getattr(result, name.name) for name in fields(Outlook)},
         bands={band: band_counts.get(band, 0) for band in Band.values},
         states=Counter(states).most_common(),
         built_at=built_at,
+        version=version.number,
+        conversion=version.conversion,
+        note=estimate_note(version),
     )
 
 
@@ -98,9 +117,12 @@ def preview_list(
     programs: pd.DataFrame | None = None,
     scored: pd.DataFrame | None = None,
 ) -> Preview:
-    """Score the catalogue (or `programs`) for a profile dict and preview its list."""
+    """Score the catalogue (or `programs`) for a profile dict and preview its list, with the
+    active model version (`scored` must come from it too)."""
+    version = active_version()
     if scored is None:
-        scored = score_data(data, catalogue_frame() if programs is None else programs)
+        frame = catalogue_frame() if programs is None else programs
+        scored = score_data(data, frame, version=version)
     built = listbuilder.build_list(
         scored, size=data["list_size"], preferred_states=data["preferred_states"]
     )
@@ -110,6 +132,7 @@ def preview_list(
         chosen["band"].tolist(),
         chosen["state_code"].tolist(),
         built_at=None,
+        version=version,
     )
     return Preview(scored, built, outlook)
 
@@ -122,6 +145,7 @@ def shortlist_outlook(shortlist: Shortlist) -> ListOutlook:
         [row[1] for row in rows],
         [row[2] for row in rows],
         built_at=shortlist.built_at,
+        version=version_of(shortlist),
     )
 
 
@@ -191,17 +215,27 @@ class ProfileReport:
     findings: list[Finding]
     advice: list[Advice]
     profile_changed: bool = False  # since its list was built: the list's figures are older
-    note: str = ESTIMATE_NOTE
+    # The list was scored with an older model version than the active one.
+    version_changed: bool = False
+
+    @property
+    def note(self) -> str:
+        """What the figures rest on: the estimate note of the version that gave them."""
+        return self.outlook.note
 
 
 def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> list[Advice]:
-    """The changes that would raise the profile's outlook most (see `applicants.advice`)."""
+    """The changes that would raise the profile's outlook most (see `applicants.advice`),
+    with the active model version."""
+    version = active_version()
     return advise(
         profile_data(profile),
         catalogue_frame() if programs is None else programs,
         as_of_year=as_of_year(),
         fee_schedule=settings.ERAS_FEE_SCHEDULE,
         limits={key: model_bounds(key)[1] for key in (*(m[0] for m in MORE_OF), "list_size")},
+        params=version.parameters,
+        conversion=version.conversion,
     )
 
 
@@ -217,6 +251,7 @@ def profile_report(profile: Profile) -> ProfileReport:
         findings=profile_findings(data, programs, scored, as_of_year=as_of_year()),
         advice=advice_for(profile, programs=programs)[:ADVICE_SHOWN],
         profile_changed=outlook.built and profile.updated_at > outlook.built_at,
+        version_changed=outlook.built and outlook.version != active_version().number,
     )
 
 
@@ -241,8 +276,10 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
 
     The curve alone builds 18 lists, so the result is cached under everything it reads: the
     profile's data, the held, excluded and ranked programs, the catalogue stamp and the year.
-    A status or note edit that does not change which entries are held reuses it.
+    A status or note edit that does not change which entries are held reuses it. It uses the
+    model version that scored the list, so its figures agree with the list's.
     """
+    version = version_of(shortlist)
     entries = list(shortlist.entries.all())
     ranked = list(listed_entries(shortlist).values_list("program_id", flat=True))
     held, excluded = held_and_excluded(entries)
@@ -255,21 +292,30 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
         catalogue_stamp(),
         as_of_year(),
         settings.PREFERENCE_SIGNALS,
+        version.pk,
     )
     return cached_for_user(
         "analysis",
         profile.user_id,
         variant,
-        lambda: _analyse(profile, held, excluded, ranked),
+        lambda: _analyse(profile, held, excluded, ranked, version),
         slots=ANALYSIS_SLOTS,
     )
 
 
-def _analyse(profile: Profile, held: list[int], excluded: list[int], ranked: list[int]) -> Analysis:
-    scored = score_data(profile_data(profile), catalogue_frame())
+def _analyse(
+    profile: Profile,
+    held: list[int],
+    excluded: list[int],
+    ranked: list[int],
+    version: ModelVersion,
+) -> Analysis:
+    scored = score_data(profile_data(profile), catalogue_frame(), version=version)
     rules = {"pinned": held, "excluded": excluded, "preferred_states": profile.preferred_states}
     built = listbuilder.build_list(scored, size=profile.list_size, **rules)
-    curve = listbuilder.match_curve(scored, sizes=CURVE_SIZES, **rules)
+    curve = listbuilder.match_curve(
+        scored, sizes=CURVE_SIZES, conversion=version.conversion, **rules
+    )
     longest = len(listbuilder.build_list(scored, size=max(CURVE_SIZES), **rules).ranked)
     point = listbuilder.diminishing_returns_point(curve)
     if point is not None and point >= longest:

@@ -32,11 +32,6 @@ RULES: dict[str, str] = {
 }
 
 BANDS: tuple[str, ...] = ("reach", "target", "safety", "ineligible")
-# One wording for the UI wherever an estimate is shown.
-ESTIMATE_NOTE = (
-    "Estimates, not predictions: the weights are judgement informed by published figures "
-    "until outcome data exist."
-)
 MINUS = "\u2212"
 
 
@@ -477,6 +472,19 @@ def _features(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParamete
     }
 
 
+def log_odds(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The design matrix times the weights, column by column in a fixed order.
+
+    Not a BLAS product: that may sum in another order for another number of rows, and a
+    program scored alone must get exactly the probability it gets in the whole catalogue
+    (ties between programs are broken by pk, so the last bit matters).
+    """
+    total = np.zeros(matrix.shape[0])
+    for column, weight in zip(matrix.T, weights, strict=True):
+        total += column * weight
+    return total
+
+
 def _design_matrix(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters):
     columns = _features(a, c, t, p)
     matrix = np.empty((len(c.state), len(WEIGHT_NAMES)))
@@ -746,7 +754,7 @@ def score_programs(
     eligible = ~ineligible
 
     terms = _program_terms(a, c, p)
-    logit = _design_matrix(a, c, terms, p) @ weight_vector(p)
+    logit = log_odds(_design_matrix(a, c, terms, p), weight_vector(p))
     probability = interview_probability(logit, p)
     probability[ineligible] = 0.0
     clipped_logit = np.full(n, -np.inf)

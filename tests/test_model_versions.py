@@ -11,11 +11,11 @@ from django.db import IntegrityError
 
 from applicants.cohort import draw_cohort, outcomes_csv, simulate_outcomes
 from applicants.listbuilder import DEFAULT_CONVERSION
+from applicants.model_fitting import fit_version
 from applicants.model_versions import (
     activate_version,
     active_version,
     estimate_note,
-    fit_version,
     judgement_version,
 )
 from applicants.models import ModelVersion

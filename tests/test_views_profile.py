@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.forms import form_data
+from applicants.model_versions import active_version, estimate_note
 from applicants.models import Profile
-from applicants.scoring import ESTIMATE_NOTE
 from programs.models import Program
 from tests.factories import make_profile, make_profile_data, make_program
 
@@ -180,7 +180,7 @@ def test_after_saving_the_page_says_what_the_profile_means(client, alice):
     assert "1 program with a higher minimum excludes you" in content
     assert "USMLE passed on the first attempt." in content
     assert '<span class="value">1</span><span class="label">of 5 programs' in content
-    assert ESTIMATE_NOTE in content
+    assert estimate_note(active_version()) in content
 
 
 def test_the_summary_changes_with_the_profile(client, alice):
@@ -285,7 +285,7 @@ def test_the_program_page_lists_every_reason(client, alice):
         assert f'<li class="reason-{tone}">' in content
         assert text in content
     assert "J-1 sponsorship unknown — verify" in content
-    assert ESTIMATE_NOTE in content
+    assert estimate_note(active_version()) in content
 
 
 def test_the_program_page_says_why_a_program_is_closed(client, alice):

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from applicants.fitting import FitError, FitResult, change_in_words
-from applicants.model_versions import ModelVersionError, fit_version
+from applicants.model_fitting import fit_version
+from applicants.model_versions import ModelVersionError
 from applicants.models import ModelVersion
 
 # Weights whose fit differs from the judgement by less than this (log-odds) are not listed.
