@@ -516,3 +516,15 @@ def test_the_canonical_export_is_the_template_header():
     header = next(csv.reader(io.StringIO(out.getvalue())))
     assert header[:3] == ["program_id", "nrmp_codes", "name"] and header[-1] == "last_verified"
     assert len(header) == 21
+
+
+def test_the_result_carries_its_counts_and_its_problem(catalogue):
+    content = make_catalogue_csv(
+        [HEADER, ["1803500100", "New Neurology", "TX", "1"], ["1803500101", "Bad", "ZZ", "1"]]
+    )
+
+    result = run(content, dry_run=True)
+
+    assert result.summary == "1 created, 0 updated, 0 unchanged, 0 archived, 1 rejected"
+    assert result.problem is not None and "1 row has errors" in result.problem
+    assert run(content, skip_invalid=True).problem is None
