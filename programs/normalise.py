@@ -170,7 +170,9 @@ _NO = frozenset(
      "notaccepted", "notallowed", "notconsidered", "doesnotaccept"}
 )  # fmt: skip
 _NUMBER = re.compile(r"[+]?(\d+)(?:[.,](\d+))?", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the bidirectional marks, embeddings, overrides and isolates that can
+# make a name display differently from what it is ("Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_unknown(text: str) -> bool:

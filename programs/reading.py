@@ -212,7 +212,65 @@ def _check_unpacked_size(content: bytes) -> None:
         )
 
 
+# How a value, an inline string or a formula ends in a sheet's XML, with or without a prefix.
+_VALUE_ENDS = (b"</v>", b":v>", b"</is>", b":is>", b"</f>", b":f>")
+_ROW_STARTS = (b"<row", b":row")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+
+
+def _last_row_with_data(archive: zipfile.ZipFile, sheet: object) -> int | None:
+    """The number of the sheet's last row that holds a value: 0 for none, None if unknown.
+
+    A sheet can declare millions of formatted but empty rows, which openpyxl would walk one by
+    one (2 million take many seconds). The sheet's XML is at most MAX_UNPACKED_BYTES (checked
+    first), and finding its last value from the end is a byte search, not a parse.
+    """
+    path = str(getattr(sheet, "_worksheet_path", "") or "").lstrip("/")
+    try:
+        xml = archive.read(path)
+    except KeyError:
+        return None
+    value = max(xml.rfind(end) for end in _VALUE_ENDS)
+    if value == -1:
+        return 0
+    row = max(xml.rfind(start, 0, value) for start in _ROW_STARTS)
+    while row != -1 and xml[row + 4 : row + 5] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+        row = max(xml.rfind(start, 0, row) for start in _ROW_STARTS)
+    if row == -1:
+        return None
+    tag_end = xml.find(b">", row)
+    number = _ROW_NUMBER.search(xml, row, tag_end if tag_end != -1 else len(xml))
+    # Rows without numbers are consecutive.
+    return (
+        int(number.group(1)) if number else sum(xml.count(start, 0, value) for start in _ROW_STARTS)
+    )
+
+
+def _sheet_rows(
+    sheet: object, last_row: int | None
+) -> tuple[list[str], list[int], list[list[str]]]:
+    """The header texts, the line numbers and the cell texts of a sheet's non-blank rows."""
+    headers: list[str] = []
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    if last_row == 0:
+        return headers, lines, rows
+    for number, cells in enumerate(sheet.iter_rows(max_row=last_row), start=1):
+        texts = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
+        if not any(text.strip() for text in texts):
+            continue
+        if not headers:
+            headers = [text.strip() for text in texts]
+            continue
+        lines.append(number)
+        rows.append(texts)
+        if len(rows) > MAX_ROWS:
+            break
+    return headers, lines, rows
+
+
 def _read_xlsx(content: bytes) -> Table:
+    """The first sheet; when it is empty, the error names a sheet that holds data."""
     _check_unpacked_size(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -221,20 +279,20 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         if not book.worksheets:
             raise CatalogueImportError("The workbook has no sheet.")
-        headers: list[str] = []
-        lines: list[int] = []
-        rows: list[list[str]] = []
-        for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
-            texts = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
-            if not any(text.strip() for text in texts):
-                continue
+        first, *others = book.worksheets
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            headers, lines, rows = _sheet_rows(first, _last_row_with_data(archive, first))
             if not headers:
-                headers = [text.strip() for text in texts]
-                continue
-            lines.append(number)
-            rows.append(texts)
-            if len(rows) > MAX_ROWS:
-                break
+                filled = next(
+                    (sheet.title for sheet in others if _last_row_with_data(archive, sheet) != 0),
+                    None,
+                )
+                if filled is not None:
+                    raise CatalogueImportError(
+                        f"The first sheet, “{first.title}”, is empty; data found on sheet "
+                        f"'{filled}'. Move that sheet to the front (or save it as CSV) and "
+                        "upload again."
+                    )
     except CatalogueImportError:
         raise
     except Exception:
@@ -248,6 +306,3 @@ def _read_xlsx(content: bytes) -> Table:
         headers.pop()
         columns.pop()
     return Table(headers=headers, lines=lines, columns=columns)
-
-
-# Clean and validate ----------------------------------------------------------------------
