@@ -28,6 +28,7 @@ from programs.normalise import (
     canonical_field,
     format_number,
     name_key,
+    restore_csv_text,
 )
 from programs.reading import (
     MAX_BYTES,
@@ -216,7 +217,7 @@ def clean_table(table: Table) -> CleanTable:
         results: dict[str, object] = {}
         for raw in dict.fromkeys(column):
             try:
-                results[raw] = cleaner(raw)
+                results[raw] = cleaner(restore_csv_text(raw))
             except CellError as exc:
                 results[raw] = exc
         values = list(map(results.__getitem__, column))
