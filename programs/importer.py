@@ -10,7 +10,6 @@ says what to fix.
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +131,20 @@ class ImportPlan:
     @property
     def changes(self) -> int:
         return len(self.creates) + len(self.updates) + len(self.archives)
+
+    def digest(self) -> str:
+        """A hash of everything the plan would do and report: equal digests, equal imports."""
+        described = (
+            [("create", row.line, sorted(row.values.items())) for row in self.creates],
+            [
+                ("update", row.line, row.program.pk, sorted(row.changes.items()))
+                for row in self.updates
+            ],
+            [("same", row.line, row.program.pk) for row in self.unchanged],
+            sorted(program.pk for program in self.archives),
+            [(error.line, error.column, error.message) for error in self.errors],
+        )
+        return hashlib.sha256(repr(described).encode()).hexdigest()
 
     def problem(self, *, skip_invalid: bool, full_catalogue: bool) -> str | None:
         """Why this plan may not be applied with these options, or None when it may."""
@@ -401,19 +414,32 @@ def import_catalogue(
     have errors and `skip_invalid` is off; then nothing is written. `keep_content` stores the
     file's bytes on the batch so that a preview can be confirmed later (`confirm_import`).
     """
-    options = {"full_catalogue": full_catalogue, "skip_invalid": skip_invalid}
     clean = clean_table(parse_file(content=content, file_name=file_name))
-    # A dry run writes only its batch; an import plans under the lock it writes under.
-    with nullcontext() if dry_run else catalogue_lock():
-        plan = plan_changes(clean, full_catalogue=full_catalogue)
-        problem = plan.problem(**options)
-        if problem and not dry_run:
-            raise CatalogueImportError(problem, errors=plan.errors)
-        batch = ImportBatch(
+    run = _Run(content, file_name, user, full_catalogue, skip_invalid)
+    if dry_run:
+        return _preview(clean, run, keep_content=keep_content)
+    with catalogue_lock():
+        return _apply(clean, run)
+
+
+@dataclass(frozen=True)
+class _Run:
+    content: bytes
+    file_name: str
+    user: AbstractBaseUser | None
+    full_catalogue: bool
+    skip_invalid: bool
+
+    def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
+        """The unsaved record of this run and its plan."""
+        user = self.user
+        return ImportBatch(
             user=user if user is not None and user.is_authenticated else None,
-            file_name=Path(file_name).name[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
+            file_name=Path(self.file_name).name[:255],
+            sha256=hashlib.sha256(self.content).hexdigest(),
             dry_run=dry_run,
+            full_catalogue=self.full_catalogue,
+            skip_invalid=self.skip_invalid,
             created=len(plan.creates),
             updated=len(plan.updates),
             unchanged=len(plan.unchanged),
@@ -421,21 +447,44 @@ def import_catalogue(
             rejected=plan.rejected,
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
-            content=content if keep_content else None,
-            **options,
+            plan_digest=plan.digest(),
         )
-        if dry_run:
-            if keep_content:
-                _forget_stale_previews(user)
-            batch.save()
-        else:
-            write_changes(
-                creates=[planned.values for planned in plan.creates],
-                updates=[(planned.program, planned.changes) for planned in plan.updates],
-                archives=plan.archives,
-                batch=batch,
-            )
-    return ImportResult(plan=plan, batch=batch, problem=problem)
+
+    def problem(self, plan: ImportPlan) -> str | None:
+        return plan.problem(skip_invalid=self.skip_invalid, full_catalogue=self.full_catalogue)
+
+
+def _preview(clean: CleanTable, run: _Run, *, keep_content: bool) -> ImportResult:
+    plan = plan_changes(clean, full_catalogue=run.full_catalogue)
+    batch = run.batch(plan, dry_run=True)
+    if keep_content:
+        batch.content = run.content
+        _forget_stale_previews(run.user)
+    batch.save()
+    return ImportResult(plan=plan, batch=batch, problem=run.problem(plan))
+
+
+def _apply(clean: CleanTable, run: _Run, *, previewed: str | None = None) -> ImportResult:
+    """Plan and write; call under `catalogue_lock()`. With `previewed` (a plan digest), write
+    only a plan equal to the one the preview showed."""
+    plan = plan_changes(clean, full_catalogue=run.full_catalogue)
+    if previewed is not None and plan.digest() != previewed:
+        raise CatalogueImportError(
+            "The catalogue has changed since this preview (another import or an edit), so "
+            "importing now would not do what the preview showed. Nothing was written: upload "
+            "the file again for a new preview."
+        )
+    problem = run.problem(plan)
+    if problem:
+        raise CatalogueImportError(problem, errors=plan.errors)
+    batch = run.batch(plan, dry_run=False)
+    write_changes(
+        creates=[planned.values for planned in plan.creates],
+        updates=[(planned.program, planned.changes) for planned in plan.updates],
+        archives=plan.archives,
+        batch=batch,
+    )
+    return ImportResult(plan=plan, batch=batch, problem=None)
 
 
 def _forget_stale_previews(user: AbstractBaseUser | None) -> None:
@@ -451,16 +500,19 @@ def confirm_import(
     """Apply the file previewed as ImportBatch `batch_id`, if it is this user's pending preview.
 
     The bytes come from the batch, never from the client; `sha256` must match both the hash
-    recorded at preview time and the stored bytes, so exactly the previewed file is imported.
-    `skip_invalid` lets the user choose, after seeing the errors, to import the valid rows.
+    recorded at preview time and the stored bytes, so exactly the previewed file is imported,
+    and only if the catalogue still gives the plan the preview showed. `skip_invalid` lets the
+    user choose, after seeing the errors, to import the valid rows. A confirm that fails
+    leaves the preview pending.
     """
-    batch = ImportBatch.objects.filter(
+    pending = ImportBatch.objects.filter(
         pk=batch_id,
         user=user,
         dry_run=True,
         content__isnull=False,
         created_at__gte=timezone.now() - PENDING_FOR,
-    ).first()
+    )
+    batch = pending.first()
     if batch is None:
         raise CatalogueImportError(
             "This preview was imported already or has expired: upload the file again."
@@ -468,13 +520,13 @@ def confirm_import(
     content = bytes(batch.content)
     if sha256 != batch.sha256 or hashlib.sha256(content).hexdigest() != batch.sha256:
         raise CatalogueImportError("The file does not match its preview: upload it again.")
-    # Claim the preview first so a double submit imports once.
-    if not ImportBatch.objects.filter(pk=batch.pk, content__isnull=False).update(content=None):
-        raise CatalogueImportError("This preview was imported already: upload the file again.")
-    return import_catalogue(
-        content=content,
-        file_name=batch.file_name,
-        user=user,
-        full_catalogue=batch.full_catalogue,
-        skip_invalid=batch.skip_invalid or skip_invalid,
+    clean = clean_table(parse_file(content=content, file_name=batch.file_name))
+    run = _Run(
+        content, batch.file_name, user, batch.full_catalogue, batch.skip_invalid or skip_invalid
     )
+    with catalogue_lock():
+        # Claimed in the import's own transaction: a double submit imports once, and a confirm
+        # that fails rolls the claim back with everything else.
+        if not pending.filter(pk=batch.pk).update(content=None):
+            raise CatalogueImportError("This preview was imported already: upload the file again.")
+        return _apply(clean, run, previewed=batch.plan_digest)

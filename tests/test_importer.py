@@ -551,3 +551,46 @@ def test_the_catalogue_export_protects_every_formula_like_cell_behind_a_quote():
         "'-2",
     )
     assert rows[1]["notes"] == "''=quoted already"
+
+
+def test_a_confirm_refuses_when_the_catalogue_changed_since_the_preview():
+    staff = make_user("stella", is_staff=True)
+    make_program(program_id="1803500001", name="Kept Neurology")
+    full = make_catalogue_csv([HEADER, ["1803500001", "Kept Neurology", "IL", "20"]])
+    batch = run(full, user=staff, dry_run=True, keep_content=True, full_catalogue=True).batch
+    assert batch.archived == 0
+    # Another staff member imports a program between the preview and the confirm.
+    run(make_catalogue_csv([HEADER, ["1803500002", "Newer Neurology", "TX", "30"]]))
+
+    with pytest.raises(CatalogueImportError, match="changed since this preview"):
+        confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff)
+
+    assert Program.objects.get(program_id="1803500002").active is True
+    assert ImportBatch.objects.filter(dry_run=False).count() == 1
+
+
+def test_a_confirm_writes_the_previewed_plan_when_other_programs_did_not_change_it():
+    staff = make_user("stella", is_staff=True)
+    batch = preview(staff)
+    make_program(program_id="1803500002", name="Unrelated Neurology", state="NY")
+
+    confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff)
+
+    assert Program.objects.filter(program_id="1803500100").exists()
+
+
+def test_a_failed_confirm_leaves_the_preview_usable():
+    staff = make_user("stella", is_staff=True)
+    content = make_catalogue_csv(
+        [HEADER, ["1803500100", "New Neurology", "TX", "1"], ["1803500101", "Bad", "ZZ", "1"]]
+    )
+    batch = preview(staff, content)
+
+    with pytest.raises(CatalogueImportError, match="1 row has errors"):
+        confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff)
+    assert not Program.objects.exists()
+
+    result = confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff, skip_invalid=True)
+
+    assert len(result.plan.creates) == 1
+    assert Program.objects.filter(program_id="1803500100").exists()
