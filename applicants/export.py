@@ -25,10 +25,7 @@ from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
 from applicants.models import Band, Status
 from programs.geography import STATE_NAMES
 from programs.models import Setting
-
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
-# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+from programs.normalise import is_formula_like, neutralise_csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -89,16 +86,6 @@ VERIFY_REMINDER = (
     "limits, attempts, US clinical experience) on the program's website or with its "
     "coordinator before you apply: programs change them from one season to the next."
 )
-
-
-def is_formula_like(value: object) -> bool:
-    """True for text that a spreadsheet would read as a formula if typed into a cell."""
-    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
-
-
-def neutralise_csv_text(value: object) -> object:
-    """Prefix formula-like text with a single quote; every other value is returned as is."""
-    return "'" + value if is_formula_like(value) else value
 
 
 def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:

@@ -98,7 +98,7 @@ def import_programs(request: HttpRequest) -> HttpResponse:
             context.update(
                 plan=result.plan,
                 batch=result.batch,
-                problem=result.plan.problem(**options),
+                problem=result.problem,
                 confirm_form=ConfirmImportForm(initial={"sha256": result.batch.sha256}),
                 skip_form=ConfirmImportForm(
                     initial={"sha256": result.batch.sha256, "skip_invalid": True}
