@@ -25,7 +25,12 @@ from applicants.catalogue import catalogue_frame, score_data
 from applicants.listbuilder import ListRules, build_list
 from applicants.models import Profile
 from applicants.shortlists import build_shortlist
-from tests.factories import make_profile_data, make_program, make_user
+from tests.factories import (
+    make_low_score_profile_data,
+    make_profile_data,
+    make_program,
+    make_user,
+)
 from tests.strategies import profiles
 
 pytestmark = pytest.mark.django_db
@@ -69,16 +74,7 @@ def test_on_this_catalogue_the_state_cap_changes_a_strong_applicants_list(capped
 
 
 def test_on_this_catalogue_the_reach_cap_holds_back_a_weak_applicants_list(capped_catalogue):
-    data = make_profile_data(
-        graduation_year=this_year() - 6,
-        step1_attempts=2,
-        step2_score=222,
-        usce_months=0,
-        neuro_publications=0,
-        neuro_presentations=0,
-        us_neuro_letters=0,
-        list_size=60,
-    )
+    data = make_low_score_profile_data(list_size=60)
     built = build_list(score_data(data, catalogue_frame()), size=60)
     assert "reach_cap" in built.relaxed
 
