@@ -112,6 +112,25 @@ def make_profile_data(**fields: object) -> dict[str, object]:
     return data
 
 
+def make_low_score_profile_data(**fields: object) -> dict[str, object]:
+    """The DESIGN.md low-score reference applicant as a profile dict."""
+    from django.utils import timezone
+
+    data = make_profile_data(
+        visa="j1",
+        graduation_year=timezone.now().year - 6,
+        step1_attempts=2,
+        step2_score=222,
+        usce_months=0,
+        neuro_publications=0,
+        neuro_presentations=0,
+        us_neuro_letters=0,
+        list_size=100,
+    )
+    data.update(fields)
+    return data
+
+
 def make_profile(user: User, **fields: object):
     """A saved base profile (active) for `user`; pass `based_on=` and `active=False` for a
     scenario."""
