@@ -59,12 +59,16 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
     )
 
-    @admin.action(description="Archive the selected programs (shortlists keep them)")
+    @admin.action(
+        description="Archive the selected programs (shortlists keep them)", permissions=["change"]
+    )
     def archive(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
         count = queryset.filter(active=True).update(active=False, updated_at=timezone.now())
         self.message_user(request, f"Archived {count} programs.", messages.SUCCESS)
 
-    @admin.action(description="Restore the selected programs to the catalogue")
+    @admin.action(
+        description="Restore the selected programs to the catalogue", permissions=["change"]
+    )
     def restore(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
         count = queryset.filter(active=False).update(active=True, updated_at=timezone.now())
         self.message_user(request, f"Restored {count} programs.", messages.SUCCESS)

@@ -18,6 +18,7 @@ from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
 from programs.importer import CatalogueImportError, confirm_import, import_catalogue
 from programs.models import ImportBatch, Program
+from programs.permissions import can_edit_catalogue
 
 PAGE_SIZE = 25
 
@@ -42,7 +43,9 @@ def _index_context(request: HttpRequest) -> dict[str, object]:
 def index(request: HttpRequest) -> HttpResponse:
     # Scoring the catalogue and rendering its rows cost far more than the queries that tell
     # whether the catalogue or the user's profiles changed: the fragment is cached by those.
-    key = page_cache_key("programs", request, request.user.is_staff, data_version(request.user))
+    key = page_cache_key(
+        "programs", request, can_edit_catalogue(request.user), data_version(request.user)
+    )
     template = "programs/index.html#results" if wants_fragment(request) else "programs/index.html"
     return cached_page(request, key, template, lambda: _index_context(request))
 
@@ -56,8 +59,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/detail.html", context)
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
+def _require_catalogue_editor(request: HttpRequest) -> None:
+    if not can_edit_catalogue(request.user):
         raise PermissionDenied
 
 
@@ -77,7 +80,7 @@ def _content_length(request: HttpRequest) -> int:
 
 @require_http_methods(["GET", "POST"])
 def import_programs(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    _require_catalogue_editor(request)
     posted = request.method == "POST"
     form = ImportForm(
         request.POST if posted else None,
@@ -114,7 +117,7 @@ def import_programs(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_staff(request)
+    _require_catalogue_editor(request)
     form = ConfirmImportForm(request.POST)
     if not form.is_valid():
         return _import_page(request, {"confirm_error": "The confirmation was incomplete."})
