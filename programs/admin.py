@@ -29,6 +29,10 @@ class ProgramAdmin(admin.ModelAdmin):
         "track",
         "visa_j1",
         "visa_h1b",
+        "img_observerships",
+        "step2_min_kind",
+        "yog_window_kind",
+        "usce_kind",
         "data_source",
         "state",
     )
@@ -46,10 +50,11 @@ class ProgramAdmin(admin.ModelAdmin):
                 "fields": (
                     "visa_j1",
                     "visa_h1b",
-                    "step2_min",
-                    ("yog_policy", "yog_window"),
+                    ("step2_min", "step2_min_kind"),
+                    ("yog_policy", "yog_window", "yog_window_kind"),
                     "multiple_attempts_ok",
-                    "usce_min_months",
+                    ("usce_min_months", "usce_kind"),
+                    "img_observerships",
                 )
             },
         ),

@@ -48,6 +48,17 @@ class CatalogueFilterForm(forms.Form):
     )
     j1 = forms.ChoiceField(label="J-1 visa", required=False, choices=POLICY_CHOICES)
     h1b = forms.ChoiceField(label="H-1B visa", required=False, choices=POLICY_CHOICES)
+    observerships = forms.ChoiceField(
+        label="Observerships for IMGs",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("yes", "Offered"),
+            ("not_no", "Offered or unknown"),
+            ("no", "Not offered"),
+            ("unknown", "Unknown"),
+        ],
+    )
     img_min = forms.IntegerField(
         label="IMG share at least (%)", required=False, min_value=0, max_value=100
     )

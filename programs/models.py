@@ -25,6 +25,13 @@ class Track(models.TextChoices):
     CHILD = "child", "Child neurology"
 
 
+class CutoffKind(models.TextChoices):
+    """Whether a published cut-off is a rule (below it excludes) or a preference (it does not)."""
+
+    REQUIRED = "required", "Required"
+    PREFERRED = "preferred", "Preferred"
+
+
 class YogPolicy(models.TextChoices):
     LIMIT = "limit", "Limit in years"
     NONE = "none", "No limit"
@@ -34,6 +41,8 @@ class YogPolicy(models.TextChoices):
 FRAME_TEXT_COLUMNS = ("program_id", "name", "institution", "city", "state", "setting", "track")
 FRAME_NUMBER_COLUMNS = ("tier", "positions", "img_pct", "step2_min", "usce_min_months")
 FRAME_TRISTATE_COLUMNS = ("visa_j1", "visa_h1b", "multiple_attempts_ok")
+# Whether each cut-off is required or preferred, as its `CutoffKind` value.
+FRAME_KIND_COLUMNS = ("step2_min_kind", "yog_window_kind", "usce_kind")
 
 
 def _tristate(value: bool | None) -> float:
@@ -49,20 +58,23 @@ class ProgramQuerySet(models.QuerySet):
 
         Indexed by primary key. Text columns as str; numbers as float with NaN for unknown;
         tri-state policies as 1.0 (yes) / 0.0 (no) / NaN (unknown); `yog_window` NaN when
-        unknown and +inf when there is no limit; `region` derived from `state`; `active` bool.
+        unknown and +inf when there is no limit; the cut-off kinds (`step2_min_kind`,
+        `yog_window_kind`, `usce_kind`) as `required` / `preferred`; `region` derived from
+        `state`; `active` bool.
         """
         fields = (
             "pk",
             *FRAME_TEXT_COLUMNS,
             *FRAME_NUMBER_COLUMNS,
             *FRAME_TRISTATE_COLUMNS,
+            *FRAME_KIND_COLUMNS,
             "yog_policy",
             "yog_window",
             "active",
         )
         rows = list(self.values_list(*fields))
         frame = pd.DataFrame.from_records(rows, columns=list(fields)).set_index("pk")
-        for column in FRAME_TEXT_COLUMNS:
+        for column in (*FRAME_TEXT_COLUMNS, *FRAME_KIND_COLUMNS):
             frame[column] = frame[column].fillna("").astype(str)
         for column in FRAME_NUMBER_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
@@ -114,11 +126,24 @@ class Program(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(300)],
     )
+    step2_min_kind = models.CharField(
+        "Step 2 CK minimum is",
+        max_length=9,
+        choices=CutoffKind.choices,
+        default=CutoffKind.REQUIRED,
+        help_text="Preferred: a score below it lowers the estimate but does not exclude.",
+    )
     yog_policy = models.CharField(
         "graduation-year policy", max_length=8, choices=YogPolicy.choices, default=YogPolicy.UNKNOWN
     )
     yog_window = models.PositiveSmallIntegerField(
         "max years since graduation", null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    yog_window_kind = models.CharField(
+        "graduation-year limit is",
+        max_length=9,
+        choices=CutoffKind.choices,
+        default=CutoffKind.REQUIRED,
     )
     multiple_attempts_ok = models.BooleanField(
         "accepts a failed USMLE attempt", null=True, blank=True
@@ -129,10 +154,19 @@ class Program(models.Model):
         blank=True,
         validators=[MaxValueValidator(120)],
     )
+    usce_kind = models.CharField(
+        "US clinical experience minimum is",
+        max_length=9,
+        choices=CutoffKind.choices,
+        default=CutoffKind.REQUIRED,
+    )
     website = models.URLField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     data_source = models.CharField(max_length=100, blank=True)
     last_verified = models.DateField(null=True, blank=True)
+    img_observerships = models.BooleanField(
+        "institution offers IMGs observerships or electives", null=True, blank=True
+    )
     active = models.BooleanField(default=True, help_text="Archived programs are not active.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,6 +196,13 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(usce_min_months__isnull=True) | Q(usce_min_months__lte=120),
                 name="program_usce_min_months_0_to_120",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{kind}__in": CutoffKind.values}),
+                    name=f"program_{kind}_required_or_preferred",
+                )
+                for kind in FRAME_KIND_COLUMNS
             ),
         ]
 

@@ -80,6 +80,9 @@ PROGRAM_FRAME_DEFAULTS: dict[str, object] = {
     "visa_h1b": float("nan"),
     "multiple_attempts_ok": float("nan"),
     "yog_window": float("nan"),
+    "step2_min_kind": "required",
+    "yog_window_kind": "required",
+    "usce_kind": "required",
     "active": True,
 }
 

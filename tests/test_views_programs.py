@@ -192,7 +192,7 @@ def test_the_template_csv_is_the_canonical_header(client, alice):
     response = client.get(reverse("programs:import_template"))
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == 1 and len(rows[0]) == 21 and rows[0][-1] == "last_verified"
+    assert len(rows) == 1 and len(rows[0]) == 25 and rows[0][-1] == "img_observerships"
 
 
 def test_catalogue_pages_need_sign_in(client):
