@@ -9,13 +9,14 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
-from applicants import export, services
-from applicants.listbuilder import BuiltList, Outlook, build_list
+from applicants import export
+from applicants.catalogue import catalogue_frame
+from applicants.export_data import describe_export, rows_frame
+from applicants.forms import ProfileDataError, validate_profile_data
+from applicants.listbuilder import BuiltList, Outlook
 from applicants.models import Profile
-from applicants.profiles import ProfileDataError, validate_profile_data
+from applicants.outlook import ListOutlook, preview_list
 from applicants.scoring import RULES
-from applicants.shortlists import ListSummary, rows_frame, summarise
-from programs.models import Program
 
 OUT_SUFFIXES = (".csv", ".xlsx")
 SIZE_FIELD = Profile._meta.get_field("list_size")
@@ -89,7 +90,7 @@ def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlo
     if path.suffix.lower() == ".csv":
         content = export.write_csv(rows)
     else:
-        summary, about = export.describe_export(
+        summary, about = describe_export(
             scenario=path.stem,
             profile=profile,
             outlook=outlook if len(rows) else None,
@@ -130,27 +131,24 @@ class Command(BaseCommand):
         profile = read_profile(options["profile"])
         size = size or profile["list_size"]
 
-        programs = Program.objects.active().to_frame()
+        frame = catalogue_frame()
+        programs = frame[frame["active"]]
         if programs.empty:
             raise CommandError(
                 "The catalogue has no active programs: import one with import_programs first."
             )
-        scored = services.score_data(profile, programs)
-        built = build_list(scored, size=size, preferred_states=profile["preferred_states"])
-        chosen = scored.loc[built.ranked]
-        summary = summarise(
-            chosen["probability"].tolist(), chosen["band"].tolist(), chosen["state_code"].tolist()
-        )
+        preview = preview_list({**profile, "list_size": size}, programs=programs)
+        built, summary = preview.built, preview.outlook
         self._report(built, summary, size=size, catalogue=len(programs))
         if out is not None:
-            rows = rows_frame(built.ranked, scored)
-            write_rows(rows, out, profile=profile, outlook=summary.outlook)
+            rows = rows_frame(built.ranked, preview.scored)
+            write_rows(rows, out, profile=profile, outlook=summary)
             self.stdout.write(self.style.SUCCESS(f"Wrote {summary.size} programs to {out}."))
         if options["json"]:
             self.stdout.write(json.dumps(self._json(built, summary)))
 
-    def _report(self, built: BuiltList, summary: ListSummary, *, size: int, catalogue: int):
-        result = summary.outlook
+    def _report(self, built: BuiltList, summary: ListOutlook, *, size: int, catalogue: int):
+        result = summary
         self.stdout.write(
             self.style.SUCCESS(f"Built a list of {summary.size} programs")
             + f" ({built.eligible_count} of {catalogue} active programs are open to this profile)."
@@ -173,15 +171,15 @@ class Command(BaseCommand):
             f"Expected interviews: {result.expected_interviews:.1f}. "
             f"Match chance: {result.match_chance:.0%}. ERAS fee: ${result.fee_usd:,}."
         )
-        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least)
+        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least_shown)
         self.stdout.write(f"Chance of at least k interviews: {chances}.")
 
-    def _json(self, built: BuiltList, summary: ListSummary) -> dict[str, Any]:
+    def _json(self, built: BuiltList, summary: ListOutlook) -> dict[str, Any]:
         return {
             "size": summary.size,
             "eligible": built.eligible_count,
-            "expected_interviews": round(summary.outlook.expected_interviews, 3),
-            "match_chance": round(summary.outlook.match_chance, 4),
-            "fee_usd": summary.outlook.fee_usd,
+            "expected_interviews": round(summary.expected_interviews, 3),
+            "match_chance": round(summary.match_chance, 4),
+            "fee_usd": summary.fee_usd,
             "excluded_by_rule": built.excluded_by_rule,
         }
