@@ -79,7 +79,7 @@ def test_the_export_round_trips_the_new_columns_with_no_changes():
     make_program(usce_min_months=3, usce_kind="preferred", step2_min_kind="preferred")
     before = list(Program.objects.order_by("pk").values())
     out = io.StringIO()
-    write_catalogue(out=out, programs=Program.objects.all())
+    write_catalogue(out=out, programs=Program.objects.order_by("pk"))
 
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     result = import_catalogue(content=out.getvalue().encode(), file_name="export.csv")

@@ -75,6 +75,10 @@ def valid_rows(rng: random.Random, count: int = 6) -> list[list[str]]:
                 "",
                 "fuzz",
                 rng.choice(["2025-01-31", ""]),
+                rng.choice(["required", "soft", ""]),
+                rng.choice(["preferred", "hard", ""]),
+                rng.choice(["", "Preferred"]),
+                rng.choice(["yes", "no", ""]),
             ]
         )
     return rows
