@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from applicants.models import Shortlist
-from programs.models import ImportBatch
+from programs.models import Correction, ImportBatch
 from tests.factories import make_catalogue_editor, make_entry, make_profile, make_program, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,7 @@ class World:
     entry: object
     program: object
     batch: object
+    correction: object
 
 
 def _profile(world: World) -> dict:
@@ -80,6 +81,15 @@ ACCESS: dict[str, Rule] = {
     "programs:import_template": Rule(USER),
     "programs:import": Rule(EDITOR, ("GET", "POST")),
     "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
+    "programs:my_corrections": Rule(USER),
+    "programs:corrections": Rule(EDITOR),
+    "programs:correction_accept": Rule(
+        EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
+    ),
+    "programs:correction_reject": Rule(
+        EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
+    ),
     "applicants:profile": Rule(USER, ("GET", "POST")),
     "applicants:profile_validate": Rule(USER, ("POST",), lambda world: {"field": "step2_score"}),
     "applicants:scenarios": Rule(USER),
@@ -129,7 +139,10 @@ def world() -> World:
     batch = ImportBatch.objects.create(
         user=stella, file_name="programs.csv", sha256="0" * 64, dry_run=True
     )
-    return World(alice, bob, stella, profile, scenario, entry, program, batch)
+    correction = Correction.objects.create(
+        program=program, user=bob, field="visa_h1b", value="yes", evidence="The website says so."
+    )
+    return World(alice, bob, stella, profile, scenario, entry, program, batch, correction)
 
 
 def _url(name: str, world: World) -> str:
