@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.factories import make_user
+from tests.factories import make_catalogue_editor, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still plain synchronous calls.
@@ -49,4 +49,4 @@ def charlie(db):
 
 @pytest.fixture
 def staff(db):
-    return make_user("stella", is_staff=True)
+    return make_catalogue_editor("stella")
