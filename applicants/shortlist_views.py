@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import services, shortlists
+from applicants import services, shortlists, tracker
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from programs.models import Program
@@ -132,12 +132,13 @@ def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
     states = sorted(set(listed.values_list("program__state", flat=True)))
     form = ListFilterForm(data or None, states=states)
     entries: QuerySet[ShortlistEntry] = listed.annotate(
+        derived_status=tracker.status_expression(),
         band_order=Case(
             *(When(band=value, then=Value(i)) for i, value in enumerate(Band.values)),
             output_field=IntegerField(),
         ),
         status_order=Case(
-            *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
+            *(When(derived_status=value, then=Value(i)) for i, value in enumerate(Status.values)),
             output_field=IntegerField(),
         ),
     )
@@ -145,9 +146,10 @@ def _table_context(data: Any, shortlist: Shortlist) -> dict[str, Any]:
     if form.is_bound:
         form.is_valid()  # a bad value in one filter leaves the others working
         filters = form.cleaned_data
-    for field in ("band", "status"):
-        if filters.get(field):
-            entries = entries.filter(**{field: filters[field]})
+    if filters.get("band"):
+        entries = entries.filter(band=filters["band"])
+    if filters.get("status"):
+        entries = entries.filter(derived_status=filters["status"])
     if filters.get("state"):
         entries = entries.filter(program__state=filters["state"])
     sort = filters.get("sort") or "rank"
@@ -399,8 +401,11 @@ def entry_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _row_response(request, entry, _first_error(form))
-    shortlists.set_status(entry=entry, status=form.cleaned_data["status"])
-    return _row_response(request, entry)
+    try:
+        entry = shortlists.set_status(entry=entry, status=form.cleaned_data["status"])
+    except shortlists.ShortlistError as error:
+        return _row_response(request, entry, str(error))
+    return _row_response(request, _own_entry(request, entry.pk))
 
 
 @require_POST

@@ -1,6 +1,8 @@
 import os
+from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_user
 
@@ -50,3 +52,14 @@ def charlie(db):
 @pytest.fixture
 def staff(db):
     return make_user("stella", is_staff=True)
+
+
+# A Monday of interview season 2027: tests that record tracker facts "today" run on this day,
+# whatever the calendar says (facts outside the season are refused).
+MID_SEASON = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def mid_season(monkeypatch) -> datetime:
+    monkeypatch.setattr(timezone, "now", lambda: MID_SEASON)
+    return MID_SEASON

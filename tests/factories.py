@@ -140,6 +140,15 @@ def make_entry(shortlist, program: Program | None = None, **fields: object):
     )
 
 
+SEASON = 2027  # tests date their facts in this season, whatever the day they run
+
+
+def make_tracked_entry(shortlist, program: Program | None = None, **fields: object):
+    """A list entry tracked for `SEASON` (pass facts such as `applied_on=date(2026, 9, 10)`)."""
+    fields.setdefault("season", SEASON)
+    return make_entry(shortlist, program, applicant=shortlist.profile.user, **fields)
+
+
 CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
 
 

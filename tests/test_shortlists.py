@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
@@ -21,7 +23,13 @@ from applicants.shortlists import (
     set_status,
 )
 from programs.models import Program
-from tests.factories import make_catalogue, make_entry, make_profile, make_program
+from tests.factories import (
+    make_catalogue,
+    make_entry,
+    make_profile,
+    make_program,
+    make_tracked_entry,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +61,7 @@ def test_building_twice_gives_the_same_list(alice):
     assert first == second
 
 
-def test_a_rebuild_keeps_pins_statuses_notes_hand_added_programs_and_exclusions(alice):
+def test_a_rebuild_keeps_pins_statuses_notes_hand_added_programs_and_exclusions(alice, mid_season):
     programs = make_catalogue(45)
     profile = make_profile(alice, list_size=30)
     shortlist = build_shortlist(profile=profile)
@@ -189,7 +197,9 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
     unknown = make_program(name="Unknown Window")
     shortlist = Shortlist.objects.create(profile=make_profile(alice), built_at=timezone.now())
     make_entry(shortlist, unknown, rank=3, probability=0.1)
-    make_entry(shortlist, limit, rank=1, probability=0.4, status=Status.APPLIED, notes="Sent")
+    make_tracked_entry(
+        shortlist, limit, rank=1, probability=0.4, applied_on=date(2026, 9, 10), notes="Sent"
+    )
     make_entry(shortlist, open_ended, rank=2, probability=0.2, pinned=True)
     make_entry(shortlist, make_program(), rank=None, excluded=True)
 
