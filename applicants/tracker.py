@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Max, QuerySet, Value, When
 from django.utils import timezone
 
-from applicants.models import Profile, ShortlistEntry
+from applicants.models import Profile, ShortlistEntry, validate_time_zone
 from applicants.season import (
     FACT_FIELDS,
     Facts,
@@ -58,13 +58,15 @@ def zone_is_set(user: AbstractBaseUser) -> bool:
     return Profile.objects.filter(user=user, based_on__isnull=True).exclude(time_zone="").exists()
 
 
-def set_time_zone(*, user: AbstractBaseUser, name: str) -> None:
+def set_time_zone(*, user: AbstractBaseUser, name: str) -> bool:
     """Save the applicant's time zone on their base profile.
 
     An update, not `save()`: the zone changes no estimate, so it must not bump `updated_at`
     (which would tell the list page that the profile changed and the list needs a rebuild).
+    False when the user has no profile yet to keep it on.
     """
-    Profile.objects.filter(user=user, based_on__isnull=True).update(time_zone=name)
+    validate_time_zone(name)
+    return bool(Profile.objects.filter(user=user, based_on__isnull=True).update(time_zone=name))
 
 
 def today_for(user: AbstractBaseUser, *, now: datetime | None = None) -> date:

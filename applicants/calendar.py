@@ -1,0 +1,224 @@
+"""The season calendar: interviews and key dates as events, month and agenda views, and the
+iCalendar feed (the `icalendar` library) that calendar apps subscribe to.
+
+Interview times are stored as instants; pages show them in the applicant's zone beside the
+program's local time. The feed writes them in UTC, which every calendar app converts to the
+device's zone, so no VTIMEZONE data has to be generated.
+"""
+
+import calendar as stdlib_calendar
+import secrets
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+import icalendar
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from applicants import season_summary, tracker
+from applicants.models import CalendarFeed, SeasonDate, ShortlistEntry
+from applicants.season import IN_PERSON
+from programs.geography import time_zone_of
+
+# Interview days run about a morning; two interviews starting closer than this overlap.
+INTERVIEW_LENGTH = timedelta(hours=4)
+PRODID = "-//neuromatch//season calendar//EN"
+
+
+@dataclass
+class Event:
+    """One thing on the calendar: an interview (`entry` set) or a key date of the season."""
+
+    title: str
+    day: date  # in the applicant's zone
+    start: datetime | None = None  # interviews: in the applicant's zone
+    local: datetime | None = None  # interviews: the program's local time
+    entry: ShortlistEntry | None = None
+    kind: str = "interview"
+    source: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def in_person(self) -> bool:
+        return self.entry is not None and self.entry.interview_format == IN_PERSON
+
+
+def _zone(name: str) -> tzinfo | None:
+    return zoneinfo.ZoneInfo(name) if name else None
+
+
+def interview_entries(user: AbstractBaseUser, season: int) -> list[ShortlistEntry]:
+    """The season's scheduled interviews, withdrawn ones left out, in time order."""
+    return list(
+        tracker.season_entries(user, season)
+        .filter(interview_at__isnull=False, withdrawn_on__isnull=True)
+        .order_by("interview_at")
+    )
+
+
+def interview_events(entries: list[ShortlistEntry], zone: tzinfo) -> list[Event]:
+    """Interviews as events, flagged when two fall on one day or overlap."""
+    events = []
+    for entry in entries:
+        start = entry.interview_at.astimezone(zone)
+        program_zone = _zone(time_zone_of(entry.program.state))
+        local = entry.interview_at.astimezone(program_zone) if program_zone else None
+        events.append(Event(entry.program.name, start.date(), start, local, entry))
+    per_day: dict[date, int] = defaultdict(int)
+    for event in events:
+        per_day[event.day] += 1
+    for event in events:
+        if per_day[event.day] > 1:
+            event.flags.append("same_day")
+    for earlier, later in zip(events, events[1:], strict=False):
+        if later.start < earlier.start + INTERVIEW_LENGTH:
+            for event in (earlier, later):
+                if "overlap" not in event.flags:
+                    event.flags.append("overlap")
+    return events
+
+
+def key_date_events(season: int) -> list[Event]:
+    return [
+        Event(key.label, key.day, kind=key.kind, source=key.source)
+        for key in season_summary.key_dates(season)
+    ]
+
+
+@dataclass(frozen=True)
+class SeasonCalendar:
+    season: int
+    zone: tzinfo
+    events: list[Event]
+
+    @property
+    def interviews(self) -> list[Event]:
+        return [event for event in self.events if event.entry is not None]
+
+    @property
+    def clashes(self) -> list[Event]:
+        return [event for event in self.interviews if event.flags]
+
+
+def season_calendar(user: AbstractBaseUser, season: int | None = None) -> SeasonCalendar:
+    zone = tracker.applicant_zone(user)
+    season = season or tracker.current_season(user)
+    events = interview_events(interview_entries(user, season), zone) + key_date_events(season)
+    events.sort(key=lambda event: (event.day, event.start is not None, event.start or 0))
+    return SeasonCalendar(season, zone, events)
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    in_month: bool
+    events: list[Event]
+
+
+def month_weeks(year: int, month: int, events: list[Event]) -> list[list[Day]]:
+    """The weeks (Monday first) of a month, each day with its events."""
+    by_day: dict[date, list[Event]] = defaultdict(list)
+    for event in events:
+        by_day[event.day].append(event)
+    weeks = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[Day(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def agenda(events: list[Event], *, since: date) -> list[tuple[date, list[Event]]]:
+    """Events from `since` on, grouped by day."""
+    days: dict[date, list[Event]] = defaultdict(list)
+    for event in events:
+        if event.day >= since:
+            days[event.day].append(event)
+    return sorted(days.items())
+
+
+# iCalendar
+
+
+def _interview_component(entry: ShortlistEntry, *, stamp: datetime, domain: str) -> icalendar.Event:
+    program = entry.program
+    event = icalendar.Event()
+    event.add("uid", f"interview-{entry.pk}@{domain}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", entry.interview_at.astimezone(UTC))
+    event.add("duration", INTERVIEW_LENGTH)
+    event.add("summary", f"Interview: {program.name}")
+    where = ", ".join(part for part in (program.institution, program.city, program.state) if part)
+    fmt = entry.get_interview_format_display() or "Format not recorded"
+    zone = _zone(time_zone_of(program.state))
+    lines = [f"{fmt} interview, {where}."]
+    if zone is not None:
+        local = entry.interview_at.astimezone(zone)
+        lines.append(f"Program's local time: {local:%H:%M} {local.tzname()} ({zone}).")
+    event.add("description", "\n".join(lines))
+    if entry.interview_format == IN_PERSON and where:
+        event.add("location", where)
+    return event
+
+
+def _key_date_component(row: SeasonDate, *, stamp: datetime, domain: str) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"season-{row.season}-{row.kind}@{domain}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", row.date)
+    event.add("dtend", row.date + timedelta(days=1))
+    event.add("summary", row.get_kind_display())
+    event.add("description", f"Source: {row.source}")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _calendar(name: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def feed_ics(user: AbstractBaseUser, *, domain: str, now: datetime) -> bytes:
+    """The applicant's season as iCalendar: interviews (in UTC) and all-day key dates."""
+    season = tracker.current_season(user, now=now)
+    cal = _calendar(f"neuromatch season {season}")
+    for entry in interview_entries(user, season):
+        cal.add_component(_interview_component(entry, stamp=now, domain=domain))
+    for row in SeasonDate.objects.filter(season=season):
+        cal.add_component(_key_date_component(row, stamp=now, domain=domain))
+    return cal.to_ical()
+
+
+def interview_ics(entry: ShortlistEntry, *, domain: str, now: datetime) -> bytes:
+    cal = _calendar(f"Interview: {entry.program.name}")
+    cal.add_component(_interview_component(entry, stamp=now, domain=domain))
+    return cal.to_ical()
+
+
+# The feed's secret address
+
+
+def feed_token(user: AbstractBaseUser) -> str:
+    """The token of the user's feed address, made on first use."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is not None:
+        return feed.token
+    try:
+        with transaction.atomic():
+            return CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32)).token
+    except IntegrityError:  # made meanwhile by another request
+        return CalendarFeed.objects.get(user=user).token
+
+
+def reset_feed(user: AbstractBaseUser) -> str:
+    """A new token: the old address stops working at once."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
+    return token
+
+
+def feed_owner(token: str) -> AbstractBaseUser | None:
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    return feed.user if feed is not None and feed.user.is_active else None
