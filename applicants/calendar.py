@@ -7,6 +7,7 @@ device's zone, so no VTIMEZONE data has to be generated.
 """
 
 import calendar as stdlib_calendar
+import functools
 import secrets
 import zoneinfo
 from collections import defaultdict
@@ -25,6 +26,10 @@ from programs.geography import time_zone_of
 # Interview days run about a morning; two interviews starting closer than this overlap.
 INTERVIEW_LENGTH = timedelta(hours=4)
 PRODID = "-//neuromatch//season calendar//EN"
+INTERVIEW_FIELDS = (
+    "interview_at", "interview_format", "updated_at", "applicant_id", "season",
+    "program__name", "program__institution", "program__city", "program__state",
+)  # fmt: skip
 
 
 @dataclass
@@ -54,6 +59,7 @@ def interview_entries(user: AbstractBaseUser, season: int) -> list[ShortlistEntr
     return list(
         tracker.season_entries(user, season)
         .filter(interview_at__isnull=False, withdrawn_on__isnull=True)
+        .only(*INTERVIEW_FIELDS)
         .order_by("interview_at")
     )
 
@@ -102,8 +108,10 @@ class SeasonCalendar:
         return [event for event in self.interviews if event.flags]
 
 
-def season_calendar(user: AbstractBaseUser, season: int | None = None) -> SeasonCalendar:
-    zone = tracker.applicant_zone(user)
+def season_calendar(
+    user: AbstractBaseUser, season: int | None = None, *, zone: tzinfo | None = None
+) -> SeasonCalendar:
+    zone = zone or tracker.applicant_zone(user)
     season = season or tracker.current_season(user)
     events = interview_events(interview_entries(user, season), zone) + key_date_events(season)
     events.sort(key=lambda event: (event.day, event.start is not None, event.start or 0))
@@ -138,63 +146,80 @@ def agenda(events: list[Event], *, since: date) -> list[tuple[date, list[Event]]
 # iCalendar
 
 
-def _interview_component(entry: ShortlistEntry, *, stamp: datetime, domain: str) -> icalendar.Event:
-    program = entry.program
+@functools.lru_cache(maxsize=4096)
+def _interview_vevent(
+    uid: str, stamp: datetime, start: datetime, fmt: str, name: str, where: str, zone_name: str,
+    in_person: bool,
+) -> bytes:  # fmt: skip
     event = icalendar.Event()
-    event.add("uid", f"interview-{entry.pk}@{domain}")
+    event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", entry.interview_at.astimezone(UTC))
+    event.add("dtstart", start)
     event.add("duration", INTERVIEW_LENGTH)
-    event.add("summary", f"Interview: {program.name}")
-    where = ", ".join(part for part in (program.institution, program.city, program.state) if part)
-    fmt = entry.get_interview_format_display() or "Format not recorded"
-    zone = _zone(time_zone_of(program.state))
+    event.add("summary", f"Interview: {name}")
     lines = [f"{fmt} interview, {where}."]
-    if zone is not None:
-        local = entry.interview_at.astimezone(zone)
-        lines.append(f"Program's local time: {local:%H:%M} {local.tzname()} ({zone}).")
+    if zone_name:
+        local = start.astimezone(zoneinfo.ZoneInfo(zone_name))
+        lines.append(f"Program's local time: {local:%H:%M} {local.tzname()} ({zone_name}).")
     event.add("description", "\n".join(lines))
-    if entry.interview_format == IN_PERSON and where:
+    if in_person and where:
         event.add("location", where)
-    return event
+    return event.to_ical()
 
 
-def _key_date_component(row: SeasonDate, *, stamp: datetime, domain: str) -> icalendar.Event:
+def _interview_component(entry: ShortlistEntry, *, domain: str) -> bytes:
+    """One interview as a VEVENT; DTSTAMP is the entry's last change, so the bytes depend only
+    on the entry and are cached per process (a feed is polled often and changes rarely)."""
+    program = entry.program
+    where = ", ".join(part for part in (program.institution, program.city, program.state) if part)
+    return _interview_vevent(
+        f"interview-{entry.pk}@{domain}",
+        entry.updated_at.astimezone(UTC),
+        entry.interview_at.astimezone(UTC),
+        entry.get_interview_format_display() or "Format not recorded",
+        program.name,
+        where,
+        time_zone_of(program.state),
+        entry.interview_format == IN_PERSON,
+    )
+
+
+def _key_date_component(row: SeasonDate, *, domain: str) -> bytes:
     event = icalendar.Event()
     event.add("uid", f"season-{row.season}-{row.kind}@{domain}")
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", row.updated_at.astimezone(UTC))
     event.add("dtstart", row.date)
     event.add("dtend", row.date + timedelta(days=1))
     event.add("summary", row.get_kind_display())
     event.add("description", f"Source: {row.source}")
     event.add("transp", "TRANSPARENT")
-    return event
+    return event.to_ical()
 
 
-def _calendar(name: str) -> icalendar.Calendar:
+def _calendar(name: str, components: list[bytes]) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    return cal
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(components) + b"END:VCALENDAR" + end
 
 
 def feed_ics(user: AbstractBaseUser, *, domain: str, now: datetime) -> bytes:
     """The applicant's season as iCalendar: interviews (in UTC) and all-day key dates."""
     season = tracker.current_season(user, now=now)
-    cal = _calendar(f"neuromatch season {season}")
-    for entry in interview_entries(user, season):
-        cal.add_component(_interview_component(entry, stamp=now, domain=domain))
-    for row in SeasonDate.objects.filter(season=season):
-        cal.add_component(_key_date_component(row, stamp=now, domain=domain))
-    return cal.to_ical()
+    components = [_interview_component(e, domain=domain) for e in interview_entries(user, season)]
+    components += [
+        _key_date_component(row, domain=domain) for row in SeasonDate.objects.filter(season=season)
+    ]
+    return _calendar(f"neuromatch season {season}", components)
 
 
-def interview_ics(entry: ShortlistEntry, *, domain: str, now: datetime) -> bytes:
-    cal = _calendar(f"Interview: {entry.program.name}")
-    cal.add_component(_interview_component(entry, stamp=now, domain=domain))
-    return cal.to_ical()
+def interview_ics(entry: ShortlistEntry, *, domain: str) -> bytes:
+    return _calendar(
+        f"Interview: {entry.program.name}", [_interview_component(entry, domain=domain)]
+    )
 
 
 # The feed's secret address

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applicants import calendar, tracker
 from applicants.season import season_window
-from applicants.tracker_forms import TimeZoneForm
+from applicants.tracker_forms import zone_options
 from applicants.tracker_views import own_entry
 
 ICS = "text/calendar; charset=utf-8"
@@ -46,8 +46,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     choices = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and form.errors:
         messages.error(request, "That month is not a month (use YYYY-MM): showing this one.")
-    season_calendar = calendar.season_calendar(request.user)
-    today = tracker.today_for(request.user)
+    clock = tracker.clock(request.user)
+    today = clock.today
+    season_calendar = calendar.season_calendar(request.user, clock.season, zone=clock.zone)
     month = _month(choices.get("month") or "", season_calendar.season, today)
     view = choices.get("view") or "month"
     token = calendar.feed_token(request.user)
@@ -61,8 +62,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "agenda": calendar.agenda(season_calendar.events, since=today),
         "today": today,
         "feed_url": request.build_absolute_uri(reverse("season:feed", args=[token])),
-        "zone_form": TimeZoneForm(initial={"time_zone": str(season_calendar.zone)}),
-        "zone_is_set": tracker.zone_is_set(request.user),
+        "zone_options": zone_options(str(season_calendar.zone)),
+        "zone_is_set": clock.zone_is_set,
     }
     return render(request, "applicants/calendar.html", context)
 
@@ -99,7 +100,7 @@ def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
     item = own_entry(request, pk)
     if item.interview_at is None:
         raise Http404("No interview is scheduled with this program.")
-    body = calendar.interview_ics(item, domain=request.get_host(), now=timezone.now())
+    body = calendar.interview_ics(item, domain=request.get_host())
     response = HttpResponse(body, content_type=ICS)
     name = slugify(item.program.name)[:60] or "program"
     response["Content-Disposition"] = f'attachment; filename="interview-{name}.ics"'

@@ -54,6 +54,27 @@ def applicant_zone(user: AbstractBaseUser) -> tzinfo:
     return zoneinfo.ZoneInfo(name) if name else UTC
 
 
+@dataclass(frozen=True)
+class Clock:
+    """The applicant's time zone, today's date there and the season it is in: one query."""
+
+    zone: tzinfo
+    zone_is_set: bool
+    today: date
+    season: int
+
+
+def clock(user: AbstractBaseUser, *, now: datetime | None = None) -> Clock:
+    name = (
+        Profile.objects.filter(user=user, based_on__isnull=True)
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    zone = zoneinfo.ZoneInfo(name) if name else UTC
+    today = (now or timezone.now()).astimezone(zone).date()
+    return Clock(zone, bool(name), today, season_of(today))
+
+
 def zone_is_set(user: AbstractBaseUser) -> bool:
     return Profile.objects.filter(user=user, based_on__isnull=True).exclude(time_zone="").exists()
 

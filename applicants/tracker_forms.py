@@ -6,6 +6,8 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from applicants.models import InterviewFormat, ShortlistEntry
 from applicants.season import FACT_LABELS
@@ -113,6 +115,24 @@ class EntryFactsForm(forms.Form):
 
 class TimeZoneForm(forms.Form):
     time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+
+
+@cache
+def _zone_options() -> str:
+    return "".join(
+        format_html('<option value="{}">{}</option>', value, label)
+        for value, label in time_zone_choices()
+    )
+
+
+def zone_options(selected: str) -> str:
+    """The <option>s of the time zone select, `selected` chosen.
+
+    Built once per process: 600 options through the form widget's templates cost more than
+    the rest of the calendar page.
+    """
+    marker = format_html('<option value="{}">', selected)
+    return mark_safe(_zone_options().replace(marker, marker[:-1] + " selected>", 1))  # noqa: S308
 
 
 class SignalForm(forms.Form):

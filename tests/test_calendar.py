@@ -10,7 +10,13 @@ from django.urls import reverse
 from applicants import calendar
 from applicants.models import Shortlist
 from programs.geography import STATE_NAMES, STATE_TIME_ZONES, time_zone_note
-from tests.factories import make_entry, make_profile, make_program, make_tracked_entry
+from tests.factories import (
+    make_entry,
+    make_full_season,
+    make_profile,
+    make_program,
+    make_tracked_entry,
+)
 
 pytestmark = pytest.mark.django_db
 CHICAGO, KOLKATA = ZoneInfo("America/Chicago"), ZoneInfo("Asia/Kolkata")
@@ -151,3 +157,19 @@ def test_month_weeks_start_on_monday_and_cover_the_month():
     days = [cell.day for week in weeks for cell in week if cell.in_month]
     assert days[0] == date(2027, 2, 1) and days[-1] == date(2027, 2, 28)
     assert all(week[0].day.weekday() == 0 for week in weeks)
+
+
+@pytest.mark.parametrize(("entries", "interviews"), [(10, 3), (120, 25)])
+def test_the_calendar_and_the_feed_take_a_fixed_number_of_queries(
+    client, alice, django_assert_num_queries, mid_season, entries, interviews
+):
+    make_full_season(alice, entries=entries, interviews=interviews)
+    client.force_login(alice)
+    token = calendar.feed_token(alice)
+    # The same count whatever the size of the season: nothing is fetched per entry.
+    with django_assert_num_queries(7):
+        assert client.get(reverse("season:calendar"), {"month": "2026-11"}).status_code == 200
+    client.logout()
+    with django_assert_num_queries(4):  # token → user, clock, interviews, key dates
+        response = client.get(reverse("season:feed", args=[token]))
+    assert response.content.count(b"BEGIN:VEVENT") == interviews + 8
