@@ -247,3 +247,25 @@ def reset_feed(user: AbstractBaseUser) -> str:
 def feed_owner(token: str) -> AbstractBaseUser | None:
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     return feed.user if feed is not None and feed.user.is_active else None
+
+
+FLAG_TEXT = {"same_day": "same day as another interview", "overlap": "overlaps another interview"}
+
+
+def calendar_rows(season_calendar: SeasonCalendar) -> list[dict[str, object]]:
+    """The calendar as plain rows for the export's Calendar sheet, in date order."""
+    rows: list[dict[str, object]] = []
+    for event in season_calendar.events:
+        local = event.local
+        rows.append(
+            {
+                "date": event.day,
+                "time": f"{event.start:%H:%M}" if event.start else "",
+                "program_time": f"{local:%H:%M} {local.tzinfo}" if local else "",
+                "what": f"Interview: {event.title}" if event.entry else event.title,
+                "format": event.entry.get_interview_format_display() if event.entry else "",
+                "flags": "; ".join(FLAG_TEXT[flag] for flag in event.flags),
+                "source": event.source,
+            }
+        )
+    return rows

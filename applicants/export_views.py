@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from applicants import export, shortlists
+from applicants import calendar, export, shortlists
 from applicants.models import Profile, Shortlist
 
 
@@ -52,7 +52,8 @@ def _export(request: HttpRequest, extension: str) -> HttpResponse:
     if rows.empty:
         return _nothing_to_export(request, profile)
     if extension == "xlsx":
-        content = export.write_xlsx(rows, summary=summary, about=about)
+        events = calendar.calendar_rows(calendar.season_calendar(request.user))
+        content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
         media_type = export.XLSX_MEDIA_TYPE
     else:
         content, media_type = export.write_csv(rows), export.CSV_MEDIA_TYPE

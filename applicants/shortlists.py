@@ -37,15 +37,20 @@ from applicants.listbuilder import (
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import profile_data
 from applicants.scoring import RULES
+from applicants.season import FACT_FIELDS, Facts
 from programs.geography import region_of
 from programs.models import Program
 from programs.normalise import format_tristate, format_yog
 
+FACT_DEFAULTS: dict[str, Any] = {name: getattr(Facts(), name) for name in FACT_FIELDS}
 CURVE_SIZES: tuple[int, ...] = tuple(range(30, 201, 10))
 AT_LEAST_SHOWN: tuple[int, ...] = (1, 3, 5, 8, 10)
 SEARCH_LIMIT = 20
 SNAPSHOT_FIELDS = ["rank", "band", "probability", "fit_score", "reasons"]
 
+# The season's facts per row (applicants.season.FACT_FIELDS); `interview_at` is the applicant's
+# local time without a zone, as spreadsheets show it.
+TRACKER_COLUMNS: tuple[str, ...] = FACT_FIELDS
 ROW_COLUMNS: tuple[str, ...] = (
     "rank",
     "program_pk",
@@ -73,6 +78,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "pinned",
     "added_by_hand",
     "archived",
+    *TRACKER_COLUMNS,
 )
 
 
@@ -444,10 +450,11 @@ def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
                 "pinned": bool(row.get("pinned", False)),
                 "added_by_hand": bool(row.get("added_by_hand", False)),
                 "archived": not program.active,
+                **{name: row.get(name, FACT_DEFAULTS[name]) for name in TRACKER_COLUMNS},
             }
         )
     frame = pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
-    for column in ("tier", "step2_min"):
+    for column in ("tier", "step2_min", "rank_position"):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
     return frame
@@ -456,9 +463,14 @@ def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
 def list_rows(shortlist: Shortlist) -> pd.DataFrame:
     """The listed (not excluded) entries of `shortlist` as export rows, in rank order."""
     entries = list(listed_entries(shortlist).order_by("rank", "id"))
+    zone = tracker.applicant_zone(shortlist.profile.user)
     snapshot = pd.DataFrame.from_records(
         [
             {
+                **{name: getattr(entry, name) for name in TRACKER_COLUMNS},
+                "interview_at": entry.interview_at.astimezone(zone).replace(tzinfo=None)
+                if entry.interview_at
+                else None,
                 "pk": entry.program_id,
                 "band": entry.band,
                 "probability": entry.probability,
@@ -481,6 +493,7 @@ def list_rows(shortlist: Shortlist) -> pd.DataFrame:
             "notes",
             "pinned",
             "added_by_hand",
+            *TRACKER_COLUMNS,
         ],
     ).set_index("pk")
     return rows_frame([entry.program_id for entry in entries], snapshot)

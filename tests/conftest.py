@@ -55,11 +55,14 @@ def staff(db):
 
 
 # A Monday of interview season 2027: tests that record tracker facts "today" run on this day,
-# whatever the calendar says (facts outside the season are refused).
+# whatever the calendar says (facts outside the season are refused). The clock keeps ticking
+# from there: caches keyed on `updated_at` must still see every change.
 MID_SEASON = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def mid_season(monkeypatch) -> datetime:
-    monkeypatch.setattr(timezone, "now", lambda: MID_SEASON)
+    real_now = timezone.now
+    start = real_now()
+    monkeypatch.setattr(timezone, "now", lambda: MID_SEASON + (real_now() - start))
     return MID_SEASON

@@ -201,6 +201,16 @@ LIST_ROW_DEFAULTS: dict[str, object] = {
     "pinned": False,
     "added_by_hand": False,
     "archived": False,
+    "applied_on": None,
+    "signalled": False,
+    "invited_on": None,
+    "rejected_on": None,
+    "withdrawn_on": None,
+    "interview_at": None,
+    "interview_format": "",
+    "interviewed": False,
+    "rank_position": None,
+    "matched": False,
 }
 
 
@@ -214,7 +224,7 @@ def make_list_rows(*rows: dict[str, object]):
     ]
     columns = ["rank", "program_pk", *LIST_ROW_DEFAULTS]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    for column in ("tier", "step2_min"):
+    for column in ("tier", "step2_min", "rank_position"):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
     return frame

@@ -173,3 +173,38 @@ def test_the_calendar_and_the_feed_take_a_fixed_number_of_queries(
     with django_assert_num_queries(4):  # token → user, clock, interviews, key dates
         response = client.get(reverse("season:feed", args=[token]))
     assert response.content.count(b"BEGIN:VEVENT") == interviews + 8
+
+
+def test_the_list_export_gains_the_tracker_facts_and_a_calendar_sheet(
+    client, alice, shortlist, mid_season
+):
+    import io
+
+    import openpyxl
+
+    shortlist.built_at = mid_season
+    shortlist.save()
+    interview(
+        shortlist,
+        datetime(2026, 12, 7, 15, tzinfo=UTC),
+        name="Prairie Neurology",
+        applied_on=date(2026, 9, 10),
+        signalled=True,
+        interview_format="in_person",
+    )
+    client.force_login(alice)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("applicants:export_xlsx")).content))
+    sheet = book["Shortlist"]
+    headers = [cell.value for cell in sheet[1]]
+    row = {header: cell.value for header, cell in zip(headers, sheet[2], strict=True)}
+    assert row["Program"] == "Prairie Neurology" and row["Status"] == "Interview scheduled"
+    assert row["Signalled"] == "Yes" and row["Interview format"] == "In person"
+    assert row["Applied on"].date() == date(2026, 9, 10)
+    assert row["Interview"] == datetime(2026, 12, 7, 20, 30)  # Kolkata, as the applicant sees it
+    calendar_sheet = book["Calendar"]
+    rows = list(calendar_sheet.iter_rows(min_row=2, values_only=True))
+    interview_row = next(r for r in rows if r[3] == "Interview: Prairie Neurology")
+    assert interview_row[1:3] == ("20:30", "09:00 America/Chicago")
+    assert any(r[3] == "Match Day" and r[6] for r in rows)  # key dates with their source
+    csv_text = client.get(reverse("applicants:export_csv")).content.decode("utf-8-sig")
+    assert "Applied on" in csv_text.splitlines()[0] and "2026-09-10" in csv_text

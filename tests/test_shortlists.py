@@ -209,7 +209,9 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
         "rank", "program_pk", "program_id", "name", "institution", "city", "state", "region",
         "setting", "tier", "band", "interview_probability", "fit_score", "visa_j1", "visa_h1b",
         "img_pct", "step2_min", "yog_window", "reasons", "status", "notes", "website",
-        "nrmp_codes", "pinned", "added_by_hand", "archived",
+        "nrmp_codes", "pinned", "added_by_hand", "archived", "applied_on", "signalled",
+        "invited_on", "rejected_on", "withdrawn_on", "interview_at", "interview_format",
+        "interviewed", "rank_position", "matched",
     ]  # fmt: skip
     assert rows["name"].tolist() == ["Window Five", "No Window", "Unknown Window"]
     assert rows["rank"].tolist() == [1, 2, 3]
@@ -218,6 +220,7 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
     assert rows["visa_h1b"].tolist() == ["no", "", ""]
     assert rows["status"].tolist() == ["applied", "considering", "considering"]
     assert rows["notes"].tolist() == ["Sent", "", ""]
+    assert rows["applied_on"].tolist()[0] == date(2026, 9, 10)
     assert rows["pinned"].tolist() == [False, True, False]
     assert rows["region"].tolist() == ["Midwest"] * 3
     assert rows["reasons"].tolist() == [["+ Sponsors J-1"]] * 3
