@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants import calendar, tracker
+from applicants.access import get_entry_for_user
 from applicants.season import season_window
 from applicants.tracker_forms import zone_options
-from applicants.tracker_views import own_entry
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -97,7 +97,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    item = own_entry(request, pk)
+    item = get_entry_for_user(request.user, pk)
     if item.interview_at is None:
         raise Http404("No interview is scheduled with this program.")
     body = calendar.interview_ics(item, domain=request.get_host())

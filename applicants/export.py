@@ -1,7 +1,7 @@
 """The shortlist as a file people keep working in: an XLSX workbook or a CSV table.
 
-`write_xlsx` and `write_csv` are pure: a `list_rows` DataFrame (and plain mappings) in, bytes
-out. `describe_export` and `export_shortlist` are the only functions that read the database.
+`write_xlsx` and `write_csv` are pure: an `export_data.list_rows` DataFrame (and plain
+mappings) in, bytes out; `applicants.export_data` reads what goes in from the database.
 
 No text cell can run as a formula: text starting with a formula trigger is written as a
 literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
@@ -10,30 +10,22 @@ literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
 import dataclasses
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
 from django.utils.text import slugify
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from applicants import shortlists
-from applicants.forms import LABELS, PROFILE_FIELDS
 from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
-from applicants.models import Band, InterviewFormat, Shortlist, Status, Visa
-from applicants.profiles import profile_data
+from applicants.models import Band, InterviewFormat, Status
 from programs.geography import STATE_NAMES
-from programs.models import ImportBatch, Program, Setting
-
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
-# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+from programs.models import Setting
+from programs.normalise import is_formula_like, neutralise_csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -104,16 +96,6 @@ VERIFY_REMINDER = (
     "limits, attempts, US clinical experience) on the program's website or with its "
     "coordinator before you apply: programs change them from one season to the next."
 )
-
-
-def is_formula_like(value: object) -> bool:
-    """True for text that a spreadsheet would read as a formula if typed into a cell."""
-    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
-
-
-def neutralise_csv_text(value: object) -> object:
-    """Prefix formula-like text with a single quote; every other value is returned as is."""
-    return "'" + value if is_formula_like(value) else value
 
 
 def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:
@@ -188,7 +170,7 @@ def write_xlsx(
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
     match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
     `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
-    `unverified` (count). `describe_export` builds both.
+    `unverified` (count). `export_data.describe_export` builds both.
     """
     table = shortlist_table(rows)
     buffer = io.BytesIO()
@@ -529,26 +511,16 @@ def _dates(column: pd.Series) -> list[object]:
 
 
 def _yes_no_unknown(value: object) -> str:
-    if _missing(value) or (isinstance(value, str) and value.strip() == ""):
+    """A tri-state policy (True, False, or None / NaN for unknown) in words."""
+    if _missing(value):
         return "Unknown"
-    if isinstance(value, str):
-        return {"yes": "Yes", "no": "No"}.get(value.strip().lower(), "Unknown")
     return "Yes" if bool(value) else "No"
 
 
 def _window(value: object) -> int | str:
+    """A graduation window (years, infinity for no limit, None / NaN for unknown)."""
     if _missing(value):
         return "Unknown"
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "none":
-            return "No limit"
-        if not text:
-            return "Unknown"
-        try:
-            value = float(text)
-        except ValueError:
-            return value
     number = float(value)  # type: ignore[arg-type]
     return "No limit" if math.isinf(number) else int(number)
 
@@ -570,71 +542,3 @@ def _missing(value: object) -> bool:
 def export_filename(scenario: str, day: date, extension: str) -> str:
     """`neuromatch-<scenario slug>-<YYYY-MM-DD>.<extension>`."""
     return f"neuromatch-{slugify(scenario) or 'list'}-{day:%Y-%m-%d}.{extension}"
-
-
-def profile_snapshot(data: Mapping[str, Any]) -> dict[str, object]:
-    """The profile JSON dict as label -> value for the Summary sheet, in the form's order."""
-    blanks = {"step1_score": "Not reported", "step2_score": "Not taken", "step3_score": "Not taken"}
-    snapshot: dict[str, object] = {}
-    for key in PROFILE_FIELDS:
-        value = data.get(key)
-        if key == "visa":
-            value = Visa(value).label if value in Visa.values else value
-        elif isinstance(value, list | tuple):
-            value = ", ".join(str(item) for item in value) or "None"
-        elif value is None:
-            value = blanks.get(key, "")
-        snapshot[LABELS[key]] = value
-    return snapshot
-
-
-def describe_export(
-    *,
-    scenario: str,
-    profile: Mapping[str, Any],
-    outlook: Outlook | None,
-    program_pks: Iterable[int],
-    now: datetime | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs.
-
-    Reads the catalogue for the data sources and last-verified dates of `program_pks` and
-    for the latest applied import.
-    """
-    programs = Program.objects.filter(pk__in=list(program_pks))
-    dates = programs.aggregate(
-        verified_from=Min("last_verified"),
-        verified_to=Max("last_verified"),
-        unverified=Count("pk", filter=Q(last_verified__isnull=True)),
-    )
-    sources = sorted(set(programs.exclude(data_source="").values_list("data_source", flat=True)))
-    sources = ["demo (fictional sample data)" if source == "demo" else source for source in sources]
-    latest = ImportBatch.objects.filter(dry_run=False).first()
-    if latest is not None:
-        sources.append(f"last import: {latest.file_name} on {latest.created_at:%Y-%m-%d}")
-    exported_at = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
-    summary = {
-        "scenario": scenario,
-        "profile": profile_snapshot(profile),
-        "outlook": dataclasses.asdict(outlook) if outlook is not None else None,
-    }
-    about = {"exported_at": exported_at, "scenario": scenario, "catalogue_sources": sources}
-    return summary, {**about, **dates}
-
-
-def export_shortlist(
-    shortlist: Shortlist, *, now: datetime | None = None
-) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
-    """The rows, summary and about of a saved shortlist, ready for `write_xlsx` (the
-    season's calendar rows come from `applicants.calendar.calendar_rows`)."""
-    profile = shortlist.profile
-    rows = shortlists.list_rows(shortlist)
-    outlook = shortlists.shortlist_summary(shortlist).outlook if len(rows) else None
-    summary, about = describe_export(
-        scenario=profile.name,
-        profile=profile_data(profile),
-        outlook=outlook,
-        program_pks=rows["program_pk"].tolist(),
-        now=now,
-    )
-    return rows, summary, about

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from applicants import season as season_rules
+from applicants.reasons import Reason, reason_items
 from programs.models import Program
 
 
@@ -121,6 +122,21 @@ class Profile(models.Model):
         return self.based_on_id is not None
 
 
+# The base profile first, then scenarios by name, on every database (PostgreSQL sorts NULL last).
+PROFILE_ORDER = (F("based_on_id").asc(nulls_first=True), "name")
+
+
+def model_bounds(name: str) -> tuple[int | None, int | None]:
+    """The bounds a Profile field declares: one set of bounds for model, form and JSON."""
+    low = high = None
+    for validator in Profile._meta.get_field(name).validators:
+        if isinstance(validator, MinValueValidator):
+            low = validator.limit_value
+        elif isinstance(validator, MaxValueValidator):
+            high = validator.limit_value
+    return low, high
+
+
 # Derived from an entry's tracker facts (applicants.season.derive_status), never stored.
 Status = models.TextChoices(
     "Status",
@@ -141,6 +157,10 @@ class Band(models.TextChoices):
     TARGET = "target", "Target"
     SAFETY = "safety", "Safety"
     INELIGIBLE = "ineligible", "Ineligible"
+
+
+# The bands an eligible program can be in, most competitive first.
+ELIGIBLE_BANDS: tuple[str, ...] = (Band.REACH.value, Band.TARGET.value, Band.SAFETY.value)
 
 
 class Shortlist(models.Model):
@@ -250,6 +270,10 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} on {self.shortlist}"
+
+    @property
+    def reason_items(self) -> list[Reason]:
+        return reason_items(self.reasons)
 
     @property
     def facts(self) -> season_rules.Facts:

@@ -7,8 +7,8 @@ from datetime import tzinfo
 
 from xlsxwriter import Workbook
 
-from applicants.export import neutralise_csv_text
 from applicants.models import ShortlistEntry
+from programs.normalise import neutralise_csv_text
 
 HEADERS = (
     "Rank",

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants import rank_export, tracker
+from applicants.access import get_rw_entry_for_user
 from applicants.models import SeasonDate, SeasonDateKind
 from applicants.tracker_forms import RankMoveForm, RankNotesForm, first_error
-from applicants.tracker_views import own_entry
 
 MOVES = {"up": -1, "down": 1}
 
@@ -41,7 +41,7 @@ def rank_print(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def rank_move(request: HttpRequest, pk: int) -> HttpResponse:
-    item = own_entry(request, pk)
+    item = get_rw_entry_for_user(request.user, pk)
     form = RankMoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -61,7 +61,7 @@ def rank_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def rank_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    item = own_entry(request, pk)
+    item = get_rw_entry_for_user(request.user, pk)
     form = RankNotesForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"{item.program.name}: {first_error(form)}")

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from applicants import shortlists, tracker
+from applicants import tracker
 from applicants.listbuilder import eras_fee
 from applicants.models import Band, Profile, SeasonDate, SeasonDateKind, ShortlistEntry
+from applicants.outlook import analyse
 from applicants.season import (
     IN_PERSON,
     KeyDate,
@@ -56,7 +57,7 @@ def suggested_signals(profile: Profile | None) -> list[Suggestion]:
     shortlist = getattr(profile, "shortlist", None)
     if shortlist is None or shortlist.built_at is None:
         return []
-    analysis = shortlists.analyse(profile, shortlist)
+    analysis = analyse(profile, shortlist)
     entries = {
         entry.program_id: entry
         for entry in shortlist.entries.filter(

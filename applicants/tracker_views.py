@@ -7,24 +7,17 @@ from datetime import tzinfo
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants import season_summary, shortlists, tracker
+from applicants import season_summary, tracker
+from applicants.access import get_rw_entry_for_user
 from applicants.models import ShortlistEntry, Status
+from applicants.profiles import active_profile
 from applicants.tracker_forms import EntryFactsForm, SignalForm, TimeZoneForm, first_error
 from programs.geography import time_zone_note, time_zone_of
-
-
-def own_entry(request: HttpRequest, pk: int) -> ShortlistEntry:
-    """An entry on one of the signed-in user's lists (404 for anyone else's)."""
-    return get_object_or_404(
-        ShortlistEntry.objects.select_related("program", "shortlist__profile"),
-        pk=pk,
-        shortlist__profile__user=request.user,
-    )
 
 
 def program_zone(entry: ShortlistEntry) -> tzinfo | None:
@@ -41,7 +34,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
-    item = own_entry(request, pk)
+    item = get_rw_entry_for_user(request.user, pk)
     mine = tracker.applicant_zone(request.user)
     zone = program_zone(item)
     form = EntryFactsForm(
@@ -76,7 +69,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def entry_signal(request: HttpRequest, pk: int) -> HttpResponse:
-    item = own_entry(request, pk)
+    item = get_rw_entry_for_user(request.user, pk)
     form = SignalForm(request.POST)
     default = reverse("season:signals")
     if not form.is_valid():
@@ -95,7 +88,7 @@ def entry_signal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def signals(request: HttpRequest) -> HttpResponse:
-    profile = shortlists.active_profile(request.user)
+    profile = active_profile(request.user)
     context = {
         "profile": profile,
         "signals": season_summary.signal_count(request.user),

@@ -132,7 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Rendered /programs/ and /list/ fragments (applicants.services.cached_fragment), per process:
+# Rendered /programs/ and /list/ pages and list analyses (neuromatch.caching), per process:
 # keys carry a version read from the database, so no worker serves stale HTML. Off by default
 # under DEBUG, where templates change under the developer (tests/test_page_caching.py turns
 # it on); PAGE_CACHE=true/false overrides.

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from programs.catalogue import SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
-from programs.importer import MAX_BYTES
 from programs.models import Setting, Track
+from programs.reading import MAX_BYTES
 
 POLICY_CHOICES = [
     ("", "Any"),

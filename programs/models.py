@@ -198,6 +198,8 @@ class ImportBatch(models.Model):
     ignored_columns = models.JSONField(default=list, blank=True)
     # The previewed file, kept server-side until it is confirmed or expires; never on disk.
     content = models.BinaryField(null=True, blank=True, editable=False)
+    # What the preview showed, as a hash: a confirm writes only a plan with the same hash.
+    plan_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

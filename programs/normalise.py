@@ -170,7 +170,9 @@ _NO = frozenset(
      "notaccepted", "notallowed", "notconsidered", "doesnotaccept"}
 )  # fmt: skip
 _NUMBER = re.compile(r"[+]?(\d+)(?:[.,](\d+))?", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the bidirectional marks, embeddings, overrides and isolates that can
+# make a name display differently from what it is ("Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_unknown(text: str) -> bool:
@@ -445,6 +447,33 @@ CLEANERS: dict[str, Callable[[str], object]] = {
 
 
 # Canonical text, for export: parsing what these return gives the same value back. ---------
+
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
+# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+
+
+def is_formula_like(value: object) -> bool:
+    """True for text that a spreadsheet would read as a formula if typed into a cell."""
+    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
+
+
+def _quoted_before_trigger(text: str) -> bool:
+    return text.lstrip("'")[:1] in FORMULA_TRIGGERS
+
+
+def neutralise_csv_text(value: object) -> object:
+    """Prefix formula-like text with a single quote; every other value is returned as is.
+
+    Text that already starts with quotes before a trigger gets one more, so that
+    `restore_csv_text` gives every text back exactly.
+    """
+    return "'" + value if isinstance(value, str) and _quoted_before_trigger(value) else value
+
+
+def restore_csv_text(text: str) -> str:
+    """Undo `neutralise_csv_text`: drop the quote it put before formula-like text."""
+    return text[1:] if text[:1] == "'" and _quoted_before_trigger(text) else text
 
 
 def format_tristate(value: bool | None) -> str:

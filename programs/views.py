@@ -5,14 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants.forms import ScoreFilterForm
-from applicants.services import (
-    cached_page,
-    catalogue_scores,
-    data_version,
-    page_cache_key,
-    wants_fragment,
-)
+from applicants.program_pages import ScoreFilterForm, catalogue_scores, data_version
+from neuromatch.caching import cached_page, wants_fragment
 from programs.catalogue import filter_programs
 from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
@@ -42,9 +36,10 @@ def _index_context(request: HttpRequest) -> dict[str, object]:
 def index(request: HttpRequest) -> HttpResponse:
     # Scoring the catalogue and rendering its rows cost far more than the queries that tell
     # whether the catalogue or the user's profiles changed: the fragment is cached by those.
-    key = page_cache_key("programs", request, request.user.is_staff, data_version(request.user))
     template = "programs/index.html#results" if wants_fragment(request) else "programs/index.html"
-    return cached_page(request, key, template, lambda: _index_context(request))
+    return cached_page(
+        request, template, lambda: _index_context(request), version=data_version(request.user)
+    )
 
 
 @require_GET
@@ -103,7 +98,7 @@ def import_programs(request: HttpRequest) -> HttpResponse:
             context.update(
                 plan=result.plan,
                 batch=result.batch,
-                problem=result.plan.problem(**options),
+                problem=result.problem,
                 confirm_form=ConfirmImportForm(initial={"sha256": result.batch.sha256}),
                 skip_form=ConfirmImportForm(
                     initial={"sha256": result.batch.sha256, "skip_invalid": True}

@@ -188,11 +188,11 @@ LIST_ROW_DEFAULTS: dict[str, object] = {
     "band": "target",
     "interview_probability": 0.42,
     "fit_score": 42,
-    "visa_j1": "yes",
-    "visa_h1b": "",
+    "visa_j1": True,
+    "visa_h1b": None,
     "img_pct": 40.0,
     "step2_min": None,
-    "yog_window": "",
+    "yog_window": None,
     "reasons": ["+ Sponsors J-1", "? H-1B sponsorship unknown — verify"],
     "status": "considering",
     "notes": "",
@@ -215,7 +215,7 @@ LIST_ROW_DEFAULTS: dict[str, object] = {
 
 
 def make_list_rows(*rows: dict[str, object]):
-    """Rows in the `applicants.shortlists.list_rows` shape, ranked 1, 2, … in order given."""
+    """Rows in the `applicants.export_data.list_rows` shape, ranked 1, 2, … in order given."""
     import pandas as pd
 
     records = [
@@ -227,6 +227,8 @@ def make_list_rows(*rows: dict[str, object]):
     for column in ("tier", "step2_min", "rank_position"):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
+    for column in ("visa_j1", "visa_h1b", "yog_window"):
+        frame[column] = pd.Series([record[column] for record in records], dtype=object)
     return frame
 
 

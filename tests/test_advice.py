@@ -4,9 +4,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from applicants import scoring
+from applicants import listbuilder, scoring
 from applicants.models import Profile
-from applicants.services import advice_for
+from applicants.outlook import advice_for
 from tests.factories import make_profile_data, make_program_frame
 
 THIS_YEAR = timezone.now().year
@@ -49,8 +49,12 @@ def _low_score_profile(**fields) -> Profile:
 
 
 def _expected_interviews(data: dict, programs) -> float:
+    """The expected interviews of the list a build would give (the one outlook's rules)."""
     scored = scoring.score_programs(data, programs, as_of_year=THIS_YEAR)
-    return scored.loc[scored["eligible"], "probability"].nlargest(data["list_size"]).sum()
+    built = listbuilder.build_list(
+        scored, size=data["list_size"], preferred_states=data["preferred_states"]
+    )
+    return scored.loc[built.ranked, "probability"].sum()
 
 
 def _titles(advice) -> list[str]:

@@ -1,23 +1,22 @@
+import math
 from datetime import date
 
 import pytest
 from django.utils import timezone
 
+from applicants.export_data import list_rows, rows_frame
 from applicants.listbuilder import build_list
 from applicants.models import Shortlist, Status
+from applicants.outlook import compare_scenarios
 from applicants.profiles import profile_data
 from applicants.scoring import score_programs
+from applicants.selectors import listed_entries, search_programs
 from applicants.shortlists import (
     ShortlistError,
     add_program,
     build_shortlist,
-    compare_scenarios,
     exclude_entry,
-    list_rows,
-    listed_entries,
     restore_entry,
-    rows_frame,
-    search_programs,
     set_notes,
     set_pinned,
     set_status,
@@ -215,9 +214,9 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
     ]  # fmt: skip
     assert rows["name"].tolist() == ["Window Five", "No Window", "Unknown Window"]
     assert rows["rank"].tolist() == [1, 2, 3]
-    assert rows["yog_window"].tolist() == ["5", "none", ""]
-    assert rows["visa_j1"].tolist() == ["yes", "yes", "yes"]
-    assert rows["visa_h1b"].tolist() == ["no", "", ""]
+    assert rows["yog_window"].tolist() == [5, math.inf, None]
+    assert rows["visa_j1"].tolist() == [True, True, True]
+    assert rows["visa_h1b"].tolist() == [False, None, None]
     assert rows["status"].tolist() == ["applied", "considering", "considering"]
     assert rows["notes"].tolist() == ["Sent", "", ""]
     assert rows["applied_on"].tolist()[0] == date(2026, 9, 10)
@@ -252,9 +251,9 @@ def test_scenarios_compare_built_lists_with_previews_of_unbuilt_ones(alice):
 
     compared = {item.profile.pk: item for item in compare_scenarios(alice)}
 
-    assert compared[base.pk].built and compared[base.pk].summary.size == 30
-    assert not compared[scenario.pk].built and compared[scenario.pk].summary.size == 35
-    assert compared[scenario.pk].summary.outlook.fee_usd == 30 * 11 + 5 * 30
+    assert compared[base.pk].outlook.built and compared[base.pk].outlook.size == 30
+    assert not compared[scenario.pk].outlook.built and compared[scenario.pk].outlook.size == 35
+    assert compared[scenario.pk].outlook.fee_usd == 30 * 11 + 5 * 30
 
 
 def test_search_matches_every_word_and_leaves_archived_programs_out():

@@ -180,7 +180,8 @@ def test_anyone_signed_in_can_download_the_catalogue_in_canonical_columns(client
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["program_id", "nrmp_codes", "name"]
     assert [row[2] for row in rows[1:]] == ["Export Neurology"]
 
@@ -190,7 +191,7 @@ def test_the_template_csv_is_the_canonical_header(client, alice):
 
     response = client.get(reverse("programs:import_template"))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1 and len(rows[0]) == 21 and rows[0][-1] == "last_verified"
 
 
