@@ -241,3 +241,28 @@ def test_the_season_page_lists_tracked_programs_by_status(client, alice, shortli
     client.force_login(alice)
     page = client.get(reverse("season:index")).content.decode()
     assert "Hilltop" in page and "status-applied" in page
+
+
+def test_the_list_row_links_to_the_entry_page_and_shows_signals_used(
+    client, alice, shortlist, mid_season
+):
+    shortlist.built_at = mid_season
+    shortlist.save()
+    entry = make_tracked_entry(shortlist, signalled=True)
+    client.force_login(alice)
+    page = client.get(reverse("applicants:list")).content.decode()
+    assert entry_url(entry) in page
+    assert "1 of 8</strong> signals used" in page
+
+
+def test_a_quick_status_edit_on_the_row_shows_the_new_status_and_refuses_a_bad_one(
+    client, alice, shortlist, mid_season
+):
+    entry = make_entry(shortlist)
+    client.force_login(alice)
+    url = reverse("applicants:list_entry_status", args=[entry.pk])
+    row = client.post(url, {"status": "interviewed"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="interviewed" selected' in row
+    row = client.post(url, {"status": "interview_scheduled"}, HTTP_HX_REQUEST="true")
+    assert "day and time" in row.content.decode()
+    assert ShortlistEntry.objects.get(pk=entry.pk).status == Status.INTERVIEWED
