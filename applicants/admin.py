@@ -4,6 +4,7 @@ from applicants.models import (
     ApplicationOutcome,
     OutcomeImport,
     Profile,
+    SeasonDate,
     Shortlist,
     ShortlistEntry,
 )
@@ -46,3 +47,12 @@ class ApplicationOutcomeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(SeasonDate)
+class SeasonDateAdmin(admin.ModelAdmin):
+    list_display = ("season", "kind", "date", "source", "updated_at")
+    list_filter = ("season", "kind")
+    list_editable = ("date",)
+    ordering = ("-season", "date")
+    search_fields = ("source",)

@@ -29,7 +29,6 @@ from applicants.models import (
 from applicants.scoring import APPLICATION_FACTS
 from programs.catalogue import ProgramMatcher
 from programs.geography import REGION_STATES
-from programs.importer import CatalogueImportError, RowError, Table, parse_file
 from programs.models import Program
 from programs.normalise import (
     CellError,
@@ -40,6 +39,7 @@ from programs.normalise import (
     is_unknown,
     squash,
 )
+from programs.reading import CatalogueImportError, RowError, Table, parse_file
 
 PROFILE_COLUMNS = APPLICATION_FACTS
 OUTCOME_FLAGS: tuple[str, ...] = ("signalled", "invited", "interviewed", "matched")

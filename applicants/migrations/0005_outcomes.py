@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applicants', '0001_initial'),
+        ('applicants', '0004_season_dates_2027'),
         ('programs', '0002_import_batch_preview'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['season', 'applicant', 'program_id'],
-                'constraints': [models.UniqueConstraint(fields=('season', 'applicant', 'program'), name='one_outcome_per_application'), models.UniqueConstraint(condition=models.Q(('matched', True)), fields=('season', 'applicant'), name='one_match_per_applicant_and_season'), models.CheckConstraint(condition=models.Q(('interviewed', True), ('invited', False), _negated=True), name='outcome_interview_invited'), models.CheckConstraint(condition=models.Q(('interviewed', False), ('matched', True), _negated=True), name='outcome_match_interviewed')],
+                'constraints': [models.UniqueConstraint(fields=('season', 'applicant', 'program'), name='one_outcome_per_application'), models.UniqueConstraint(condition=models.Q(('matched', True)), fields=('season', 'applicant'), name='one_imported_match_per_applicant_and_season'), models.CheckConstraint(condition=models.Q(('interviewed', True), ('invited', False), _negated=True), name='outcome_interview_invited'), models.CheckConstraint(condition=models.Q(('interviewed', False), ('matched', True), _negated=True), name='outcome_match_interviewed')],
             },
         ),
     ]
