@@ -5,17 +5,31 @@ applicants who opted in; the pure `applicants.fitting` does the fit and the eval
 result is saved as a new `ModelVersion`.
 """
 
+import hashlib
+import math
+from datetime import date
+
 import pandas as pd
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from applicants import fitting
 from applicants.catalogue import catalogue_frame
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.model_versions import ModelVersionError, activate_version
-from applicants.models import ApplicationOutcome, ModelVersion, OutcomeSource
+from applicants.models import (
+    ApplicationOutcome,
+    ModelVersion,
+    OutcomeSource,
+    Profile,
+    ShortlistEntry,
+)
+from applicants.profiles import profile_data
 from applicants.scoring import APPLICATION_FACTS, DEFAULT_PARAMETERS
+from applicants.season import season_window
 
 _OUTCOME_FIELDS = ("season", "applicant", "program_id", *APPLICATION_FACTS)
 _FLAGS = ("invited", "interviewed", "matched")
@@ -35,14 +49,97 @@ def imported_applications() -> pd.DataFrame:
     return frame[list(fitting.APPLICATION_COLUMNS)]
 
 
-def in_app_applications() -> pd.DataFrame:
-    """The tracker's applications of applicants who opted in (`Profile.share_outcomes` on
-    their base profile), as an applications frame with source `app` and an opaque applicant.
+def tracked_outcome(
+    *,
+    season: int,
+    invited_on: date | None,
+    rejected_on: date | None,
+    withdrawn_on: date | None,
+    interviewed: bool,
+    rank_position: int | None,
+    matched: bool,
+    today: date,
+) -> tuple[float, float, float] | None:
+    """(invited, interviewed, matched) as 1.0 / 0.0 / NaN (unknown) from a tracked entry's
+    facts, or None when the entry says nothing about the program's choice (withdrawn before
+    any invitation).
 
-    The seam for the season tracker: until list entries carry dated facts (invited, interviewed,
-    matched), there are none.
+    An interview, a rank or a match imply the invitation. No invitation is a "no" when the
+    program rejected the applicant, or once the season is over (programs rarely reject out
+    loud); before that it is still unknown. Likewise the interview and the match.
     """
-    return pd.DataFrame(columns=list(fitting.APPLICATION_COLUMNS))
+    over = today > season_window(season)[1]
+    met = interviewed or rank_position is not None or matched
+    if invited_on is None and not met:
+        if withdrawn_on is not None:
+            return None
+        invite = 0.0 if rejected_on is not None or over else math.nan
+        return invite, invite, 0.0 if invite == 0.0 else math.nan
+    return (
+        1.0,
+        1.0 if met else 0.0 if over else math.nan,
+        1.0 if matched else 0.0 if over else math.nan,
+    )
+
+
+_TRACKED = (
+    "applicant_id",
+    "season",
+    "program_id",
+    "invited_on",
+    "rejected_on",
+    "withdrawn_on",
+    "interviewed",
+    "rank_position",
+    "matched",
+)
+
+
+def _opaque(user_id: int) -> str:
+    """An applicant id that does not say who: never the user's pk, name or e-mail."""
+    seed = f"in-app-applicant:{settings.SECRET_KEY}:{user_id}".encode()
+    return "app-" + hashlib.sha256(seed).hexdigest()[:16]
+
+
+def in_app_applications(*, today: date | None = None) -> pd.DataFrame:
+    """The tracker's applications of applicants who opted in (`share_outcomes` on their base
+    profile), as an applications frame with source `app`.
+
+    Each application carries the applicant's base profile as it is now (scenarios are what-ifs,
+    not facts) and an opaque applicant id; nothing of it is stored.
+    """
+    today = today or timezone.localdate()
+    profiles = {
+        profile.user_id: profile_data(profile)
+        for profile in Profile.objects.filter(based_on__isnull=True, share_outcomes=True)
+    }
+    entries = ShortlistEntry.objects.filter(
+        applicant_id__in=list(profiles), season__isnull=False, applied_on__isnull=False
+    ).order_by()
+    records = []
+    for user_id, season, program_id, *facts in entries.values_list(*_TRACKED).iterator():
+        outcome = tracked_outcome(
+            season=season, today=today, **dict(zip(_TRACKED[3:], facts, strict=True))
+        )
+        if outcome is None:
+            continue
+        data = profiles[user_id]
+        records.append(
+            {
+                **{key: data[key] for key in APPLICATION_FACTS},
+                "source": OutcomeSource.APP.value,
+                "season": season,
+                "applicant": _opaque(user_id),
+                "program": program_id,
+                "invited": outcome[0],
+                "interviewed": outcome[1],
+                "matched": outcome[2],
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(fitting.APPLICATION_COLUMNS))
+    for column in ("step2_score", "step3_score"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
 
 
 def outcome_applications() -> pd.DataFrame:

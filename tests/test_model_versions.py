@@ -151,3 +151,22 @@ def test_a_version_missing_from_the_database_is_made_again():
     ModelVersion.objects.all().delete()
     version = active_version()
     assert version.number == 1 and version.active
+
+
+def test_a_fit_counts_the_in_app_outcomes_of_applicants_who_opted_in(outcomes, alice):
+    from datetime import date
+
+    from applicants.models import Shortlist, ShortlistEntry
+    from tests.factories import make_profile
+
+    profile = make_profile(alice, share_outcomes=True)
+    shortlist = Shortlist.objects.create(profile=profile)
+    for i, program in enumerate(Program.objects.order_by("pk")[:12]):
+        outcome = {"invited_on": date(2026, 10, 1)} if i < 3 else {"rejected_on": date(2026, 11, 1)}
+        ShortlistEntry.objects.create(
+            shortlist=shortlist, program=program, rank=i + 1, band="target", probability=0.2,
+            fit_score=50, applicant=alice, season=2027, applied_on=date(2026, 9, 15), **outcome,
+        )  # fmt: skip
+    version, _ = fit_version()
+    assert version.counts["2027"]["from_app"] == 12
+    assert version.counts["2027"]["from_import"] == (outcomes["season"] == 2027).sum()
