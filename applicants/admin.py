@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from applicants.model_versions import ModelVersionError, activate_version
 from applicants.models import (
     ApplicationOutcome,
+    ModelVersion,
     OutcomeImport,
     Profile,
     SeasonDate,
@@ -56,3 +58,29 @@ class SeasonDateAdmin(admin.ModelAdmin):
     list_editable = ("date",)
     ordering = ("-season", "date")
     search_fields = ("source",)
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("number", "active", "n_train", "n_test", "conversion", "created_at")
+    readonly_fields = [field.name for field in ModelVersion._meta.fields]
+    actions = ["activate"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # versions come from `fit_model`
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # lists record the version that scored them
+
+    @admin.action(description="Activate the selected version", permissions=["change"])
+    def activate(self, request, queryset) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        version = queryset.get()
+        try:
+            activate_version(version, user=request.user)
+        except ModelVersionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"Version {version.number} is active.", messages.SUCCESS)

@@ -411,6 +411,21 @@ def fit(
 # In words ---------------------------------------------------------------------------------
 
 
+def effect_ratio(name: str, prior: float, fitted: float) -> float:
+    """How many times the judged effect the fitted one is: of the odds for a baseline, of
+    the weight for a term (inf when the judgement gave the term no weight)."""
+    if WEIGHT_SIGNS.get(name, "") == "":
+        return math.exp(fitted - prior)
+    if prior == 0:
+        return 1.0 if fitted == 0 else math.inf
+    return fitted / prior
+
+
+def changed(name: str, prior: float, fitted: float) -> bool:
+    """Whether the fit differs from the judgement by at least `SAME_WITHIN` of its effect."""
+    return abs(effect_ratio(name, prior, fitted) - 1) >= SAME_WITHIN
+
+
 def change_in_words(name: str, prior: float, fitted: float) -> str:
     """How a fitted weight differs from the judgement, in a sentence.
 
@@ -418,21 +433,20 @@ def change_in_words(name: str, prior: float, fitted: float) -> str:
     """
     label = WEIGHT_LABELS.get(name, name)
     sign = WEIGHT_SIGNS.get(name, "")
+    ratio = effect_ratio(name, prior, fitted)
     if sign == "":
-        ratio = math.exp(fitted - prior)
-        if abs(ratio - 1) < SAME_WITHIN:
+        if not changed(name, prior, fitted):
             return f"{label}: as assumed."
         direction = "higher" if ratio > 1 else "lower"
         factor = ratio if ratio > 1 else 1 / ratio
         return f"{label}: the odds of an interview are {factor:.1f}× {direction} than assumed."
     verb = "counts" if sign == UP else "costs"
-    if prior == 0:
+    if prior == 0 and fitted != 0:
         return f"{label} {verb} {abs(fitted):.3g} in log-odds (assumed nothing)."
-    if fitted == 0:
+    if fitted == 0 and prior != 0:
         return f"{label} {verb} nothing in these outcomes (assumed {abs(prior):.3g} in log-odds)."
-    ratio = fitted / prior
-    if abs(ratio - 1) < SAME_WITHIN:
+    if not changed(name, prior, fitted):
         return f"{label} {verb} as much as assumed."
     if ratio > 1:
         return f"{label} {verb} {ratio:.1f}× more than assumed."
-    return f"{label} {verb} {ratio:.2g}× what was assumed (less)."
+    return f"{label} {verb} {ratio:.2g}× as much as assumed."

@@ -80,20 +80,21 @@ def activate_version(version: ModelVersion, *, user: AbstractBaseUser | None) ->
 
 
 def _seasons(seasons: list[int]) -> str:
+    if not seasons:
+        return ""
     if len(seasons) == 1:
-        return f"season {seasons[0]}"
-    return f"seasons {seasons[0]}–{seasons[-1]}"
+        return f", season {seasons[0]}"
+    return f", seasons {seasons[0]}–{seasons[-1]}"
 
 
 def estimate_note(version: ModelVersion) -> str:
     """Names the version and its data, for every page and export that shows an estimate."""
     if not version.fitted:
         return (
-            f"Estimates, not predictions (version {version.number}): judgement weights informed "
-            "by published figures, not yet checked against outcomes."
+            f"Estimates, not predictions (version {version.number}): judgement weights, not yet "
+            "checked against outcomes."
         )
     return (
         f"Estimates, not predictions (version {version.number}): fitted on "
-        f"{version.n_applications:,} applications, {_seasons(version.seasons)}, and checked "
-        "against applicants it was not fitted on."
+        f"{version.n_applications:,} applications{_seasons(version.seasons)}."
     )

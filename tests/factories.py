@@ -373,3 +373,31 @@ def make_full_season(user: User, *, entries: int = 120, interviews: int = 25):
         )
     ShortlistEntry.objects.bulk_create(rows)
     return shortlist
+
+
+def make_imported_outcomes():
+    """The demo catalogue, and 60 simulated applicants' outcomes (40 applications each, two
+    seasons, from weights that differ from the judgement) imported; returns the simulated
+    applications frame."""
+    import io
+
+    import pandas as pd
+    from django.core.management import call_command
+
+    from applicants.cohort import draw_cohort, outcomes_csv, simulate_outcomes
+    from applicants.outcomes import import_outcomes
+    from applicants.scoring import DEFAULT_PARAMETERS, with_weights
+
+    call_command("import_programs", str(DEMO_CSV), stdout=io.StringIO())
+    programs = Program.objects.to_frame()
+    truth = with_weights(DEFAULT_PARAMETERS, {"usce_per_month": 0.25, "tier_1": -5.2})
+    cohort = pd.concat(
+        [draw_cohort(30, season=2026, seed=3), draw_cohort(30, season=2027, seed=4)],
+        ignore_index=True,
+    )
+    applications = simulate_outcomes(
+        cohort, programs, truth=truth, conversion=0.3, per_applicant=40, seed=3
+    )
+    ids = dict(Program.objects.values_list("pk", "program_id"))
+    import_outcomes(content=outcomes_csv(applications, ids).encode(), file_name="sim.csv")
+    return applications

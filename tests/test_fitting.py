@@ -227,7 +227,7 @@ def test_the_scores_are_computed_as_defined():
     ("name", "prior", "fitted", "words"),
     [
         ("usce_per_month", 0.12, 0.192, "US clinical experience counts 1.6× more than assumed."),
-        ("letter", 0.2, 0.1, "A US neurology letter counts 0.5× what was assumed (less)."),
+        ("letter", 0.2, 0.1, "A US neurology letter counts 0.5× as much as assumed."),
         ("failed_attempt", -0.6, -0.9, "A failed USMLE attempt costs 1.5× more than assumed."),
         ("publication", 0.05, 0.0, "A neurology publication counts nothing in these outcomes "
                                    "(assumed 0.05 in log-odds)."),

@@ -3,13 +3,11 @@
 import io
 import json
 
-import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
 
-from applicants.cohort import draw_cohort, outcomes_csv, simulate_outcomes
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.model_fitting import fit_version
 from applicants.model_versions import (
@@ -19,10 +17,9 @@ from applicants.model_versions import (
     judgement_version,
 )
 from applicants.models import ModelVersion
-from applicants.outcomes import import_outcomes
-from applicants.scoring import DEFAULT_PARAMETERS, WEIGHT_NAMES, weights_of, with_weights
+from applicants.scoring import DEFAULT_PARAMETERS, WEIGHT_NAMES, weights_of
 from programs.models import Program
-from tests.factories import DEMO_CSV
+from tests.factories import make_imported_outcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +31,7 @@ JSON_KEYS = [
 
 @pytest.fixture
 def outcomes(db):
-    """The demo catalogue, and 60 simulated applicants' outcomes imported over two seasons."""
-    call_command("import_programs", str(DEMO_CSV), stdout=io.StringIO())
-    programs = Program.objects.to_frame()
-    truth = with_weights(DEFAULT_PARAMETERS, {"usce_per_month": 0.25, "tier_1": -5.2})
-    cohort = pd.concat(
-        [draw_cohort(30, season=2026, seed=3), draw_cohort(30, season=2027, seed=4)],
-        ignore_index=True,
-    )
-    applications = simulate_outcomes(
-        cohort, programs, truth=truth, conversion=0.3, per_applicant=40, seed=3
-    )
-    ids = dict(Program.objects.values_list("pk", "program_id"))
-    import_outcomes(content=outcomes_csv(applications, ids).encode(), file_name="sim.csv")
-    return applications
+    return make_imported_outcomes()
 
 
 def fit_json(*args: str) -> dict:
@@ -136,14 +120,14 @@ def test_activating_a_version_deactivates_the_other(outcomes, staff):
 
 def test_the_estimate_note_names_the_version_and_its_data(outcomes):
     assert estimate_note(judgement_version()) == (
-        "Estimates, not predictions (version 1): judgement weights informed by published "
-        "figures, not yet checked against outcomes."
+        "Estimates, not predictions (version 1): judgement weights, not yet checked against "
+        "outcomes."
     )
     version, _ = fit_version()
     count = outcomes["invited"].notna().sum()
     assert estimate_note(version) == (
         f"Estimates, not predictions (version 2): fitted on {count:,} applications, seasons "
-        "2026–2027, and checked against applicants it was not fitted on."
+        "2026–2027."
     )
 
 

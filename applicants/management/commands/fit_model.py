@@ -5,13 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from applicants.fitting import FitError, FitResult, change_in_words
+from applicants.fitting import FitError, FitResult, change_in_words, changed
 from applicants.model_fitting import fit_version
 from applicants.model_versions import ModelVersionError
 from applicants.models import ModelVersion
-
-# Weights whose fit differs from the judgement by less than this (log-odds) are not listed.
-SHOWN_CHANGE = 0.005
 
 
 class Command(BaseCommand):
@@ -67,5 +64,5 @@ class Command(BaseCommand):
         )
         for name, fitted in result.weights.items():
             prior = result.prior_weights[name]
-            if abs(fitted - prior) >= SHOWN_CHANGE:
+            if changed(name, prior, fitted):
                 self.stdout.write(f"  {change_in_words(name, prior, fitted)}")
