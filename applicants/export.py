@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from applicants.listbuilder import Outlook
 from applicants.models import Band, InterviewFormat, Status
+from applicants.scoring import BANDS
 from programs.geography import STATE_NAMES
 from programs.models import Setting
 from programs.normalise import is_formula_like, neutralise_csv_text
@@ -90,6 +91,7 @@ ESTIMATE_EXPLAINED = (
     "match chance assuming each interview leads to a match a fixed share of the time; the "
     "weights and that share are those of the version of the estimates named above, so treat "
     "every figure as guidance.",
+    *(BANDS[key].meaning for key in ("reach", "target", "safety")),
 )
 VERIFY_REMINDER = (
     "Verify each program's current policies (visa sponsorship, score minimums, graduation-year "

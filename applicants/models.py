@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from applicants import season as season_rules
 from applicants.reasons import Reason, reason_items
 from applicants.scoring import (
+    BANDS,
     DEFAULT_PARAMETERS,
     WEIGHT_SIGNS,
     ScoringParameters,
@@ -181,10 +182,12 @@ class InterviewFormat(models.TextChoices):
 
 
 class Band(models.TextChoices):
-    REACH = "reach", "Reach"
-    TARGET = "target", "Target"
-    SAFETY = "safety", "Safety"
-    INELIGIBLE = "ineligible", "Ineligible"
+    """The keys stored; labels (and what each band means) are `scoring.BANDS`."""
+
+    REACH = "reach", BANDS["reach"].label
+    TARGET = "target", BANDS["target"].label
+    SAFETY = "safety", BANDS["safety"].label
+    INELIGIBLE = "ineligible", BANDS["ineligible"].label
 
 
 # The bands an eligible program can be in, most competitive first.

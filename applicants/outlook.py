@@ -276,6 +276,15 @@ class Analysis:
     shortfall: int
     excluded_by_rule: list[tuple[str, str, int]]
     signals: list[tuple[Program, str]] = field(default_factory=list)
+    # The active catalogue's programs open to the profile, per band, and the best chance.
+    open_bands: dict[str, int] = field(default_factory=dict)
+    best_probability: float = 0.0
+
+    def empty_bands(self, outlook: ListOutlook) -> list[tuple[str, str]]:
+        """(band, why) for each band with no program on the list."""
+        return listbuilder.empty_band_reasons(
+            outlook.bands, self.open_bands, best=self.best_probability
+        )
 
 
 def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
@@ -341,4 +350,6 @@ def _analyse(
             if count and code != "archived"  # archived programs are out of the catalogue
         ],
         signals=[(programs[pk], reason) for pk, reason in suggested if pk in programs],
+        open_bands=catalogue_counts(scored).bands,
+        best_probability=float(scored["probability"].max()) if len(scored) else 0.0,
     )

@@ -31,7 +31,6 @@ RULES: dict[str, str] = {
     "archived": "Archived program",
 }
 
-BANDS: tuple[str, ...] = ("reach", "target", "safety", "ineligible")
 MINUS = "\u2212"
 
 
@@ -122,7 +121,8 @@ class ScoringParameters:
     p_floor: float = 0.002
     p_ceiling: float = 0.9
 
-    # Bands from p: reach below `reach_below`, safety from `safety_at`, target in between.
+    # Bands from p: reach below `reach_below`, safety from `safety_at`, target in between
+    # (shown as "Long shot", "Possible", "Best odds": see `band_meanings`).
     reach_below: float = 0.05
     safety_at: float = 0.20
 
@@ -132,6 +132,64 @@ class ScoringParameters:
 
 
 DEFAULT_PARAMETERS = ScoringParameters()
+
+
+@dataclass(frozen=True)
+class BandMeaning:
+    """What a band says, in words and numbers: the one definition every page, export and
+    message shows. `key` is what the database stores (reach, target, safety, ineligible)."""
+
+    key: str
+    label: str
+    range: str  # the interview chance it covers ("under 5 %"); "" for ineligible
+    meaning: str  # one sentence a reader can act on
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
+def band_meanings(params: ScoringParameters = DEFAULT_PARAMETERS) -> dict[str, BandMeaning]:
+    """The bands with their labels and meanings at `params`' cut-offs.
+
+    The labels promise no more than the numbers do: with the model's probabilities (on the demo
+    catalogue half of the programs open to a typical applicant are under 5 %, nine in ten under
+    20 % and almost none reach 40 %), even the best band means "likelier", never "safe".
+    """
+    low, high = params.reach_below, params.safety_at
+    return {
+        "reach": BandMeaning(
+            "reach",
+            "Long shot",
+            f"under {_percent(low)}",
+            f"Long shot: under {_percent(low)} chance of an interview, fewer than 1 in "
+            f"{round(1 / low)} applicants like you.",
+        ),
+        "target": BandMeaning(
+            "target",
+            "Possible",
+            f"{_percent(low)} to {_percent(high)}",
+            f"Possible: {_percent(low)} to {_percent(high)} chance of an interview, between 1 in "
+            f"{round(1 / low)} and 1 in {round(1 / high)} applicants like you.",
+        ),
+        "safety": BandMeaning(
+            "safety",
+            "Best odds",
+            f"{_percent(high)} or more",
+            f"Best odds: {_percent(high)} or more chance of an interview, about 1 in "
+            f"{round(1 / high)} or better: your likeliest programs, still never a sure thing.",
+        ),
+        "ineligible": BandMeaning(
+            "ineligible",
+            "Ineligible",
+            "",
+            "Ineligible: a published rule of the program (visa, Step 2 CK minimum, "
+            "graduation year, attempts, US clinical experience) excludes you.",
+        ),
+    }
+
+
+BANDS: dict[str, BandMeaning] = band_meanings()
 
 
 def years_since_graduation(profile: Mapping[str, Any], as_of_year: Any) -> Any:

@@ -89,6 +89,7 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
         "shortlist": shortlist,
         "summary": summary,
         "analysis": analysis,
+        "empty_bands": analysis.empty_bands(summary),
         "chart": curve_chart(
             analysis.curve,
             size=summary.size,
