@@ -119,3 +119,24 @@ def test_the_program_page_says_which_cutoffs_are_preferred_and_about_observershi
     assert "230 · preferred: a lower score does not rule you out" in body
     assert "at least 2 months · required" in body
     assert "Observerships or electives for IMGs</dt><dd>offered by the institution" in body
+
+
+@pytest.mark.django_db
+def test_a_preferred_minimum_reaches_the_applicants_reasons_and_keeps_the_program_open(
+    client, alice
+):
+    from tests.factories import make_profile
+
+    make_profile(alice, step2_score=226)
+    preferred = make_program(step2_min=230, step2_min_kind="preferred")
+    required = make_program(step2_min=230)
+    frame = Program.objects.filter(pk__in=[preferred.pk, required.pk]).to_frame()
+    assert list(frame.loc[[preferred.pk, required.pk], "step2_min_kind"]) == [
+        "preferred",
+        "required",
+    ]
+    client.force_login(alice)
+
+    body = client.get(reverse("programs:detail", args=[preferred.pk])).content.decode()
+
+    assert "Step 2 CK 226 is below the preferred 230" in body
