@@ -27,6 +27,7 @@ from applicants.forms import (
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import active_profile
+from applicants.season_summary import signal_count
 from applicants.selectors import (
     built_shortlist,
     excluded_entries,
@@ -39,6 +40,14 @@ from neuromatch.caching import cached_page
 from programs.models import Program
 
 TEMPLATE = "applicants/list.html"
+# What every row needs besides its entry: the status choices and the fields' limits.
+ROW_CONTEXT = {
+    "status_choices": Status.choices,
+    "limits": {
+        "notes": NotesForm.base_fields["notes"].max_length,
+        "search": SearchForm.base_fields["q"].max_length,
+    },
+}
 
 
 def _shown_profile(request: HttpRequest, profile_pk: int | None) -> Profile | None:
@@ -60,7 +69,7 @@ def _table_context(shortlist: Shortlist, data: Any) -> dict[str, Any]:
         "filter_form": form,
         "entries": filtered_entries(shortlist, **form.filters()),
         "listed_count": shortlist.entries.filter(excluded=False).count(),
-        "status_choices": Status.choices,
+        **ROW_CONTEXT,
     }
 
 
@@ -96,6 +105,7 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
         "results": search_results(shortlist, query),
         "conversion_pct": round(DEFAULT_CONVERSION * 100),
         "signal_count": settings.PREFERENCE_SIGNALS,
+        "signals_used": signal_count(profile.user),
         **_table_context(shortlist, data),
     }
 
@@ -202,7 +212,7 @@ def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") 
         if error:
             messages.error(request, error)
         return redirect(_list_url(entry.shortlist.profile))
-    context = {"entry": entry, "row_error": error, "status_choices": Status.choices}
+    context = {"entry": entry, "row_error": error, **ROW_CONTEXT}
     return render(request, f"{TEMPLATE}#row", context)
 
 
@@ -218,10 +228,10 @@ def _row_action(
     if not form.is_valid():
         return _row_response(request, entry, first_error(form))
     try:
-        act(entry, form.cleaned_data)
+        result = act(entry, form.cleaned_data)
     except shortlists.ShortlistError as error:
         return _row_response(request, entry, str(error))
-    return _row_response(request, entry)
+    return _row_response(request, result if isinstance(result, ShortlistEntry) else entry)
 
 
 @require_POST

@@ -12,6 +12,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from applicants import season_summary
+
 logger = logging.getLogger("neuromatch")
 
 
@@ -45,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    return render(request, "home.html", {"timeline": season_summary.timeline(request.user)})
 
 
 @login_not_required

@@ -6,11 +6,13 @@ view cannot ship without saying who may use it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from applicants import calendar
 from applicants.models import Shortlist
 from programs.models import Correction, ImportBatch
 from tests.factories import make_catalogue_editor, make_entry, make_profile, make_program, make_user
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
 # Staff with the Program add and change permissions ("Catalogue editors"); staff alone are not.
 EDITOR = "catalogue editor"
+TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class World:
     program: object
     batch: object
     correction: object
+    token: str
 
 
 def _profile(world: World) -> dict:
@@ -110,6 +114,22 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
+    "season:index": Rule(USER),
+    "season:entry": Rule(OWNED, ("GET", "POST"), _entry),
+    "season:entry_signal": Rule(OWNED, ("POST",), _entry),
+    "season:interview_ics": Rule(OWNED, kwargs=_entry),
+    "season:signals": Rule(USER),
+    "season:time_zone": Rule(USER, ("POST",)),
+    "season:costs": Rule(USER),
+    "season:calendar": Rule(USER),
+    "season:feed_reset": Rule(USER, ("POST",)),
+    "season:feed": Rule(TOKEN, kwargs=lambda world: {"token": world.token}),
+    "season:rank": Rule(USER),
+    "season:rank_print": Rule(USER),
+    "season:rank_csv": Rule(USER),
+    "season:rank_xlsx": Rule(USER),
+    "season:rank_move": Rule(OWNED, ("POST",), _entry),
+    "season:rank_notes": Rule(OWNED, ("POST",), _entry),
 }
 
 
@@ -135,14 +155,21 @@ def world() -> World:
     profile = make_profile(alice)
     scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
     program = make_program()
-    entry = make_entry(Shortlist.objects.create(profile=profile), program)
+    entry = make_entry(
+        Shortlist.objects.create(profile=profile),
+        program,
+        applicant=alice,
+        season=2027,
+        interview_at=datetime(2026, 11, 5, 15, tzinfo=UTC),
+    )
     batch = ImportBatch.objects.create(
         user=stella, file_name="programs.csv", sha256="0" * 64, dry_run=True
     )
     correction = Correction.objects.create(
         program=program, user=bob, field="visa_h1b", value="yes", evidence="The website says so."
     )
-    return World(alice, bob, stella, profile, scenario, entry, program, batch, correction)
+    token = calendar.feed_token(alice)
+    return World(alice, bob, stella, profile, scenario, entry, program, batch, correction, token)
 
 
 def _url(name: str, world: World) -> str:
@@ -162,7 +189,7 @@ def test_every_url_has_an_access_rule():
     assert not stale, f"access rules for URLs that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind != PUBLIC])
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind not in (PUBLIC, TOKEN)])
 def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     url = _url(name, world)
     response = getattr(client, _first_method(ACCESS[name]))(url)
@@ -221,6 +248,24 @@ def test_posts_without_a_csrf_token_are_refused(world, name):
         client.force_login(world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice)
     response = client.post(_url(name, world), {})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
+def test_token_urls_answer_anyone_with_the_token_and_nobody_without_it(client, world, name):
+    assert client.get(_url(name, world)).status_code == 200
+    for token in ("x" * 43, world.token[:-1] + "A", "%2E%2E" + world.token, "-"):
+        assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
+def test_a_reset_token_stops_the_old_token_url(client, world, name):
+    old = _url(name, world)
+    client.force_login(world.alice)
+    client.post(reverse("season:feed_reset"))
+    client.logout()
+    assert client.get(old).status_code == 404
+    new = reverse(name, kwargs={"token": calendar.feed_token(world.alice)})
+    assert client.get(new).status_code == 200
 
 
 def test_the_admin_site_is_for_staff_only(client, world):
