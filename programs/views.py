@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applicants.program_pages import ScoreFilterForm, catalogue_scores, data_version
 from neuromatch.caching import cached_page, wants_fragment
-from programs.catalogue import filter_programs
+from programs.catalogue import filter_programs, observership_programs
 from programs.export import write_catalogue
 from programs.forms import CatalogueFilterForm, ConfirmImportForm, CorrectionForm, ImportForm
 from programs.history import provenance
@@ -46,6 +46,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return detail_page(request, get_object_or_404(Program, pk=pk))
+
+
+@require_GET
+def observerships(request: HttpRequest) -> HttpResponse:
+    page = Paginator(observership_programs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programs/observerships.html", {"page": page})
 
 
 def detail_page(

@@ -87,6 +87,7 @@ ACCESS: dict[str, Rule] = {
     "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
     "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
     "programs:my_corrections": Rule(USER),
+    "programs:observerships": Rule(USER),
     "programs:corrections": Rule(EDITOR),
     "programs:correction_accept": Rule(
         EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
