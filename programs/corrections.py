@@ -14,12 +14,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from programs.cleaning import clean_table
 from programs.export import catalogue_row
 from programs.history import Origin, describe
-from programs.importer import CatalogueImportError, clean_table
 from programs.models import CORRECTABLE, ChangeSource, Correction, CorrectionStatus, Program
 from programs.normalise import CANONICAL_COLUMNS, CLEANERS, CellError, neutralise_csv_text
-from programs.reading import Table
+from programs.reading import CatalogueImportError, Table
 from programs.writer import catalogue_lock, write_changes
 
 DAILY_LIMIT = 5

@@ -1,7 +1,8 @@
 """Catalogue import: read → clean → validate → plan → write.
 
-Reading (`programs.reading`) turns the file into columns of cell text. Cleaning uses the pure
-cleaners of `programs.normalise`; planning compares the rows with the catalogue; writing
+Reading (`programs.reading`) turns the file into columns of cell text; cleaning
+(`programs.cleaning`) maps headers to fields and cells to values with the pure cleaners of
+`programs.normalise`; planning (here) compares the rows with the catalogue; writing
 (`programs.writer`) happens under the catalogue lock in one short transaction with bulk
 statements. Every problem a user can cause is raised as `CatalogueImportError`, whose message
 says what to fix.
@@ -17,19 +18,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from programs.cleaning import CleanTable, clean_table
 from programs.history import Origin
 from programs.models import ChangeSource, ImportBatch, Program
-from programs.normalise import (
-    CLEANERS,
-    REQUIRED_COLUMNS,
-    VISA_LIST,
-    CellError,
-    aliases_of,
-    canonical_field,
-    format_number,
-    name_key,
-    restore_csv_text,
-)
+from programs.normalise import format_number, name_key
 from programs.reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -56,22 +48,6 @@ __all__ = [
 
 MAX_STORED_ERRORS = 500
 PENDING_FOR = dt.timedelta(hours=1)
-
-
-@dataclass
-class CleanRow:
-    line: int
-    values: dict[str, object]
-
-
-@dataclass
-class CleanTable:
-    rows: list[CleanRow]
-    fields: tuple[str, ...]
-    headers: dict[str, str]
-    ignored_columns: list[str]
-    errors: list[RowError]
-    total_rows: int
 
 
 @dataclass
@@ -183,132 +159,6 @@ class ImportResult:
             f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
             f"{plan.rejected} rejected"
         )
-
-
-# Clean and validate ----------------------------------------------------------------------
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def clean_table(table: Table) -> CleanTable:
-    """Map headers to fields, normalise every cell and check each row; collect the errors."""
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, header in enumerate(table.headers):
-        name = canonical_field(header)
-        if name is None:
-            if header or any(cell.strip() for cell in table.columns[index]):
-                ignored.append(header or f"(column {_column_letter(index)}, no header)")
-            continue
-        if name in positions:
-            other = table.headers[positions[name]]
-            raise CatalogueImportError(
-                f"Columns “{other}” and “{header}” both mean {name}: keep one of them."
-            )
-        positions[name] = index
-    for required in REQUIRED_COLUMNS:
-        if required not in positions:
-            accepted = ", ".join(f"“{alias}”" for alias in aliases_of(required)[:4])
-            found = ", ".join(f"“{header}”" for header in table.headers[:8] if header)
-            raise CatalogueImportError(
-                f"The file has no {required} column (accepted headers include {accepted}). "
-                f"The header row read was: {found or 'empty'}."
-            )
-
-    errors: list[RowError] = []
-    bad: set[int] = set()
-    cleaned: dict[str, list[object]] = {}
-    for name, index in positions.items():
-        cleaner = CLEANERS[name]
-        column = table.columns[index]
-        results: dict[str, object] = {}
-        for raw in dict.fromkeys(column):
-            try:
-                results[raw] = cleaner(restore_csv_text(raw))
-            except CellError as exc:
-                results[raw] = exc
-        values = list(map(results.__getitem__, column))
-        if any(isinstance(value, CellError) for value in results.values()):
-            for row, value in enumerate(values):
-                if isinstance(value, CellError):
-                    errors.append(
-                        RowError(table.lines[row], table.headers[index], column[row], str(value))
-                    )
-                    bad.add(row)
-                    values[row] = None
-        cleaned[name] = values
-
-    plain = [name for name in positions if name not in (VISA_LIST, "yog_window")]
-    fields = list(plain)
-    if "yog_window" in positions:
-        fields += ["yog_policy", "yog_window"]
-    if VISA_LIST in positions:
-        fields += [name for name in ("visa_j1", "visa_h1b") if name not in fields]
-
-    rows: list[CleanRow] = []
-    ids: dict[str, int] = {}
-    names: dict[tuple[str, str], int] = {}
-    cells_by_row = zip(*(cleaned[name] for name in plain), strict=True)
-    for row, (line, cells) in enumerate(zip(table.lines, cells_by_row, strict=True)):
-        values = dict(zip(plain, cells, strict=True))
-        for required in REQUIRED_COLUMNS:
-            if not values[required] and row not in bad:
-                errors.append(RowError(line, table.headers[positions[required]], "", "is required"))
-                bad.add(row)
-        if row in bad:
-            continue
-        if "yog_window" in positions:
-            values["yog_policy"], values["yog_window"] = cleaned["yog_window"][row]
-        if VISA_LIST in positions:
-            j1, h1b = cleaned[VISA_LIST][row]
-            if values.get("visa_j1") is None:
-                values["visa_j1"] = j1
-            if values.get("visa_h1b") is None:
-                values["visa_h1b"] = h1b
-        program_id = values.get("program_id")
-        if program_id:
-            if program_id in ids:
-                errors.append(
-                    RowError(
-                        line,
-                        table.headers[positions["program_id"]],
-                        str(program_id),
-                        f"repeats the program ID of line {ids[program_id]}",
-                    )
-                )
-                continue
-            ids[program_id] = line
-        else:
-            key = (name_key(str(values["name"])), str(values["state"]))
-            if key in names:
-                errors.append(
-                    RowError(
-                        line,
-                        table.headers[positions["name"]],
-                        str(values["name"]),
-                        f"repeats the program of line {names[key]} (same name and state, "
-                        "no program ID)",
-                    )
-                )
-                continue
-            names[key] = line
-        rows.append(CleanRow(line, values))
-    errors.sort(key=lambda error: error.line)
-    return CleanTable(
-        rows=rows,
-        fields=tuple(fields),
-        headers={name: table.headers[index] for name, index in positions.items()},
-        ignored_columns=ignored,
-        errors=errors,
-        total_rows=len(table.lines),
-    )
 
 
 # Plan -------------------------------------------------------------------------------------
