@@ -5,7 +5,8 @@ becomes a `RowError` (line, column, value, what it should be), and a file whose 
 be used at all raises `CatalogueImportError`.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from programs.normalise import (
     CLEANERS,
@@ -34,6 +35,11 @@ class CleanTable:
     ignored_columns: list[str]
     errors: list[RowError]
     total_rows: int
+    # Named headers the importer does not know (a mapping can give them a field), and the
+    # headers a mapping gave a field.
+    unknown_headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    header_row: list[str] = field(default_factory=list)
 
 
 def _column_letter(index: int) -> str:
@@ -45,15 +51,24 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def clean_table(table: Table) -> CleanTable:
-    """Map headers to fields, normalise every cell and check each row; collect the errors."""
+def clean_table(table: Table, mapping: Mapping[str, str] | None = None) -> CleanTable:
+    """Map headers to fields, normalise every cell and check each row; collect the errors.
+
+    `mapping` gives a field (a key of CLEANERS) to headers the importer does not know.
+    """
     positions: dict[str, int] = {}
     ignored: list[str] = []
+    unknown: list[str] = []
+    mapped: dict[str, str] = {}
     for index, header in enumerate(table.headers):
         name = canonical_field(header)
+        if name is None and header and (mapping or {}).get(header) in CLEANERS:
+            name = mapped[header] = (mapping or {})[header]
         if name is None:
             if header or any(cell.strip() for cell in table.columns[index]):
                 ignored.append(header or f"(column {_column_letter(index)}, no header)")
+            if header:
+                unknown.append(header)
             continue
         if name in positions:
             other = table.headers[positions[name]]
@@ -154,6 +169,9 @@ def clean_table(table: Table) -> CleanTable:
         fields=tuple(fields),
         headers={name: table.headers[index] for name, index in positions.items()},
         ignored_columns=ignored,
+        unknown_headers=unknown,
+        mapped=mapped,
+        header_row=list(table.headers),
         errors=errors,
         total_rows=len(table.lines),
     )

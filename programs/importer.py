@@ -11,17 +11,20 @@ says what to fix.
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from programs.cleaning import CleanTable, clean_table
 from programs.history import Origin
+from programs.mapping import remember_mapping, remembered_mapping
 from programs.models import ChangeSource, ImportBatch, Program
-from programs.normalise import format_number, name_key
+from programs.normalise import canonical_field, format_number, name_key
 from programs.reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -44,6 +47,8 @@ __all__ = [
     "confirm_import",
     "import_catalogue",
     "plan_changes",
+    "preview_unknown_headers",
+    "remap_preview",
 ]
 
 MAX_STORED_ERRORS = 500
@@ -100,6 +105,15 @@ class ImportPlan:
     errors: list[RowError]
     ignored_columns: list[str]
     headers: dict[str, str]
+    # Unknown named headers, the ones a mapping gave a field, and the whole header row.
+    unknown_headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    header_row: list[str] = field(default_factory=list)
+
+    @property
+    def mappable_headers(self) -> list[str]:
+        """The named columns a mapping can give a field: unknown ones and mapped ones."""
+        return [h for h in self.header_row if h in self.mapped or h in self.unknown_headers]
 
     @property
     def rejected(self) -> int:
@@ -243,6 +257,9 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
         errors=errors,
         ignored_columns=clean.ignored_columns,
         headers=clean.headers,
+        unknown_headers=clean.unknown_headers,
+        mapped=clean.mapped,
+        header_row=clean.header_row,
     )
 
 
@@ -258,15 +275,21 @@ def import_catalogue(
     full_catalogue: bool = False,
     skip_invalid: bool = False,
     keep_content: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import a catalogue file, or with `dry_run` only plan it; either way record an ImportBatch.
 
     Raises CatalogueImportError when the file cannot be read, or (unless `dry_run`) when rows
     have errors and `skip_invalid` is off; then nothing is written. `keep_content` stores the
     file's bytes on the batch so that a preview can be confirmed later (`confirm_import`).
+    `mapping` gives fields to unknown headers; without it, the mapping remembered for the
+    file's header row applies.
     """
-    clean = clean_table(parse_file(content=content, file_name=file_name))
-    run = _Run(content, file_name, user, full_catalogue, skip_invalid)
+    table = parse_file(content=content, file_name=file_name)
+    if mapping is None:
+        mapping = remembered_mapping(table.headers)
+    clean = clean_table(table, mapping)
+    run = _Run(content, file_name, user, full_catalogue, skip_invalid, clean.mapped)
     if dry_run:
         return _preview(clean, run, keep_content=keep_content)
     with catalogue_lock():
@@ -280,6 +303,7 @@ class _Run:
     user: AbstractBaseUser | None
     full_catalogue: bool
     skip_invalid: bool
+    mapping: Mapping[str, str]
 
     def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
         """The unsaved record of this run and its plan."""
@@ -299,6 +323,7 @@ class _Run:
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
             plan_digest=plan.digest(),
+            column_mapping=dict(self.mapping),
         )
 
     def problem(self, plan: ImportPlan) -> str | None:
@@ -356,28 +381,73 @@ def confirm_import(
     user choose, after seeing the errors, to import the valid rows. A confirm that fails
     leaves the preview pending.
     """
-    pending = ImportBatch.objects.filter(
+    batch, content = _pending_preview(batch_id, user, sha256=sha256)
+    clean = clean_table(
+        parse_file(content=content, file_name=batch.file_name), batch.column_mapping
+    )
+    run = _Run(
+        content,
+        batch.file_name,
+        user,
+        batch.full_catalogue,
+        batch.skip_invalid or skip_invalid,
+        clean.mapped,
+    )
+    with catalogue_lock():
+        # Claimed in the import's own transaction: a double submit imports once, and a confirm
+        # that fails rolls the claim back with everything else.
+        if not _pending(batch_id, user).filter(pk=batch.pk).update(content=None):
+            raise CatalogueImportError("This preview was imported already: upload the file again.")
+        return _apply(clean, run, previewed=batch.plan_digest)
+
+
+def _pending(batch_id: int, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(
         pk=batch_id,
         user=user,
         dry_run=True,
         content__isnull=False,
         created_at__gte=timezone.now() - PENDING_FOR,
     )
-    batch = pending.first()
+
+
+def _pending_preview(
+    batch_id: int, user: AbstractBaseUser, *, sha256: str | None = None
+) -> tuple[ImportBatch, bytes]:
+    """This user's pending preview and its stored file, checked against `sha256` if given."""
+    batch = _pending(batch_id, user).first()
     if batch is None:
         raise CatalogueImportError(
             "This preview was imported already or has expired: upload the file again."
         )
     content = bytes(batch.content)
-    if sha256 != batch.sha256 or hashlib.sha256(content).hexdigest() != batch.sha256:
+    if hashlib.sha256(content).hexdigest() != batch.sha256 or sha256 not in (None, batch.sha256):
         raise CatalogueImportError("The file does not match its preview: upload it again.")
-    clean = clean_table(parse_file(content=content, file_name=batch.file_name))
-    run = _Run(
-        content, batch.file_name, user, batch.full_catalogue, batch.skip_invalid or skip_invalid
+    return batch, content
+
+
+def remap_preview(
+    *, batch_id: int, user: AbstractBaseUser, mapping: Mapping[str, str]
+) -> ImportResult:
+    """Preview this user's pending file again with `mapping` (header → field) for its unknown
+    columns, and remember the mapping for files with the same header row."""
+    batch, content = _pending_preview(batch_id, user)
+    result = import_catalogue(
+        content=content,
+        file_name=batch.file_name,
+        user=user,
+        dry_run=True,
+        keep_content=True,
+        full_catalogue=batch.full_catalogue,
+        skip_invalid=batch.skip_invalid,
+        mapping=mapping,
     )
-    with catalogue_lock():
-        # Claimed in the import's own transaction: a double submit imports once, and a confirm
-        # that fails rolls the claim back with everything else.
-        if not pending.filter(pk=batch.pk).update(content=None):
-            raise CatalogueImportError("This preview was imported already: upload the file again.")
-        return _apply(clean, run, previewed=batch.plan_digest)
+    remember_mapping(headers=result.plan.header_row, mapping=result.plan.mapped, user=user)
+    return result
+
+
+def preview_unknown_headers(*, batch_id: int, user: AbstractBaseUser) -> list[str]:
+    """The named headers of this user's pending file that the importer does not know."""
+    batch, content = _pending_preview(batch_id, user)
+    table = parse_file(content=content, file_name=batch.file_name)
+    return [header for header in table.headers if header and canonical_field(header) is None]

@@ -267,6 +267,8 @@ class ImportBatch(models.Model):
     content = models.BinaryField(null=True, blank=True, editable=False)
     # What the preview showed, as a hash: a confirm writes only a plan with the same hash.
     plan_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Header → field for columns the importer does not know, as chosen in the preview.
+    column_mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -275,6 +277,22 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         mode = "dry run" if self.dry_run else "applied"
         return f"{self.file_name} ({mode}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ColumnMapping(models.Model):
+    """Fields chosen in an import preview for unknown columns, remembered for every file with
+    the same header row (`header_key`: a hash of the headers as the importer compares them)."""
+
+    header_key = models.CharField(max_length=64, unique=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{header} → {field}" for header, field in self.mapping.items())
 
 
 class ChangeSource(models.TextChoices):

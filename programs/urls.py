@@ -12,6 +12,7 @@ urlpatterns = [
     path("template.csv", views.import_template, name="import_template"),
     path("import/", views.import_programs, name="import"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("<int:pk>/corrections/", correction_views.suggest, name="suggest_correction"),
     path("corrections/mine/", correction_views.mine, name="my_corrections"),
     path("corrections/", correction_views.queue, name="corrections"),

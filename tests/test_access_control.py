@@ -85,6 +85,7 @@ ACCESS: dict[str, Rule] = {
     "programs:import_template": Rule(USER),
     "programs:import": Rule(EDITOR, ("GET", "POST")),
     "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:import_mapping": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
     "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
     "programs:my_corrections": Rule(USER),
     "programs:observerships": Rule(USER),

@@ -143,9 +143,7 @@ def test_a_preferred_minimum_reaches_the_applicants_reasons_and_keeps_the_progra
 
 
 @pytest.mark.django_db
-def test_the_us_experience_page_lists_observership_programs_most_img_friendly_first(
-    client, alice
-):
+def test_the_us_experience_page_lists_observership_programs_most_img_friendly_first(client, alice):
     make_program(name="Middle Neurology", img_observerships=True, img_pct=30.0)
     make_program(name="Friendly Neurology", img_observerships=True, img_pct=70.0)
     make_program(name="Unknown Share Neurology", img_observerships=True, img_pct=None)
