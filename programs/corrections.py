@@ -131,12 +131,17 @@ def accept_correction(*, correction_id: int, reviewer: AbstractBaseUser) -> Corr
         correction.reviewed_by = reviewer
         correction.reviewed_at = timezone.now()
         correction.save()
-        write_changes(
-            creates=[],
-            updates=[(program, changes)] if changes else [],
-            archives=[],
-            origin=Origin(ChangeSource.CORRECTION, user=reviewer, correction=correction),
-        )
+        try:
+            write_changes(
+                creates=[],
+                updates=[(program, changes)] if changes else [],
+                archives=[],
+                origin=Origin(ChangeSource.CORRECTION, user=reviewer, correction=correction),
+            )
+        except CatalogueImportError:
+            raise CorrectionError(
+                "The catalogue changed while this correction was being written: try again."
+            ) from None
     return correction
 
 
