@@ -50,3 +50,30 @@ def charlie(db):
 @pytest.fixture
 def staff(db):
     return make_user("stella", is_staff=True)
+
+
+@pytest.fixture
+def working_cache(settings):
+    """A real (in-process) default cache, as in production: allauth counts rate limits in it."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-working-cache",
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def neuromatch_log(caplog):
+    """`caplog`, also capturing the `neuromatch` loggers (which do not propagate to the root)."""
+    import logging
+
+    logger = logging.getLogger("neuromatch")
+    logger.addHandler(caplog.handler)
+    yield caplog
+    logger.removeHandler(caplog.handler)
