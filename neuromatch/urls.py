@@ -7,6 +7,7 @@ from django.urls import URLPattern, include, path
 from django.views.decorators.http import require_POST
 from django.views.generic import RedirectView
 
+from applicants import privacy_views
 from neuromatch import views
 
 # Sign-in by code and re-authentication by code are off: their URLs are not served.
@@ -65,6 +66,9 @@ urlpatterns = [
         views.old_reset_link,
         name="password_reset_confirm",
     ),
+    path("accounts/privacy/", privacy_views.overview, name="privacy"),
+    path("accounts/privacy/download/", privacy_views.download, name="privacy_download"),
+    path("accounts/delete/", privacy_views.delete_account, name="account_delete"),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("", include("applicants.urls")),

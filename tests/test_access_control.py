@@ -89,6 +89,10 @@ ACCESS: dict[str, Rule] = {
     "account_set_password": Rule(USER, ("GET", "POST")),
     "account_email": Rule(USER, ("GET", "POST")),
     "account_reauthenticate": Rule(USER, ("GET", "POST")),
+    # Your account and data
+    "privacy": Rule(USER),
+    "privacy_download": Rule(USER),
+    "account_delete": Rule(USER, ("GET", "POST")),
     "programs:index": Rule(USER),
     "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
     "programs:export": Rule(USER),

@@ -17,7 +17,13 @@ ANONYMOUS_PAGES = [
     "account_inactive",
     "account_reset_password_from_key_done",
 ]
-SIGNED_IN_PAGES = ["password_change", "account_email", "account_reauthenticate"]  # fmt: skip
+SIGNED_IN_PAGES = [
+    "password_change",
+    "account_email",
+    "account_reauthenticate",
+    "privacy",
+    "account_delete",
+]
 
 
 def assert_ours_and_csp_clean(response) -> None:

@@ -249,7 +249,7 @@ def test_a_bad_reset_link_is_explained(client, path):
 def test_signed_in_home_page_shows_the_navigation(client, alice):
     client.force_login(alice)
     content = client.get(reverse("home")).content.decode()
-    for label in ("Programs", "Profile", "My list"):
+    for label in ("Programs", "Profile", "My list", "Account"):
         assert label in content
     assert "Import" not in content
 
