@@ -359,14 +359,35 @@ LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 30)
 if LOGIN_RECORDS_DAYS < 1:
     raise ImproperlyConfigured("LOGIN_RECORDS_DAYS must be 1 or more: lock-outs need the records.")
 
+# Every record passes the redaction filter: reset and verification links are secrets.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "neuromatch.logs.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        "server": {  # runserver's request lines, as Django formats them
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "neuromatch": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
