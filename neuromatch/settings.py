@@ -95,6 +95,30 @@ def email_url_settings(url: str) -> dict[str, object]:
     }
 
 
+def cache_settings(url: str, *, enabled: bool) -> dict[str, object]:
+    """The default cache: `CACHE_URL` (`redis://host:6379/1`, `rediss://…`) when given, else
+    one in-process cache per worker; a dummy cache when `enabled` is off."""
+    if not enabled:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "neuromatch-pages",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 300},  # a full /list/ page is about 350 kB
+        }
+    if urlsplit(url).scheme.lower() not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a redis://, rediss:// or unix:// address, not {url!r}."
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "TIMEOUT": 600,
+        "KEY_PREFIX": "neuromatch",
+    }
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -185,20 +209,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Rendered /programs/ and /list/ fragments (applicants.services.cached_fragment), per process:
-# keys carry a version read from the database, so no worker serves stale HTML. Off by default
-# under DEBUG, where templates change under the developer (tests/test_page_caching.py turns
-# it on); PAGE_CACHE=true/false overrides.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if env_bool("PAGE_CACHE", not DEBUG)
-        else "django.core.cache.backends.dummy.DummyCache",
-        "LOCATION": "neuromatch-pages",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 300},  # a full /list/ page is about 350 kB
-    }
-}
+# Rendered /programs/ and /list/ pages (applicants.services.cached_page) and allauth's rate
+# limits: keys carry a version read from the database, so no worker serves stale HTML.
+# CACHE_URL (redis://127.0.0.1:6379/1) shares one Redis cache between app servers; without it
+# each worker keeps its own. Off by default under DEBUG, where templates change under the
+# developer (tests/test_page_caching.py turns it on); PAGE_CACHE=true/false overrides.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {"default": cache_settings(CACHE_URL, enabled=env_bool("PAGE_CACHE", not DEBUG))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
