@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applicants.models import Profile, Shortlist, ShortlistEntry
+from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
 
 
 @admin.register(Profile)
@@ -20,3 +20,12 @@ class ShortlistEntryInline(admin.TabularInline):
 class ShortlistAdmin(admin.ModelAdmin):
     list_display = ("profile", "built_at")
     inlines = [ShortlistEntryInline]
+
+
+@admin.register(SeasonDate)
+class SeasonDateAdmin(admin.ModelAdmin):
+    list_display = ("season", "kind", "date", "source", "updated_at")
+    list_filter = ("season", "kind")
+    list_editable = ("date",)
+    ordering = ("-season", "date")
+    search_fields = ("source",)

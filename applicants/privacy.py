@@ -23,7 +23,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from applicants import export
+from applicants import calendar, export
+from applicants.export_data import export_shortlist
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from programs.models import Program
 
@@ -40,8 +41,8 @@ EXPORT_README = """\
 Your data from neuromatch, exported {exported_at}.
 
 data.json   your account, every profile and scenario, every list with each program's
-            entry (rank, band, estimate, reasons, pin, status, notes and every other
-            field we keep), and the sign-in records we hold for your account.
+            entry (rank, band, estimate, reasons, pin, notes, tracker dates and every
+            other field we keep), and the sign-in records we hold for your account.
 lists/      each built list as the spreadsheet the "Download spreadsheet" button gives.
 """
 
@@ -64,10 +65,8 @@ def _fields(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
                 "city": program.city,
                 "state": program.state,
             }
-        elif field.is_relation:
-            data[field.attname] = field.value_from_object(obj)
         else:
-            data[field.name] = field.value_from_object(obj)
+            data[field.name] = field.value_from_object(obj)  # a link gives the linked key
     return data
 
 
@@ -127,14 +126,16 @@ def user_data(*, user: AbstractBaseUser, now: datetime | None = None) -> dict[st
 
 
 def _list_spreadsheets(user: AbstractBaseUser, day: date) -> list[tuple[str, bytes]]:
+    """Each built list as the workbook its own download button gives."""
     files = []
+    events = calendar.calendar_rows(calendar.season_calendar(user))
     shortlists = Shortlist.objects.filter(profile__user=user, built_at__isnull=False)
     for shortlist in shortlists.select_related("profile").order_by("profile_id"):
-        rows, summary, about = export.export_shortlist(shortlist)
+        rows, summary, about = export_shortlist(shortlist)
         if rows.empty:
             continue
         name = export.export_filename(shortlist.profile.name, day, "xlsx")
-        content = export.write_xlsx(rows, summary=summary, about=about)
+        content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
         files.append((f"lists/{shortlist.profile_id}-{name}", content))
     return files
 

@@ -71,6 +71,7 @@ urlpatterns = [
     path("accounts/delete/", privacy_views.delete_account, name="account_delete"),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
+    path("season/", include("applicants.tracker_urls")),
     path("", include("applicants.urls")),
 ]
 

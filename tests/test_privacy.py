@@ -3,7 +3,7 @@
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -14,13 +14,16 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants import shortlists
+from applicants import shortlists, tracker
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.privacy import delete_account, export_user_data, purge_login_records, user_data
 from programs.models import Program
 from tests.factories import PASSWORD, make_profile, make_program
 
 pytestmark = pytest.mark.django_db
+
+MID_SEASON = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # season 2027
+APPLIED_ON = date(2026, 10, 1)
 
 
 def build_lists(user) -> tuple[Profile, Profile]:
@@ -32,8 +35,9 @@ def build_lists(user) -> tuple[Profile, Profile]:
     for profile in (base, scenario):
         shortlists.build_shortlist(profile=profile)
     entry = ShortlistEntry.objects.filter(shortlist__profile=base, rank=1).get()
-    entry.notes, entry.status, entry.pinned = "Emailed the coordinator", "applied", True
+    entry.notes, entry.pinned = "Emailed the coordinator", True
     entry.save()
+    tracker.record_facts(entry=entry, changes={"applied_on": APPLIED_ON}, now=MID_SEASON)
     return base, scenario
 
 
@@ -74,18 +78,16 @@ def test_the_data_has_every_profile_scenario_and_list_entry_with_every_field(ali
     ]
     assert [p["name"] for p in data["profiles"]] == ["My profile", "After Step 3"]
     assert data["profiles"][1]["step3_score"] == 240
-    assert data["profiles"][1]["based_on_id"] == base.pk
+    assert data["profiles"][1]["based_on"] == base.pk
     for exported, profile in zip(data["profiles"], (base, scenario), strict=True):
         entries = exported["list"]["entries"]
         assert len(entries) == ShortlistEntry.objects.filter(shortlist__profile=profile).count()
         fields = {field.name for field in ShortlistEntry._meta.concrete_fields} - {"shortlist"}
         assert all(set(entry) == fields for entry in entries)
     first = data["profiles"][0]["list"]["entries"][0]
-    assert (first["notes"], first["status"], first["pinned"]) == (
-        "Emailed the coordinator",
-        "applied",
-        True,
-    )
+    assert (first["notes"], first["pinned"]) == ("Emailed the coordinator", True)
+    assert (first["applied_on"], first["season"]) == (f"{APPLIED_ON}", 2027)  # tracker facts
+    assert first["applicant"] == alice.pk
     program = Program.objects.get(program_id=first["program"]["program_id"])
     assert first["program"]["name"] == program.name
 
