@@ -18,6 +18,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -36,13 +37,17 @@ LOGIN_RECORDS: dict[str, type[models.Model]] = {
     "failed_sign_ins": AccessFailureLog,
 }
 ZIP_MEDIA_TYPE = "application/zip"
+# Exported in their own sections (entries within their lists), or not data about the person.
+_EXPORTED_APART: set[type[models.Model]] = {Profile, ShortlistEntry, EmailAddress}
+SECRET_FIELDS = ("token", "key", "password", "session_key")
 
 EXPORT_README = """\
 Your data from neuromatch, exported {exported_at}.
 
 data.json   your account, every profile and scenario, every list with each program's
             entry (rank, band, estimate, reasons, pin, notes, tracker dates and every
-            other field we keep), and the sign-in records we hold for your account.
+            other field we keep), anything else kept for your account (such as program
+            corrections you suggested), and the sign-in records we hold for it.
 lists/      each built list as the spreadsheet the "Download spreadsheet" button gives.
 """
 
@@ -68,6 +73,23 @@ def _fields(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         else:
             data[field.name] = field.value_from_object(obj)  # a link gives the linked key
     return data
+
+
+def _other_records(user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every other model that belongs to `user` (deleted with the account), by
+    `app_label.model`, so data that features add later is handed over too. Secrets that are
+    keys to something (a calendar feed's token) are left out."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    for relation in get_user_model()._meta.related_objects:
+        model = relation.related_model
+        if model in _EXPORTED_APART or relation.on_delete is not models.CASCADE:
+            continue
+        rows = model._default_manager.filter(**{relation.field.name: user}).order_by("pk")
+        skip = (relation.field.name, *SECRET_FIELDS)
+        exported = [_fields(row, skip=skip) for row in rows]
+        if exported:
+            records[model._meta.label_lower] = exported
+    return records
 
 
 def _login_records(names: set[str]) -> dict[str, list[dict[str, Any]]]:
@@ -121,6 +143,7 @@ def user_data(*, user: AbstractBaseUser, now: datetime | None = None) -> dict[st
             ),
         },
         "profiles": profiles,
+        "other_records": _other_records(user),
         "login_records": _login_records(_account_names(user)),
     }
 

@@ -14,10 +14,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants import shortlists, tracker
+from applicants import calendar, shortlists, tracker
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.privacy import delete_account, export_user_data, purge_login_records, user_data
-from programs.models import Program
+from programs.models import Correction, Program
 from tests.factories import PASSWORD, make_profile, make_program
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,22 @@ def test_the_data_has_every_profile_scenario_and_list_entry_with_every_field(ali
     assert first["applicant"] == alice.pk
     program = Program.objects.get(program_id=first["program"]["program_id"])
     assert first["program"]["name"] == program.name
+
+
+def test_what_other_features_keep_for_the_account_is_exported_without_its_secrets(alice, bob):
+    program = make_program()
+    Correction.objects.create(
+        program=program, user=alice, field="visa_j1", value="yes", evidence="Their website"
+    )
+    Correction.objects.create(program=program, user=bob, field="img_pct", value="50", evidence="-")
+    token = calendar.feed_token(alice)
+    data = json.loads(json.dumps(user_data(user=alice), default=str))
+    others = data["other_records"]
+    assert [(c["field"], c["value"], c["evidence"]) for c in others["programs.correction"]] == [
+        ("visa_j1", "yes", "Their website")
+    ]
+    assert len(others["applicants.calendarfeed"]) == 1
+    assert token not in json.dumps(data)
 
 
 def test_the_zip_holds_the_json_and_each_built_list_as_a_spreadsheet(alice):
