@@ -13,18 +13,18 @@ import traceback
 REDACTED = "[redacted]"
 
 # The secret path segments: allauth's reset key (`password/reset/key/<uid>-<key>/`), its
-# verification key (`confirm-email/<key>/`) and the reset links mailed before allauth
-# (`password/reset/<uidb64>/<token>/`).
+# verification key (`confirm-email/<key>/`), the reset links mailed before allauth
+# (`password/reset/<uidb64>/<token>/`) and a calendar feed's token (`calendar/<token>.ics`).
 _SECRETS = re.compile(
     r"(?P<keep>password/reset/key/(?!done/)|confirm-email/)[^/\s?#\"']+"
     r"|(?P<legacy>password/reset/)(?!key/)[^/\s?#\"']+/[^/\s?#\"']+"
+    r"|(?P<feed>calendar/)[^/\s?#\"']+(?=\.ics)"
 )
 
 
 def _replace(match: re.Match) -> str:
-    if match.group("keep"):
-        return match.group("keep") + REDACTED
-    return match.group("legacy") + REDACTED
+    kept = match.group("keep") or match.group("legacy") or match.group("feed")
+    return kept + REDACTED
 
 
 def redact(text: str) -> str:

@@ -41,6 +41,10 @@ SECRETS = ("cz5cbq", "Mg:1w9Xyz", "Ab-cD_ef0123456789")
             f"https://nm.example.org/accounts/password/reset/{REDACTED}/",
         ),
         (
+            '"GET /season/calendar/q1W2e3R4t5Y6u7I8o9P0-aSdFgHjKlZxCvBnM.ics HTTP/1.1" 200',
+            f'"GET /season/calendar/{REDACTED}.ics HTTP/1.1" 200',
+        ),
+        (
             '"GET /accounts/password/reset/key/2-set-password/ HTTP/1.1"',
             f'"GET /accounts/password/reset/key/{REDACTED}/ HTTP/1.1"',
         ),
@@ -57,6 +61,8 @@ def test_secret_links_are_redacted(text, expected):
         '"GET /accounts/password/reset/done/ HTTP/1.1" 200',
         '"GET /accounts/password/reset/key/done/ HTTP/1.1" 200',
         '"GET /list/?profile=3 HTTP/1.1" 200',
+        '"GET /season/calendar/ HTTP/1.1" 200',
+        '"GET /season/entries/4/interview.ics HTTP/1.1" 200',
     ],
 )
 def test_other_paths_are_left_alone(text):
