@@ -27,6 +27,8 @@ from django.utils import timezone
 from applicants import calendar, export
 from applicants.export_data import export_shortlist
 from applicants.models import Profile, Shortlist, ShortlistEntry
+from applicants.outlook import ANALYSIS_SLOTS
+from neuromatch.caching import PAGE_SLOTS, forget_user
 from programs.models import Program
 
 # django-axes' records, by the name the export gives them: every sign-in, the failure counts
@@ -182,13 +184,16 @@ def export_filename(day: date) -> str:
 
 
 def delete_account(*, user: AbstractBaseUser) -> None:
-    """Delete `user` with their profiles, scenarios, lists, e-mail addresses and sign-in and
-    lock-out records. Import batches they ran stay in the catalogue's history, unattributed."""
+    """Delete `user` with their profiles, scenarios, lists, e-mail addresses, sign-in and
+    lock-out records and cached pages. Import batches they ran stay in the catalogue's
+    history, unattributed."""
+    pk = user.pk
     with transaction.atomic():
         names = _account_names(user)
         for model in LOGIN_RECORDS.values():
             model.objects.filter(username__in=names).delete()
         user.delete()
+    forget_user(pk, {"page": PAGE_SLOTS, "analysis": ANALYSIS_SLOTS})  # cached copies too
 
 
 def purge_login_records(*, older_than: timedelta, now: datetime | None = None) -> dict[str, int]:

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from applicants import calendar, shortlists, tracker
 from applicants.models import Profile, Shortlist, ShortlistEntry
+from applicants.outlook import ANALYSIS_SLOTS
 from applicants.privacy import delete_account, export_user_data, purge_login_records, user_data
+from neuromatch.caching import PAGE_SLOTS, cached_for_user
 from programs.models import Correction, Program
 from tests.factories import PASSWORD, make_profile, make_program
 
@@ -180,6 +182,19 @@ def test_deleting_removes_everything_personal_and_nothing_of_others(alice, bob):
     for model in (AccessLog, AccessAttempt, AccessFailureLog):
         assert list(model.objects.values_list("username", flat=True)) == ["bob"]
     assert Program.objects.count() == programs
+
+
+def test_deleting_drops_the_account_s_cached_pages_and_analyses(alice, bob, working_cache):
+    kinds = {"page": PAGE_SLOTS, "analysis": ANALYSIS_SLOTS}
+    for user in (alice, bob):
+        for kind, slots in kinds.items():
+            for slot in range(slots):
+                cached_for_user(kind, user.pk, f"{slot:08x}", lambda: b"<html>", slots=slots)
+    alice_pk = alice.pk
+    delete_account(user=alice)
+    for kind, slots in kinds.items():
+        assert all(working_cache.get(f"{kind}:{alice_pk}:{slot}") is None for slot in range(slots))
+        assert all(working_cache.get(f"{kind}:{bob.pk}:{slot}") for slot in range(slots))
 
 
 def test_the_delete_page_asks_for_the_password(client, alice):
