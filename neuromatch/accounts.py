@@ -145,6 +145,7 @@ class _OurWording:
 
 class LoginForm(_OurWording, AllauthLoginForm):
     labels = {"login": "Username or e-mail"}
+    help_texts = {"password": ""}  # the page links to the reset under the form
 
 
 class SignupForm(_OurWording, AllauthSignupForm):

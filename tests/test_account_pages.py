@@ -68,3 +68,8 @@ def test_the_lock_out_and_rate_limit_pages_are_ours(client, alice, settings, wor
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_the_sign_in_page_links_to_the_reset_once(client):
+    html = client.get(reverse("login")).content.decode()
+    assert html.count(f'href="{reverse("password_reset")}"') == 1
