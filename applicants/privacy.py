@@ -97,7 +97,7 @@ def _other_records(user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
 def _login_records(names: set[str]) -> dict[str, list[dict[str, Any]]]:
     return {
         kind: [
-            _fields(record, skip=("id",))
+            _fields(record, skip=("id", "session_hash"))
             for record in model.objects.filter(username__in=names).order_by("attempt_time")
         ]
         for kind, model in LOGIN_RECORDS.items()

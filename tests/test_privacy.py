@@ -129,6 +129,8 @@ def test_the_data_holds_the_account_s_sign_in_records_and_no_one_else_s(alice, b
     login_record(AccessLog, "bob")
     data = json.loads(json.dumps(user_data(user=alice), default=str))
     assert [r["username"] for r in data["login_records"]["sign_ins"]] == ["alice"]
+    assert {"ip_address", "user_agent", "attempt_time"} <= set(data["login_records"]["sign_ins"][0])
+    assert "session_hash" not in data["login_records"]["sign_ins"][0]  # a key to a session
     assert [r["username"] for r in data["login_records"]["failed_sign_in_counts"]] == [
         "alice@example.org"
     ]
