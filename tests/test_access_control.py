@@ -68,6 +68,7 @@ def _entry(world: World) -> dict:
 ACCESS: dict[str, Rule] = {
     "home": Rule(USER),
     "healthz": Rule(PUBLIC),
+    # Names from before allauth, kept for links and templates (most share allauth's views).
     "signup": Rule(PUBLIC, ("GET", "POST")),
     "login": Rule(PUBLIC, ("GET", "POST")),
     "logout": Rule(PUBLIC, ("POST",)),
@@ -76,9 +77,30 @@ ACCESS: dict[str, Rule] = {
     "password_reset": Rule(PUBLIC, ("GET", "POST")),
     "password_reset_done": Rule(PUBLIC),
     "password_reset_confirm": Rule(
-        PUBLIC, ("GET", "POST"), lambda world: {"uidb64": "MQ", "token": "set-password"}
+        PUBLIC, kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"}
     ),
     "password_reset_complete": Rule(PUBLIC),
+    # django-allauth
+    "account_login": Rule(PUBLIC, ("GET", "POST")),
+    "account_logout": Rule(PUBLIC, ("POST",)),
+    "account_signup": Rule(PUBLIC, ("GET", "POST")),
+    "account_inactive": Rule(PUBLIC),
+    "account_email_verification_sent": Rule(PUBLIC),
+    "account_confirm_email": Rule(PUBLIC, ("GET", "POST"), lambda world: {"key": "no-such-key"}),
+    "account_reset_password": Rule(PUBLIC, ("GET", "POST")),
+    "account_reset_password_done": Rule(PUBLIC),
+    "account_reset_password_from_key": Rule(
+        PUBLIC, ("GET", "POST"), lambda world: {"uidb36": "1", "key": "no-such-key"}
+    ),
+    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "account_change_password": Rule(USER, ("GET", "POST")),
+    "account_set_password": Rule(USER, ("GET", "POST")),
+    "account_email": Rule(USER, ("GET", "POST")),
+    "account_reauthenticate": Rule(USER, ("GET", "POST")),
+    # Your account and data
+    "privacy": Rule(USER),
+    "privacy_download": Rule(USER),
+    "account_delete": Rule(USER, ("GET", "POST")),
     "programs:index": Rule(USER),
     "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
     "programs:export": Rule(USER),
