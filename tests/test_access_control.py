@@ -10,14 +10,23 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applicants.models import Shortlist
 from programs.models import ImportBatch
-from tests.factories import make_entry, make_profile, make_program, make_user
+from tests.factories import (
+    make_entry,
+    make_grant,
+    make_profile,
+    make_program,
+    make_share_link,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
+LINK = "link"  # anyone holding a live share link
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,9 @@ class World:
     entry: object
     program: object
     batch: object
+    grant: object
+    link: object
+    token: str
 
 
 def _profile(world: World) -> dict:
@@ -55,6 +67,18 @@ def _scenario(world: World) -> dict:
 
 def _entry(world: World) -> dict:
     return {"pk": world.entry.pk}
+
+
+def _grant(world: World) -> dict:
+    return {"pk": world.grant.pk}
+
+
+def _link(world: World) -> dict:
+    return {"pk": world.link.pk}
+
+
+def _token(world: World) -> dict:
+    return {"token": world.token}
 
 
 ACCESS: dict[str, Rule] = {
@@ -97,6 +121,14 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
+    "applicants:sharing": Rule(USER),
+    "applicants:sharing_grant": Rule(USER, ("POST",)),
+    "applicants:sharing_revoke": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_restore": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_level": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_link": Rule(USER, ("POST",)),
+    "applicants:sharing_link_revoke": Rule(OWNED, ("POST",), _link),
+    "applicants:shared": Rule(LINK, kwargs=_token),
 }
 
 
@@ -122,11 +154,14 @@ def world() -> World:
     profile = make_profile(alice)
     scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
     program = make_program()
-    entry = make_entry(Shortlist.objects.create(profile=profile), program)
+    shortlist = Shortlist.objects.create(profile=profile, built_at=timezone.now())
+    entry = make_entry(shortlist, program)
     batch = ImportBatch.objects.create(
         user=stella, file_name="programs.csv", sha256="0" * 64, dry_run=True
     )
-    return World(alice, bob, stella, profile, scenario, entry, program, batch)
+    grant = make_grant(alice, make_user("victor"))
+    link, token = make_share_link(profile)
+    return World(alice, bob, stella, profile, scenario, entry, program, batch, grant, link, token)
 
 
 def _url(name: str, world: World) -> str:
@@ -146,7 +181,7 @@ def test_every_url_has_an_access_rule():
     assert not stale, f"access rules for URLs that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind != PUBLIC])
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind not in (PUBLIC, LINK)])
 def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     url = _url(name, world)
     response = getattr(client, _first_method(ACCESS[name]))(url)
