@@ -147,37 +147,35 @@ def grant_access(*, owner: AbstractBaseUser, who: str, level: str) -> Grant:
     if level not in Access.values:
         raise SharingError("Choose View or View and comment.")
     kind, value = _username_or_address(who)
-    grantee = None
-    if kind == "username":
-        grantee = _user_named(value)
-    elif value == (owner.email or "").lower():
+    email = value if kind == "email" else ""
+    grantee = _user_named(value) if kind == "username" else None
+    if email and email == (owner.email or "").lower():
         raise SharingError(
             "That is your own address: you cannot share your workspace with yourself."
         )
-    else:
-        accounts = verified_accounts(value)
+    if email:
+        accounts = verified_accounts(email)
         grantee = accounts[0] if len(accounts) == 1 else None
     if grantee is not None and grantee.pk == owner.pk:
         raise SharingError("You cannot share your workspace with yourself.")
-    _check_not_shared(owner, grantee=grantee, email=value if kind == "email" else "")
-    if Grant.objects.filter(owner=owner, revoked_at__isnull=True).count() >= MAX_GRANTS:
-        raise SharingError(
-            f"You share with {MAX_GRANTS} people already. Revoke someone's access first."
-        )
-    now = timezone.now()
-    grant = Grant(
-        owner=owner,
-        grantee=grantee,
-        email=value if kind == "email" else "",
-        level=level,
-        accepted_at=now if grantee is not None else None,
-    )
     try:
+        # One transaction from check to insert: SQLite runs it alone (BEGIN IMMEDIATE); on
+        # PostgreSQL a simultaneous twin fails the unique constraint instead.
         with transaction.atomic():
-            grant.save()
+            _check_not_shared(owner, grantee=grantee, email=email)
+            if Grant.objects.filter(owner=owner, revoked_at__isnull=True).count() >= MAX_GRANTS:
+                raise SharingError(
+                    f"You share with {MAX_GRANTS} people already. Revoke someone's access first."
+                )
+            grant = Grant.objects.create(
+                owner=owner,
+                grantee=grantee,
+                email=email,
+                level=level,
+                accepted_at=timezone.now() if grantee is not None else None,
+            )
     except IntegrityError:
-        # A simultaneous request granted the same person first.
-        _check_not_shared(owner, grantee=grantee, email=grant.email)
+        _check_not_shared(owner, grantee=grantee, email=email)
         raise
     return grant
 
