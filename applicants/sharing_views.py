@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import services, sharing, shortlists
+from applicants import advising, services, sharing, shortlists
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Access, Grant, Profile, ShareLink, Shortlist
 
@@ -224,3 +224,42 @@ def shared_list(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the address is the secret
     return response
+
+
+# The advisor dashboard
+
+
+class DashboardSortForm(forms.Form):
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _, _) in advising.SORTS.items()]
+    )
+    dir = forms.ChoiceField(choices=[("asc", "Ascending"), ("desc", "Descending")], required=False)
+
+
+def _sort_headers(sort: str, descending: bool) -> list[dict[str, Any]]:
+    """Each column's label, link (the other direction when it is the current sort) and state."""
+    headers = []
+    for key, (label, _, largest_first) in advising.SORTS.items():
+        current = key == sort
+        next_descending = not descending if current else largest_first
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "query": f"?sort={key}&dir={'desc' if next_descending else 'asc'}",
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return headers
+
+
+@require_GET
+def advisor(request: HttpRequest) -> HttpResponse:
+    form = DashboardSortForm(request.GET)
+    sort, direction = advising.DEFAULT_SORT, ""
+    if form.is_valid():
+        sort, direction = form.cleaned_data["sort"], form.cleaned_data["dir"]
+    descending = advising.SORTS[sort][2] if not direction else direction == "desc"
+    rows = advising.applicants_of(request.user, sort=sort, descending=descending)
+    context = {"rows": rows, "headers": _sort_headers(sort, descending), "sort": sort}
+    return render(request, "applicants/advisor.html", context)

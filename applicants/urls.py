@@ -37,4 +37,5 @@ urlpatterns = [
     path("sharing/links/new/", sharing_views.link_create, name="sharing_link"),
     path("sharing/links/<int:pk>/revoke/", sharing_views.link_revoke, name="sharing_link_revoke"),
     path("s/<str:token>/", sharing_views.shared_list, name="shared"),
+    path("advising/", sharing_views.advisor, name="advisor"),
 ]

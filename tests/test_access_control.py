@@ -129,6 +129,7 @@ ACCESS: dict[str, Rule] = {
     "applicants:sharing_link": Rule(USER, ("POST",)),
     "applicants:sharing_link_revoke": Rule(OWNED, ("POST",), _link),
     "applicants:shared": Rule(LINK, kwargs=_token),
+    "applicants:advisor": Rule(USER),
 }
 
 
