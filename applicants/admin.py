@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applicants.models import Grant, Profile, ShareLink, Shortlist, ShortlistEntry
+from applicants.models import Grant, Profile, SeasonDate, ShareLink, Shortlist, ShortlistEntry
 
 
 @admin.register(Profile)
@@ -36,3 +36,12 @@ class ShareLinkAdmin(admin.ModelAdmin):
     search_fields = ("owner__username", "label")
     raw_id_fields = ("owner", "profile")
     readonly_fields = ("token_digest",)
+
+
+@admin.register(SeasonDate)
+class SeasonDateAdmin(admin.ModelAdmin):
+    list_display = ("season", "kind", "date", "source", "updated_at")
+    list_filter = ("season", "kind")
+    list_editable = ("date",)
+    ordering = ("-season", "date")
+    search_fields = ("source",)

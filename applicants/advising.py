@@ -1,9 +1,9 @@
 """The advisor dashboard: one row per applicant who shared their workspace with me.
 
 A fixed number of queries whatever the number of applicants: the grants, the applicants'
-active profiles with their lists, the probabilities and statuses of every listed program,
-and the latest change per applicant. The outlooks of all lists come from one
-`listbuilder.outlooks` pass — the figures the list page shows.
+active profiles with their lists, the probabilities of every listed program, the upcoming
+interviews and the latest change per applicant. The outlooks of all lists come from
+`outlook.shortlist_outlooks`: the figures each list page shows.
 """
 
 import datetime
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, Q
 
-from applicants import listbuilder
-from applicants.models import Grant, Profile, ShortlistEntry, Status, Visa
+from applicants.models import Grant, Profile, ShortlistEntry, Visa
+from applicants.outlook import shortlist_outlooks
+from applicants.season_summary import upcoming
 
 # What the dashboard reads of a profile and its list; the rest (JSON fields) is never loaded.
 LINE_FIELDS = (
@@ -130,25 +130,13 @@ def applicants_of(
         for profile in profiles.values()
         if getattr(profile, "shortlist", None) is not None and profile.shortlist.built_at
     ]
-    # The listed entries, as the list page counts them (`shortlists.listed_entries`).
-    listed = ShortlistEntry.objects.filter(shortlist__in=lists, excluded=False).order_by()
-    probabilities: dict[int, list[float]] = {shortlist.pk: [] for shortlist in lists}
-    for shortlist_pk, probability in listed.values_list("shortlist_id", "probability"):
-        probabilities[shortlist_pk].append(probability)
-    outlooks = dict(
-        zip(
-            probabilities,
-            listbuilder.outlooks(
-                list(probabilities.values()), fee_schedule=settings.ERAS_FEE_SCHEDULE
-            ),
-            strict=True,
-        )
-    )
-    upcoming = dict(
-        listed.filter(status=Status.INTERVIEW_OFFERED)
-        .values("shortlist_id")
-        .annotate(count=Count("pk"))
-        .values_list("shortlist_id", "count")
+    outlooks = shortlist_outlooks(lists)
+    tracked = ShortlistEntry.objects.filter(applicant_id__in=owner_ids).order_by()
+    upcoming_counts = dict(
+        upcoming(tracked)
+        .values("applicant_id")
+        .annotate(n=Count("pk"))
+        .values_list("applicant_id", "n")
     )
     activity = _last_activity(owner_ids)
     rows = []
@@ -165,7 +153,7 @@ def applicants_of(
                 list_size=outlook.size if outlook else None,
                 expected_interviews=outlook.expected_interviews if outlook else None,
                 match_chance=outlook.match_chance if outlook else None,
-                upcoming_interviews=upcoming.get(shortlist_pk, 0),
+                upcoming_interviews=upcoming_counts.get(grant.owner_id, 0),
                 last_activity=activity.get(grant.owner_id),
             )
         )

@@ -1,7 +1,7 @@
 """The shortlist as a file people keep working in: an XLSX workbook or a CSV table.
 
-`write_xlsx` and `write_csv` are pure: a `list_rows` DataFrame (and plain mappings) in, bytes
-out. `describe_export` and `export_shortlist` are the only functions that read the database.
+`write_xlsx` and `write_csv` are pure: an `export_data.list_rows` DataFrame (and plain
+mappings) in, bytes out; `applicants.export_data` reads what goes in from the database.
 
 No text cell can run as a formula: text starting with a formula trigger is written as a
 literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
@@ -10,30 +10,22 @@ literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
 import dataclasses
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
 from django.utils.text import slugify
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from applicants import shortlists
-from applicants.forms import LABELS, PROFILE_FIELDS
 from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
-from applicants.models import Band, Shortlist, Status, Visa
-from applicants.profiles import profile_data
+from applicants.models import Band, InterviewFormat, Status
 from programs.geography import STATE_NAMES
-from programs.models import ImportBatch, Program, Setting
-
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
-# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+from programs.models import Setting
+from programs.normalise import is_formula_like, neutralise_csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -58,6 +50,16 @@ SHORTLIST_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("Graduation window (years)", "window", 12, 12),
     ("Reasons", "wrap", 60, 60),
     ("Status", "text", 12, 18),
+    ("Signalled", "text", 9, 9),
+    ("Applied on", "date", 11, 11),
+    ("Invited on", "date", 11, 11),
+    ("Rejected on", "date", 11, 11),
+    ("Withdrawn on", "date", 11, 11),
+    ("Interview", "datetime", 16, 16),
+    ("Interview format", "text", 10, 10),
+    ("Interviewed", "text", 11, 11),
+    ("Rank position", "integer", 8, 8),
+    ("Matched", "text", 8, 8),
     ("Notes", "wrap", 30, 40),
     ("Website", "url", 16, 40),
     ("NRMP codes", "text", 12, 24),
@@ -96,16 +98,6 @@ VERIFY_REMINDER = (
 )
 
 
-def is_formula_like(value: object) -> bool:
-    """True for text that a spreadsheet would read as a formula if typed into a cell."""
-    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
-
-
-def neutralise_csv_text(value: object) -> object:
-    """Prefix formula-like text with a single quote; every other value is returned as is."""
-    return "'" + value if is_formula_like(value) else value
-
-
 def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:
     """The Shortlist sheet as a DataFrame with human headers.
 
@@ -132,6 +124,16 @@ def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.
         "Graduation window (years)": [_window(value) for value in rows["yog_window"]],
         "Reasons": [_joined(value, reasons_separator) for value in rows["reasons"]],
         "Status": _labels(rows["status"], Status),
+        "Signalled": _flags(rows["signalled"]),
+        "Applied on": _dates(rows["applied_on"]),
+        "Invited on": _dates(rows["invited_on"]),
+        "Rejected on": _dates(rows["rejected_on"]),
+        "Withdrawn on": _dates(rows["withdrawn_on"]),
+        "Interview": _dates(rows["interview_at"]),
+        "Interview format": _labels(rows["interview_format"], InterviewFormat),
+        "Interviewed": _flags(rows["interviewed"]),
+        "Rank position": _integers(rows["rank_position"]),
+        "Matched": _flags(rows["matched"]),
         "Notes": _texts(rows["notes"]),
         "Website": _texts(rows["website"]),
         "NRMP codes": _texts(rows["nrmp_codes"]),
@@ -153,15 +155,22 @@ def write_csv(rows: pd.DataFrame) -> bytes:
 
 
 def write_xlsx(
-    rows: pd.DataFrame, *, summary: Mapping[str, Any], about: Mapping[str, Any]
+    rows: pd.DataFrame,
+    *,
+    summary: Mapping[str, Any],
+    about: Mapping[str, Any],
+    calendar: Sequence[Mapping[str, Any]] = (),
 ) -> bytes:
-    """The shortlist as a workbook with the sheets Shortlist, Summary and About.
+    """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
+
+    `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
+    gives them (the sheet is left out when empty).
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
     match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
     `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
-    `unverified` (count). `describe_export` builds both.
+    `unverified` (count). `export_data.describe_export` builds both.
     """
     table = shortlist_table(rows)
     buffer = io.BytesIO()
@@ -178,6 +187,8 @@ def write_xlsx(
         styles = _Styles(book)
         _finish_shortlist(writer.sheets["Shortlist"], table, styles)
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
+        if calendar:
+            _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
         _write_about(book.add_worksheet("About"), about, styles)
         book.set_properties(
             {
@@ -340,6 +351,30 @@ def _write_summary(
     _counts(sheet, 2, 6, "Programs by state", _sorted_counts(states.value_counts()), styles)
 
 
+CALENDAR_COLUMNS: tuple[tuple[str, str, str, int], ...] = (  # key, header, kind, width
+    ("date", "Date", "date", 11),
+    ("time", "Your time", "text", 9),
+    ("program_time", "Program's time", "text", 22),
+    ("what", "What", "text", 40),
+    ("format", "Format", "text", 10),
+    ("flags", "Check", "text", 28),
+    ("source", "Source", "wrap", 60),
+)
+
+
+def _write_calendar(
+    sheet: Worksheet, calendar: Sequence[Mapping[str, Any]], styles: _Styles
+) -> None:
+    for col, (key, header, kind, width) in enumerate(CALENDAR_COLUMNS):
+        sheet.write_string(0, col, header, styles.get("header"))
+        sheet.set_column(col, col, width)
+        for row, item in enumerate(calendar, start=1):
+            _put(sheet, row, col, item.get(key) or None, styles, kind)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, max(len(calendar), 1), len(CALENDAR_COLUMNS) - 1)
+    sheet.set_landscape()
+
+
 def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.set_column(0, 0, 26)
@@ -466,27 +501,26 @@ def _fractions(column: pd.Series, *, scale: float) -> pd.Series:
     return (numbers.astype(float) / scale).round(4)
 
 
+def _flags(column: pd.Series) -> list[str]:
+    """Tracker yes/no facts: "Yes" or blank (not recorded)."""
+    return ["Yes" if value is True or value == 1 else "" for value in column]
+
+
+def _dates(column: pd.Series) -> list[object]:
+    return [None if _missing(value) or value is pd.NaT else value for value in column]
+
+
 def _yes_no_unknown(value: object) -> str:
-    if _missing(value) or (isinstance(value, str) and value.strip() == ""):
+    """A tri-state policy (True, False, or None / NaN for unknown) in words."""
+    if _missing(value):
         return "Unknown"
-    if isinstance(value, str):
-        return {"yes": "Yes", "no": "No"}.get(value.strip().lower(), "Unknown")
     return "Yes" if bool(value) else "No"
 
 
 def _window(value: object) -> int | str:
+    """A graduation window (years, infinity for no limit, None / NaN for unknown)."""
     if _missing(value):
         return "Unknown"
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "none":
-            return "No limit"
-        if not text:
-            return "Unknown"
-        try:
-            value = float(text)
-        except ValueError:
-            return value
     number = float(value)  # type: ignore[arg-type]
     return "No limit" if math.isinf(number) else int(number)
 
@@ -508,70 +542,3 @@ def _missing(value: object) -> bool:
 def export_filename(scenario: str, day: date, extension: str) -> str:
     """`neuromatch-<scenario slug>-<YYYY-MM-DD>.<extension>`."""
     return f"neuromatch-{slugify(scenario) or 'list'}-{day:%Y-%m-%d}.{extension}"
-
-
-def profile_snapshot(data: Mapping[str, Any]) -> dict[str, object]:
-    """The profile JSON dict as label -> value for the Summary sheet, in the form's order."""
-    blanks = {"step1_score": "Not reported", "step2_score": "Not taken", "step3_score": "Not taken"}
-    snapshot: dict[str, object] = {}
-    for key in PROFILE_FIELDS:
-        value = data.get(key)
-        if key == "visa":
-            value = Visa(value).label if value in Visa.values else value
-        elif isinstance(value, list | tuple):
-            value = ", ".join(str(item) for item in value) or "None"
-        elif value is None:
-            value = blanks.get(key, "")
-        snapshot[LABELS[key]] = value
-    return snapshot
-
-
-def describe_export(
-    *,
-    scenario: str,
-    profile: Mapping[str, Any],
-    outlook: Outlook | None,
-    program_pks: Iterable[int],
-    now: datetime | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs.
-
-    Reads the catalogue for the data sources and last-verified dates of `program_pks` and
-    for the latest applied import.
-    """
-    programs = Program.objects.filter(pk__in=list(program_pks))
-    dates = programs.aggregate(
-        verified_from=Min("last_verified"),
-        verified_to=Max("last_verified"),
-        unverified=Count("pk", filter=Q(last_verified__isnull=True)),
-    )
-    sources = sorted(set(programs.exclude(data_source="").values_list("data_source", flat=True)))
-    sources = ["demo (fictional sample data)" if source == "demo" else source for source in sources]
-    latest = ImportBatch.objects.filter(dry_run=False).first()
-    if latest is not None:
-        sources.append(f"last import: {latest.file_name} on {latest.created_at:%Y-%m-%d}")
-    exported_at = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
-    summary = {
-        "scenario": scenario,
-        "profile": profile_snapshot(profile),
-        "outlook": dataclasses.asdict(outlook) if outlook is not None else None,
-    }
-    about = {"exported_at": exported_at, "scenario": scenario, "catalogue_sources": sources}
-    return summary, {**about, **dates}
-
-
-def export_shortlist(
-    shortlist: Shortlist, *, now: datetime | None = None
-) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
-    """The rows, summary and about of a saved shortlist, ready for `write_xlsx`."""
-    profile = shortlist.profile
-    rows = shortlists.list_rows(shortlist)
-    outlook = shortlists.shortlist_summary(shortlist).outlook if len(rows) else None
-    summary, about = describe_export(
-        scenario=profile.name,
-        profile=profile_data(profile),
-        outlook=outlook,
-        program_pks=rows["program_pk"].tolist(),
-        now=now,
-    )
-    return rows, summary, about

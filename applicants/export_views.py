@@ -1,37 +1,31 @@
 """Download the list as a spreadsheet: `/list/export.xlsx` and `/list/export.csv`."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from applicants import export, shortlists
+from applicants import calendar, export
+from applicants.access import get_profile_for_user
+from applicants.export_data import export_shortlist
+from applicants.forms import ExportForm
 from applicants.models import Profile, Shortlist
+from applicants.profiles import active_profile
+from applicants.selectors import built_shortlist
 
 
-class ExportForm(forms.Form):
-    profile = forms.IntegerField(required=False, min_value=1)
-
-
-def _own_shortlist(request: HttpRequest) -> tuple[Profile | None, Shortlist | None]:
-    """The built list of the asked-for profile (default: the active one) of this user."""
+def _exported_list(request: HttpRequest) -> tuple[Profile | None, Shortlist | None]:
+    """The asked-for profile (default: the active one) and its built list."""
     form = ExportForm(request.GET)
     if not form.is_valid():
         raise Http404("No such profile.")
     pk = form.cleaned_data["profile"]
-    if pk is None:
-        profile = shortlists.active_profile(request.user)
-    else:
-        profile = get_object_or_404(Profile, pk=pk, user=request.user)
-    if profile is None:
-        return None, None
-    shortlist = Shortlist.objects.filter(profile=profile, built_at__isnull=False).first()
-    return profile, shortlist
+    profile = active_profile(request.user) if pk is None else get_profile_for_user(request.user, pk)
+    return profile, built_shortlist(profile) if profile is not None else None
 
 
 def _nothing_to_export(request: HttpRequest, profile: Profile | None) -> HttpResponse:
@@ -45,14 +39,15 @@ def _nothing_to_export(request: HttpRequest, profile: Profile | None) -> HttpRes
 
 
 def _export(request: HttpRequest, extension: str) -> HttpResponse:
-    profile, shortlist = _own_shortlist(request)
+    profile, shortlist = _exported_list(request)
     if profile is None or shortlist is None:
         return _nothing_to_export(request, profile)
-    rows, summary, about = export.export_shortlist(shortlist)
+    rows, summary, about = export_shortlist(shortlist)
     if rows.empty:
         return _nothing_to_export(request, profile)
     if extension == "xlsx":
-        content = export.write_xlsx(rows, summary=summary, about=about)
+        events = calendar.calendar_rows(calendar.season_calendar(request.user))
+        content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
         media_type = export.XLSX_MEDIA_TYPE
     else:
         content, media_type = export.write_csv(rows), export.CSV_MEDIA_TYPE

@@ -1,60 +1,31 @@
-"""Forms for the profile and its scenarios.
+"""Every form of applicants/: the profile and its scenarios, the list workspace, exports.
 
 `ProfileForm` is the single place the profile's bounds are checked: the web form and
-`applicants.profiles.validate_profile_data` (JSON for `build_list`) both go through it.
+`validate_profile_data` (JSON for `build_list`) both go through it.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F
+from django.http import QueryDict
 from django.urls import reverse
 
-from applicants.models import Profile, next_year
-from programs.geography import REGION_CHOICES, STATE_CHOICES, STATE_NAMES
-
-# Grouped like an application; every profile key appears exactly once.
-PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "Exams",
-        (
-            "graduation_year",
-            "step1_score",
-            "step1_attempts",
-            "step2_score",
-            "step2_attempts",
-            "step3_score",
-        ),
-    ),
-    ("Clinical experience", ("usce_months", "observership_months")),
-    ("Research and letters", ("neuro_publications", "neuro_presentations", "us_neuro_letters")),
-    ("Visa", ("visa",)),
-    ("Geography", ("preferred_regions", "preferred_states", "excluded_states")),
-    ("List size", ("list_size",)),
+from applicants.models import (
+    PROFILE_ORDER,
+    Band,
+    Profile,
+    ShortlistEntry,
+    Status,
+    model_bounds,
+    next_year,
 )
-# The base profile first, then scenarios by name, on every database (PostgreSQL sorts NULL last).
-PROFILE_ORDER = (F("based_on_id").asc(nulls_first=True), "name")
-PROFILE_FIELDS: tuple[str, ...] = tuple(name for _, names in PROFILE_FIELDSETS for name in names)
+from applicants.profiles import LABELS, PROFILE_FIELDS, PROFILE_FIELDSETS, PROFILE_KEYS
+from applicants.selectors import LIST_SORTS
+from programs.geography import REGION_CHOICES, STATE_CHOICES, STATE_NAMES
+from programs.models import Program
 
-LABELS = {
-    "graduation_year": "Year of graduation from medical school",
-    "step1_score": "USMLE Step 1 score",
-    "step1_attempts": "Step 1 attempts",
-    "step2_score": "USMLE Step 2 CK score",
-    "step2_attempts": "Step 2 CK attempts",
-    "step3_score": "USMLE Step 3 score",
-    "usce_months": "US clinical experience (months)",
-    "observership_months": "Observerships (months)",
-    "neuro_publications": "Neurology publications",
-    "neuro_presentations": "Neurology abstracts and presentations",
-    "us_neuro_letters": "Letters from US neurologists",
-    "visa": "Visa you need",
-    "preferred_regions": "Preferred regions",
-    "preferred_states": "Preferred states",
-    "excluded_states": "States you will not apply to",
-    "list_size": "Programs to apply to",
-}
 HELP_TEXTS = {
     "step1_score": "Leave empty if your Step 1 was reported pass/fail.",
     "step1_attempts": "1 if you passed on the first attempt.",
@@ -74,17 +45,6 @@ HELP_TEXTS = {
 
 
 BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
-
-
-def model_bounds(name: str) -> tuple[int | None, int | None]:
-    """The bounds the model field declares: one set of bounds for model, form and JSON."""
-    low = high = None
-    for validator in Profile._meta.get_field(name).validators:
-        if isinstance(validator, MinValueValidator):
-            low = validator.limit_value
-        elif isinstance(validator, MaxValueValidator):
-            high = validator.limit_value
-    return low, high
 
 
 def _states_field(label: str) -> forms.MultipleChoiceField:
@@ -250,16 +210,172 @@ class ScoreFilterForm(forms.Form):
     band = forms.ChoiceField(
         label="Your band",
         required=False,
-        choices=[
-            ("", "Any band"),
-            ("safety", "Safety"),
-            ("target", "Target"),
-            ("reach", "Reach"),
-            ("ineligible", "Ineligible"),
-        ],
+        choices=[("", "Any band"), *reversed(Band.choices[:3]), Band.choices[3]],
     )
     eligibility = forms.ChoiceField(
         label="Eligibility",
         required=False,
         choices=[("", "Eligible or not"), ("eligible", "Eligible"), ("ineligible", "Ineligible")],
     )
+
+
+# The profile as JSON (`build_list`)
+
+# Keys without a neutral default: leaving out Step 2 CK must not silently mean "not taken".
+REQUIRED_KEYS: tuple[str, ...] = ("visa", "graduation_year", "step2_score")
+DEFAULTS: dict[str, Any] = {
+    "step1_attempts": 1,
+    "step1_score": None,
+    "step2_attempts": 1,
+    "step3_score": None,
+    "usce_months": 0,
+    "observership_months": 0,
+    "neuro_publications": 0,
+    "neuro_presentations": 0,
+    "us_neuro_letters": 0,
+    "preferred_states": [],
+    "preferred_regions": [],
+    "excluded_states": [],
+    "list_size": 100,
+}
+NULLABLE_KEYS = frozenset({"step1_score", "step2_score", "step3_score"})
+LIST_KEYS = frozenset({"preferred_states", "preferred_regions", "excluded_states"})
+TEXT_KEYS = frozenset({"visa"})
+
+
+class ProfileDataError(ValueError):
+    """A profile dict that does not follow the contract; `messages` name each key and value."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def form_data(data: Mapping[str, Any]) -> QueryDict:
+    """Profile values as the form data `ProfileForm` reads (None as empty, lists as lists)."""
+    result = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list):
+            result.setlist(key, [str(item) for item in value])
+        elif value is None:
+            result[key] = ""
+        else:
+            result[key] = str(int(value)) if isinstance(value, float) else str(value)
+    return result
+
+
+def _type_error(key: str, value: Any) -> str | None:
+    if key in TEXT_KEYS:
+        return None if isinstance(value, str) else f"{key}: must be text, not {value!r}."
+    if key in LIST_KEYS:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return None
+        return f'{key}: must be a list of text codes such as ["TX"], not {value!r}.'
+    if value is None and key in NULLABLE_KEYS:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "a whole number or null" if key in NULLABLE_KEYS else "a whole number"
+        return f"{key}: must be {kind}, not {value!r}."
+    if isinstance(value, float) and not value.is_integer():
+        return f"{key}: must be a whole number, not {value!r}."
+    return None
+
+
+def validate_profile_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a DESIGN.md profile dict and return it complete and clean.
+
+    Unknown keys, missing required keys, wrong types and out-of-range values raise
+    `ProfileDataError` listing every problem. Missing optional keys get the model defaults.
+    Bounds are the profile form's (one set of bounds for the web and for JSON).
+    """
+    if not isinstance(data, Mapping):
+        raise ProfileDataError([f"The profile must be a JSON object, not {type(data).__name__}."])
+    messages = [
+        f"{key}: unknown key (allowed keys: {', '.join(PROFILE_KEYS)})."
+        for key in data
+        if key not in PROFILE_KEYS
+    ]
+    messages += [f"{key}: missing (required)." for key in REQUIRED_KEYS if key not in data]
+    values = {**DEFAULTS, **{key: data[key] for key in PROFILE_KEYS if key in data}}
+    for key in PROFILE_KEYS:
+        if key in values and (problem := _type_error(key, values[key])) is not None:
+            messages.append(problem)
+    # Every problem at once: the form's bounds for the keys whose type was fine.
+    reported = {message.split(":", 1)[0] for message in messages}
+    form = ProfileForm(form_data(values))
+    if not form.is_valid():
+        messages += [
+            f"{key}: {message.rstrip('.')} (got {values.get(key)!r})."
+            for key, errors in form.errors.as_data().items()
+            if key not in reported
+            for error in errors
+            for message in error.messages
+        ]
+    if messages:
+        raise ProfileDataError(messages)
+    return {key: form.cleaned_data[key] for key in PROFILE_KEYS}
+
+
+# The list workspace
+
+
+class ListFilterForm(forms.Form):
+    band = forms.ChoiceField(choices=[("", "All bands"), *Band.choices], required=False)
+    state = forms.ChoiceField(choices=[("", "All states")], required=False)
+    status = forms.ChoiceField(choices=[("", "All statuses"), *Status.choices], required=False)
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in LIST_SORTS.items()], required=False
+    )
+
+    def __init__(self, *args: Any, states: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "All states"), *((s, s) for s in states)]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters and sort; a bad value in one leaves the others working."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class PinForm(forms.Form):
+    pinned = forms.TypedChoiceField(
+        choices=[("true", "Pin"), ("false", "Unpin")], coerce=lambda value: value == "true"
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        max_length=ShortlistEntry._meta.get_field("notes").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Find a program", max_length=100, required=False)
+
+    def query(self) -> str:
+        return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
+
+
+class AddProgramForm(forms.Form):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.active(),
+        error_messages={"invalid_choice": "That program is not in the active catalogue."},
+    )
+
+
+class ExportForm(forms.Form):
+    profile = forms.IntegerField(required=False, min_value=1)
+
+
+def first_error(form: forms.Form) -> str:
+    """The form's first error as one sentence naming its field."""
+    field, errors = next(iter(form.errors.items()))
+    return f"{field.capitalize()}: {errors[0]}"

@@ -289,20 +289,34 @@ def match_curve(
     conversion: float = DEFAULT_CONVERSION,
 ) -> list[tuple[int, float]]:
     """Match chance of the list `build_list` makes at each size, as (size, chance) pairs."""
-    probability = scored["probability"]
-    curve = []
-    for size in sizes:
-        built = build_list(
-            scored,
-            size=size,
-            pinned=pinned,
-            excluded=excluded,
-            preferred_states=preferred_states,
-            rules=rules,
+    choice = {"pinned": pinned, "excluded": excluded, "preferred_states": preferred_states}
+    return [
+        (
+            int(size),
+            list_outlook(
+                scored,
+                build_list(scored, size=size, rules=rules, **choice).ranked,
+                conversion=conversion,
+            ).match_chance,
         )
-        values = probability.loc[built.ranked].to_numpy(dtype=float)
-        curve.append((int(size), outlook(values, conversion=conversion).match_chance))
-    return curve
+        for size in sizes
+    ]
+
+
+def list_outlook(
+    scored: pd.DataFrame,
+    ranked: Sequence[int],
+    *,
+    conversion: float = DEFAULT_CONVERSION,
+    fee_schedule: Sequence[tuple[int | None, int]] = DEFAULT_FEE_SCHEDULE,
+) -> Outlook:
+    """The outlook of the programs `ranked` (pks of `scored`, in rank order) as a list.
+
+    The probabilities are taken in rank order, as a built list stores them, so a preview and
+    the list built from it add up to the same figures.
+    """
+    values = scored["probability"].loc[list(ranked)].to_numpy(dtype=float)
+    return outlook(values, conversion=conversion, fee_schedule=fee_schedule)
 
 
 def diminishing_returns_point(curve: list[tuple[int, float]]) -> int | None:

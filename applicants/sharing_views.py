@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import advising, services, sharing, shortlists
+from applicants import advising, outlook, sharing
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Access, Grant, Profile, ShareLink, Shortlist
+from applicants.profiles import profiles_of
+from applicants.selectors import listed_entries
 
 TEMPLATE = "applicants/sharing.html"
 NEW_LINK_SESSION_KEY = "sharing:new-link"
@@ -56,7 +58,7 @@ class ShareLinkForm(forms.Form):
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].queryset = services.profiles_of(owner)
+        self.fields["profile"].queryset = profiles_of(owner)
 
 
 def _own_grant(request: HttpRequest, pk: int) -> Grant:
@@ -215,8 +217,8 @@ def shared_list(request: HttpRequest, token: str) -> HttpResponse:
     shortlist = get_object_or_404(Shortlist, profile=link.profile, built_at__isnull=False)
     context = {
         "link": link,
-        "summary": shortlists.shortlist_summary(shortlist),
-        "entries": list(shortlists.listed_entries(shortlist).order_by("rank", "id")),
+        "summary": outlook.shortlist_outlook(shortlist),
+        "entries": list(listed_entries(shortlist)),
         "built_at": shortlist.built_at,
         "conversion_pct": round(DEFAULT_CONVERSION * 100),
     }

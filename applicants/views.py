@@ -1,16 +1,19 @@
+"""The profile and its scenarios: `/profile/`, `/profile/scenarios/` and their actions."""
+
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants import services
-from applicants.forms import PROFILE_FIELDS, ProfileForm, RenameForm, ScenarioForm
+from applicants import outlook, profiles
+from applicants.access import get_rw_profile_for_user
+from applicants.forms import ProfileForm, RenameForm, ScenarioForm, form_data
 from applicants.models import Profile
-from applicants.profiles import form_data, profile_data
+from applicants.profiles import PROFILE_FIELDS, profile_data, shown_value
 from applicants.scoring import ESTIMATE_NOTE
 
 
@@ -25,7 +28,7 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile, validate=True)
     if request.method == "POST" and form.is_valid():
         if profile is None:
-            profile = services.create_profile(user=request.user, data=form.cleaned_data)
+            profile = profiles.create_profile(user=request.user, data=form.cleaned_data)
             messages.success(request, "Profile saved. Here is what it means for your applications.")
         else:
             profile = form.save()
@@ -34,13 +37,11 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "profile": profile,
-        "profiles": services.profiles_of(request.user),
+        "profiles": profiles.profiles_of(request.user),
     }
     if profile is not None:
-        programs = services.catalogue_frame()
         context |= {
-            "report": services.profile_report(profile, programs=programs),
-            "advice": services.advice_for(profile, programs=programs),
+            "report": outlook.profile_report(profile),
             "scenario_form": ScenarioForm(user=request.user, initial={"source": profile.pk}),
             "rename_form": RenameForm(profile=profile, initial={"name": profile.name}),
         }
@@ -49,12 +50,12 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    return _edit(request, services.active_profile(request.user))
+    return _edit(request, profiles.active_profile(request.user))
 
 
 @require_http_methods(["GET", "POST"])
 def scenario(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit(request, get_object_or_404(Profile, pk=pk, user=request.user))
+    return _edit(request, get_rw_profile_for_user(request.user, pk))
 
 
 @require_POST
@@ -68,38 +69,29 @@ def validate_field(request: HttpRequest, field: str) -> HttpResponse:
 
 @require_GET
 def scenarios(request: HttpRequest) -> HttpResponse:
-    profiles = list(services.profiles_of(request.user))
-    if not profiles:
+    columns = outlook.compare_scenarios(request.user)
+    if not columns:
         messages.info(request, "Save your profile first: scenarios are copies of it.")
         return redirect("applicants:profile")
     context = {
-        "columns": list(zip(profiles, services.compare_profiles(profiles), strict=True)),
-        "rows": _comparison_rows(profiles),
+        "columns": columns,
+        "rows": _comparison_rows([column.profile for column in columns]),
         "scenario_form": ScenarioForm(user=request.user),
         "note": ESTIMATE_NOTE,
     }
     return render(request, "applicants/scenarios.html", context)
 
 
-def _shown(profile: Profile, name: str) -> object:
-    value = getattr(profile, name)
-    if name == "visa":
-        return profile.get_visa_display()
-    if isinstance(value, list):
-        return ", ".join(value) or "—"
-    return "—" if value is None else value
-
-
-def _comparison_rows(profiles: list[Profile]) -> list[tuple[str, list[tuple[object, bool]]]]:
+def _comparison_rows(shown: list[Profile]) -> list[tuple[str, list[tuple[object, bool]]]]:
     """(label, [(shown value, differs from the base profile)]) for each field, in form order."""
-    base = next(profile for profile in profiles if not profile.is_scenario)
+    base = next(profile for profile in shown if not profile.is_scenario)
     labels = ProfileForm.base_fields
     return [
         (
             labels[name].label,
             [
-                (_shown(profile, name), getattr(profile, name) != getattr(base, name))
-                for profile in profiles
+                (shown_value(name, value), value != getattr(base, name))
+                for value in (getattr(profile, name) for profile in shown)
             ],
         )
         for name in PROFILE_FIELDS
@@ -137,7 +129,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     if changes is None:
         messages.error(request, "That change is not possible for this profile.")
         return redirect(back or "applicants:profile")
-    created = services.create_scenario(
+    created = profiles.create_scenario(
         source=source, name=form.cleaned_data["name"], changes=changes
     )
     messages.success(
@@ -148,19 +140,18 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def scenario_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_object_or_404(Profile, pk=pk, user=request.user)
-    services.activate_profile(profile)
+    profile = get_rw_profile_for_user(request.user, pk)
+    profiles.activate_profile(profile)
     messages.success(request, f"“{profile.name}” is now active: lists and scores use it.")
     return redirect("applicants:profile")
 
 
 @require_POST
 def scenario_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_object_or_404(Profile, pk=pk, user=request.user)
+    profile = get_rw_profile_for_user(request.user, pk)
     form = RenameForm(request.POST, profile=profile)
     if form.is_valid():
-        profile.name = form.cleaned_data["name"]
-        profile.save(update_fields=["name", "updated_at"])
+        profiles.rename_profile(profile=profile, name=form.cleaned_data["name"])
         messages.success(request, f"Renamed to “{profile.name}”.")
     else:
         for error in form.errors["name"]:
@@ -170,15 +161,13 @@ def scenario_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_object_or_404(Profile, pk=pk, user=request.user)
-    if request.method == "POST":
-        try:
-            services.delete_scenario(profile)
-        except services.BaseProfileDeletion:
-            messages.error(
-                request, "Your base profile cannot be deleted: scenarios are copies of it."
-            )
-            return redirect("applicants:scenarios")
+    profile = get_rw_profile_for_user(request.user, pk)
+    if request.method == "GET":
+        return render(request, "applicants/scenario_delete.html", {"profile": profile})
+    try:
+        profiles.delete_scenario(profile)
+    except profiles.BaseProfileDeletion:
+        messages.error(request, "Your base profile cannot be deleted: scenarios are copies of it.")
+    else:
         messages.success(request, f"Scenario “{profile.name}” deleted.")
-        return redirect("applicants:scenarios")
-    return render(request, "applicants/scenario_delete.html", {"profile": profile})
+    return redirect("applicants:scenarios")

@@ -27,7 +27,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from applicants import shortlists  # noqa: E402
-from applicants.export import export_shortlist, write_csv, write_xlsx  # noqa: E402
+from applicants.export import write_csv, write_xlsx  # noqa: E402
+from applicants.export_data import export_shortlist  # noqa: E402
 from applicants.models import Profile, Shortlist  # noqa: E402
 from programs.models import Program  # noqa: E402
 

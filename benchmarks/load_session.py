@@ -21,7 +21,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import User  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from applicants.services import create_profile  # noqa: E402
+from applicants.profiles import create_profile  # noqa: E402
 from applicants.shortlists import build_shortlist  # noqa: E402
 from tests.factories import make_profile_data  # noqa: E402
 

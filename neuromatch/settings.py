@@ -132,7 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Rendered /programs/ and /list/ fragments (applicants.services.cached_fragment), per process:
+# Rendered /programs/ and /list/ pages and list analyses (neuromatch.caching), per process:
 # keys carry a version read from the database, so no worker serves stale HTML. Off by default
 # under DEBUG, where templates change under the developer (tests/test_page_caching.py turns
 # it on); PAGE_CACHE=true/false overrides.
@@ -255,3 +255,10 @@ LOGGING = {
 # Application season figures (AAMC ERAS fees, preference signals); settings, not code.
 ERAS_FEE_SCHEDULE = [(30, 11), (None, 30)]  # $11 each for programs 1-30, $30 each from the 31st
 PREFERENCE_SIGNALS = env_int("PREFERENCE_SIGNALS", 8)
+# The Match (NRMP): the standard registration fee covers this many programs on the rank order
+# list, each further program costs the extra-rank fee. Travel: the default estimate for one
+# in-person interview (flights, two hotel nights, local transport), editable per interview.
+NRMP_REGISTRATION_FEE = env_int("NRMP_REGISTRATION_FEE", 85)
+NRMP_RANKS_INCLUDED = 20
+NRMP_EXTRA_RANK_FEE = env_int("NRMP_EXTRA_RANK_FEE", 30)
+TRAVEL_ESTIMATE_USD = env_int("TRAVEL_ESTIMATE_USD", 750)

@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
+    path("season/", include("applicants.tracker_urls")),
     path("", include("applicants.urls")),
 ]
 

@@ -1,31 +1,24 @@
-"""Catalogue import: parse → clean → validate → plan → write.
+"""Catalogue import: read → clean → validate → plan → write.
 
-pandas (and openpyxl) appear only in the parse step, which turns the file into columns of cell
-text. Cleaning uses the pure cleaners of `programs.normalise`; planning compares the rows with
-the catalogue; writing happens in one short transaction with bulk statements. Every problem a
-user can cause is raised as `CatalogueImportError`, whose message says what to fix.
+Reading (`programs.reading`) turns the file into columns of cell text. Cleaning uses the pure
+cleaners of `programs.normalise`; planning compares the rows with the catalogue; writing
+(`programs.writer`) happens under the catalogue lock in one short transaction with bulk
+statements. Every problem a user can cause is raised as `CatalogueImportError`, whose message
+says what to fix.
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import re
-import time
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from programs.models import ImportBatch, Program
+from programs.history import Origin
+from programs.models import ChangeSource, ImportBatch, Program
 from programs.normalise import (
     CLEANERS,
     REQUIRED_COLUMNS,
@@ -35,62 +28,34 @@ from programs.normalise import (
     canonical_field,
     format_number,
     name_key,
+    restore_csv_text,
 )
+from programs.reading import (
+    MAX_BYTES,
+    MAX_ROWS,
+    CatalogueImportError,
+    RowError,
+    Table,
+    parse_file,
+)
+from programs.writer import catalogue_lock, write_changes
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_COLUMNS = 300
-# Twice what a 20,000-row workbook with every column filled unpacks to (about 25 MB).
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "CatalogueImportError",
+    "ImportPlan",
+    "ImportResult",
+    "RowError",
+    "Table",
+    "clean_table",
+    "confirm_import",
+    "import_catalogue",
+    "plan_changes",
+]
+
 MAX_STORED_ERRORS = 500
 PENDING_FOR = dt.timedelta(hours=1)
-# PostgreSQL advisory lock key taken by every import that writes ("nmca").
-CATALOGUE_LOCK = 0x6E6D6361
-LOCK_WAIT_SECONDS = 30
-CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
-XLSX_MAGIC = b"PK\x03\x04"
-_DELIMITERS = (",", ";", "\t")
-_PANDAS_WIDTH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One bad cell or row: the line as a spreadsheet numbers it, the column, the value."""
-
-    line: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        shown = self.value if len(self.value) <= 60 else f"{self.value[:57]}…"
-        return f"Line {self.line}, column “{self.column}”: “{shown}” {self.message}."
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "value": self.value[:200],
-            "message": self.message,
-        }
-
-
-class CatalogueImportError(Exception):
-    """A catalogue file that cannot be imported; `errors` lists the rows at fault, if any."""
-
-    def __init__(self, message: str, *, errors: Sequence[RowError] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors)
-
-
-@dataclass
-class Table:
-    """A parsed file: header texts, and per header one list of cell texts (data rows only)."""
-
-    headers: list[str]
-    lines: list[int]
-    columns: list[list[str]]
 
 
 @dataclass
@@ -168,6 +133,20 @@ class ImportPlan:
     def changes(self) -> int:
         return len(self.creates) + len(self.updates) + len(self.archives)
 
+    def digest(self) -> str:
+        """A hash of everything the plan would do and report: equal digests, equal imports."""
+        described = (
+            [("create", row.line, sorted(row.values.items())) for row in self.creates],
+            [
+                ("update", row.line, row.program.pk, sorted(row.changes.items()))
+                for row in self.updates
+            ],
+            [("same", row.line, row.program.pk) for row in self.unchanged],
+            sorted(program.pk for program in self.archives),
+            [(error.line, error.column, error.message) for error in self.errors],
+        )
+        return hashlib.sha256(repr(described).encode()).hexdigest()
+
     def problem(self, *, skip_invalid: bool, full_catalogue: bool) -> str | None:
         """Why this plan may not be applied with these options, or None when it may."""
         if not self.errors:
@@ -189,192 +168,21 @@ class ImportPlan:
 
 @dataclass
 class ImportResult:
+    """What an import did (a dry run: would do), and why it may not be applied as asked."""
+
     plan: ImportPlan
     batch: ImportBatch
+    problem: str | None = None
 
-
-# Parse ----------------------------------------------------------------------------------
-
-
-def parse_file(*, content: bytes, file_name: str) -> Table:
-    """Read a CSV or XLSX file into a `Table` of cell texts; blank rows are dropped."""
-    extension = Path(file_name).suffix.lower()
-    if extension == ".xls":
-        raise CatalogueImportError(
-            "This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload that."
+    @property
+    def summary(self) -> str:
+        """The counts in words: `3 created, 2 updated, 10 unchanged, 0 archived, 1 rejected`."""
+        plan = self.plan
+        return (
+            f"{len(plan.creates)} created, {len(plan.updates)} updated, "
+            f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
+            f"{plan.rejected} rejected"
         )
-    if extension not in CSV_EXTENSIONS | {".xlsx"}:
-        raise CatalogueImportError(
-            f"“{file_name}” is not a CSV or Excel file: upload a .csv or .xlsx file."
-        )
-    if not content:
-        raise CatalogueImportError("The file is empty.")
-    if len(content) > MAX_BYTES:
-        raise CatalogueImportError(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is 5 MB. "
-            "Split it into smaller files."
-        )
-    if content.startswith(XLSX_MAGIC):
-        table = _read_xlsx(content)
-    elif extension == ".xlsx":
-        raise CatalogueImportError("The file is not an Excel workbook (.xlsx): is it a CSV?")
-    else:
-        table = _read_csv(content)
-    if not table.headers:
-        raise CatalogueImportError("The file is empty.")
-    if len(table.headers) > MAX_COLUMNS:
-        raise CatalogueImportError(f"The file has more than {MAX_COLUMNS} columns.")
-    if not table.lines:
-        raise CatalogueImportError("The file has a header row but no programs below it.")
-    if len(table.lines) > MAX_ROWS:
-        raise CatalogueImportError(
-            f"The file has more than {MAX_ROWS:,} programs; the limit is {MAX_ROWS:,} per file. "
-            "Split it into smaller files."
-        )
-    return table
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" not in content:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                return content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    raise CatalogueImportError(
-        "The file is not readable text: upload a CSV (UTF-8 or Windows encoding) or an .xlsx file."
-    )
-
-
-def _width(line: str, delimiter: str) -> int:
-    try:
-        return len(next(csv.reader([line], delimiter=delimiter)))
-    except csv.Error:
-        return 0
-
-
-def _read_csv(content: bytes) -> Table:
-    text = _decode(content)
-    if sum(1 for char in text[:4096] if ord(char) < 32 and char not in "\r\n\t") > 8:
-        raise CatalogueImportError("The file is not readable text: is it really a CSV?")
-    lines = text.splitlines(keepends=True)
-    skipped = 0
-    while skipped < len(lines) and not lines[skipped].strip(" \t,;\r\n"):
-        skipped += 1
-    if skipped == len(lines):
-        raise CatalogueImportError("The file is empty.")
-    body = "".join(lines[skipped:])
-    delimiter = max(_DELIMITERS, key=lambda candidate: _width(lines[skipped], candidate))
-    try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.EmptyDataError:
-        raise CatalogueImportError("The file is empty.") from None
-    except pd.errors.ParserError as exc:
-        width = _PANDAS_WIDTH.search(str(exc))
-        if width:
-            expected, line, seen = (int(group) for group in width.groups())
-            raise CatalogueImportError(
-                f"Line {line + skipped} has {seen} cells but the header row has {expected}: "
-                f"check for an unquoted “{delimiter}” in a value."
-            ) from None
-        raise CatalogueImportError("The file could not be read as CSV: check its quotes.") from None
-    frame = frame.fillna("")
-    headers = [str(value).strip() for value in frame.iloc[0]]
-    data = frame.iloc[1:]
-    filled = data.apply(lambda column: column.str.strip().ne("")).any(axis=1)
-    data = data[filled]
-    return Table(
-        headers=headers,
-        lines=[int(index) + 1 + skipped for index in data.index],
-        columns=[data[column].tolist() for column in data.columns],
-    )
-
-
-def _xlsx_text(cell: object) -> str:
-    value = getattr(cell, "value", None)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        # A cell formatted as a percentage holds 0.35 for 35 %.
-        if "%" in str(getattr(cell, "number_format", "")):
-            value = round(value * 100, 9)
-        return format_number(float(value))
-    return str(value)
-
-
-def _check_unpacked_size(content: bytes) -> None:
-    """Refuse a zip bomb before openpyxl inflates it: a 5 MB upload can unpack to gigabytes.
-
-    The sizes come from the zip directory; zipfile never inflates a part beyond its declared
-    size, so a part that lies about it is cut short and fails to parse instead.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except Exception:  # zipfile raises several types for damaged archives
-        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise CatalogueImportError(
-            f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; the limit is "
-            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save it as CSV, or split it."
-        )
-
-
-def _read_xlsx(content: bytes) -> Table:
-    _check_unpacked_size(content)
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for damaged files; all mean the same here
-        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
-    try:
-        if not book.worksheets:
-            raise CatalogueImportError("The workbook has no sheet.")
-        headers: list[str] = []
-        lines: list[int] = []
-        rows: list[list[str]] = []
-        for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
-            texts = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
-            if not any(text.strip() for text in texts):
-                continue
-            if not headers:
-                headers = [text.strip() for text in texts]
-                continue
-            lines.append(number)
-            rows.append(texts)
-            if len(rows) > MAX_ROWS:
-                break
-    except CatalogueImportError:
-        raise
-    except Exception:
-        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
-    finally:
-        book.close()
-    columns = [
-        [row[index] if index < len(row) else "" for row in rows] for index in range(len(headers))
-    ]
-    while headers and not headers[-1] and not any(cell.strip() for cell in columns[-1]):
-        headers.pop()
-        columns.pop()
-    return Table(headers=headers, lines=lines, columns=columns)
 
 
 # Clean and validate ----------------------------------------------------------------------
@@ -423,7 +231,7 @@ def clean_table(table: Table) -> CleanTable:
         results: dict[str, object] = {}
         for raw in dict.fromkeys(column):
             try:
-                results[raw] = cleaner(raw)
+                results[raw] = cleaner(restore_csv_text(raw))
             except CellError as exc:
                 results[raw] = exc
         values = list(map(results.__getitem__, column))
@@ -588,80 +396,6 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     )
 
 
-# Write ------------------------------------------------------------------------------------
-
-
-def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _insert(rows: list[dict[str, object]], now: dt.datetime) -> None:
-    """Insert new programs: COPY on PostgreSQL, multi-row INSERT statements elsewhere.
-
-    bulk_create spends most of a 10,000-row import compiling SQL value by value (about 0.55 s
-    of the 1 s budget on SQLite; on PostgreSQL psycopg then quotes every value in Python).
-    Our values are already clean Python scalars of the column types, which both database
-    drivers take as they are.
-    """
-    fields = [field for field in Program._meta.concrete_fields if not field.primary_key]
-    stamps = {"created_at", "updated_at"}
-    defaults = {
-        field.attname: field.get_db_prep_save(now, connection)
-        if field.attname in stamps
-        else field.get_default()
-        for field in fields
-    }
-    names = [field.attname for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(Program._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The raw psycopg cursor bypasses Django's error translation: an IntegrityError
-            # here would otherwise escape as psycopg's own UniqueViolation.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row([row.get(name, defaults[name]) for name in names])
-            return
-        placeholders = f"({', '.join(['%s'] * len(fields))})"
-        size = max(1, (connection.features.max_query_params or 999) // len(fields))
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            params = [row.get(name, defaults[name]) for row in chunk for name in names]
-            values = ", ".join([placeholders] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
-
-
-def _write(plan: ImportPlan, batch: ImportBatch) -> None:
-    now = timezone.now()
-    updated_fields: set[str] = {"updated_at"}
-    for planned in plan.updates:
-        for name, (_before, after) in planned.changes.items():
-            setattr(planned.program, name, after)
-            updated_fields.add(name)
-        planned.program.updated_at = now
-    try:
-        with transaction.atomic():
-            _insert([planned.values for planned in plan.creates], now)
-            if plan.updates:
-                Program.objects.bulk_update(
-                    [planned.program for planned in plan.updates],
-                    sorted(updated_fields),
-                    batch_size=500,
-                )
-            for chunk in _chunks([program.pk for program in plan.archives], 500):
-                Program.objects.filter(pk__in=chunk).update(active=False, updated_at=now)
-            batch.save()
-    except IntegrityError:
-        raise CatalogueImportError(
-            "The catalogue changed while this file was being imported (another import at the "
-            "same time?). Nothing was written: try again."
-        ) from None
-
-
 # Services ---------------------------------------------------------------------------------
 
 
@@ -682,19 +416,31 @@ def import_catalogue(
     file's bytes on the batch so that a preview can be confirmed later (`confirm_import`).
     """
     clean = clean_table(parse_file(content=content, file_name=file_name))
+    run = _Run(content, file_name, user, full_catalogue, skip_invalid)
+    if dry_run:
+        return _preview(clean, run, keep_content=keep_content)
+    with catalogue_lock():
+        return _apply(clean, run)
 
-    def plan_and_record() -> ImportResult:
-        plan = plan_changes(clean, full_catalogue=full_catalogue)
-        problem = plan.problem(skip_invalid=skip_invalid, full_catalogue=full_catalogue)
-        if problem and not dry_run:
-            raise CatalogueImportError(problem, errors=plan.errors)
-        batch = ImportBatch(
+
+@dataclass(frozen=True)
+class _Run:
+    content: bytes
+    file_name: str
+    user: AbstractBaseUser | None
+    full_catalogue: bool
+    skip_invalid: bool
+
+    def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
+        """The unsaved record of this run and its plan."""
+        user = self.user
+        return ImportBatch(
             user=user if user is not None and user.is_authenticated else None,
-            file_name=Path(file_name).name[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
+            file_name=Path(self.file_name).name[:255],
+            sha256=hashlib.sha256(self.content).hexdigest(),
             dry_run=dry_run,
-            full_catalogue=full_catalogue,
-            skip_invalid=skip_invalid,
+            full_catalogue=self.full_catalogue,
+            skip_invalid=self.skip_invalid,
             created=len(plan.creates),
             updated=len(plan.updates),
             unchanged=len(plan.unchanged),
@@ -702,43 +448,44 @@ def import_catalogue(
             rejected=plan.rejected,
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
-            content=content if keep_content else None,
+            plan_digest=plan.digest(),
         )
-        if dry_run:
-            if keep_content:
-                _forget_stale_previews(user)
-            batch.save()
-        else:
-            _write(plan, batch)
-        return ImportResult(plan=plan, batch=batch)
 
-    return plan_and_record() if dry_run else _as_the_only_writer(plan_and_record)
+    def problem(self, plan: ImportPlan) -> str | None:
+        return plan.problem(skip_invalid=self.skip_invalid, full_catalogue=self.full_catalogue)
 
 
-def _as_the_only_writer(work: Callable[[], ImportResult]) -> ImportResult:
-    """Plan and write in one transaction that no other import runs beside.
+def _preview(clean: CleanTable, run: _Run, *, keep_content: bool) -> ImportResult:
+    plan = plan_changes(clean, full_catalogue=run.full_catalogue)
+    batch = run.batch(plan, dry_run=True)
+    if keep_content:
+        batch.content = run.content
+        _forget_stale_previews(run.user)
+    batch.save()
+    return ImportResult(plan=plan, batch=batch, problem=run.problem(plan))
 
-    Two imports planned side by side would both create the programs their files share: twice
-    over for rows keyed by name and state. PostgreSQL: an advisory lock held until commit.
-    SQLite: transactions begin IMMEDIATE (settings), which takes the database's write lock; an
-    import still waiting when the busy timeout ends tries again until LOCK_WAIT_SECONDS.
-    """
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATALOGUE_LOCK])
-                return work()
-        except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
-                raise CatalogueImportError(
-                    "Another import is being written to the catalogue: try again in a minute."
-                ) from None
-            time.sleep(0.05)
+
+def _apply(clean: CleanTable, run: _Run, *, previewed: str | None = None) -> ImportResult:
+    """Plan and write; call under `catalogue_lock()`. With `previewed` (a plan digest), write
+    only a plan equal to the one the preview showed."""
+    plan = plan_changes(clean, full_catalogue=run.full_catalogue)
+    if previewed is not None and plan.digest() != previewed:
+        raise CatalogueImportError(
+            "The catalogue has changed since this preview (another import or an edit), so "
+            "importing now would not do what the preview showed. Nothing was written: upload "
+            "the file again for a new preview."
+        )
+    problem = run.problem(plan)
+    if problem:
+        raise CatalogueImportError(problem, errors=plan.errors)
+    batch = run.batch(plan, dry_run=False)
+    write_changes(
+        creates=[planned.values for planned in plan.creates],
+        updates=[(planned.program, planned.changes) for planned in plan.updates],
+        archives=plan.archives,
+        origin=Origin(ChangeSource.IMPORT, user=batch.user, batch=batch),
+    )
+    return ImportResult(plan=plan, batch=batch, problem=None)
 
 
 def _forget_stale_previews(user: AbstractBaseUser | None) -> None:
@@ -754,16 +501,19 @@ def confirm_import(
     """Apply the file previewed as ImportBatch `batch_id`, if it is this user's pending preview.
 
     The bytes come from the batch, never from the client; `sha256` must match both the hash
-    recorded at preview time and the stored bytes, so exactly the previewed file is imported.
-    `skip_invalid` lets the user choose, after seeing the errors, to import the valid rows.
+    recorded at preview time and the stored bytes, so exactly the previewed file is imported,
+    and only if the catalogue still gives the plan the preview showed. `skip_invalid` lets the
+    user choose, after seeing the errors, to import the valid rows. A confirm that fails
+    leaves the preview pending.
     """
-    batch = ImportBatch.objects.filter(
+    pending = ImportBatch.objects.filter(
         pk=batch_id,
         user=user,
         dry_run=True,
         content__isnull=False,
         created_at__gte=timezone.now() - PENDING_FOR,
-    ).first()
+    )
+    batch = pending.first()
     if batch is None:
         raise CatalogueImportError(
             "This preview was imported already or has expired: upload the file again."
@@ -771,13 +521,13 @@ def confirm_import(
     content = bytes(batch.content)
     if sha256 != batch.sha256 or hashlib.sha256(content).hexdigest() != batch.sha256:
         raise CatalogueImportError("The file does not match its preview: upload it again.")
-    # Claim the preview first so a double submit imports once.
-    if not ImportBatch.objects.filter(pk=batch.pk, content__isnull=False).update(content=None):
-        raise CatalogueImportError("This preview was imported already: upload the file again.")
-    return import_catalogue(
-        content=content,
-        file_name=batch.file_name,
-        user=user,
-        full_catalogue=batch.full_catalogue,
-        skip_invalid=batch.skip_invalid or skip_invalid,
+    clean = clean_table(parse_file(content=content, file_name=batch.file_name))
+    run = _Run(
+        content, batch.file_name, user, batch.full_catalogue, batch.skip_invalid or skip_invalid
     )
+    with catalogue_lock():
+        # Claimed in the import's own transaction: a double submit imports once, and a confirm
+        # that fails rolls the claim back with everything else.
+        if not pending.filter(pk=batch.pk).update(content=None):
+            raise CatalogueImportError("This preview was imported already: upload the file again.")
+        return _apply(clean, run, previewed=batch.plan_digest)

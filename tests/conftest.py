@@ -1,8 +1,10 @@
 import os
+from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
-from tests.factories import make_user
+from tests.factories import make_catalogue_editor, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still plain synchronous calls.
@@ -49,4 +51,18 @@ def charlie(db):
 
 @pytest.fixture
 def staff(db):
-    return make_user("stella", is_staff=True)
+    return make_catalogue_editor("stella")
+
+
+# A Monday of interview season 2027: tests that record tracker facts "today" run on this day,
+# whatever the calendar says (facts outside the season are refused). The clock keeps ticking
+# from there: caches keyed on `updated_at` must still see every change.
+MID_SEASON = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def mid_season(monkeypatch) -> datetime:
+    real_now = timezone.now
+    start = real_now()
+    monkeypatch.setattr(timezone, "now", lambda: MID_SEASON + (real_now() - start))
+    return MID_SEASON

@@ -19,6 +19,23 @@ def make_user(username: str = "alice", *, is_staff: bool = False) -> User:
     )
 
 
+def make_catalogue_editor(username: str = "stella") -> User:
+    """A staff member in the "Catalogue editors" group (made by a migration; made again here
+    for tests that flush the database)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from programs.permissions import CATALOGUE_EDITORS, EDIT_CATALOGUE
+
+    group, _created = Group.objects.get_or_create(name=CATALOGUE_EDITORS)
+    codenames = [permission.split(".")[1] for permission in EDIT_CATALOGUE]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="programs", codename__in=codenames)
+    )
+    user = make_user(username, is_staff=True)
+    user.groups.add(group)
+    return user
+
+
 def make_program(**fields: object) -> Program:
     number = next(_program_numbers)
     defaults: dict[str, object] = {
@@ -63,6 +80,9 @@ PROGRAM_FRAME_DEFAULTS: dict[str, object] = {
     "visa_h1b": float("nan"),
     "multiple_attempts_ok": float("nan"),
     "yog_window": float("nan"),
+    "step2_min_kind": "required",
+    "yog_window_kind": "required",
+    "usce_kind": "required",
     "active": True,
 }
 
@@ -112,6 +132,25 @@ def make_profile_data(**fields: object) -> dict[str, object]:
     return data
 
 
+def make_low_score_profile_data(**fields: object) -> dict[str, object]:
+    """The DESIGN.md low-score reference applicant as a profile dict."""
+    from django.utils import timezone
+
+    data = make_profile_data(
+        visa="j1",
+        graduation_year=timezone.now().year - 6,
+        step1_attempts=2,
+        step2_score=222,
+        usce_months=0,
+        neuro_publications=0,
+        neuro_presentations=0,
+        us_neuro_letters=0,
+        list_size=100,
+    )
+    data.update(fields)
+    return data
+
+
 def make_profile(user: User, **fields: object):
     """A saved base profile (active) for `user`; pass `based_on=` and `active=False` for a
     scenario."""
@@ -138,6 +177,15 @@ def make_entry(shortlist, program: Program | None = None, **fields: object):
     return ShortlistEntry.objects.create(
         shortlist=shortlist, program=program or make_program(), **defaults
     )
+
+
+SEASON = 2027  # tests date their facts in this season, whatever the day they run
+
+
+def make_tracked_entry(shortlist, program: Program | None = None, **fields: object):
+    """A list entry tracked for `SEASON` (pass facts such as `applied_on=date(2026, 9, 10)`)."""
+    fields.setdefault("season", SEASON)
+    return make_entry(shortlist, program, applicant=shortlist.profile.user, **fields)
 
 
 CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
@@ -179,11 +227,11 @@ LIST_ROW_DEFAULTS: dict[str, object] = {
     "band": "target",
     "interview_probability": 0.42,
     "fit_score": 42,
-    "visa_j1": "yes",
-    "visa_h1b": "",
+    "visa_j1": True,
+    "visa_h1b": None,
     "img_pct": 40.0,
     "step2_min": None,
-    "yog_window": "",
+    "yog_window": None,
     "reasons": ["+ Sponsors J-1", "? H-1B sponsorship unknown — verify"],
     "status": "considering",
     "notes": "",
@@ -192,11 +240,21 @@ LIST_ROW_DEFAULTS: dict[str, object] = {
     "pinned": False,
     "added_by_hand": False,
     "archived": False,
+    "applied_on": None,
+    "signalled": False,
+    "invited_on": None,
+    "rejected_on": None,
+    "withdrawn_on": None,
+    "interview_at": None,
+    "interview_format": "",
+    "interviewed": False,
+    "rank_position": None,
+    "matched": False,
 }
 
 
 def make_list_rows(*rows: dict[str, object]):
-    """Rows in the `applicants.shortlists.list_rows` shape, ranked 1, 2, … in order given."""
+    """Rows in the `applicants.export_data.list_rows` shape, ranked 1, 2, … in order given."""
     import pandas as pd
 
     records = [
@@ -205,10 +263,50 @@ def make_list_rows(*rows: dict[str, object]):
     ]
     columns = ["rank", "program_pk", *LIST_ROW_DEFAULTS]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    for column in ("tier", "step2_min"):
+    for column in ("tier", "step2_min", "rank_position"):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
+    for column in ("visa_j1", "visa_h1b", "yog_window"):
+        frame[column] = pd.Series([record[column] for record in records], dtype=object)
     return frame
+
+
+def make_full_season(user: User, *, entries: int = 120, interviews: int = 25):
+    """A whole season on one list: `entries` programs applied to, `interviews` of them with
+    interviews spread over October to January (some in person, a few on the same day)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from applicants.models import Shortlist, ShortlistEntry
+
+    profile = make_profile(user, time_zone="Asia/Kolkata")
+    shortlist = Shortlist.objects.create(profile=profile)
+    states = [state for state in CATALOGUE_STATES]
+    programs = [make_program(state=states[i % len(states)]) for i in range(entries)]
+    first = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
+    rows = []
+    for i, program in enumerate(programs):
+        facts: dict[str, object] = {"applied_on": date(2026, 9, 2 + i % 20)}
+        if i < interviews:
+            facts |= {
+                "invited_on": date(2026, 9, 25),
+                "interview_at": first + timedelta(days=4 * i, hours=3 * (i % 2)),
+                "interview_format": "in_person" if i % 3 == 0 else "virtual",
+            }
+        rows.append(
+            ShortlistEntry(
+                shortlist=shortlist,
+                program=program,
+                rank=i + 1,
+                band="target",
+                probability=0.2,
+                fit_score=50,
+                applicant=user,
+                season=SEASON,
+                **facts,
+            )  # fmt: skip
+        )
+    ShortlistEntry.objects.bulk_create(rows)
+    return shortlist
 
 
 def make_grant(owner: User, grantee: User | None = None, **fields: object):

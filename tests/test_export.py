@@ -8,9 +8,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from applicants import export, shortlists
+from applicants import export, export_data, shortlists
 from applicants.listbuilder import outlook
 from applicants.models import Shortlist
+from applicants.profiles import shown_profile
 from programs.models import ImportBatch
 from tests.factories import make_list_rows, make_profile, make_profile_data, make_program
 
@@ -33,6 +34,16 @@ HEADERS = [
     "Graduation window (years)",
     "Reasons",
     "Status",
+    "Signalled",
+    "Applied on",
+    "Invited on",
+    "Rejected on",
+    "Withdrawn on",
+    "Interview",
+    "Interview format",
+    "Interviewed",
+    "Rank position",
+    "Matched",
     "Notes",
     "Website",
     "NRMP codes",
@@ -61,7 +72,7 @@ ABOUT = {
 def summary(**fields: object) -> dict:
     return {
         "scenario": "My profile",
-        "profile": export.profile_snapshot(make_profile_data()),
+        "profile": shown_profile(make_profile_data()),
         "outlook": {
             "size": 3,
             "expected_interviews": 1.5,
@@ -83,11 +94,11 @@ def sample_rows() -> pd.DataFrame:
             "band": "reach",
             "interview_probability": 0.1234,
             "fit_score": 12,
-            "visa_j1": "yes",
-            "visa_h1b": "no",
+            "visa_j1": True,
+            "visa_h1b": False,
             "img_pct": 35.0,
             "step2_min": 230,
-            "yog_window": "5",
+            "yog_window": 5,
             "reasons": ["+ Sponsors J-1", "− Step 2 CK 226 is below the minimum 230"],
             "status": "applied",
             "notes": "Emailed the coordinator",
@@ -99,7 +110,7 @@ def sample_rows() -> pd.DataFrame:
             "band": "target",
             "interview_probability": 0.5,
             "img_pct": None,
-            "yog_window": "none",
+            "yog_window": math.inf,
             "website": "",
         },
         {
@@ -109,8 +120,8 @@ def sample_rows() -> pd.DataFrame:
             "setting": "community_affiliated",
             "band": "safety",
             "interview_probability": 0.8765,
-            "visa_j1": "",
-            "yog_window": "",
+            "visa_j1": None,
+            "yog_window": None,
             "reasons": [],
             "website": "www.no-scheme.example.org",
         },
@@ -225,7 +236,7 @@ def test_a_website_is_a_clickable_link_and_anything_else_stays_plain_text():
 def test_the_header_is_frozen_with_the_program_names_and_filterable():
     sheet = workbook()["Shortlist"]
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == "A1:V4"
+    assert sheet.auto_filter.ref == "A1:AF4"
     assert sheet["A1"].font.bold
 
 
@@ -419,7 +430,7 @@ def test_the_file_name_carries_the_scenario_and_the_date():
 
 
 def test_the_profile_snapshot_labels_every_profile_key_once():
-    snapshot = export.profile_snapshot(make_profile_data(preferred_states=["TX", "IL"]))
+    snapshot = shown_profile(make_profile_data(preferred_states=["TX", "IL"]))
     assert len(snapshot) == len(make_profile_data())
     assert snapshot["Preferred states"] == "TX, IL"
     assert snapshot["States you will not apply to"] == "None"
@@ -436,7 +447,7 @@ def test_describe_export_reads_sources_and_verification_dates_of_the_listed_prog
     make_program(data_source="Not listed", last_verified=date(2020, 1, 1))
     ImportBatch.objects.create(file_name="catalogue-2026.csv", sha256="0" * 64)
     result = outlook([0.5, 0.5])
-    summary_, about = export.describe_export(
+    summary_, about = export_data.describe_export(
         scenario="Plan B",
         profile=make_profile_data(),
         outlook=result,
@@ -458,7 +469,7 @@ def test_export_shortlist_gives_the_listed_programs_and_their_outlook(alice):
         make_program(state="TX", tier=4, img_pct=60.0, name=f"Program {number}")
     profile = make_profile(alice)
     shortlist = shortlists.build_shortlist(profile=profile)
-    rows, summary_, about = export.export_shortlist(shortlist)
+    rows, summary_, about = export_data.export_shortlist(shortlist)
     listed = shortlist.entries.filter(excluded=False)
     assert len(rows) == listed.count() > 0
     assert summary_["outlook"]["size"] == len(rows)

@@ -5,6 +5,7 @@ The suite runs with DEBUG, where the page cache is off; these tests turn it on.
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,10 +13,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from applicants import services, shortlist_views, shortlists
+from applicants import outlook, shortlist_views
+from applicants.forms import form_data
 from applicants.models import Profile, Shortlist, ShortlistEntry
-from applicants.profiles import form_data
 from applicants.shortlists import build_shortlist, exclude_entry
+from neuromatch import caching
 from programs import views as program_views
 from programs.importer import import_catalogue
 from programs.models import Program
@@ -81,6 +83,8 @@ def fail(*args: object, **kwargs: object) -> None:
 def test_a_second_view_of_an_unchanged_list_is_served_from_the_cache(
     client, alice, built, monkeypatch
 ):
+    # "built 3 hours ago" reads the same for an hour; "built 2 seconds ago" changes every second.
+    Shortlist.objects.filter(pk=built.pk).update(built_at=built.built_at - timedelta(hours=3))
     client.force_login(alice)
     first = page(client)
     monkeypatch.setattr(shortlist_views, "_workspace_context", fail)
@@ -141,7 +145,9 @@ def rebuild(client: Client, entry: ShortlistEntry) -> Callable[[str], bool]:
 
 
 @pytest.mark.parametrize("action", [pin, set_status, set_notes, exclude, restore, add, rebuild])
-def test_every_row_action_and_rebuild_shows_on_the_next_view(client, alice, built, action):
+def test_every_row_action_and_rebuild_shows_on_the_next_view(
+    client, alice, built, action, mid_season
+):
     entry = first_entry(built)
     if action is restore:
         exclude_entry(entry=entry)
@@ -234,7 +240,7 @@ def test_two_users_never_see_each_others_list(alice, bob):
             assert f"Programs on your list ({30 if user == alice else 35})" in html
 
 
-def test_each_browser_of_a_user_gets_forms_that_work_for_it(alice, built):
+def test_each_browser_of_a_user_gets_forms_that_work_for_it(alice, built, mid_season):
     entry = first_entry(built)
     browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]
     tokens = []
@@ -266,14 +272,13 @@ def test_the_built_time_is_worked_out_for_each_view_of_a_cached_page(
 ):
     client.force_login(alice)
     assert "built now" in page(client)
-    monkeypatch.setattr(services, "naturaltime", lambda moment: f"at {moment:%Y} and since")
-    monkeypatch.setattr(shortlist_views, "_workspace_context", fail)
+    monkeypatch.setattr(shortlist_views, "naturaltime", lambda moment: f"at {moment:%Y} and since")
     assert f"built at {built.built_at:%Y} and since" in page(client)
 
 
-def analysis_now(shortlist: Shortlist) -> shortlists.Analysis:
+def analysis_now(shortlist: Shortlist) -> outlook.Analysis:
     shortlist = Shortlist.objects.get(pk=shortlist.pk)
-    return shortlists.analyse(shortlist.profile, shortlist)
+    return outlook.analyse(shortlist.profile, shortlist)
 
 
 @pytest.mark.parametrize("action", [pin, set_notes, exclude, add])
@@ -290,12 +295,44 @@ def test_the_cached_analysis_follows_every_change_of_held_or_excluded_programs(
         assert after != before
 
 
-def test_a_status_change_of_a_held_entry_reuses_the_cached_analysis(client, alice, built):
+def test_a_status_change_of_a_held_entry_reuses_the_cached_analysis(
+    client, alice, built, mid_season
+):
     entry = first_entry(built)
     client.force_login(alice)
     set_status(client, entry)
     before = analysis_now(built)
     client.post(entry_url("status", entry), {"status": "interviewed"}, **HTMX)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shortlists, "_analyse", fail)
+        patch.setattr(outlook, "_analyse", fail)
         assert analysis_now(built) == before
+
+
+def cached_page_keys(user: User) -> list[str]:
+    return [key for key in cache._cache if f":page:{user.pk}:" in key]  # LocMemCache's keys
+
+
+def test_one_user_holds_at_most_a_fixed_number_of_cached_pages(client, alice, bob, built):
+    client.force_login(alice)
+    for number in range(3 * caching.PAGE_SLOTS):
+        page(client, f"{PROGRAMS_URL}?q=probe{number}")
+    assert 0 < len(cached_page_keys(alice)) <= caching.PAGE_SLOTS
+    assert cached_page_keys(bob) == []
+
+
+def test_another_users_requests_never_push_a_users_pages_out(alice, bob, built, monkeypatch):
+    browsers = {user: Client() for user in (alice, bob)}
+    for user, browser in browsers.items():
+        browser.force_login(user)
+    page(browsers[bob], PROGRAMS_URL)
+    for number in range(3 * caching.PAGE_SLOTS):
+        page(browsers[alice], f"{PROGRAMS_URL}?q=probe{number}")
+    monkeypatch.setattr(program_views, "_index_context", fail)
+    assert "45 programs" in page(browsers[bob], PROGRAMS_URL)
+
+
+def test_a_page_too_large_to_cache_is_rendered_every_time(client, alice, built, monkeypatch):
+    monkeypatch.setattr(caching, "MAX_PAGE_BYTES", 1000)
+    client.force_login(alice)
+    page(client, PROGRAMS_URL)
+    assert cached_page_keys(alice) == []

@@ -1,14 +1,8 @@
 import pytest
 from django.utils import timezone
 
-from applicants.forms import PROFILE_FIELDS, ProfileForm
-from applicants.profiles import (
-    PROFILE_KEYS,
-    ProfileDataError,
-    form_data,
-    profile_data,
-    validate_profile_data,
-)
+from applicants.forms import ProfileDataError, ProfileForm, form_data, validate_profile_data
+from applicants.profiles import PROFILE_FIELDS, PROFILE_KEYS, profile_data
 from tests.factories import make_profile, make_profile_data
 
 # The form checks the model's constraints too, which asks the database.

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants import advising, shortlists
+from applicants import advising, outlook
 from applicants.models import ShortlistEntry
 from tests.factories import make_built_list, make_grant, make_profile, make_program, make_user
 
@@ -65,7 +65,7 @@ def test_the_outlook_is_the_one_the_list_page_shows(client, advisor):
     _, shortlist = applicant("dana", advisor, probabilities=(0.45, 0.3, 0.12, 0.05))
     ShortlistEntry.objects.filter(shortlist=shortlist, probability=0.05).update(excluded=True)
     [row] = rows(client)
-    expected = shortlists.shortlist_summary(shortlist).outlook
+    expected = outlook.shortlist_outlook(shortlist)
     assert row.list_size == expected.size == 3
     assert row.expected_interviews == pytest.approx(expected.expected_interviews)
     assert row.match_chance == pytest.approx(expected.match_chance)
@@ -102,14 +102,23 @@ def test_an_applicant_without_a_profile_is_listed_without_figures(client, adviso
     assert row.summary == "No profile yet" and row.match_chance is None
 
 
-def test_upcoming_interviews_count_listed_programs_with_an_interview_offered(client, advisor):
-    _, shortlist = applicant("dana", advisor, probabilities=(0.4, 0.3, 0.2, 0.1))
+def test_upcoming_interviews_count_scheduled_ones_ahead_not_withdrawn(client, advisor):
+    owner, shortlist = applicant("dana", advisor, probabilities=(0.4, 0.3, 0.2, 0.1))
     entries = list(shortlist.entries.order_by("rank"))
-    ShortlistEntry.objects.filter(pk__in=[e.pk for e in entries[:3]]).update(
-        status="interview_offered"
-    )
-    ShortlistEntry.objects.filter(pk=entries[2].pk).update(excluded=True)
-    ShortlistEntry.objects.filter(pk=entries[3].pk).update(status="interviewed")
+    soon, later = timezone.now() + timedelta(days=3), timezone.now() + timedelta(days=30)
+    past = timezone.now() - timedelta(days=3)
+    for entry, interview_at, withdrawn in (
+        (entries[0], soon, False),
+        (entries[1], later, False),
+        (entries[2], past, False),
+        (entries[3], later, True),
+    ):
+        ShortlistEntry.objects.filter(pk=entry.pk).update(
+            applicant=owner,
+            season=2027,
+            interview_at=interview_at,
+            withdrawn_on=timezone.localdate() if withdrawn else None,
+        )
     assert rows(client)[0].upcoming_interviews == 2
 
 

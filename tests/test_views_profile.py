@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.forms import form_data
 from applicants.models import Profile
-from applicants.profiles import form_data
 from applicants.scoring import ESTIMATE_NOTE
 from programs.models import Program
 from tests.factories import make_profile, make_profile_data, make_program

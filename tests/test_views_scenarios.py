@@ -165,10 +165,11 @@ def test_the_comparison_shows_every_profile_with_its_outlook(client, alice, base
     response = client.get(SCENARIOS_URL)
     assert response.status_code == 200
     columns = response.context["columns"]
-    assert [profile.name for profile, _ in columns] == ["My profile", "No USCE", "With Step 3"]
-    outlooks = {profile.name: outlook for profile, outlook in columns}
-    assert outlooks["My profile"].eligible == 5
-    assert outlooks["My profile"].active_programs == 6
+    assert [column.profile.name for column in columns] == ["My profile", "No USCE", "With Step 3"]
+    catalogue = {column.profile.name: column.catalogue for column in columns}
+    outlooks = {column.profile.name: column.outlook for column in columns}
+    assert catalogue["My profile"].eligible == 5
+    assert catalogue["My profile"].active_programs == 6
     assert outlooks["With Step 3"].expected_interviews > outlooks["My profile"].expected_interviews
     assert outlooks["No USCE"].expected_interviews < outlooks["My profile"].expected_interviews
     content = response.content.decode()

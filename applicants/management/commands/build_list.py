@@ -1,6 +1,7 @@
 """`python manage.py build_list PROFILE.json`: the list for a JSON profile, from the terminal."""
 
 import json
+import math
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -8,13 +9,14 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
-from applicants import export, services
-from applicants.listbuilder import BuiltList, Outlook, build_list
+from applicants import export
+from applicants.catalogue import catalogue_frame
+from applicants.export_data import describe_export, rows_frame
+from applicants.forms import ProfileDataError, validate_profile_data
+from applicants.listbuilder import BuiltList, Outlook
 from applicants.models import Profile
-from applicants.profiles import ProfileDataError, validate_profile_data
+from applicants.outlook import ListOutlook, preview_list
 from applicants.scoring import RULES
-from applicants.shortlists import ListSummary, rows_frame, summarise
-from programs.models import Program
 
 OUT_SUFFIXES = (".csv", ".xlsx")
 SIZE_FIELD = Profile._meta.get_field("list_size")
@@ -24,20 +26,60 @@ SIZE_MIN, SIZE_MAX = (
 )
 
 
+# Longer than any profile number (a Step score, a year, a count); Python refuses to read an
+# integer of more than 4,300 digits with a ValueError, and even shorter ones are nonsense here.
+MAX_INTEGER_DIGITS = 12
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows: write a number or null")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return number
+
+
+def _short_integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"the number {text[:12]}… has {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def parse_profile_json(text: str) -> object:
+    """JSON as `json.loads` reads it, but refusing what no profile holds: NaN, Infinity,
+    numbers out of float range, overlong integers and nesting deep enough to exhaust the
+    stack. Raises ValueError (JSONDecodeError for syntax) with a message for the user."""
+    try:
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            parse_int=_short_integer,
+        )
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+
+
 def read_profile(path: Path) -> dict[str, Any]:
     """The validated profile dict from a DESIGN.md profile JSON file, or a CommandError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: files saved by Windows editors start with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"{path}: cannot read it ({error}).") from None
     try:
-        data = json.loads(text)
+        data = parse_profile_json(text)
     except json.JSONDecodeError as error:
         raise CommandError(
             f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
         ) from None
+    except ValueError as error:
+        raise CommandError(f"{path}: not a usable profile: {error}.") from None
     try:
         return validate_profile_data(data)
     except ProfileDataError as error:
@@ -48,7 +90,7 @@ def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlo
     if path.suffix.lower() == ".csv":
         content = export.write_csv(rows)
     else:
-        summary, about = export.describe_export(
+        summary, about = describe_export(
             scenario=path.stem,
             profile=profile,
             outlook=outlook if len(rows) else None,
@@ -89,27 +131,24 @@ class Command(BaseCommand):
         profile = read_profile(options["profile"])
         size = size or profile["list_size"]
 
-        programs = Program.objects.active().to_frame()
+        frame = catalogue_frame()
+        programs = frame[frame["active"]]
         if programs.empty:
             raise CommandError(
                 "The catalogue has no active programs: import one with import_programs first."
             )
-        scored = services.score_data(profile, programs)
-        built = build_list(scored, size=size, preferred_states=profile["preferred_states"])
-        chosen = scored.loc[built.ranked]
-        summary = summarise(
-            chosen["probability"].tolist(), chosen["band"].tolist(), chosen["state_code"].tolist()
-        )
+        preview = preview_list({**profile, "list_size": size}, programs=programs)
+        built, summary = preview.built, preview.outlook
         self._report(built, summary, size=size, catalogue=len(programs))
         if out is not None:
-            rows = rows_frame(built.ranked, scored)
-            write_rows(rows, out, profile=profile, outlook=summary.outlook)
+            rows = rows_frame(built.ranked, preview.scored)
+            write_rows(rows, out, profile=profile, outlook=summary)
             self.stdout.write(self.style.SUCCESS(f"Wrote {summary.size} programs to {out}."))
         if options["json"]:
             self.stdout.write(json.dumps(self._json(built, summary)))
 
-    def _report(self, built: BuiltList, summary: ListSummary, *, size: int, catalogue: int):
-        result = summary.outlook
+    def _report(self, built: BuiltList, summary: ListOutlook, *, size: int, catalogue: int):
+        result = summary
         self.stdout.write(
             self.style.SUCCESS(f"Built a list of {summary.size} programs")
             + f" ({built.eligible_count} of {catalogue} active programs are open to this profile)."
@@ -132,15 +171,15 @@ class Command(BaseCommand):
             f"Expected interviews: {result.expected_interviews:.1f}. "
             f"Match chance: {result.match_chance:.0%}. ERAS fee: ${result.fee_usd:,}."
         )
-        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least)
+        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least_shown)
         self.stdout.write(f"Chance of at least k interviews: {chances}.")
 
-    def _json(self, built: BuiltList, summary: ListSummary) -> dict[str, Any]:
+    def _json(self, built: BuiltList, summary: ListOutlook) -> dict[str, Any]:
         return {
             "size": summary.size,
             "eligible": built.eligible_count,
-            "expected_interviews": round(summary.outlook.expected_interviews, 3),
-            "match_chance": round(summary.outlook.match_chance, 4),
-            "fee_usd": summary.outlook.fee_usd,
+            "expected_interviews": round(summary.expected_interviews, 3),
+            "match_chance": round(summary.match_chance, 4),
+            "fee_usd": summary.fee_usd,
             "excluded_by_rule": built.excluded_by_rule,
         }
