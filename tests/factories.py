@@ -312,3 +312,55 @@ def make_full_season(user: User, *, entries: int = 120, interviews: int = 25):
         )
     ShortlistEntry.objects.bulk_create(rows)
     return shortlist
+
+
+def make_grant(owner: User, grantee: User | None = None, **fields: object):
+    """A live grant (view access by default) from `owner` to `grantee`; pass `email=` and no
+    grantee for a waiting invitation."""
+    from django.utils import timezone
+
+    from applicants.models import Grant
+
+    defaults: dict[str, object] = {"level": "view"}
+    if grantee is not None:
+        defaults["accepted_at"] = timezone.now()
+    defaults.update(fields)
+    return Grant.objects.create(owner=owner, grantee=grantee, **defaults)
+
+
+def make_built_list(profile, *programs: Program, **entry_fields: object):
+    """A built shortlist for `profile` with one target entry per program (ranked in order)."""
+    from django.utils import timezone
+
+    from applicants.models import Shortlist
+
+    shortlist = Shortlist.objects.create(profile=profile, built_at=timezone.now())
+    for rank, program in enumerate(programs, start=1):
+        make_entry(shortlist, program, rank=rank, **entry_fields)
+    return shortlist
+
+
+def make_share_link(profile, *, days: int = 7, **fields: object):
+    """A live share link to the profile's list; returns (link, secret token)."""
+    import hashlib
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.models import ShareLink
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    defaults: dict[str, object] = {
+        "created_at": now - timedelta(minutes=1),
+        "expires_at": now + timedelta(days=days),
+    }
+    defaults.update(fields)
+    link = ShareLink.objects.create(
+        owner=profile.user,
+        profile=profile,
+        token_digest=hashlib.sha256(token.encode()).hexdigest(),
+        **defaults,
+    )
+    return link, token
