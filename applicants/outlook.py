@@ -60,6 +60,13 @@ class ListOutlook(Outlook):
         return self.match_chance < LOW_MATCH_CHANCE
 
     @property
+    def band_mix(self) -> list[tuple[str, int]]:
+        """(band, programs) on the list; "ineligible" only when held programs are."""
+        return [
+            (band, count) for band, count in self.bands.items() if count or band != Band.INELIGIBLE
+        ]
+
+    @property
     def at_least_shown(self) -> list[tuple[int, float]]:
         """(k, chance of at least k interviews) for the k the pages show."""
         return [(k, self.at_least.get(k, 0.0)) for k in AT_LEAST_SHOWN]

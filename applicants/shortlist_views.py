@@ -40,6 +40,14 @@ from neuromatch.caching import cached_page
 from programs.models import Program
 
 TEMPLATE = "applicants/list.html"
+# What every row needs besides its entry: the status choices and the fields' limits.
+ROW_CONTEXT = {
+    "status_choices": Status.choices,
+    "limits": {
+        "notes": NotesForm.base_fields["notes"].max_length,
+        "search": SearchForm.base_fields["q"].max_length,
+    },
+}
 
 
 def _shown_profile(request: HttpRequest, profile_pk: int | None) -> Profile | None:
@@ -61,7 +69,7 @@ def _table_context(shortlist: Shortlist, data: Any) -> dict[str, Any]:
         "filter_form": form,
         "entries": filtered_entries(shortlist, **form.filters()),
         "listed_count": shortlist.entries.filter(excluded=False).count(),
-        "status_choices": Status.choices,
+        **ROW_CONTEXT,
     }
 
 
@@ -204,7 +212,7 @@ def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") 
         if error:
             messages.error(request, error)
         return redirect(_list_url(entry.shortlist.profile))
-    context = {"entry": entry, "row_error": error, "status_choices": Status.choices}
+    context = {"entry": entry, "row_error": error, **ROW_CONTEXT}
     return render(request, f"{TEMPLATE}#row", context)
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone  # noqa: E402
 
 from applicants.models import Profile  # noqa: E402
 from benchmarks.bench_scoring import report, time_runs  # noqa: E402
+from tests.factories import make_profile_data  # noqa: E402
 
 DEMO_CSV = ROOT / "fixtures" / "demo_programs.csv"
 PAGE_TARGET_MS = 250.0
@@ -41,18 +42,8 @@ BUILD_TARGET_MS = 500.0
 
 
 def matched_average(user: User) -> Profile:
-    return Profile.objects.create(
-        user=user,
-        visa="j1",
-        graduation_year=timezone.now().year - 2,
-        step2_score=245,
-        usce_months=3,
-        neuro_publications=4,
-        neuro_presentations=6,
-        us_neuro_letters=2,
-        preferred_states=["TX"],
-        list_size=100,
-    )
+    data = make_profile_data(graduation_year=timezone.now().year - 2, preferred_states=["TX"])
+    return Profile.objects.create(user=user, **data)
 
 
 def run(runs: int) -> None:

@@ -20,7 +20,7 @@ from programs.normalise import (
 
 BYTE_ORDER_MARK = "\ufeff"
 
-_TRISTATE = frozenset({"visa_j1", "visa_h1b", "multiple_attempts_ok"})
+_TRISTATE = frozenset({"visa_j1", "visa_h1b", "multiple_attempts_ok", "img_observerships"})
 _NUMBERS = frozenset({"tier", "positions", "img_pct", "step2_min", "usce_min_months"})
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from programs.catalogue import SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
-from programs.models import Setting, Track
+from programs.models import CORRECTABLE, Setting, Track
 from programs.reading import MAX_BYTES
 
 POLICY_CHOICES = [
@@ -48,6 +48,17 @@ class CatalogueFilterForm(forms.Form):
     )
     j1 = forms.ChoiceField(label="J-1 visa", required=False, choices=POLICY_CHOICES)
     h1b = forms.ChoiceField(label="H-1B visa", required=False, choices=POLICY_CHOICES)
+    observerships = forms.ChoiceField(
+        label="Observerships for IMGs",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("yes", "Offered"),
+            ("not_no", "Offered or unknown"),
+            ("no", "Not offered"),
+            ("unknown", "Unknown"),
+        ],
+    )
     img_min = forms.IntegerField(
         label="IMG share at least (%)", required=False, min_value=0, max_value=100
     )
@@ -121,3 +132,34 @@ class ImportForm(forms.Form):
 class ConfirmImportForm(forms.Form):
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
     skip_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label="What is wrong or missing", choices=[])
+    value = forms.CharField(
+        label="Correct value",
+        max_length=300,
+        help_text="As the program states it: yes / no, a number, none, required or preferred…",
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A link to the program's page that says so, or a quote from it.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["field"].choices = [("", "Choose a field")] + list(CORRECTABLE.items())
+
+
+class RejectCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The person who suggested it sees this.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)

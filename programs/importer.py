@@ -17,7 +17,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from programs.models import ImportBatch, Program
+from programs.history import Origin
+from programs.models import ChangeSource, ImportBatch, Program
 from programs.normalise import (
     CLEANERS,
     REQUIRED_COLUMNS,
@@ -482,7 +483,7 @@ def _apply(clean: CleanTable, run: _Run, *, previewed: str | None = None) -> Imp
         creates=[planned.values for planned in plan.creates],
         updates=[(planned.program, planned.changes) for planned in plan.updates],
         archives=plan.archives,
-        batch=batch,
+        origin=Origin(ChangeSource.IMPORT, user=batch.user, batch=batch),
     )
     return ImportResult(plan=plan, batch=batch, problem=None)
 

@@ -35,6 +35,10 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "notes",
     "data_source",
     "last_verified",
+    "step2_min_kind",
+    "yog_window_kind",
+    "usce_kind",
+    "img_observerships",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "state")
 # Not a canonical column, but FREIDA-style exports give visas as one list.
@@ -135,6 +139,25 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("note", "comments", "comment", "remarks"),
     "data_source": ("source", "data source"),
     "last_verified": ("verified", "date verified", "last updated", "verified on", "updated"),
+    "step2_min_kind": (
+        "step 2 minimum kind", "step 2 min kind", "step 2 ck minimum kind", "step 2 minimum type",
+        "step 2 cutoff type", "step 2 cutoff kind", "min step 2 type", "step 2 requirement",
+        "step 2 minimum required or preferred", "step 2 cutoff hard or soft",
+    ),
+    "yog_window_kind": (
+        "yog cutoff kind", "yog cutoff type", "yog kind", "yog type", "yog window kind",
+        "graduation window kind", "graduation cutoff type", "yog requirement",
+        "yog cutoff required or preferred", "yog cutoff hard or soft",
+    ),
+    "usce_kind": (
+        "usce kind", "usce type", "usce min kind", "usce minimum kind", "usce requirement type",
+        "usce required or preferred", "us clinical experience kind", "usce hard or soft",
+    ),
+    "img_observerships": (
+        "observerships", "observership", "img observerships", "observerships for imgs",
+        "offers observerships", "observerships offered", "img observership", "img electives",
+        "electives for imgs", "observerships or electives", "offers img observerships",
+    ),
 }  # fmt: skip
 
 HEADER_ALIASES: dict[str, str] = {squash(column): column for column in CANONICAL_COLUMNS}
@@ -360,6 +383,27 @@ def clean_yog_window(text: str) -> tuple[str, int | None]:
     return ("limit", years)
 
 
+_REQUIRED = frozenset(
+    {"required", "requirement", "hard", "hardcutoff", "strict", "minimum", "min", "must",
+     "mandatory", "absolute", "cutoff", "rule"}
+)  # fmt: skip
+_PREFERRED = frozenset(
+    {"preferred", "preference", "soft", "softcutoff", "recommended", "flexible", "desired",
+     "ideal", "suggested", "guideline"}
+)  # fmt: skip
+
+
+def clean_cutoff_kind(text: str) -> str:
+    """Whether a cut-off is `required` (`hard`, `minimum`, `strict`…; the default when blank)
+    or `preferred` (`soft`, `recommended`, `flexible`…)."""
+    word = squash(text)
+    if word in UNKNOWN or word in _REQUIRED:
+        return "required"
+    if word in _PREFERRED:
+        return "preferred"
+    raise CellError("should be required or preferred (hard or soft), or blank (required)")
+
+
 def clean_usce_min_months(text: str) -> int | None:
     """Months of US clinical experience required: `3`, `3 months`; `none`, `no` → 0."""
     word = squash(text)
@@ -443,6 +487,10 @@ CLEANERS: dict[str, Callable[[str], object]] = {
     "notes": _text("notes"),
     "data_source": _text("data_source"),
     "last_verified": clean_last_verified,
+    "step2_min_kind": clean_cutoff_kind,
+    "yog_window_kind": clean_cutoff_kind,
+    "usce_kind": clean_cutoff_kind,
+    "img_observerships": clean_tristate,
 }
 
 

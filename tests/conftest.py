@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_user
+from tests.factories import make_catalogue_editor, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still plain synchronous calls.
@@ -51,7 +51,7 @@ def charlie(db):
 
 @pytest.fixture
 def staff(db):
-    return make_user("stella", is_staff=True)
+    return make_catalogue_editor("stella")
 
 
 # A Monday of interview season 2027: tests that record tracker facts "today" run on this day,

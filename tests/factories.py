@@ -19,6 +19,23 @@ def make_user(username: str = "alice", *, is_staff: bool = False) -> User:
     )
 
 
+def make_catalogue_editor(username: str = "stella") -> User:
+    """A staff member in the "Catalogue editors" group (made by a migration; made again here
+    for tests that flush the database)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from programs.permissions import CATALOGUE_EDITORS, EDIT_CATALOGUE
+
+    group, _created = Group.objects.get_or_create(name=CATALOGUE_EDITORS)
+    codenames = [permission.split(".")[1] for permission in EDIT_CATALOGUE]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="programs", codename__in=codenames)
+    )
+    user = make_user(username, is_staff=True)
+    user.groups.add(group)
+    return user
+
+
 def make_program(**fields: object) -> Program:
     number = next(_program_numbers)
     defaults: dict[str, object] = {
@@ -63,6 +80,9 @@ PROGRAM_FRAME_DEFAULTS: dict[str, object] = {
     "visa_h1b": float("nan"),
     "multiple_attempts_ok": float("nan"),
     "yog_window": float("nan"),
+    "step2_min_kind": "required",
+    "yog_window_kind": "required",
+    "usce_kind": "required",
     "active": True,
 }
 
@@ -108,6 +128,25 @@ def make_profile_data(**fields: object) -> dict[str, object]:
         "excluded_states": [],
         "list_size": 100,
     }
+    data.update(fields)
+    return data
+
+
+def make_low_score_profile_data(**fields: object) -> dict[str, object]:
+    """The DESIGN.md low-score reference applicant as a profile dict."""
+    from django.utils import timezone
+
+    data = make_profile_data(
+        visa="j1",
+        graduation_year=timezone.now().year - 6,
+        step1_attempts=2,
+        step2_score=222,
+        usce_months=0,
+        neuro_publications=0,
+        neuro_presentations=0,
+        us_neuro_letters=0,
+        list_size=100,
+    )
     data.update(fields)
     return data
 

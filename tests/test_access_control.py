@@ -14,12 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from applicants import calendar
 from applicants.models import Shortlist
-from programs.models import ImportBatch
-from tests.factories import make_entry, make_profile, make_program, make_user
+from programs.models import Correction, ImportBatch
+from tests.factories import make_catalogue_editor, make_entry, make_profile, make_program, make_user
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
+# Staff with the Program add and change permissions ("Catalogue editors"); staff alone are not.
+EDITOR = "catalogue editor"
 TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
 
 
@@ -36,7 +38,8 @@ class Rule:
 
 @dataclass
 class World:
-    """Alice owns everything; bob is another applicant; stella is staff."""
+    """Alice owns everything; bob is another applicant; stella is staff and a catalogue
+    editor."""
 
     alice: object
     bob: object
@@ -46,6 +49,7 @@ class World:
     entry: object
     program: object
     batch: object
+    correction: object
     token: str
 
 
@@ -79,8 +83,17 @@ ACCESS: dict[str, Rule] = {
     "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
     "programs:export": Rule(USER),
     "programs:import_template": Rule(USER),
-    "programs:import": Rule(STAFF, ("GET", "POST")),
-    "programs:import_confirm": Rule(STAFF, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:import": Rule(EDITOR, ("GET", "POST")),
+    "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
+    "programs:my_corrections": Rule(USER),
+    "programs:corrections": Rule(EDITOR),
+    "programs:correction_accept": Rule(
+        EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
+    ),
+    "programs:correction_reject": Rule(
+        EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
+    ),
     "applicants:profile": Rule(USER, ("GET", "POST")),
     "applicants:profile_validate": Rule(USER, ("POST",), lambda world: {"field": "step2_score"}),
     "applicants:scenarios": Rule(USER),
@@ -138,7 +151,7 @@ def url_names(resolver=None, namespace: str = "") -> list[str]:
 @pytest.fixture
 def world() -> World:
     alice, bob = make_user("alice"), make_user("bob")
-    stella = make_user("stella", is_staff=True)
+    stella = make_catalogue_editor("stella")
     profile = make_profile(alice)
     scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
     program = make_program()
@@ -152,8 +165,11 @@ def world() -> World:
     batch = ImportBatch.objects.create(
         user=stella, file_name="programs.csv", sha256="0" * 64, dry_run=True
     )
+    correction = Correction.objects.create(
+        program=program, user=bob, field="visa_h1b", value="yes", evidence="The website says so."
+    )
     token = calendar.feed_token(alice)
-    return World(alice, bob, stella, profile, scenario, entry, program, batch, token)
+    return World(alice, bob, stella, profile, scenario, entry, program, batch, correction, token)
 
 
 def _url(name: str, world: World) -> str:
@@ -181,11 +197,21 @@ def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == STAFF])
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind in (STAFF, EDITOR)])
 def test_staff_pages_are_forbidden_to_applicants(client, world, name):
     client.force_login(world.alice)
     response = getattr(client, _first_method(ACCESS[name]))(_url(name, world))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == EDITOR])
+def test_catalogue_editor_pages_are_forbidden_to_staff_without_the_program_permissions(
+    client, world, name
+):
+    client.force_login(make_user("sam", is_staff=True))
+    for method in ACCESS[name].methods:
+        response = getattr(client, method.lower())(_url(name, world))
+        assert response.status_code == 403, f"{method} {name}"
 
 
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == OWNED])
@@ -210,7 +236,7 @@ def test_the_owner_can_open_every_page(client, world, name):
 
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.post_only])
 def test_state_changing_views_refuse_get(client, world, name):
-    user = world.stella if ACCESS[name].kind == STAFF else world.alice
+    user = world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice
     client.force_login(user)
     assert client.get(_url(name, world)).status_code == 405
 
@@ -219,7 +245,7 @@ def test_state_changing_views_refuse_get(client, world, name):
 def test_posts_without_a_csrf_token_are_refused(world, name):
     client = Client(enforce_csrf_checks=True)
     if ACCESS[name].kind != PUBLIC:
-        client.force_login(world.stella if ACCESS[name].kind == STAFF else world.alice)
+        client.force_login(world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice)
     response = client.post(_url(name, world), {})
     assert response.status_code == 403
 

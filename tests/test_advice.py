@@ -7,7 +7,7 @@ from django.utils import timezone
 from applicants import listbuilder, scoring
 from applicants.models import Profile
 from applicants.outlook import advice_for
-from tests.factories import make_profile_data, make_program_frame
+from tests.factories import make_low_score_profile_data, make_profile_data, make_program_frame
 
 THIS_YEAR = timezone.now().year
 
@@ -33,19 +33,7 @@ def _catalogue():
 
 def _low_score_profile(**fields) -> Profile:
     """The DESIGN.md low-score reference applicant (unsaved)."""
-    data = make_profile_data(
-        visa="j1",
-        graduation_year=THIS_YEAR - 6,
-        step1_attempts=2,
-        step2_score=222,
-        usce_months=0,
-        neuro_publications=0,
-        neuro_presentations=0,
-        us_neuro_letters=0,
-        list_size=100,
-    )
-    data.update(fields)
-    return Profile(**data)
+    return Profile(**make_low_score_profile_data(**fields))
 
 
 def _expected_interviews(data: dict, programs) -> float:

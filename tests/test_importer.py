@@ -516,8 +516,10 @@ def test_the_canonical_export_is_the_template_header():
     write_catalogue(out=out, programs=Program.objects.none())
 
     header = next(csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
-    assert header[:3] == ["program_id", "nrmp_codes", "name"] and header[-1] == "last_verified"
-    assert len(header) == 21
+    assert header[:3] == ["program_id", "nrmp_codes", "name"]
+    assert header[20:] == [
+        "last_verified", "step2_min_kind", "yog_window_kind", "usce_kind", "img_observerships",
+    ]  # fmt: skip
 
 
 def test_the_result_carries_its_counts_and_its_problem(catalogue):
