@@ -10,7 +10,7 @@ literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
 import dataclasses
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -22,13 +22,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
-from applicants.models import Band, Status
+from applicants.models import Band, InterviewFormat, Status
 from programs.geography import STATE_NAMES
 from programs.models import Setting
-
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
-# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+from programs.normalise import is_formula_like, neutralise_csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -53,6 +50,16 @@ SHORTLIST_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("Graduation window (years)", "window", 12, 12),
     ("Reasons", "wrap", 60, 60),
     ("Status", "text", 12, 18),
+    ("Signalled", "text", 9, 9),
+    ("Applied on", "date", 11, 11),
+    ("Invited on", "date", 11, 11),
+    ("Rejected on", "date", 11, 11),
+    ("Withdrawn on", "date", 11, 11),
+    ("Interview", "datetime", 16, 16),
+    ("Interview format", "text", 10, 10),
+    ("Interviewed", "text", 11, 11),
+    ("Rank position", "integer", 8, 8),
+    ("Matched", "text", 8, 8),
     ("Notes", "wrap", 30, 40),
     ("Website", "url", 16, 40),
     ("NRMP codes", "text", 12, 24),
@@ -91,16 +98,6 @@ VERIFY_REMINDER = (
 )
 
 
-def is_formula_like(value: object) -> bool:
-    """True for text that a spreadsheet would read as a formula if typed into a cell."""
-    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
-
-
-def neutralise_csv_text(value: object) -> object:
-    """Prefix formula-like text with a single quote; every other value is returned as is."""
-    return "'" + value if is_formula_like(value) else value
-
-
 def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:
     """The Shortlist sheet as a DataFrame with human headers.
 
@@ -127,6 +124,16 @@ def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.
         "Graduation window (years)": [_window(value) for value in rows["yog_window"]],
         "Reasons": [_joined(value, reasons_separator) for value in rows["reasons"]],
         "Status": _labels(rows["status"], Status),
+        "Signalled": _flags(rows["signalled"]),
+        "Applied on": _dates(rows["applied_on"]),
+        "Invited on": _dates(rows["invited_on"]),
+        "Rejected on": _dates(rows["rejected_on"]),
+        "Withdrawn on": _dates(rows["withdrawn_on"]),
+        "Interview": _dates(rows["interview_at"]),
+        "Interview format": _labels(rows["interview_format"], InterviewFormat),
+        "Interviewed": _flags(rows["interviewed"]),
+        "Rank position": _integers(rows["rank_position"]),
+        "Matched": _flags(rows["matched"]),
         "Notes": _texts(rows["notes"]),
         "Website": _texts(rows["website"]),
         "NRMP codes": _texts(rows["nrmp_codes"]),
@@ -148,9 +155,16 @@ def write_csv(rows: pd.DataFrame) -> bytes:
 
 
 def write_xlsx(
-    rows: pd.DataFrame, *, summary: Mapping[str, Any], about: Mapping[str, Any]
+    rows: pd.DataFrame,
+    *,
+    summary: Mapping[str, Any],
+    about: Mapping[str, Any],
+    calendar: Sequence[Mapping[str, Any]] = (),
 ) -> bytes:
-    """The shortlist as a workbook with the sheets Shortlist, Summary and About.
+    """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
+
+    `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
+    gives them (the sheet is left out when empty).
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
@@ -173,6 +187,8 @@ def write_xlsx(
         styles = _Styles(book)
         _finish_shortlist(writer.sheets["Shortlist"], table, styles)
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
+        if calendar:
+            _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
         _write_about(book.add_worksheet("About"), about, styles)
         book.set_properties(
             {
@@ -335,6 +351,30 @@ def _write_summary(
     _counts(sheet, 2, 6, "Programs by state", _sorted_counts(states.value_counts()), styles)
 
 
+CALENDAR_COLUMNS: tuple[tuple[str, str, str, int], ...] = (  # key, header, kind, width
+    ("date", "Date", "date", 11),
+    ("time", "Your time", "text", 9),
+    ("program_time", "Program's time", "text", 22),
+    ("what", "What", "text", 40),
+    ("format", "Format", "text", 10),
+    ("flags", "Check", "text", 28),
+    ("source", "Source", "wrap", 60),
+)
+
+
+def _write_calendar(
+    sheet: Worksheet, calendar: Sequence[Mapping[str, Any]], styles: _Styles
+) -> None:
+    for col, (key, header, kind, width) in enumerate(CALENDAR_COLUMNS):
+        sheet.write_string(0, col, header, styles.get("header"))
+        sheet.set_column(col, col, width)
+        for row, item in enumerate(calendar, start=1):
+            _put(sheet, row, col, item.get(key) or None, styles, kind)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, max(len(calendar), 1), len(CALENDAR_COLUMNS) - 1)
+    sheet.set_landscape()
+
+
 def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.set_column(0, 0, 26)
@@ -459,6 +499,15 @@ def _integers(column: pd.Series) -> pd.Series:
 def _fractions(column: pd.Series, *, scale: float) -> pd.Series:
     numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
     return (numbers.astype(float) / scale).round(4)
+
+
+def _flags(column: pd.Series) -> list[str]:
+    """Tracker yes/no facts: "Yes" or blank (not recorded)."""
+    return ["Yes" if value is True or value == 1 else "" for value in column]
+
+
+def _dates(column: pd.Series) -> list[object]:
+    return [None if _missing(value) or value is pd.NaT else value for value in column]
 
 
 def _yes_no_unknown(value: object) -> str:

@@ -19,10 +19,16 @@ from applicants.listbuilder import Outlook
 from applicants.models import Shortlist, Status
 from applicants.outlook import shortlist_outlook
 from applicants.profiles import profile_data, shown_profile
+from applicants.season import FACT_FIELDS, Facts
 from applicants.selectors import listed_entries
+from applicants.tracker import applicant_zone
 from programs.geography import region_of
 from programs.models import ImportBatch, Program, YogPolicy
 
+# The season's facts per row (applicants.season.FACT_FIELDS); `interview_at` is the applicant's
+# local time without a zone, as spreadsheets show it.
+TRACKER_COLUMNS: tuple[str, ...] = FACT_FIELDS
+FACT_DEFAULTS: dict[str, Any] = {name: getattr(Facts(), name) for name in FACT_FIELDS}
 ROW_COLUMNS: tuple[str, ...] = (
     "rank",
     "program_pk",
@@ -50,6 +56,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "pinned",
     "added_by_hand",
     "archived",
+    *TRACKER_COLUMNS,
 )
 # Columns that hold None for unknown beside other values: kept as Python objects.
 OBJECT_COLUMNS = ("visa_j1", "visa_h1b", "yog_window")
@@ -102,10 +109,11 @@ def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
                 "pinned": bool(row.get("pinned", False)),
                 "added_by_hand": bool(row.get("added_by_hand", False)),
                 "archived": not program.active,
+                **{name: row.get(name, FACT_DEFAULTS[name]) for name in TRACKER_COLUMNS},
             }
         )
     frame = pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
-    for column in ("tier", "step2_min"):
+    for column in ("tier", "step2_min", "rank_position"):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
     for column in OBJECT_COLUMNS:
@@ -119,11 +127,15 @@ SNAPSHOT_COLUMNS = ["band", "probability", "fit_score", "reasons", "status", "no
 def list_rows(shortlist: Shortlist) -> pd.DataFrame:
     """The listed (not excluded) entries of `shortlist` as export rows, in rank order."""
     entries = list(listed_entries(shortlist))
-    columns = [*SNAPSHOT_COLUMNS, "pinned", "added_by_hand"]
-    snapshot = pd.DataFrame.from_records(
-        [{"pk": entry.program_id, **{c: getattr(entry, c) for c in columns}} for entry in entries],
-        columns=["pk", *columns],
-    ).set_index("pk")
+    zone = applicant_zone(shortlist.profile.user)
+    columns = [*SNAPSHOT_COLUMNS, "pinned", "added_by_hand", *TRACKER_COLUMNS]
+    records = []
+    for entry in entries:
+        record = {"pk": entry.program_id, **{c: getattr(entry, c) for c in columns}}
+        if entry.interview_at is not None:
+            record["interview_at"] = entry.interview_at.astimezone(zone).replace(tzinfo=None)
+        records.append(record)
+    snapshot = pd.DataFrame.from_records(records, columns=["pk", *columns]).set_index("pk")
     return rows_frame([entry.program_id for entry in entries], snapshot)
 
 

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from applicants import export
+from applicants import calendar, export
 from applicants.access import get_profile_for_user
 from applicants.export_data import export_shortlist
 from applicants.forms import ExportForm
@@ -46,7 +46,8 @@ def _export(request: HttpRequest, extension: str) -> HttpResponse:
     if rows.empty:
         return _nothing_to_export(request, profile)
     if extension == "xlsx":
-        content = export.write_xlsx(rows, summary=summary, about=about)
+        events = calendar.calendar_rows(calendar.season_calendar(request.user))
+        content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
         media_type = export.XLSX_MEDIA_TYPE
     else:
         content, media_type = export.write_csv(rows), export.CSV_MEDIA_TYPE

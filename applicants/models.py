@@ -1,9 +1,14 @@
+import datetime
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from applicants import season as season_rules
 from applicants.reasons import Reason, reason_items
 from programs.models import Program
 
@@ -17,6 +22,14 @@ class Visa(models.TextChoices):
     J1 = "j1", "Needs a J-1 visa"
     H1B = "h1b", "Needs an H-1B visa"
     ANY = "any", "Needs a visa, J-1 or H-1B"
+
+
+def validate_time_zone(name: str) -> None:
+    """An IANA time zone name such as `Asia/Kolkata` or `America/Chicago`."""
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            f"“{name}” is not a time zone name; choose one such as Asia/Kolkata or America/Chicago."
+        )
 
 
 def _score() -> list:
@@ -71,6 +84,11 @@ class Profile(models.Model):
     list_size = models.PositiveSmallIntegerField(
         default=100, validators=[MinValueValidator(30), MaxValueValidator(200)]
     )
+    # The applicant's own zone for the season calendar (read from the base profile); not part
+    # of the profile JSON: it changes no estimate.
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone], help_text="IANA name"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,12 +138,19 @@ def model_bounds(name: str) -> tuple[int | None, int | None]:
     return low, high
 
 
-class Status(models.TextChoices):
-    CONSIDERING = "considering", "Considering"
-    APPLIED = "applied", "Applied"
-    INTERVIEW_OFFERED = "interview_offered", "Interview offered"
-    INTERVIEWED = "interviewed", "Interviewed"
-    RANKED = "ranked", "Ranked"
+# Derived from an entry's tracker facts (applicants.season.derive_status), never stored.
+Status = models.TextChoices(
+    "Status",
+    [
+        (status.name, (status.value, season_rules.STATUS_LABELS[status]))
+        for status in season_rules.Status
+    ],
+)
+
+
+class InterviewFormat(models.TextChoices):
+    VIRTUAL = season_rules.VIRTUAL, "Virtual"
+    IN_PERSON = season_rules.IN_PERSON, "In person"
 
 
 class Band(models.TextChoices):
@@ -170,9 +195,36 @@ class ShortlistEntry(models.Model):
     pinned = models.BooleanField(default=False)
     excluded = models.BooleanField(default=False)
     added_by_hand = models.BooleanField(default=False)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONSIDERING)
     notes = models.TextField(blank=True, max_length=2000)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Tracker facts (DESIGN.md "Tracker and outcomes"). An entry becomes tracked for a season
+    # when its first fact is recorded: `applicant` and `season` are set then, so that the
+    # database can hold "one match per applicant and season" across all their lists.
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tracked_entries",
+        editable=False,
+    )
+    season = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    applied_on = models.DateField(null=True, blank=True)
+    signalled = models.BooleanField(default=False)
+    invited_on = models.DateField(null=True, blank=True)
+    rejected_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    interview_at = models.DateTimeField(null=True, blank=True)
+    interview_format = models.CharField(max_length=10, choices=InterviewFormat.choices, blank=True)
+    interviewed = models.BooleanField(default=False)
+    rank_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    matched = models.BooleanField(default=False)
+    pros = models.TextField(blank=True, max_length=2000)
+    cons = models.TextField(blank=True, max_length=2000)
+    travel_estimate = models.PositiveIntegerField(
+        "travel estimate (USD)", null=True, blank=True, validators=[MaxValueValidator(20000)]
+    )
 
     class Meta:
         ordering = ["rank", "id"]
@@ -188,6 +240,33 @@ class ShortlistEntry(models.Model):
             models.CheckConstraint(
                 condition=~(Q(pinned=True) & Q(excluded=True)), name="entry_not_pinned_and_excluded"
             ),
+            models.CheckConstraint(
+                condition=Q(applicant__isnull=True, season__isnull=True)
+                | Q(applicant__isnull=False, season__isnull=False),
+                name="tracked_entry_has_applicant_and_season",
+            ),
+            models.CheckConstraint(
+                condition=Q(matched=False, rank_position__isnull=True) | Q(applicant__isnull=False),
+                name="ranked_or_matched_entry_is_tracked",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank_position__isnull=True) | Q(rank_position__gte=1),
+                name="rank_position_from_1",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "season", "program"],
+                name="one_tracked_entry_per_program_and_season",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "season"],
+                condition=Q(matched=True),
+                name="one_match_per_applicant_and_season",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "season", "rank_position"],
+                condition=Q(rank_position__isnull=False),
+                name="one_program_per_rank_position",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,3 +275,241 @@ class ShortlistEntry(models.Model):
     @property
     def reason_items(self) -> list[Reason]:
         return reason_items(self.reasons)
+
+    @property
+    def facts(self) -> season_rules.Facts:
+        return season_rules.Facts(
+            **{name: getattr(self, name) for name in season_rules.FACT_FIELDS}
+        )
+
+    @property
+    def status(self) -> str:
+        """Derived from the facts; `get_status_display` gives its label."""
+        return Status(season_rules.derive_status(self.facts))
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+
+class SeasonDateKind(models.TextChoices):
+    ERAS_OPENS = "eras_opens", "ERAS opens"
+    APPLICATIONS_OPEN = "applications_open", "Applications can be sent"
+    SIGNAL_DEADLINE = "signal_deadline", "Preference signals due"
+    REVIEW_BEGINS = "review_begins", "Programs begin reviewing applications"
+    NRMP_REGISTRATION_OPENS = "nrmp_registration_opens", "NRMP Match registration opens"
+    ROL_OPENS = "rol_opens", "Rank order list entry opens"
+    ROL_DEADLINE = "rol_deadline", "Rank order list certification deadline"
+    MATCH_DAY = "match_day", "Match Day"
+
+
+class SeasonDate(models.Model):
+    """A key date of one season, with where it comes from; staff keep them in the admin."""
+
+    season = models.PositiveSmallIntegerField(validators=[MinValueValidator(2020)])
+    kind = models.CharField(max_length=30, choices=SeasonDateKind.choices)
+    date = models.DateField()
+    source = models.CharField(max_length=300)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["season", "date", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "kind"], name="one_date_per_kind_per_season")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.season}: {self.date}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of an applicant's calendar feed: the token is the only key to it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+
+# Sharing: grants to other users, comments, read-only share links and the access log.
+# Every user reference cascades, so deleting an account removes what it gave and wrote.
+
+
+class Access(models.TextChoices):
+    VIEW = "view", "View"
+    COMMENT = "comment", "View and comment"
+
+
+class GrantQuerySet(models.QuerySet):
+    def active(self) -> "GrantQuerySet":
+        """Grants not revoked and accepted by an account (pending invitations excluded)."""
+        return self.filter(revoked_at__isnull=True, grantee__isnull=False)
+
+    def pending(self) -> "GrantQuerySet":
+        """Invitations to an address that no verified account holds yet."""
+        return self.filter(revoked_at__isnull=True, grantee__isnull=True)
+
+
+class Grant(models.Model):
+    """Access to an applicant's whole workspace for another user, or an invitation by e-mail.
+
+    An invitation has `email` and no `grantee` until an account verifies that address. A
+    revoked grant is kept (with `revoked_at`) so that the owner can undo the revocation.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_given"
+    )
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants_received",
+    )
+    email = models.EmailField("e-mail address", blank=True)  # the address invited, lower case
+    level = models.CharField(max_length=10, choices=Access.choices, default=Access.VIEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grantee__isnull=False) | ~Q(email=""), name="grant_has_grantee_or_email"
+            ),
+            models.CheckConstraint(condition=~Q(grantee=F("owner")), name="grant_not_to_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "grantee"],
+                condition=Q(revoked_at__isnull=True, grantee__isnull=False),
+                name="one_live_grant_per_grantee",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "email"],
+                condition=Q(revoked_at__isnull=True, grantee__isnull=True),
+                name="one_pending_invitation_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} for {self.grantee or self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.grantee_id is None
+
+    @property
+    def can_comment(self) -> bool:
+        return self.level == Access.COMMENT
+
+
+class Comment(models.Model):
+    """A note by the owner or a `comment` grantee on a profile, or on one program of its list.
+
+    Keyed by profile and program rather than by list entry: a rebuild replaces entries
+    without user data, and a comment must not vanish with them.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments_received"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments_written"
+    )
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="comments")
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)  # when the owner first saw it
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["owner", "seen_at"], name="comment_owner_unseen")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.program or self.profile}"
+
+
+class ShareLink(models.Model):
+    """A secret address that shows one list, read-only, to anyone who has it, until it expires.
+
+    Only a SHA-256 digest of the secret is stored: the address is shown once, when created.
+    """
+
+    MAX_DAYS = 30
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(max_length=80, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="share_link_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"Link to {self.profile}"
+
+    def is_live(self, now: datetime.datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+class Page(models.TextChoices):
+    PROFILE = "profile", "profile"
+    SCENARIOS = "scenarios", "scenarios"
+    LIST = "list", "list"
+    EXPORT = "export", "export"
+    TRACKER = "tracker", "tracker"
+    CALENDAR = "calendar", "calendar"
+
+
+class AccessEvent(models.Model):
+    """Someone other than the owner looked at the owner's data: a grantee or a share link."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_events"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    link = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    page = models.CharField(max_length=12, choices=Page.choices)
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["owner", "-at"], name="access_event_owner_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(viewer__isnull=False, link__isnull=True)
+                | Q(viewer__isnull=True, link__isnull=False),
+                name="access_event_by_viewer_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer or self.link} viewed {self.page} at {self.at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,7 @@
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
+from applicants.tracker import status_expression
 from programs.models import Program
 
 # Sort key → (label, ORDER BY); bands and statuses sort in their choices' order.
@@ -51,13 +52,14 @@ def filtered_entries(
 ) -> QuerySet[ShortlistEntry]:
     """The listed entries in a band, state and status (each optional), sorted by `sort`."""
     entries = listed_entries(shortlist).annotate(
+        derived_status=status_expression(),
         band_order=_choice_order("band", Band.values),
-        status_order=_choice_order("status", Status.values),
+        status_order=_choice_order("derived_status", Status.values),
     )
     if band:
         entries = entries.filter(band=band)
     if status:
-        entries = entries.filter(status=status)
+        entries = entries.filter(derived_status=status)
     if state:
         entries = entries.filter(program__state=state)
     return entries.order_by(*LIST_SORTS[sort or "rank"][1])

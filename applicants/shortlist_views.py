@@ -27,6 +27,7 @@ from applicants.forms import (
 from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import active_profile
+from applicants.season_summary import signal_count
 from applicants.selectors import (
     built_shortlist,
     excluded_entries,
@@ -104,6 +105,7 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
         "results": search_results(shortlist, query),
         "conversion_pct": round(DEFAULT_CONVERSION * 100),
         "signal_count": settings.PREFERENCE_SIGNALS,
+        "signals_used": signal_count(profile.user),
         **_table_context(shortlist, data),
     }
 
@@ -226,10 +228,10 @@ def _row_action(
     if not form.is_valid():
         return _row_response(request, entry, first_error(form))
     try:
-        act(entry, form.cleaned_data)
+        result = act(entry, form.cleaned_data)
     except shortlists.ShortlistError as error:
         return _row_response(request, entry, str(error))
-    return _row_response(request, entry)
+    return _row_response(request, result if isinstance(result, ShortlistEntry) else entry)
 
 
 @require_POST

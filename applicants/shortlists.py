@@ -4,10 +4,10 @@ The pure core (`applicants.scoring`, `applicants.listbuilder`) does the maths; t
 loads programs and profiles, calls the core and writes `ShortlistEntry` rows.
 
 A rebuild keeps everything the user did by hand. An entry is *held* on the list when it is
-pinned, added by hand, has a status past "considering" or has notes: held entries go to the
-builder as pins, so they stay listed (and count towards the list size) even when the automatic
-choice would drop them. Excluded entries stay excluded, with their notes. Entries without any
-user data are replaced by the new automatic choice.
+pinned, added by hand, has tracker facts (applied, signalled, …) or has notes: held entries go
+to the builder as pins, so they stay listed (and count towards the list size) even when the
+automatic choice would drop them. Excluded entries stay excluded, with their notes. Entries
+without any user data are replaced by the new automatic choice.
 """
 
 from collections.abc import Collection
@@ -16,9 +16,10 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from applicants import tracker
 from applicants.catalogue import catalogue_frame, score_profile
 from applicants.listbuilder import BuiltList, build_list
-from applicants.models import Profile, Shortlist, ShortlistEntry, Status
+from applicants.models import Profile, Shortlist, ShortlistEntry
 from programs.models import Program
 
 SNAPSHOT_FIELDS = ["rank", "band", "probability", "fit_score", "reasons"]
@@ -30,12 +31,7 @@ class ShortlistError(Exception):
 
 def is_held(entry: ShortlistEntry) -> bool:
     """Whether a rebuild must keep this entry on the list: it carries the user's own data."""
-    return (
-        entry.pinned
-        or entry.added_by_hand
-        or entry.status != Status.CONSIDERING
-        or bool(entry.notes.strip())
-    )
+    return entry.pinned or entry.added_by_hand or entry.facts.any or bool(entry.notes.strip())
 
 
 def _snapshot(entry: ShortlistEntry, row: pd.Series) -> None:
@@ -143,9 +139,11 @@ def set_pinned(*, entry: ShortlistEntry, pinned: bool) -> ShortlistEntry:
 
 
 def set_status(*, entry: ShortlistEntry, status: str) -> ShortlistEntry:
-    entry.status = Status(status)
-    entry.save(update_fields=["status", "updated_at"])
-    return entry
+    """Move the entry to `status` by recording the facts it implies (see applicants.tracker)."""
+    try:
+        return tracker.record_status(entry=entry, status=status)
+    except tracker.TrackerError as error:
+        raise ShortlistError(str(error)) from None
 
 
 def set_notes(*, entry: ShortlistEntry, notes: str) -> ShortlistEntry:

@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from programs.models import ImportBatch, Program
+from programs.writer import save_program_edit, set_active
 
 
 @admin.register(Program)
@@ -29,6 +29,10 @@ class ProgramAdmin(admin.ModelAdmin):
         "track",
         "visa_j1",
         "visa_h1b",
+        "img_observerships",
+        "step2_min_kind",
+        "yog_window_kind",
+        "usce_kind",
         "data_source",
         "state",
     )
@@ -46,10 +50,11 @@ class ProgramAdmin(admin.ModelAdmin):
                 "fields": (
                     "visa_j1",
                     "visa_h1b",
-                    "step2_min",
-                    ("yog_policy", "yog_window"),
+                    ("step2_min", "step2_min_kind"),
+                    ("yog_policy", "yog_window", "yog_window_kind"),
                     "multiple_attempts_ok",
-                    "usce_min_months",
+                    ("usce_min_months", "usce_kind"),
+                    "img_observerships",
                 )
             },
         ),
@@ -59,15 +64,22 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
     )
 
-    @admin.action(description="Archive the selected programs (shortlists keep them)")
+    @admin.action(
+        description="Archive the selected programs (shortlists keep them)", permissions=["change"]
+    )
     def archive(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
-        count = queryset.filter(active=True).update(active=False, updated_at=timezone.now())
+        count = set_active(programs=queryset, active=False, user=request.user)
         self.message_user(request, f"Archived {count} programs.", messages.SUCCESS)
 
-    @admin.action(description="Restore the selected programs to the catalogue")
+    @admin.action(
+        description="Restore the selected programs to the catalogue", permissions=["change"]
+    )
     def restore(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
-        count = queryset.filter(active=False).update(active=True, updated_at=timezone.now())
+        count = set_active(programs=queryset, active=True, user=request.user)
         self.message_user(request, f"Restored {count} programs.", messages.SUCCESS)
+
+    def save_model(self, request: HttpRequest, obj: Program, form: object, change: bool) -> None:
+        save_program_edit(program=obj, user=request.user)
 
 
 @admin.register(ImportBatch)

@@ -6,7 +6,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from programs.geography import REGION_STATES
-from programs.models import Program
+from programs.models import CutoffKind, Program
 
 # Sort keys offered on the page → ORDER BY; unknown values sort last.
 SORTS: dict[str, tuple[str, tuple[object, ...]]] = {
@@ -33,7 +33,8 @@ def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
     """Active programs matching the cleaned filter values (keys of `CatalogueFilterForm`).
 
     Missing or empty values do not filter. Unknown is not No: the Step 2 CK and graduation-year
-    filters keep programs whose policy is unknown, since they do not exclude anyone.
+    filters keep programs whose policy is unknown or only a preference, since those do not
+    exclude anyone.
     """
     programs = Program.objects.active()
     if query := str(filters.get("q") or "").strip():
@@ -54,14 +55,32 @@ def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
         programs = programs.filter(_policy("visa_j1", str(choice)))
     if choice := filters.get("h1b"):
         programs = programs.filter(_policy("visa_h1b", str(choice)))
+    if choice := filters.get("observerships"):
+        programs = programs.filter(_policy("img_observerships", str(choice)))
     if (img_min := filters.get("img_min")) is not None:
         programs = programs.filter(img_pct__gte=img_min)
     if (step2_max := filters.get("step2_max")) is not None:
-        programs = programs.filter(Q(step2_min__lte=step2_max) | Q(step2_min__isnull=True))
+        programs = programs.filter(
+            Q(step2_min__lte=step2_max)
+            | Q(step2_min__isnull=True)
+            | Q(step2_min_kind=CutoffKind.PREFERRED)
+        )
     if (year := filters.get("grad_year")) is not None:
         years = timezone.now().year - int(year)
         programs = programs.filter(
-            Q(yog_policy__in=["none", "unknown"]) | Q(yog_policy="limit", yog_window__gte=years)
+            Q(yog_policy__in=["none", "unknown"])
+            | Q(yog_policy="limit", yog_window__gte=years)
+            | Q(yog_window_kind=CutoffKind.PREFERRED)
         )
     sort = str(filters.get("sort") or DEFAULT_SORT)
     return programs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])[1])
+
+
+def observership_programs() -> QuerySet[Program]:
+    """Active programs whose institutions offer IMGs observerships or electives, the most
+    IMG-friendly residencies first (by share of IMG residents; unknown shares last)."""
+    return (
+        Program.objects.active()
+        .filter(img_observerships=True)
+        .order_by(F("img_pct").desc(nulls_last=True), "name")
+    )

@@ -1,4 +1,9 @@
-"""The catalogue as CSV in exactly the canonical columns (also the import template)."""
+"""The catalogue as CSV in exactly the canonical columns (also the import template).
+
+UTF-8 with a byte-order mark (so Excel reads accents), and formula-safe as the list exports
+are: text a spreadsheet would run as a formula is written behind a `'`, which the importer
+removes again, so importing an export still changes nothing.
+"""
 
 import csv
 from collections.abc import Iterable
@@ -10,9 +15,12 @@ from programs.normalise import (
     format_number,
     format_tristate,
     format_yog,
+    neutralise_csv_text,
 )
 
-_TRISTATE = frozenset({"visa_j1", "visa_h1b", "multiple_attempts_ok"})
+BYTE_ORDER_MARK = "\ufeff"
+
+_TRISTATE = frozenset({"visa_j1", "visa_h1b", "multiple_attempts_ok", "img_observerships"})
 _NUMBERS = frozenset({"tier", "positions", "img_pct", "step2_min", "usce_min_months"})
 
 
@@ -34,11 +42,13 @@ def catalogue_row(program: Program) -> list[str]:
 
 
 def write_catalogue(*, out: TextIO, programs: Iterable[Program]) -> int:
-    """Write the header and one row per program to `out`; return the number of programs."""
+    """Write a byte-order mark, the header and one row per program to `out`; return the number
+    of programs."""
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CANONICAL_COLUMNS)
     count = 0
     for program in programs:
-        writer.writerow(catalogue_row(program))
+        writer.writerow([neutralise_csv_text(cell) for cell in catalogue_row(program)])
         count += 1
     return count

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator
@@ -5,8 +7,9 @@ from django.utils import timezone
 
 from programs.catalogue import SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
-from programs.importer import MAX_BYTES
-from programs.models import Setting, Track
+from programs.mapping import MAPPABLE_FIELDS
+from programs.models import CORRECTABLE, Setting, Track
+from programs.reading import MAX_BYTES
 
 POLICY_CHOICES = [
     ("", "Any"),
@@ -48,6 +51,17 @@ class CatalogueFilterForm(forms.Form):
     )
     j1 = forms.ChoiceField(label="J-1 visa", required=False, choices=POLICY_CHOICES)
     h1b = forms.ChoiceField(label="H-1B visa", required=False, choices=POLICY_CHOICES)
+    observerships = forms.ChoiceField(
+        label="Observerships for IMGs",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("yes", "Offered"),
+            ("not_no", "Offered or unknown"),
+            ("no", "Not offered"),
+            ("unknown", "Unknown"),
+        ],
+    )
     img_min = forms.IntegerField(
         label="IMG share at least (%)", required=False, min_value=0, max_value=100
     )
@@ -118,6 +132,58 @@ class ImportForm(forms.Form):
             )
 
 
+class ColumnMappingForm(forms.Form):
+    """A field (or none) for each column the importer does not know, by position."""
+
+    def __init__(self, *args: object, headers: Sequence[str], **kwargs: object) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.headers = list(headers)
+        choices = [("", "Not part of the catalogue")] + [(name, name) for name in MAPPABLE_FIELDS]
+        for index, header in enumerate(self.headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, required=False, choices=choices
+            )
+
+    def mapping(self) -> dict[str, str]:
+        """Header → chosen field, for the columns given one."""
+        return {
+            header: self.cleaned_data[f"column_{index}"]
+            for index, header in enumerate(self.headers)
+            if self.cleaned_data.get(f"column_{index}")
+        }
+
+
 class ConfirmImportForm(forms.Form):
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
     skip_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label="What is wrong or missing", choices=[])
+    value = forms.CharField(
+        label="Correct value",
+        max_length=300,
+        help_text="As the program states it: yes / no, a number, none, required or preferred…",
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A link to the program's page that says so, or a quote from it.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["field"].choices = [("", "Choose a field")] + list(CORRECTABLE.items())
+
+
+class RejectCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The person who suggested it sees this.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)

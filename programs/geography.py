@@ -55,3 +55,52 @@ REGION_CHOICES: list[tuple[str, str]] = [(region, region) for region in REGIONS]
 def region_of(state: str) -> str:
     """The US Census region of a USPS state code ("" when unknown)."""
     return STATE_REGION.get(state, "")
+
+
+# Each state's time zone for interview times (IANA names). A state that spans two zones gets
+# the zone where most of its people live, and MULTI_ZONE_STATES says which part differs.
+STATE_TIME_ZONES: dict[str, str] = {
+    "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix",
+    "AR": "America/Chicago", "CA": "America/Los_Angeles", "CO": "America/Denver",
+    "CT": "America/New_York", "DE": "America/New_York", "DC": "America/New_York",
+    "FL": "America/New_York", "GA": "America/New_York", "HI": "Pacific/Honolulu",
+    "ID": "America/Boise", "IL": "America/Chicago", "IN": "America/Indiana/Indianapolis",
+    "IA": "America/Chicago", "KS": "America/Chicago", "KY": "America/New_York",
+    "LA": "America/Chicago", "ME": "America/New_York", "MD": "America/New_York",
+    "MA": "America/New_York", "MI": "America/Detroit", "MN": "America/Chicago",
+    "MS": "America/Chicago", "MO": "America/Chicago", "MT": "America/Denver",
+    "NE": "America/Chicago", "NV": "America/Los_Angeles", "NH": "America/New_York",
+    "NJ": "America/New_York", "NM": "America/Denver", "NY": "America/New_York",
+    "NC": "America/New_York", "ND": "America/Chicago", "OH": "America/New_York",
+    "OK": "America/Chicago", "OR": "America/Los_Angeles", "PA": "America/New_York",
+    "RI": "America/New_York", "SC": "America/New_York", "SD": "America/Chicago",
+    "TN": "America/Chicago", "TX": "America/Chicago", "UT": "America/Denver",
+    "VT": "America/New_York", "VA": "America/New_York", "WA": "America/Los_Angeles",
+    "WV": "America/New_York", "WI": "America/Chicago", "WY": "America/Denver",
+    "PR": "America/Puerto_Rico",
+}  # fmt: skip
+MULTI_ZONE_STATES: dict[str, str] = {
+    "AK": "the western Aleutians keep Hawaii–Aleutian time",
+    "FL": "the western Panhandle keeps Central time",
+    "ID": "the northern Panhandle keeps Pacific time",
+    "IN": "the northwest and southwest corners keep Central time",
+    "KS": "four western counties keep Mountain time",
+    "KY": "the western half keeps Central time",
+    "MI": "four Upper Peninsula counties keep Central time",
+    "NE": "the western Panhandle keeps Mountain time",
+    "ND": "the southwest keeps Mountain time",
+    "OR": "most of Malheur County keeps Mountain time",
+    "SD": "the western half keeps Mountain time",
+    "TN": "East Tennessee (Knoxville, Chattanooga) keeps Eastern time",
+    "TX": "El Paso and Hudspeth counties keep Mountain time",
+}
+
+
+def time_zone_of(state: str) -> str:
+    """The IANA time zone of a program in `state` ("" when the state is unknown)."""
+    return STATE_TIME_ZONES.get(state, "")
+
+
+def time_zone_note(state: str) -> str:
+    """For a state spanning two zones, which part the zone of `time_zone_of` does not cover."""
+    return MULTI_ZONE_STATES.get(state, "")

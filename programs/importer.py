@@ -1,112 +1,58 @@
-"""Catalogue import: parse → clean → validate → plan → write.
+"""Catalogue import: read → clean → validate → plan → write.
 
-pandas (and openpyxl) appear only in the parse step, which turns the file into columns of cell
-text. Cleaning uses the pure cleaners of `programs.normalise`; planning compares the rows with
-the catalogue; writing happens in one short transaction with bulk statements. Every problem a
-user can cause is raised as `CatalogueImportError`, whose message says what to fix.
+Reading (`programs.reading`) turns the file into columns of cell text; cleaning
+(`programs.cleaning`) maps headers to fields and cells to values with the pure cleaners of
+`programs.normalise`; planning (here) compares the rows with the catalogue; writing
+(`programs.writer`) happens under the catalogue lock in one short transaction with bulk
+statements. Every problem a user can cause is raised as `CatalogueImportError`, whose message
+says what to fix.
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import re
-import time
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from programs.models import ImportBatch, Program
-from programs.normalise import (
-    CLEANERS,
-    REQUIRED_COLUMNS,
-    VISA_LIST,
-    CellError,
-    aliases_of,
-    canonical_field,
-    format_number,
-    name_key,
+from programs.cleaning import CleanTable, clean_table
+from programs.history import Origin
+from programs.mapping import remember_mapping, remembered_mapping
+from programs.models import ChangeSource, ImportBatch, Program
+from programs.normalise import canonical_field, format_number, name_key
+from programs.reading import (
+    MAX_BYTES,
+    MAX_ROWS,
+    CatalogueImportError,
+    RowError,
+    Table,
+    parse_file,
 )
+from programs.writer import catalogue_lock, write_changes
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_COLUMNS = 300
-# Twice what a 20,000-row workbook with every column filled unpacks to (about 25 MB).
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "CatalogueImportError",
+    "ImportPlan",
+    "ImportResult",
+    "RowError",
+    "Table",
+    "clean_table",
+    "confirm_import",
+    "import_catalogue",
+    "plan_changes",
+    "preview_unknown_headers",
+    "remap_preview",
+]
+
 MAX_STORED_ERRORS = 500
 PENDING_FOR = dt.timedelta(hours=1)
-# PostgreSQL advisory lock key taken by every import that writes ("nmca").
-CATALOGUE_LOCK = 0x6E6D6361
-LOCK_WAIT_SECONDS = 30
-CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
-XLSX_MAGIC = b"PK\x03\x04"
-_DELIMITERS = (",", ";", "\t")
-_PANDAS_WIDTH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One bad cell or row: the line as a spreadsheet numbers it, the column, the value."""
-
-    line: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        shown = self.value if len(self.value) <= 60 else f"{self.value[:57]}…"
-        return f"Line {self.line}, column “{self.column}”: “{shown}” {self.message}."
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "value": self.value[:200],
-            "message": self.message,
-        }
-
-
-class CatalogueImportError(Exception):
-    """A catalogue file that cannot be imported; `errors` lists the rows at fault, if any."""
-
-    def __init__(self, message: str, *, errors: Sequence[RowError] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors)
-
-
-@dataclass
-class Table:
-    """A parsed file: header texts, and per header one list of cell texts (data rows only)."""
-
-    headers: list[str]
-    lines: list[int]
-    columns: list[list[str]]
-
-
-@dataclass
-class CleanRow:
-    line: int
-    values: dict[str, object]
-
-
-@dataclass
-class CleanTable:
-    rows: list[CleanRow]
-    fields: tuple[str, ...]
-    headers: dict[str, str]
-    ignored_columns: list[str]
-    errors: list[RowError]
-    total_rows: int
 
 
 @dataclass
@@ -159,6 +105,15 @@ class ImportPlan:
     errors: list[RowError]
     ignored_columns: list[str]
     headers: dict[str, str]
+    # Unknown named headers, the ones a mapping gave a field, and the whole header row.
+    unknown_headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    header_row: list[str] = field(default_factory=list)
+
+    @property
+    def mappable_headers(self) -> list[str]:
+        """The named columns a mapping can give a field: unknown ones and mapped ones."""
+        return [h for h in self.header_row if h in self.mapped or h in self.unknown_headers]
 
     @property
     def rejected(self) -> int:
@@ -167,6 +122,20 @@ class ImportPlan:
     @property
     def changes(self) -> int:
         return len(self.creates) + len(self.updates) + len(self.archives)
+
+    def digest(self) -> str:
+        """A hash of everything the plan would do and report: equal digests, equal imports."""
+        described = (
+            [("create", row.line, sorted(row.values.items())) for row in self.creates],
+            [
+                ("update", row.line, row.program.pk, sorted(row.changes.items()))
+                for row in self.updates
+            ],
+            [("same", row.line, row.program.pk) for row in self.unchanged],
+            sorted(program.pk for program in self.archives),
+            [(error.line, error.column, error.message) for error in self.errors],
+        )
+        return hashlib.sha256(repr(described).encode()).hexdigest()
 
     def problem(self, *, skip_invalid: bool, full_catalogue: bool) -> str | None:
         """Why this plan may not be applied with these options, or None when it may."""
@@ -189,318 +158,21 @@ class ImportPlan:
 
 @dataclass
 class ImportResult:
+    """What an import did (a dry run: would do), and why it may not be applied as asked."""
+
     plan: ImportPlan
     batch: ImportBatch
+    problem: str | None = None
 
-
-# Parse ----------------------------------------------------------------------------------
-
-
-def parse_file(*, content: bytes, file_name: str) -> Table:
-    """Read a CSV or XLSX file into a `Table` of cell texts; blank rows are dropped."""
-    extension = Path(file_name).suffix.lower()
-    if extension == ".xls":
-        raise CatalogueImportError(
-            "This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload that."
+    @property
+    def summary(self) -> str:
+        """The counts in words: `3 created, 2 updated, 10 unchanged, 0 archived, 1 rejected`."""
+        plan = self.plan
+        return (
+            f"{len(plan.creates)} created, {len(plan.updates)} updated, "
+            f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
+            f"{plan.rejected} rejected"
         )
-    if extension not in CSV_EXTENSIONS | {".xlsx"}:
-        raise CatalogueImportError(
-            f"“{file_name}” is not a CSV or Excel file: upload a .csv or .xlsx file."
-        )
-    if not content:
-        raise CatalogueImportError("The file is empty.")
-    if len(content) > MAX_BYTES:
-        raise CatalogueImportError(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is 5 MB. "
-            "Split it into smaller files."
-        )
-    if content.startswith(XLSX_MAGIC):
-        table = _read_xlsx(content)
-    elif extension == ".xlsx":
-        raise CatalogueImportError("The file is not an Excel workbook (.xlsx): is it a CSV?")
-    else:
-        table = _read_csv(content)
-    if not table.headers:
-        raise CatalogueImportError("The file is empty.")
-    if len(table.headers) > MAX_COLUMNS:
-        raise CatalogueImportError(f"The file has more than {MAX_COLUMNS} columns.")
-    if not table.lines:
-        raise CatalogueImportError("The file has a header row but no programs below it.")
-    if len(table.lines) > MAX_ROWS:
-        raise CatalogueImportError(
-            f"The file has more than {MAX_ROWS:,} programs; the limit is {MAX_ROWS:,} per file. "
-            "Split it into smaller files."
-        )
-    return table
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" not in content:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                return content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    raise CatalogueImportError(
-        "The file is not readable text: upload a CSV (UTF-8 or Windows encoding) or an .xlsx file."
-    )
-
-
-def _width(line: str, delimiter: str) -> int:
-    try:
-        return len(next(csv.reader([line], delimiter=delimiter)))
-    except csv.Error:
-        return 0
-
-
-def _read_csv(content: bytes) -> Table:
-    text = _decode(content)
-    if sum(1 for char in text[:4096] if ord(char) < 32 and char not in "\r\n\t") > 8:
-        raise CatalogueImportError("The file is not readable text: is it really a CSV?")
-    lines = text.splitlines(keepends=True)
-    skipped = 0
-    while skipped < len(lines) and not lines[skipped].strip(" \t,;\r\n"):
-        skipped += 1
-    if skipped == len(lines):
-        raise CatalogueImportError("The file is empty.")
-    body = "".join(lines[skipped:])
-    delimiter = max(_DELIMITERS, key=lambda candidate: _width(lines[skipped], candidate))
-    try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.EmptyDataError:
-        raise CatalogueImportError("The file is empty.") from None
-    except pd.errors.ParserError as exc:
-        width = _PANDAS_WIDTH.search(str(exc))
-        if width:
-            expected, line, seen = (int(group) for group in width.groups())
-            raise CatalogueImportError(
-                f"Line {line + skipped} has {seen} cells but the header row has {expected}: "
-                f"check for an unquoted “{delimiter}” in a value."
-            ) from None
-        raise CatalogueImportError("The file could not be read as CSV: check its quotes.") from None
-    frame = frame.fillna("")
-    headers = [str(value).strip() for value in frame.iloc[0]]
-    data = frame.iloc[1:]
-    filled = data.apply(lambda column: column.str.strip().ne("")).any(axis=1)
-    data = data[filled]
-    return Table(
-        headers=headers,
-        lines=[int(index) + 1 + skipped for index in data.index],
-        columns=[data[column].tolist() for column in data.columns],
-    )
-
-
-def _xlsx_text(cell: object) -> str:
-    value = getattr(cell, "value", None)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        # A cell formatted as a percentage holds 0.35 for 35 %.
-        if "%" in str(getattr(cell, "number_format", "")):
-            value = round(value * 100, 9)
-        return format_number(float(value))
-    return str(value)
-
-
-def _check_unpacked_size(content: bytes) -> None:
-    """Refuse a zip bomb before openpyxl inflates it: a 5 MB upload can unpack to gigabytes.
-
-    The sizes come from the zip directory; zipfile never inflates a part beyond its declared
-    size, so a part that lies about it is cut short and fails to parse instead.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except Exception:  # zipfile raises several types for damaged archives
-        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise CatalogueImportError(
-            f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; the limit is "
-            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save it as CSV, or split it."
-        )
-
-
-def _read_xlsx(content: bytes) -> Table:
-    _check_unpacked_size(content)
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for damaged files; all mean the same here
-        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
-    try:
-        if not book.worksheets:
-            raise CatalogueImportError("The workbook has no sheet.")
-        headers: list[str] = []
-        lines: list[int] = []
-        rows: list[list[str]] = []
-        for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
-            texts = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
-            if not any(text.strip() for text in texts):
-                continue
-            if not headers:
-                headers = [text.strip() for text in texts]
-                continue
-            lines.append(number)
-            rows.append(texts)
-            if len(rows) > MAX_ROWS:
-                break
-    except CatalogueImportError:
-        raise
-    except Exception:
-        raise CatalogueImportError("The file could not be read as an Excel workbook.") from None
-    finally:
-        book.close()
-    columns = [
-        [row[index] if index < len(row) else "" for row in rows] for index in range(len(headers))
-    ]
-    while headers and not headers[-1] and not any(cell.strip() for cell in columns[-1]):
-        headers.pop()
-        columns.pop()
-    return Table(headers=headers, lines=lines, columns=columns)
-
-
-# Clean and validate ----------------------------------------------------------------------
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def clean_table(table: Table) -> CleanTable:
-    """Map headers to fields, normalise every cell and check each row; collect the errors."""
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, header in enumerate(table.headers):
-        name = canonical_field(header)
-        if name is None:
-            if header or any(cell.strip() for cell in table.columns[index]):
-                ignored.append(header or f"(column {_column_letter(index)}, no header)")
-            continue
-        if name in positions:
-            other = table.headers[positions[name]]
-            raise CatalogueImportError(
-                f"Columns “{other}” and “{header}” both mean {name}: keep one of them."
-            )
-        positions[name] = index
-    for required in REQUIRED_COLUMNS:
-        if required not in positions:
-            accepted = ", ".join(f"“{alias}”" for alias in aliases_of(required)[:4])
-            found = ", ".join(f"“{header}”" for header in table.headers[:8] if header)
-            raise CatalogueImportError(
-                f"The file has no {required} column (accepted headers include {accepted}). "
-                f"The header row read was: {found or 'empty'}."
-            )
-
-    errors: list[RowError] = []
-    bad: set[int] = set()
-    cleaned: dict[str, list[object]] = {}
-    for name, index in positions.items():
-        cleaner = CLEANERS[name]
-        column = table.columns[index]
-        results: dict[str, object] = {}
-        for raw in dict.fromkeys(column):
-            try:
-                results[raw] = cleaner(raw)
-            except CellError as exc:
-                results[raw] = exc
-        values = list(map(results.__getitem__, column))
-        if any(isinstance(value, CellError) for value in results.values()):
-            for row, value in enumerate(values):
-                if isinstance(value, CellError):
-                    errors.append(
-                        RowError(table.lines[row], table.headers[index], column[row], str(value))
-                    )
-                    bad.add(row)
-                    values[row] = None
-        cleaned[name] = values
-
-    plain = [name for name in positions if name not in (VISA_LIST, "yog_window")]
-    fields = list(plain)
-    if "yog_window" in positions:
-        fields += ["yog_policy", "yog_window"]
-    if VISA_LIST in positions:
-        fields += [name for name in ("visa_j1", "visa_h1b") if name not in fields]
-
-    rows: list[CleanRow] = []
-    ids: dict[str, int] = {}
-    names: dict[tuple[str, str], int] = {}
-    cells_by_row = zip(*(cleaned[name] for name in plain), strict=True)
-    for row, (line, cells) in enumerate(zip(table.lines, cells_by_row, strict=True)):
-        values = dict(zip(plain, cells, strict=True))
-        for required in REQUIRED_COLUMNS:
-            if not values[required] and row not in bad:
-                errors.append(RowError(line, table.headers[positions[required]], "", "is required"))
-                bad.add(row)
-        if row in bad:
-            continue
-        if "yog_window" in positions:
-            values["yog_policy"], values["yog_window"] = cleaned["yog_window"][row]
-        if VISA_LIST in positions:
-            j1, h1b = cleaned[VISA_LIST][row]
-            if values.get("visa_j1") is None:
-                values["visa_j1"] = j1
-            if values.get("visa_h1b") is None:
-                values["visa_h1b"] = h1b
-        program_id = values.get("program_id")
-        if program_id:
-            if program_id in ids:
-                errors.append(
-                    RowError(
-                        line,
-                        table.headers[positions["program_id"]],
-                        str(program_id),
-                        f"repeats the program ID of line {ids[program_id]}",
-                    )
-                )
-                continue
-            ids[program_id] = line
-        else:
-            key = (name_key(str(values["name"])), str(values["state"]))
-            if key in names:
-                errors.append(
-                    RowError(
-                        line,
-                        table.headers[positions["name"]],
-                        str(values["name"]),
-                        f"repeats the program of line {names[key]} (same name and state, "
-                        "no program ID)",
-                    )
-                )
-                continue
-            names[key] = line
-        rows.append(CleanRow(line, values))
-    errors.sort(key=lambda error: error.line)
-    return CleanTable(
-        rows=rows,
-        fields=tuple(fields),
-        headers={name: table.headers[index] for name, index in positions.items()},
-        ignored_columns=ignored,
-        errors=errors,
-        total_rows=len(table.lines),
-    )
 
 
 # Plan -------------------------------------------------------------------------------------
@@ -585,81 +257,10 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
         errors=errors,
         ignored_columns=clean.ignored_columns,
         headers=clean.headers,
+        unknown_headers=clean.unknown_headers,
+        mapped=clean.mapped,
+        header_row=clean.header_row,
     )
-
-
-# Write ------------------------------------------------------------------------------------
-
-
-def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _insert(rows: list[dict[str, object]], now: dt.datetime) -> None:
-    """Insert new programs: COPY on PostgreSQL, multi-row INSERT statements elsewhere.
-
-    bulk_create spends most of a 10,000-row import compiling SQL value by value (about 0.55 s
-    of the 1 s budget on SQLite; on PostgreSQL psycopg then quotes every value in Python).
-    Our values are already clean Python scalars of the column types, which both database
-    drivers take as they are.
-    """
-    fields = [field for field in Program._meta.concrete_fields if not field.primary_key]
-    stamps = {"created_at", "updated_at"}
-    defaults = {
-        field.attname: field.get_db_prep_save(now, connection)
-        if field.attname in stamps
-        else field.get_default()
-        for field in fields
-    }
-    names = [field.attname for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(Program._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The raw psycopg cursor bypasses Django's error translation: an IntegrityError
-            # here would otherwise escape as psycopg's own UniqueViolation.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row([row.get(name, defaults[name]) for name in names])
-            return
-        placeholders = f"({', '.join(['%s'] * len(fields))})"
-        size = max(1, (connection.features.max_query_params or 999) // len(fields))
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            params = [row.get(name, defaults[name]) for row in chunk for name in names]
-            values = ", ".join([placeholders] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
-
-
-def _write(plan: ImportPlan, batch: ImportBatch) -> None:
-    now = timezone.now()
-    updated_fields: set[str] = {"updated_at"}
-    for planned in plan.updates:
-        for name, (_before, after) in planned.changes.items():
-            setattr(planned.program, name, after)
-            updated_fields.add(name)
-        planned.program.updated_at = now
-    try:
-        with transaction.atomic():
-            _insert([planned.values for planned in plan.creates], now)
-            if plan.updates:
-                Program.objects.bulk_update(
-                    [planned.program for planned in plan.updates],
-                    sorted(updated_fields),
-                    batch_size=500,
-                )
-            for chunk in _chunks([program.pk for program in plan.archives], 500):
-                Program.objects.filter(pk__in=chunk).update(active=False, updated_at=now)
-            batch.save()
-    except IntegrityError:
-        raise CatalogueImportError(
-            "The catalogue changed while this file was being imported (another import at the "
-            "same time?). Nothing was written: try again."
-        ) from None
 
 
 # Services ---------------------------------------------------------------------------------
@@ -674,27 +275,46 @@ def import_catalogue(
     full_catalogue: bool = False,
     skip_invalid: bool = False,
     keep_content: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import a catalogue file, or with `dry_run` only plan it; either way record an ImportBatch.
 
     Raises CatalogueImportError when the file cannot be read, or (unless `dry_run`) when rows
     have errors and `skip_invalid` is off; then nothing is written. `keep_content` stores the
     file's bytes on the batch so that a preview can be confirmed later (`confirm_import`).
+    `mapping` gives fields to unknown headers; without it, the mapping remembered for the
+    file's header row applies.
     """
-    clean = clean_table(parse_file(content=content, file_name=file_name))
+    table = parse_file(content=content, file_name=file_name)
+    if mapping is None:
+        mapping = remembered_mapping(table.headers)
+    clean = clean_table(table, mapping)
+    run = _Run(content, file_name, user, full_catalogue, skip_invalid, clean.mapped)
+    if dry_run:
+        return _preview(clean, run, keep_content=keep_content)
+    with catalogue_lock():
+        return _apply(clean, run)
 
-    def plan_and_record() -> ImportResult:
-        plan = plan_changes(clean, full_catalogue=full_catalogue)
-        problem = plan.problem(skip_invalid=skip_invalid, full_catalogue=full_catalogue)
-        if problem and not dry_run:
-            raise CatalogueImportError(problem, errors=plan.errors)
-        batch = ImportBatch(
+
+@dataclass(frozen=True)
+class _Run:
+    content: bytes
+    file_name: str
+    user: AbstractBaseUser | None
+    full_catalogue: bool
+    skip_invalid: bool
+    mapping: Mapping[str, str]
+
+    def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
+        """The unsaved record of this run and its plan."""
+        user = self.user
+        return ImportBatch(
             user=user if user is not None and user.is_authenticated else None,
-            file_name=Path(file_name).name[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
+            file_name=Path(self.file_name).name[:255],
+            sha256=hashlib.sha256(self.content).hexdigest(),
             dry_run=dry_run,
-            full_catalogue=full_catalogue,
-            skip_invalid=skip_invalid,
+            full_catalogue=self.full_catalogue,
+            skip_invalid=self.skip_invalid,
             created=len(plan.creates),
             updated=len(plan.updates),
             unchanged=len(plan.unchanged),
@@ -702,43 +322,45 @@ def import_catalogue(
             rejected=plan.rejected,
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
-            content=content if keep_content else None,
+            plan_digest=plan.digest(),
+            column_mapping=dict(self.mapping),
         )
-        if dry_run:
-            if keep_content:
-                _forget_stale_previews(user)
-            batch.save()
-        else:
-            _write(plan, batch)
-        return ImportResult(plan=plan, batch=batch)
 
-    return plan_and_record() if dry_run else _as_the_only_writer(plan_and_record)
+    def problem(self, plan: ImportPlan) -> str | None:
+        return plan.problem(skip_invalid=self.skip_invalid, full_catalogue=self.full_catalogue)
 
 
-def _as_the_only_writer(work: Callable[[], ImportResult]) -> ImportResult:
-    """Plan and write in one transaction that no other import runs beside.
+def _preview(clean: CleanTable, run: _Run, *, keep_content: bool) -> ImportResult:
+    plan = plan_changes(clean, full_catalogue=run.full_catalogue)
+    batch = run.batch(plan, dry_run=True)
+    if keep_content:
+        batch.content = run.content
+        _forget_stale_previews(run.user)
+    batch.save()
+    return ImportResult(plan=plan, batch=batch, problem=run.problem(plan))
 
-    Two imports planned side by side would both create the programs their files share: twice
-    over for rows keyed by name and state. PostgreSQL: an advisory lock held until commit.
-    SQLite: transactions begin IMMEDIATE (settings), which takes the database's write lock; an
-    import still waiting when the busy timeout ends tries again until LOCK_WAIT_SECONDS.
-    """
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATALOGUE_LOCK])
-                return work()
-        except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
-                raise CatalogueImportError(
-                    "Another import is being written to the catalogue: try again in a minute."
-                ) from None
-            time.sleep(0.05)
+
+def _apply(clean: CleanTable, run: _Run, *, previewed: str | None = None) -> ImportResult:
+    """Plan and write; call under `catalogue_lock()`. With `previewed` (a plan digest), write
+    only a plan equal to the one the preview showed."""
+    plan = plan_changes(clean, full_catalogue=run.full_catalogue)
+    if previewed is not None and plan.digest() != previewed:
+        raise CatalogueImportError(
+            "The catalogue has changed since this preview (another import or an edit), so "
+            "importing now would not do what the preview showed. Nothing was written: upload "
+            "the file again for a new preview."
+        )
+    problem = run.problem(plan)
+    if problem:
+        raise CatalogueImportError(problem, errors=plan.errors)
+    batch = run.batch(plan, dry_run=False)
+    write_changes(
+        creates=[planned.values for planned in plan.creates],
+        updates=[(planned.program, planned.changes) for planned in plan.updates],
+        archives=plan.archives,
+        origin=Origin(ChangeSource.IMPORT, user=batch.user, batch=batch),
+    )
+    return ImportResult(plan=plan, batch=batch, problem=None)
 
 
 def _forget_stale_previews(user: AbstractBaseUser | None) -> None:
@@ -754,30 +376,78 @@ def confirm_import(
     """Apply the file previewed as ImportBatch `batch_id`, if it is this user's pending preview.
 
     The bytes come from the batch, never from the client; `sha256` must match both the hash
-    recorded at preview time and the stored bytes, so exactly the previewed file is imported.
-    `skip_invalid` lets the user choose, after seeing the errors, to import the valid rows.
+    recorded at preview time and the stored bytes, so exactly the previewed file is imported,
+    and only if the catalogue still gives the plan the preview showed. `skip_invalid` lets the
+    user choose, after seeing the errors, to import the valid rows. A confirm that fails
+    leaves the preview pending.
     """
-    batch = ImportBatch.objects.filter(
+    batch, content = _pending_preview(batch_id, user, sha256=sha256)
+    clean = clean_table(
+        parse_file(content=content, file_name=batch.file_name), batch.column_mapping
+    )
+    run = _Run(
+        content,
+        batch.file_name,
+        user,
+        batch.full_catalogue,
+        batch.skip_invalid or skip_invalid,
+        clean.mapped,
+    )
+    with catalogue_lock():
+        # Claimed in the import's own transaction: a double submit imports once, and a confirm
+        # that fails rolls the claim back with everything else.
+        if not _pending(batch_id, user).filter(pk=batch.pk).update(content=None):
+            raise CatalogueImportError("This preview was imported already: upload the file again.")
+        return _apply(clean, run, previewed=batch.plan_digest)
+
+
+def _pending(batch_id: int, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(
         pk=batch_id,
         user=user,
         dry_run=True,
         content__isnull=False,
         created_at__gte=timezone.now() - PENDING_FOR,
-    ).first()
+    )
+
+
+def _pending_preview(
+    batch_id: int, user: AbstractBaseUser, *, sha256: str | None = None
+) -> tuple[ImportBatch, bytes]:
+    """This user's pending preview and its stored file, checked against `sha256` if given."""
+    batch = _pending(batch_id, user).first()
     if batch is None:
         raise CatalogueImportError(
             "This preview was imported already or has expired: upload the file again."
         )
     content = bytes(batch.content)
-    if sha256 != batch.sha256 or hashlib.sha256(content).hexdigest() != batch.sha256:
+    if hashlib.sha256(content).hexdigest() != batch.sha256 or sha256 not in (None, batch.sha256):
         raise CatalogueImportError("The file does not match its preview: upload it again.")
-    # Claim the preview first so a double submit imports once.
-    if not ImportBatch.objects.filter(pk=batch.pk, content__isnull=False).update(content=None):
-        raise CatalogueImportError("This preview was imported already: upload the file again.")
-    return import_catalogue(
+    return batch, content
+
+
+def remap_preview(
+    *, batch_id: int, user: AbstractBaseUser, mapping: Mapping[str, str]
+) -> ImportResult:
+    """Preview this user's pending file again with `mapping` (header → field) for its unknown
+    columns, and remember the mapping for files with the same header row."""
+    batch, content = _pending_preview(batch_id, user)
+    result = import_catalogue(
         content=content,
         file_name=batch.file_name,
         user=user,
+        dry_run=True,
+        keep_content=True,
         full_catalogue=batch.full_catalogue,
-        skip_invalid=batch.skip_invalid or skip_invalid,
+        skip_invalid=batch.skip_invalid,
+        mapping=mapping,
     )
+    remember_mapping(headers=result.plan.header_row, mapping=result.plan.mapped, user=user)
+    return result
+
+
+def preview_unknown_headers(*, batch_id: int, user: AbstractBaseUser) -> list[str]:
+    """The named headers of this user's pending file that the importer does not know."""
+    batch, content = _pending_preview(batch_id, user)
+    table = parse_file(content=content, file_name=batch.file_name)
+    return [header for header in table.headers if header and canonical_field(header) is None]

@@ -35,6 +35,10 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "notes",
     "data_source",
     "last_verified",
+    "step2_min_kind",
+    "yog_window_kind",
+    "usce_kind",
+    "img_observerships",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "state")
 # Not a canonical column, but FREIDA-style exports give visas as one list.
@@ -135,6 +139,25 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("note", "comments", "comment", "remarks"),
     "data_source": ("source", "data source"),
     "last_verified": ("verified", "date verified", "last updated", "verified on", "updated"),
+    "step2_min_kind": (
+        "step 2 minimum kind", "step 2 min kind", "step 2 ck minimum kind", "step 2 minimum type",
+        "step 2 cutoff type", "step 2 cutoff kind", "min step 2 type", "step 2 requirement",
+        "step 2 minimum required or preferred", "step 2 cutoff hard or soft",
+    ),
+    "yog_window_kind": (
+        "yog cutoff kind", "yog cutoff type", "yog kind", "yog type", "yog window kind",
+        "graduation window kind", "graduation cutoff type", "yog requirement",
+        "yog cutoff required or preferred", "yog cutoff hard or soft",
+    ),
+    "usce_kind": (
+        "usce kind", "usce type", "usce min kind", "usce minimum kind", "usce requirement type",
+        "usce required or preferred", "us clinical experience kind", "usce hard or soft",
+    ),
+    "img_observerships": (
+        "observerships", "observership", "img observerships", "observerships for imgs",
+        "offers observerships", "observerships offered", "img observership", "img electives",
+        "electives for imgs", "observerships or electives", "offers img observerships",
+    ),
 }  # fmt: skip
 
 HEADER_ALIASES: dict[str, str] = {squash(column): column for column in CANONICAL_COLUMNS}
@@ -170,7 +193,9 @@ _NO = frozenset(
      "notaccepted", "notallowed", "notconsidered", "doesnotaccept"}
 )  # fmt: skip
 _NUMBER = re.compile(r"[+]?(\d+)(?:[.,](\d+))?", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the bidirectional marks, embeddings, overrides and isolates that can
+# make a name display differently from what it is ("Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_unknown(text: str) -> bool:
@@ -358,6 +383,27 @@ def clean_yog_window(text: str) -> tuple[str, int | None]:
     return ("limit", years)
 
 
+_REQUIRED = frozenset(
+    {"required", "requirement", "hard", "hardcutoff", "strict", "minimum", "min", "must",
+     "mandatory", "absolute", "cutoff", "rule"}
+)  # fmt: skip
+_PREFERRED = frozenset(
+    {"preferred", "preference", "soft", "softcutoff", "recommended", "flexible", "desired",
+     "ideal", "suggested", "guideline"}
+)  # fmt: skip
+
+
+def clean_cutoff_kind(text: str) -> str:
+    """Whether a cut-off is `required` (`hard`, `minimum`, `strict`…; the default when blank)
+    or `preferred` (`soft`, `recommended`, `flexible`…)."""
+    word = squash(text)
+    if word in UNKNOWN or word in _REQUIRED:
+        return "required"
+    if word in _PREFERRED:
+        return "preferred"
+    raise CellError("should be required or preferred (hard or soft), or blank (required)")
+
+
 def clean_usce_min_months(text: str) -> int | None:
     """Months of US clinical experience required: `3`, `3 months`; `none`, `no` → 0."""
     word = squash(text)
@@ -441,10 +487,41 @@ CLEANERS: dict[str, Callable[[str], object]] = {
     "notes": _text("notes"),
     "data_source": _text("data_source"),
     "last_verified": clean_last_verified,
+    "step2_min_kind": clean_cutoff_kind,
+    "yog_window_kind": clean_cutoff_kind,
+    "usce_kind": clean_cutoff_kind,
+    "img_observerships": clean_tristate,
 }
 
 
 # Canonical text, for export: parsing what these return gives the same value back. ---------
+
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
+# "CSV injection"), plus their full-width forms, which some spreadsheet locales accept too.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+
+
+def is_formula_like(value: object) -> bool:
+    """True for text that a spreadsheet would read as a formula if typed into a cell."""
+    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
+
+
+def _quoted_before_trigger(text: str) -> bool:
+    return text.lstrip("'")[:1] in FORMULA_TRIGGERS
+
+
+def neutralise_csv_text(value: object) -> object:
+    """Prefix formula-like text with a single quote; every other value is returned as is.
+
+    Text that already starts with quotes before a trigger gets one more, so that
+    `restore_csv_text` gives every text back exactly.
+    """
+    return "'" + value if isinstance(value, str) and _quoted_before_trigger(value) else value
+
+
+def restore_csv_text(text: str) -> str:
+    """Undo `neutralise_csv_text`: drop the quote it put before formula-like text."""
+    return text[1:] if text[:1] == "'" and _quoted_before_trigger(text) else text
 
 
 def format_tristate(value: bool | None) -> str:

@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -7,11 +6,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applicants.program_pages import ScoreFilterForm, catalogue_scores, data_version
 from neuromatch.caching import cached_page, wants_fragment
-from programs.catalogue import filter_programs
+from programs.catalogue import filter_programs, observership_programs
 from programs.export import write_catalogue
-from programs.forms import CatalogueFilterForm, ConfirmImportForm, ImportForm
-from programs.importer import CatalogueImportError, confirm_import, import_catalogue
+from programs.forms import (
+    CatalogueFilterForm,
+    ColumnMappingForm,
+    ConfirmImportForm,
+    CorrectionForm,
+    ImportForm,
+)
+from programs.history import provenance
+from programs.importer import (
+    CatalogueImportError,
+    ImportResult,
+    confirm_import,
+    import_catalogue,
+    preview_unknown_headers,
+    remap_preview,
+)
 from programs.models import ImportBatch, Program
+from programs.permissions import can_edit_catalogue, require_catalogue_editor
 
 PAGE_SIZE = 25
 
@@ -37,23 +51,40 @@ def index(request: HttpRequest) -> HttpResponse:
     # Scoring the catalogue and rendering its rows cost far more than the queries that tell
     # whether the catalogue or the user's profiles changed: the fragment is cached by those.
     template = "programs/index.html#results" if wants_fragment(request) else "programs/index.html"
-    return cached_page(
-        request, template, lambda: _index_context(request), version=data_version(request.user)
-    )
+    # The Import link shows for catalogue editors only.
+    version = (data_version(request.user), can_edit_catalogue(request.user))
+    return cached_page(request, template, lambda: _index_context(request), version=version)
 
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    program = get_object_or_404(Program, pk=pk)
-    scores = catalogue_scores(request.user, programs=Program.objects.filter(pk=pk))
-    score = scores.get(program.pk) if scores is not None else None
-    context = {"program": program, "scores": scores, "score": score}
-    return render(request, "programs/detail.html", context)
+    return detail_page(request, get_object_or_404(Program, pk=pk))
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied
+@require_GET
+def observerships(request: HttpRequest) -> HttpResponse:
+    page = Paginator(observership_programs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programs/observerships.html", {"page": page})
+
+
+def detail_page(
+    request: HttpRequest,
+    program: Program,
+    *,
+    correction_form: CorrectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The program page; after a refused suggestion, with that form and its errors."""
+    scores = catalogue_scores(request.user, programs=Program.objects.filter(pk=program.pk))
+    context = {
+        "program": program,
+        "scores": scores,
+        "score": scores.get(program.pk) if scores is not None else None,
+        "provenance": provenance(program, today=timezone.localdate()),
+        "correction_form": correction_form or CorrectionForm(),
+        "my_corrections": program.corrections.filter(user=request.user),
+    }
+    return render(request, "programs/detail.html", context, status=status)
 
 
 def _import_page(request: HttpRequest, context: dict[str, object]) -> HttpResponse:
@@ -72,7 +103,7 @@ def _content_length(request: HttpRequest) -> int:
 
 @require_http_methods(["GET", "POST"])
 def import_programs(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_catalogue_editor(request.user)
     posted = request.method == "POST"
     form = ImportForm(
         request.POST if posted else None,
@@ -95,21 +126,41 @@ def import_programs(request: HttpRequest) -> HttpResponse:
         except CatalogueImportError as exc:
             form.add_error("file", exc.message)
         else:
-            context.update(
-                plan=result.plan,
-                batch=result.batch,
-                problem=result.plan.problem(**options),
-                confirm_form=ConfirmImportForm(initial={"sha256": result.batch.sha256}),
-                skip_form=ConfirmImportForm(
-                    initial={"sha256": result.batch.sha256, "skip_invalid": True}
-                ),
-            )
+            context.update(_preview_context(result))
     return _import_page(request, context)
+
+
+def _preview_context(result: ImportResult) -> dict[str, object]:
+    plan, sha256 = result.plan, result.batch.sha256
+    headers = plan.mappable_headers
+    initial = {f"column_{i}": plan.mapped.get(header, "") for i, header in enumerate(headers)}
+    return {
+        "plan": plan,
+        "batch": result.batch,
+        "problem": result.problem,
+        "confirm_form": ConfirmImportForm(initial={"sha256": sha256}),
+        "skip_form": ConfirmImportForm(initial={"sha256": sha256, "skip_invalid": True}),
+        "mapping_form": ColumnMappingForm(headers=headers, initial=initial),
+    }
+
+
+@require_POST
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    require_catalogue_editor(request.user)
+    try:
+        headers = preview_unknown_headers(batch_id=pk, user=request.user)
+        form = ColumnMappingForm(request.POST, headers=headers)
+        if not form.is_valid():
+            return _import_page(request, {"confirm_error": "Choose a field from the lists."})
+        result = remap_preview(batch_id=pk, user=request.user, mapping=form.mapping())
+    except CatalogueImportError as exc:
+        return _import_page(request, {"confirm_error": exc.message, "errors": exc.errors})
+    return _import_page(request, _preview_context(result))
 
 
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_staff(request)
+    require_catalogue_editor(request.user)
     form = ConfirmImportForm(request.POST)
     if not form.is_valid():
         return _import_page(request, {"confirm_error": "The confirmation was incomplete."})

@@ -1,9 +1,11 @@
 import os
+from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 from hypothesis import settings
 
-from tests.factories import make_user
+from tests.factories import make_catalogue_editor, make_user
 
 # Property tests take their size from one place. `make test` runs the thorough profile;
 # `make test-fast` sets HYPOTHESIS_PROFILE=fast for a quick loop while working.
@@ -56,4 +58,45 @@ def charlie(db):
 
 @pytest.fixture
 def staff(db):
-    return make_user("stella", is_staff=True)
+    return make_catalogue_editor("stella")
+
+
+# A Monday of interview season 2027: tests that record tracker facts "today" run on this day,
+# whatever the calendar says (facts outside the season are refused). The clock keeps ticking
+# from there: caches keyed on `updated_at` must still see every change.
+MID_SEASON = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def mid_season(monkeypatch) -> datetime:
+    real_now = timezone.now
+    start = real_now()
+    monkeypatch.setattr(timezone, "now", lambda: MID_SEASON + (real_now() - start))
+    return MID_SEASON
+
+
+@pytest.fixture
+def working_cache(settings):
+    """A real (in-process) default cache, as in production: allauth counts rate limits in it."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-working-cache",
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def neuromatch_log(caplog):
+    """`caplog`, also capturing the `neuromatch` loggers (which do not propagate to the root)."""
+    import logging
+
+    logger = logging.getLogger("neuromatch")
+    logger.addHandler(caplog.handler)
+    yield caplog
+    logger.removeHandler(caplog.handler)

@@ -10,13 +10,35 @@ PASSWORD = "correct-horse-battery-staple"
 _program_numbers = count(1)
 
 
-def make_user(username: str = "alice", *, is_staff: bool = False) -> User:
-    return User.objects.create_user(
+def make_user(username: str = "alice", *, is_staff: bool = False, verified: bool = True) -> User:
+    """A user with the password `PASSWORD` and the e-mail address `<username>@example.org`."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(
         username=username,
         email=f"{username}@example.org",
         password=PASSWORD,
         is_staff=is_staff,
     )
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    return user
+
+
+def make_catalogue_editor(username: str = "stella") -> User:
+    """A staff member in the "Catalogue editors" group (made by a migration; made again here
+    for tests that flush the database)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from programs.permissions import CATALOGUE_EDITORS, EDIT_CATALOGUE
+
+    group, _created = Group.objects.get_or_create(name=CATALOGUE_EDITORS)
+    codenames = [permission.split(".")[1] for permission in EDIT_CATALOGUE]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="programs", codename__in=codenames)
+    )
+    user = make_user(username, is_staff=True)
+    user.groups.add(group)
+    return user
 
 
 def make_program(**fields: object) -> Program:
@@ -63,6 +85,9 @@ PROGRAM_FRAME_DEFAULTS: dict[str, object] = {
     "visa_h1b": float("nan"),
     "multiple_attempts_ok": float("nan"),
     "yog_window": float("nan"),
+    "step2_min_kind": "required",
+    "yog_window_kind": "required",
+    "usce_kind": "required",
     "active": True,
 }
 
@@ -159,6 +184,15 @@ def make_entry(shortlist, program: Program | None = None, **fields: object):
     )
 
 
+SEASON = 2027  # tests date their facts in this season, whatever the day they run
+
+
+def make_tracked_entry(shortlist, program: Program | None = None, **fields: object):
+    """A list entry tracked for `SEASON` (pass facts such as `applied_on=date(2026, 9, 10)`)."""
+    fields.setdefault("season", SEASON)
+    return make_entry(shortlist, program, applicant=shortlist.profile.user, **fields)
+
+
 CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
 
 
@@ -211,6 +245,16 @@ LIST_ROW_DEFAULTS: dict[str, object] = {
     "pinned": False,
     "added_by_hand": False,
     "archived": False,
+    "applied_on": None,
+    "signalled": False,
+    "invited_on": None,
+    "rejected_on": None,
+    "withdrawn_on": None,
+    "interview_at": None,
+    "interview_format": "",
+    "interviewed": False,
+    "rank_position": None,
+    "matched": False,
 }
 
 
@@ -224,9 +268,99 @@ def make_list_rows(*rows: dict[str, object]):
     ]
     columns = ["rank", "program_pk", *LIST_ROW_DEFAULTS]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    for column in ("tier", "step2_min"):
+    for column in ("tier", "step2_min", "rank_position"):
         frame[column] = frame[column].astype("Int64")
     frame["img_pct"] = frame["img_pct"].astype(float)
     for column in ("visa_j1", "visa_h1b", "yog_window"):
         frame[column] = pd.Series([record[column] for record in records], dtype=object)
     return frame
+
+
+def make_full_season(user: User, *, entries: int = 120, interviews: int = 25):
+    """A whole season on one list: `entries` programs applied to, `interviews` of them with
+    interviews spread over October to January (some in person, a few on the same day)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from applicants.models import Shortlist, ShortlistEntry
+
+    profile = make_profile(user, time_zone="Asia/Kolkata")
+    shortlist = Shortlist.objects.create(profile=profile)
+    states = [state for state in CATALOGUE_STATES]
+    programs = [make_program(state=states[i % len(states)]) for i in range(entries)]
+    first = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
+    rows = []
+    for i, program in enumerate(programs):
+        facts: dict[str, object] = {"applied_on": date(2026, 9, 2 + i % 20)}
+        if i < interviews:
+            facts |= {
+                "invited_on": date(2026, 9, 25),
+                "interview_at": first + timedelta(days=4 * i, hours=3 * (i % 2)),
+                "interview_format": "in_person" if i % 3 == 0 else "virtual",
+            }
+        rows.append(
+            ShortlistEntry(
+                shortlist=shortlist,
+                program=program,
+                rank=i + 1,
+                band="target",
+                probability=0.2,
+                fit_score=50,
+                applicant=user,
+                season=SEASON,
+                **facts,
+            )  # fmt: skip
+        )
+    ShortlistEntry.objects.bulk_create(rows)
+    return shortlist
+
+
+def make_grant(owner: User, grantee: User | None = None, **fields: object):
+    """A live grant (view access by default) from `owner` to `grantee`; pass `email=` and no
+    grantee for a waiting invitation."""
+    from django.utils import timezone
+
+    from applicants.models import Grant
+
+    defaults: dict[str, object] = {"level": "view"}
+    if grantee is not None:
+        defaults["accepted_at"] = timezone.now()
+    defaults.update(fields)
+    return Grant.objects.create(owner=owner, grantee=grantee, **defaults)
+
+
+def make_built_list(profile, *programs: Program, **entry_fields: object):
+    """A built shortlist for `profile` with one target entry per program (ranked in order)."""
+    from django.utils import timezone
+
+    from applicants.models import Shortlist
+
+    shortlist = Shortlist.objects.create(profile=profile, built_at=timezone.now())
+    for rank, program in enumerate(programs, start=1):
+        make_entry(shortlist, program, rank=rank, **entry_fields)
+    return shortlist
+
+
+def make_share_link(profile, *, days: int = 7, **fields: object):
+    """A live share link to the profile's list; returns (link, secret token)."""
+    import hashlib
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.models import ShareLink
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    defaults: dict[str, object] = {
+        "created_at": now - timedelta(minutes=1),
+        "expires_at": now + timedelta(days=days),
+    }
+    defaults.update(fields)
+    link = ShareLink.objects.create(
+        owner=profile.user,
+        profile=profile,
+        token_digest=hashlib.sha256(token.encode()).hexdigest(),
+        **defaults,
+    )
+    return link, token

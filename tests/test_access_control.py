@@ -6,18 +6,33 @@ view cannot ship without saying who may use it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from applicants import calendar
 from applicants.models import Shortlist
-from programs.models import ImportBatch
-from tests.factories import make_entry, make_profile, make_program, make_user
+from programs.models import Correction, ImportBatch
+from tests.factories import (
+    make_catalogue_editor,
+    make_entry,
+    make_grant,
+    make_profile,
+    make_program,
+    make_share_link,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
+# Staff with the Program add and change permissions ("Catalogue editors"); staff alone are not.
+EDITOR = "catalogue editor"
+TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
+LINK = "link"  # anyone holding a live share link
 
 
 @dataclass(frozen=True)
@@ -33,7 +48,8 @@ class Rule:
 
 @dataclass
 class World:
-    """Alice owns everything; bob is another applicant; stella is staff."""
+    """Alice owns everything; bob is another applicant; stella is staff and a catalogue
+    editor."""
 
     alice: object
     bob: object
@@ -43,6 +59,11 @@ class World:
     entry: object
     program: object
     batch: object
+    correction: object
+    token: str  # alice's calendar feed
+    grant: object  # alice gives victor view access
+    link: object  # a live share link to alice's list
+    link_token: str
 
 
 def _profile(world: World) -> dict:
@@ -57,9 +78,22 @@ def _entry(world: World) -> dict:
     return {"pk": world.entry.pk}
 
 
+def _grant(world: World) -> dict:
+    return {"pk": world.grant.pk}
+
+
+def _link(world: World) -> dict:
+    return {"pk": world.link.pk}
+
+
+def _link_token(world: World) -> dict:
+    return {"token": world.link_token}
+
+
 ACCESS: dict[str, Rule] = {
     "home": Rule(USER),
     "healthz": Rule(PUBLIC),
+    # Names from before allauth, kept for links and templates (most share allauth's views).
     "signup": Rule(PUBLIC, ("GET", "POST")),
     "login": Rule(PUBLIC, ("GET", "POST")),
     "logout": Rule(PUBLIC, ("POST",)),
@@ -68,15 +102,47 @@ ACCESS: dict[str, Rule] = {
     "password_reset": Rule(PUBLIC, ("GET", "POST")),
     "password_reset_done": Rule(PUBLIC),
     "password_reset_confirm": Rule(
-        PUBLIC, ("GET", "POST"), lambda world: {"uidb64": "MQ", "token": "set-password"}
+        PUBLIC, kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"}
     ),
     "password_reset_complete": Rule(PUBLIC),
+    # django-allauth
+    "account_login": Rule(PUBLIC, ("GET", "POST")),
+    "account_logout": Rule(PUBLIC, ("POST",)),
+    "account_signup": Rule(PUBLIC, ("GET", "POST")),
+    "account_inactive": Rule(PUBLIC),
+    "account_email_verification_sent": Rule(PUBLIC),
+    "account_confirm_email": Rule(PUBLIC, ("GET", "POST"), lambda world: {"key": "no-such-key"}),
+    "account_reset_password": Rule(PUBLIC, ("GET", "POST")),
+    "account_reset_password_done": Rule(PUBLIC),
+    "account_reset_password_from_key": Rule(
+        PUBLIC, ("GET", "POST"), lambda world: {"uidb36": "1", "key": "no-such-key"}
+    ),
+    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "account_change_password": Rule(USER, ("GET", "POST")),
+    "account_set_password": Rule(USER, ("GET", "POST")),
+    "account_email": Rule(USER, ("GET", "POST")),
+    "account_reauthenticate": Rule(USER, ("GET", "POST")),
+    # Your account and data
+    "privacy": Rule(USER),
+    "privacy_download": Rule(USER),
+    "account_delete": Rule(USER, ("GET", "POST")),
     "programs:index": Rule(USER),
     "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
     "programs:export": Rule(USER),
     "programs:import_template": Rule(USER),
-    "programs:import": Rule(STAFF, ("GET", "POST")),
-    "programs:import_confirm": Rule(STAFF, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:import": Rule(EDITOR, ("GET", "POST")),
+    "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:import_mapping": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
+    "programs:my_corrections": Rule(USER),
+    "programs:observerships": Rule(USER),
+    "programs:corrections": Rule(EDITOR),
+    "programs:correction_accept": Rule(
+        EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
+    ),
+    "programs:correction_reject": Rule(
+        EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
+    ),
     "applicants:profile": Rule(USER, ("GET", "POST")),
     "applicants:profile_validate": Rule(USER, ("POST",), lambda world: {"field": "step2_score"}),
     "applicants:scenarios": Rule(USER),
@@ -97,6 +163,31 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
+    "season:index": Rule(USER),
+    "season:entry": Rule(OWNED, ("GET", "POST"), _entry),
+    "season:entry_signal": Rule(OWNED, ("POST",), _entry),
+    "season:interview_ics": Rule(OWNED, kwargs=_entry),
+    "season:signals": Rule(USER),
+    "season:time_zone": Rule(USER, ("POST",)),
+    "season:costs": Rule(USER),
+    "season:calendar": Rule(USER),
+    "season:feed_reset": Rule(USER, ("POST",)),
+    "season:feed": Rule(TOKEN, kwargs=lambda world: {"token": world.token}),
+    "season:rank": Rule(USER),
+    "season:rank_print": Rule(USER),
+    "season:rank_csv": Rule(USER),
+    "season:rank_xlsx": Rule(USER),
+    "season:rank_move": Rule(OWNED, ("POST",), _entry),
+    "season:rank_notes": Rule(OWNED, ("POST",), _entry),
+    "applicants:sharing": Rule(USER),
+    "applicants:sharing_grant": Rule(USER, ("POST",)),
+    "applicants:sharing_revoke": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_restore": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_level": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_link": Rule(USER, ("POST",)),
+    "applicants:sharing_link_revoke": Rule(OWNED, ("POST",), _link),
+    "applicants:shared": Rule(LINK, kwargs=_link_token),
+    "applicants:advisor": Rule(USER),
 }
 
 
@@ -118,15 +209,30 @@ def url_names(resolver=None, namespace: str = "") -> list[str]:
 @pytest.fixture
 def world() -> World:
     alice, bob = make_user("alice"), make_user("bob")
-    stella = make_user("stella", is_staff=True)
+    stella = make_catalogue_editor("stella")
     profile = make_profile(alice)
     scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
     program = make_program()
-    entry = make_entry(Shortlist.objects.create(profile=profile), program)
+    entry = make_entry(
+        Shortlist.objects.create(profile=profile, built_at=timezone.now()),
+        program,
+        applicant=alice,
+        season=2027,
+        interview_at=datetime(2026, 11, 5, 15, tzinfo=UTC),
+    )
     batch = ImportBatch.objects.create(
         user=stella, file_name="programs.csv", sha256="0" * 64, dry_run=True
     )
-    return World(alice, bob, stella, profile, scenario, entry, program, batch)
+    correction = Correction.objects.create(
+        program=program, user=bob, field="visa_h1b", value="yes", evidence="The website says so."
+    )
+    token = calendar.feed_token(alice)
+    grant = make_grant(alice, make_user("victor"))
+    link, link_token = make_share_link(profile)
+    return World(
+        alice, bob, stella, profile, scenario, entry, program, batch, correction, token, grant,
+        link, link_token,
+    )  # fmt: skip
 
 
 def _url(name: str, world: World) -> str:
@@ -146,7 +252,9 @@ def test_every_url_has_an_access_rule():
     assert not stale, f"access rules for URLs that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind != PUBLIC])
+@pytest.mark.parametrize(
+    "name", [n for n, r in ACCESS.items() if r.kind not in (PUBLIC, TOKEN, LINK)]
+)
 def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     url = _url(name, world)
     response = getattr(client, _first_method(ACCESS[name]))(url)
@@ -154,11 +262,21 @@ def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == STAFF])
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind in (STAFF, EDITOR)])
 def test_staff_pages_are_forbidden_to_applicants(client, world, name):
     client.force_login(world.alice)
     response = getattr(client, _first_method(ACCESS[name]))(_url(name, world))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == EDITOR])
+def test_catalogue_editor_pages_are_forbidden_to_staff_without_the_program_permissions(
+    client, world, name
+):
+    client.force_login(make_user("sam", is_staff=True))
+    for method in ACCESS[name].methods:
+        response = getattr(client, method.lower())(_url(name, world))
+        assert response.status_code == 403, f"{method} {name}"
 
 
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == OWNED])
@@ -183,7 +301,7 @@ def test_the_owner_can_open_every_page(client, world, name):
 
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.post_only])
 def test_state_changing_views_refuse_get(client, world, name):
-    user = world.stella if ACCESS[name].kind == STAFF else world.alice
+    user = world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice
     client.force_login(user)
     assert client.get(_url(name, world)).status_code == 405
 
@@ -192,9 +310,27 @@ def test_state_changing_views_refuse_get(client, world, name):
 def test_posts_without_a_csrf_token_are_refused(world, name):
     client = Client(enforce_csrf_checks=True)
     if ACCESS[name].kind != PUBLIC:
-        client.force_login(world.stella if ACCESS[name].kind == STAFF else world.alice)
+        client.force_login(world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice)
     response = client.post(_url(name, world), {})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
+def test_token_urls_answer_anyone_with_the_token_and_nobody_without_it(client, world, name):
+    assert client.get(_url(name, world)).status_code == 200
+    for token in ("x" * 43, world.token[:-1] + "A", "%2E%2E" + world.token, "-"):
+        assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
+def test_a_reset_token_stops_the_old_token_url(client, world, name):
+    old = _url(name, world)
+    client.force_login(world.alice)
+    client.post(reverse("season:feed_reset"))
+    client.logout()
+    assert client.get(old).status_code == 404
+    new = reverse(name, kwargs={"token": calendar.feed_token(world.alice)})
+    assert client.get(new).status_code == 200
 
 
 def test_the_admin_site_is_for_staff_only(client, world):

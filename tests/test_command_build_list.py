@@ -1,5 +1,8 @@
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -153,3 +156,51 @@ def test_a_command_error_exits_non_zero(tmp_path):
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "build_list", str(tmp_path / "nope.json")]).execute()
     assert exited.value.code != 0
+
+
+MALFORMED_NUMBERS = {
+    "NaN": '{"step2_score": NaN}',
+    "Infinity": '{"step2_score": Infinity}',
+    "-Infinity": '{"step2_score": -Infinity}',
+    "1e309": '{"step2_score": 1e309}',
+    "5,000-digit integer": '{"step2_score": ' + "9" * 5000 + "}",
+    "deep nesting": "[" * 100_000 + "]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", MALFORMED_NUMBERS.values(), ids=MALFORMED_NUMBERS.keys())
+def test_json_no_profile_can_hold_is_a_clear_error(tmp_path, text):
+    path = tmp_path / "profile.json"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"profile\.json: not a usable profile: .+\."):
+        _run(str(path))
+
+
+def test_malformed_json_exits_non_zero_with_a_message_and_no_traceback(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_text('{"step2_score": ' + "9" * 5000 + "}", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "build_list", str(path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEBUG": "true"},
+    )
+
+    assert finished.returncode != 0
+    assert "5,000 digits" in finished.stderr
+    assert "Traceback" not in finished.stderr
+
+
+def test_a_profile_saved_with_a_byte_order_mark_is_read(tmp_path):
+    make_catalogue(45)
+    path = tmp_path / "profile.json"
+    data = make_profile_data(graduation_year=timezone.now().year - 2, list_size=30)
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data).encode())
+
+    output = _run(str(path), "--json")
+
+    assert json.loads(output.strip().splitlines()[-1])["size"] == 30

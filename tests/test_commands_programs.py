@@ -126,7 +126,8 @@ def test_export_programs_writes_the_canonical_columns_and_round_trips(tmp_path):
     out, _ = command("export_programs", str(out_path))
 
     assert "Exported 1 programs" in out
-    rows = list(csv.reader(out_path.open(encoding="utf-8")))
+    assert out_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(out_path.open(encoding="utf-8-sig")))
     assert rows[0][:4] == ["program_id", "nrmp_codes", "name", "institution"]
     assert len(rows) == 2
     again, _ = command("import_programs", str(out_path))

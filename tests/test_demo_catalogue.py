@@ -26,6 +26,7 @@ CANONICAL_COLUMNS = [
     "program_id", "nrmp_codes", "name", "institution", "city", "state", "setting", "tier",
     "track", "positions", "visa_j1", "visa_h1b", "img_pct", "step2_min", "yog_window",
     "multiple_attempts_ok", "usce_min_months", "website", "notes", "data_source", "last_verified",
+    "step2_min_kind", "yog_window_kind", "usce_kind", "img_observerships",
 ]  # fmt: skip
 POLICY_COLUMNS = [
     "visa_j1", "visa_h1b", "img_pct", "yog_window", "multiple_attempts_ok", "usce_min_months",

@@ -34,6 +34,16 @@ HEADERS = [
     "Graduation window (years)",
     "Reasons",
     "Status",
+    "Signalled",
+    "Applied on",
+    "Invited on",
+    "Rejected on",
+    "Withdrawn on",
+    "Interview",
+    "Interview format",
+    "Interviewed",
+    "Rank position",
+    "Matched",
     "Notes",
     "Website",
     "NRMP codes",
@@ -226,7 +236,7 @@ def test_a_website_is_a_clickable_link_and_anything_else_stays_plain_text():
 def test_the_header_is_frozen_with_the_program_names_and_filterable():
     sheet = workbook()["Shortlist"]
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == "A1:V4"
+    assert sheet.auto_filter.ref == "A1:AF4"
     assert sheet["A1"].font.bold
 
 

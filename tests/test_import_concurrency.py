@@ -133,3 +133,49 @@ def test_a_program_id_taken_between_planning_and_writing_fails_cleanly_and_write
 
     assert not Program.objects.exists()
     assert not ImportBatch.objects.exists()
+
+
+def test_a_second_catalogue_write_waits_for_the_first_to_commit_and_then_sees_it():
+    from programs.writer import catalogue_lock
+
+    first_inside = threading.Event()
+    order: list[str] = []
+    seen: list[bool] = []
+
+    def first() -> None:
+        try:
+            with catalogue_lock():
+                make_program(program_id="1800000077", name="Locked Neurology")
+                first_inside.set()
+                threading.Event().wait(0.5)
+                order.append("first commits")
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            first_inside.wait(timeout=30)
+            with catalogue_lock():
+                order.append("second enters")
+                seen.append(Program.objects.filter(program_id="1800000077").exists())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert order == ["first commits", "second enters"]
+    assert seen == [True]
+
+
+def test_a_failure_inside_the_catalogue_lock_writes_nothing():
+    from programs.writer import catalogue_lock
+
+    with pytest.raises(RuntimeError), catalogue_lock():
+        make_program(program_id="1800000078")
+        raise RuntimeError("stop")
+
+    assert not Program.objects.exists()

@@ -23,7 +23,7 @@ from django.urls import reverse
 from programs.importer import MAX_BYTES
 from programs.models import ImportBatch, Program
 from programs.normalise import CANONICAL_COLUMNS
-from tests.factories import make_catalogue_csv, make_program, make_user
+from tests.factories import make_catalogue_csv, make_catalogue_editor, make_program
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -75,6 +75,10 @@ def valid_rows(rng: random.Random, count: int = 6) -> list[list[str]]:
                 "",
                 "fuzz",
                 rng.choice(["2025-01-31", ""]),
+                rng.choice(["required", "soft", ""]),
+                rng.choice(["preferred", "hard", ""]),
+                rng.choice(["", "Preferred"]),
+                rng.choice(["yes", "no", ""]),
             ]
         )
     return rows
@@ -575,7 +579,7 @@ def tampered_confirmations(rng: random.Random, batch: ImportBatch, foreign: Impo
 
 
 def test_tampered_confirmations_never_fail_and_never_write(fuzz_client, staff, catalogue):
-    other = make_user("otto", is_staff=True)
+    other = make_catalogue_editor("otto")
     rows = valid_rows(random.Random(SEED))
     upload = Upload("confirm", 0, "catalogue.csv", make_catalogue_csv(rows))
     fuzz_client.force_login(other)

@@ -241,3 +241,25 @@ def test_importing_a_file_of_arbitrary_cells_raises_nothing_but_the_import_error
     writer.writerows(rows)
     with contextlib.suppress(CatalogueImportError):
         import_catalogue(content=out.getvalue().encode(), file_name="fuzz.csv", skip_invalid=True)
+
+
+BIDI_CONTROLS = [
+    chr(code) for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS, ids=lambda char: f"U+{ord(char):04X}")
+@pytest.mark.parametrize("column", ["name", "institution", "city", "notes", "data_source"])
+def test_bidirectional_controls_are_stripped_from_imported_text(column, control):
+    assert CLEANERS[column](f"Sa{control}int Mary{control} Neurology") == "Saint Mary Neurology"
+
+
+@pytest.mark.django_db
+def test_an_imported_program_name_cannot_hide_a_reversed_text_override():
+    content = "name,state\n\u202eygoloruen Hospital,TX\n".encode()
+
+    import_catalogue(content=content, file_name="trojan.csv")
+
+    from programs.models import Program
+
+    assert Program.objects.get().name == "ygoloruen Hospital"

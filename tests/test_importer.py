@@ -171,6 +171,8 @@ def test_reimporting_the_same_file_reports_no_changes():
 
 def test_export_then_import_round_trips_with_no_changes():
     make_program(img_pct=33.3, yog_policy="none", visa_h1b=False, notes="Line one\nline two")
+    make_program(name='=HYPERLINK("https://evil.example")', institution="+ Sponsors", city="-")
+    make_program(name="@SUM(A1)", notes="'=already quoted", data_source="－full width")
     make_program(program_id=None, img_pct=None, yog_policy="limit", yog_window=7, tier=None)
     make_program(last_verified=dt.date(2025, 1, 31), website="https://example.org/neuro")
     before = snapshot()
@@ -179,7 +181,7 @@ def test_export_then_import_round_trips_with_no_changes():
 
     result = run(out.getvalue().encode(), full_catalogue=True)
 
-    assert result.plan.changes == 0 and len(result.plan.unchanged) == 3
+    assert result.plan.changes == 0 and len(result.plan.unchanged) == 5
     assert snapshot() == before
 
 
@@ -513,6 +515,84 @@ def test_the_canonical_export_is_the_template_header():
     out = io.StringIO()
     write_catalogue(out=out, programs=Program.objects.none())
 
-    header = next(csv.reader(io.StringIO(out.getvalue())))
-    assert header[:3] == ["program_id", "nrmp_codes", "name"] and header[-1] == "last_verified"
-    assert len(header) == 21
+    header = next(csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
+    assert header[:3] == ["program_id", "nrmp_codes", "name"]
+    assert header[20:] == [
+        "last_verified", "step2_min_kind", "yog_window_kind", "usce_kind", "img_observerships",
+    ]  # fmt: skip
+
+
+def test_the_result_carries_its_counts_and_its_problem(catalogue):
+    content = make_catalogue_csv(
+        [HEADER, ["1803500100", "New Neurology", "TX", "1"], ["1803500101", "Bad", "ZZ", "1"]]
+    )
+
+    result = run(content, dry_run=True)
+
+    assert result.summary == "1 created, 0 updated, 0 unchanged, 0 archived, 1 rejected"
+    assert result.problem is not None and "1 row has errors" in result.problem
+    assert run(content, skip_invalid=True).problem is None
+
+
+def test_the_catalogue_export_protects_every_formula_like_cell_behind_a_quote():
+    make_program(name="=1+1 Neurology", institution="@cmd", city="+City", notes="-2")
+    make_program(name="Plain Neurology", notes="'=quoted already")
+    out = io.StringIO()
+
+    write_catalogue(out=out, programs=Program.objects.order_by("name"))
+
+    text = out.getvalue()
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell and cell[0] in "=+-@\t\r"]
+    assert (rows[0]["name"], rows[0]["institution"], rows[0]["city"], rows[0]["notes"]) == (
+        "'=1+1 Neurology",
+        "'@cmd",
+        "'+City",
+        "'-2",
+    )
+    assert rows[1]["notes"] == "''=quoted already"
+
+
+def test_a_confirm_refuses_when_the_catalogue_changed_since_the_preview():
+    staff = make_user("stella", is_staff=True)
+    make_program(program_id="1803500001", name="Kept Neurology")
+    full = make_catalogue_csv([HEADER, ["1803500001", "Kept Neurology", "IL", "20"]])
+    batch = run(full, user=staff, dry_run=True, keep_content=True, full_catalogue=True).batch
+    assert batch.archived == 0
+    # Another staff member imports a program between the preview and the confirm.
+    run(make_catalogue_csv([HEADER, ["1803500002", "Newer Neurology", "TX", "30"]]))
+
+    with pytest.raises(CatalogueImportError, match="changed since this preview"):
+        confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff)
+
+    assert Program.objects.get(program_id="1803500002").active is True
+    assert ImportBatch.objects.filter(dry_run=False).count() == 1
+
+
+def test_a_confirm_writes_the_previewed_plan_when_other_programs_did_not_change_it():
+    staff = make_user("stella", is_staff=True)
+    batch = preview(staff)
+    make_program(program_id="1803500002", name="Unrelated Neurology", state="NY")
+
+    confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff)
+
+    assert Program.objects.filter(program_id="1803500100").exists()
+
+
+def test_a_failed_confirm_leaves_the_preview_usable():
+    staff = make_user("stella", is_staff=True)
+    content = make_catalogue_csv(
+        [HEADER, ["1803500100", "New Neurology", "TX", "1"], ["1803500101", "Bad", "ZZ", "1"]]
+    )
+    batch = preview(staff, content)
+
+    with pytest.raises(CatalogueImportError, match="1 row has errors"):
+        confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff)
+    assert not Program.objects.exists()
+
+    result = confirm_import(batch_id=batch.pk, sha256=batch.sha256, user=staff, skip_invalid=True)
+
+    assert len(result.plan.creates) == 1
+    assert Program.objects.filter(program_id="1803500100").exists()

@@ -145,7 +145,9 @@ def rebuild(client: Client, entry: ShortlistEntry) -> Callable[[str], bool]:
 
 
 @pytest.mark.parametrize("action", [pin, set_status, set_notes, exclude, restore, add, rebuild])
-def test_every_row_action_and_rebuild_shows_on_the_next_view(client, alice, built, action):
+def test_every_row_action_and_rebuild_shows_on_the_next_view(
+    client, alice, built, action, mid_season
+):
     entry = first_entry(built)
     if action is restore:
         exclude_entry(entry=entry)
@@ -238,7 +240,7 @@ def test_two_users_never_see_each_others_list(alice, bob):
             assert f"Programs on your list ({30 if user == alice else 35})" in html
 
 
-def test_each_browser_of_a_user_gets_forms_that_work_for_it(alice, built):
+def test_each_browser_of_a_user_gets_forms_that_work_for_it(alice, built, mid_season):
     entry = first_entry(built)
     browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]
     tokens = []
@@ -293,7 +295,9 @@ def test_the_cached_analysis_follows_every_change_of_held_or_excluded_programs(
         assert after != before
 
 
-def test_a_status_change_of_a_held_entry_reuses_the_cached_analysis(client, alice, built):
+def test_a_status_change_of_a_held_entry_reuses_the_cached_analysis(
+    client, alice, built, mid_season
+):
     entry = first_entry(built)
     client.force_login(alice)
     set_status(client, entry)

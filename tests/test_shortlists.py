@@ -1,4 +1,5 @@
 import math
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -21,7 +22,13 @@ from applicants.shortlists import (
     set_status,
 )
 from programs.models import Program
-from tests.factories import make_catalogue, make_entry, make_profile, make_program
+from tests.factories import (
+    make_catalogue,
+    make_entry,
+    make_profile,
+    make_program,
+    make_tracked_entry,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +60,7 @@ def test_building_twice_gives_the_same_list(alice):
     assert first == second
 
 
-def test_a_rebuild_keeps_pins_statuses_notes_hand_added_programs_and_exclusions(alice):
+def test_a_rebuild_keeps_pins_statuses_notes_hand_added_programs_and_exclusions(alice, mid_season):
     programs = make_catalogue(45)
     profile = make_profile(alice, list_size=30)
     shortlist = build_shortlist(profile=profile)
@@ -189,7 +196,9 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
     unknown = make_program(name="Unknown Window")
     shortlist = Shortlist.objects.create(profile=make_profile(alice), built_at=timezone.now())
     make_entry(shortlist, unknown, rank=3, probability=0.1)
-    make_entry(shortlist, limit, rank=1, probability=0.4, status=Status.APPLIED, notes="Sent")
+    make_tracked_entry(
+        shortlist, limit, rank=1, probability=0.4, applied_on=date(2026, 9, 10), notes="Sent"
+    )
     make_entry(shortlist, open_ended, rank=2, probability=0.2, pinned=True)
     make_entry(shortlist, make_program(), rank=None, excluded=True)
 
@@ -199,7 +208,9 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
         "rank", "program_pk", "program_id", "name", "institution", "city", "state", "region",
         "setting", "tier", "band", "interview_probability", "fit_score", "visa_j1", "visa_h1b",
         "img_pct", "step2_min", "yog_window", "reasons", "status", "notes", "website",
-        "nrmp_codes", "pinned", "added_by_hand", "archived",
+        "nrmp_codes", "pinned", "added_by_hand", "archived", "applied_on", "signalled",
+        "invited_on", "rejected_on", "withdrawn_on", "interview_at", "interview_format",
+        "interviewed", "rank_position", "matched",
     ]  # fmt: skip
     assert rows["name"].tolist() == ["Window Five", "No Window", "Unknown Window"]
     assert rows["rank"].tolist() == [1, 2, 3]
@@ -208,6 +219,7 @@ def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
     assert rows["visa_h1b"].tolist() == [False, None, None]
     assert rows["status"].tolist() == ["applied", "considering", "considering"]
     assert rows["notes"].tolist() == ["Sent", "", ""]
+    assert rows["applied_on"].tolist()[0] == date(2026, 9, 10)
     assert rows["pinned"].tolist() == [False, True, False]
     assert rows["region"].tolist() == ["Midwest"] * 3
     assert rows["reasons"].tolist() == [["+ Sponsors J-1"]] * 3

@@ -39,7 +39,7 @@ def test_the_owner_downloads_the_active_list_as_a_workbook(client, alice):
     )
     assert "no-store" in response["Cache-Control"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Shortlist", "Summary", "About"]
+    assert book.sheetnames == ["Shortlist", "Summary", "Calendar", "About"]
     listed = shortlist.entries.filter(excluded=False).order_by("rank")
     names = [row[1] for row in book["Shortlist"].iter_rows(min_row=2, values_only=True)]
     assert names == [entry.program.name for entry in listed]

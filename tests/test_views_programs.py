@@ -180,7 +180,8 @@ def test_anyone_signed_in_can_download_the_catalogue_in_canonical_columns(client
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["program_id", "nrmp_codes", "name"]
     assert [row[2] for row in rows[1:]] == ["Export Neurology"]
 
@@ -190,8 +191,8 @@ def test_the_template_csv_is_the_canonical_header(client, alice):
 
     response = client.get(reverse("programs:import_template"))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert len(rows) == 1 and len(rows[0]) == 21 and rows[0][-1] == "last_verified"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 and len(rows[0]) == 25 and rows[0][-1] == "img_observerships"
 
 
 def test_catalogue_pages_need_sign_in(client):
@@ -297,12 +298,12 @@ def test_a_tampered_or_replayed_confirmation_imports_nothing(client, staff):
 
 
 def test_another_staff_member_cannot_confirm_my_preview(client, staff):
-    from tests.factories import make_user
+    from tests.factories import make_catalogue_editor
 
     client.force_login(staff)
     upload(client, [HEADER, ["1803500002", "Fresh Neurology", "TX", "10", "no"]])
     batch = ImportBatch.objects.get(dry_run=True)
-    client.force_login(make_user("otto", is_staff=True))
+    client.force_login(make_catalogue_editor("otto"))
 
     response = client.post(
         reverse("programs:import_confirm", args=[batch.pk]), {"sha256": batch.sha256}
@@ -432,3 +433,58 @@ def test_the_catalogue_varies_with_htmx_and_restores_history_as_a_whole_page(cli
         "/programs/?tier=2", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert b"<html" in restored.content
+
+
+# Who may change the catalogue --------------------------------------------------------------
+
+
+def test_a_migration_creates_the_catalogue_editors_group_with_the_program_permissions():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Catalogue editors")
+
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_program", "change_program", "view_program", "view_importbatch"} <= codenames
+    assert "delete_program" not in codenames
+
+
+def _people():
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_catalogue_editor, make_user
+
+    adder = make_user("adam", is_staff=True)
+    adder.user_permissions.add(Permission.objects.get(codename="add_program"))
+    not_staff = make_user("nora")
+    not_staff.groups.add(make_catalogue_editor("ed").groups.get())
+    return {
+        "staff only": (make_user("sam", is_staff=True), False),
+        "staff with add but not change": (adder, False),
+        "editor without the staff flag": (not_staff, False),
+        "catalogue editor": (make_user("carl", is_staff=True), True),
+    }
+
+
+def test_the_import_page_and_the_admin_agree_on_who_may_change_the_catalogue(client, rf):
+    from django.contrib.admin import site
+
+    people = _people()
+    carl = people["catalogue editor"][0]
+    carl.groups.add(people["editor without the staff flag"][0].groups.get())
+    program_admin = site._registry[Program]
+
+    for label, (user, allowed) in people.items():
+        request = rf.get("/")
+        request.user = user
+        admin_allows = (
+            site.has_permission(request)
+            and program_admin.has_add_permission(request)
+            and program_admin.has_change_permission(request)
+        )
+        client.force_login(user)
+        page = client.get(reverse("programs:import"))
+        listing = client.get(reverse("programs:index"))
+        assert admin_allows is allowed, label
+        assert (page.status_code == 200) is allowed, label
+        has_link = f'href="{reverse("programs:import")}"' in listing.content.decode()
+        assert has_link is allowed, label

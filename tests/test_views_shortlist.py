@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -102,7 +103,9 @@ def test_the_fee_shown_is_the_eras_fee_for_the_listed_programs(client, alice, bu
 
 def test_the_table_filters_by_band_state_and_status(client, alice, built):
     entry = _first_entry(built)
-    ShortlistEntry.objects.filter(pk=entry.pk).update(status=Status.APPLIED)
+    ShortlistEntry.objects.filter(pk=entry.pk).update(
+        applied_on=date(2026, 9, 10), applicant=alice, season=2027
+    )
     client.force_login(alice)
 
     by_status = client.get(reverse("applicants:list"), {"status": "applied"}).content.decode()
@@ -164,7 +167,7 @@ def test_a_bad_pin_value_is_refused_with_a_message(client, alice, built):
     assert not entry.pinned
 
 
-def test_changing_the_status_with_htmx_swaps_the_row(client, alice, built):
+def test_changing_the_status_with_htmx_swaps_the_row(client, alice, built, mid_season):
     entry = _first_entry(built)
     client.force_login(alice)
     response = client.post(_entry_url("status", entry), {"status": "interview_offered"}, **HTMX)

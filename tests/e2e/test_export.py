@@ -44,7 +44,7 @@ def test_an_applicant_clicks_export_and_gets_a_workbook_of_their_list(
     download.save_as(path)
 
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Shortlist", "Summary", "About"]
+    assert book.sheetnames == ["Shortlist", "Summary", "Calendar", "About"]
     names = [row[1] for row in book["Shortlist"].iter_rows(min_row=2, values_only=True)]
     listed = shortlist.entries.filter(excluded=False).order_by("rank")
     assert names == [entry.program.name for entry in listed]

@@ -4,7 +4,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programs.models import ImportBatch, Program
-from tests.factories import PASSWORD, make_catalogue_csv, make_program, make_user
+from tests.factories import (
+    PASSWORD,
+    make_catalogue_csv,
+    make_catalogue_editor,
+    make_program,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +24,7 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
 
 
 def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: Page):
-    make_user("stella", is_staff=True)
+    make_catalogue_editor("stella")
     make_program(program_id="1803500001", name="Known Neurology", img_pct=20.0)
     content = make_catalogue_csv(
         [
@@ -50,7 +56,7 @@ def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: 
 
 
 def test_a_bad_file_shows_its_errors_and_changes_nothing(live_server, page: Page):
-    make_user("stella", is_staff=True)
+    make_catalogue_editor("stella")
     sign_in(page, live_server.url, "stella")
     content = make_catalogue_csv([["name", "state", "img_pct"], ["Bad Neurology", "Narnia", "x"]])
 

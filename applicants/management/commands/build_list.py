@@ -1,6 +1,7 @@
 """`python manage.py build_list PROFILE.json`: the list for a JSON profile, from the terminal."""
 
 import json
+import math
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -25,20 +26,60 @@ SIZE_MIN, SIZE_MAX = (
 )
 
 
+# Longer than any profile number (a Step score, a year, a count); Python refuses to read an
+# integer of more than 4,300 digits with a ValueError, and even shorter ones are nonsense here.
+MAX_INTEGER_DIGITS = 12
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows: write a number or null")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return number
+
+
+def _short_integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"the number {text[:12]}… has {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def parse_profile_json(text: str) -> object:
+    """JSON as `json.loads` reads it, but refusing what no profile holds: NaN, Infinity,
+    numbers out of float range, overlong integers and nesting deep enough to exhaust the
+    stack. Raises ValueError (JSONDecodeError for syntax) with a message for the user."""
+    try:
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            parse_int=_short_integer,
+        )
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+
+
 def read_profile(path: Path) -> dict[str, Any]:
     """The validated profile dict from a DESIGN.md profile JSON file, or a CommandError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: files saved by Windows editors start with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"{path}: cannot read it ({error}).") from None
     try:
-        data = json.loads(text)
+        data = parse_profile_json(text)
     except json.JSONDecodeError as error:
         raise CommandError(
             f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
         ) from None
+    except ValueError as error:
+        raise CommandError(f"{path}: not a usable profile: {error}.") from None
     try:
         return validate_profile_data(data)
     except ProfileDataError as error:

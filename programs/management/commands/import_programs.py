@@ -53,24 +53,19 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(exc.message) from None
         plan = result.plan
-        problem = plan.problem(
-            skip_invalid=bool(options["skip_invalid"]),
-            full_catalogue=bool(options["full_catalogue"]),
-        )
         for error in plan.errors:
-            self.stderr.write(str(error) if problem else self.style.WARNING(f"Skipped: {error}"))
+            self.stderr.write(
+                str(error) if result.problem else self.style.WARNING(f"Skipped: {error}")
+            )
         if plan.ignored_columns:
             self.stdout.write(f"Ignored columns: {', '.join(plan.ignored_columns)}")
-        counts = (
-            f"{len(plan.creates)} created, {len(plan.updates)} updated, "
-            f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
-            f"{plan.rejected} rejected"
-        )
         if options["dry_run"]:
-            if problem:
-                raise CommandError(f"Dry run of {path.name}: {problem}")
+            if result.problem:
+                raise CommandError(f"Dry run of {path.name}: {result.problem}")
             self.stdout.write(
-                self.style.SUCCESS(f"Dry run of {path.name}, nothing written: would be {counts}.")
+                self.style.SUCCESS(
+                    f"Dry run of {path.name}, nothing written: would be {result.summary}."
+                )
             )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {counts}."))
+            self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {result.summary}."))

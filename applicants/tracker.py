@@ -1,0 +1,310 @@
+"""Tracker services: record what happened with each program this season, signals, the rank
+order list, and the applicant's time zone.
+
+`applicants.season` (pure) says what facts mean and which cannot be true together; this module
+loads and writes them. Every write runs in one transaction behind a lock on the applicant's user
+row, so two tabs cannot both take the last signal or both record a match; the database
+constraints stay as the last guard, and their errors come back as messages.
+"""
+
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, Max, QuerySet, Value, When
+from django.utils import timezone
+
+from applicants.models import Profile, ShortlistEntry, validate_time_zone
+from applicants.season import (
+    FACT_FIELDS,
+    Facts,
+    Problem,
+    check_facts,
+    facts_for_status,
+    season_of,
+)
+from applicants.season import Status as Stage
+
+# Saved with the facts from the entry page, but facts of nothing: they never track an entry.
+DETAIL_FIELDS: tuple[str, ...] = ("pros", "cons", "travel_estimate")
+UTC = zoneinfo.ZoneInfo("UTC")
+
+
+class TrackerError(Exception):
+    """Facts that cannot be recorded, with one message per problem for the user."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(" ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def applicant_zone(user: AbstractBaseUser) -> tzinfo:
+    """The applicant's time zone (set on the base profile), UTC until they choose one."""
+    name = (
+        Profile.objects.filter(user=user, based_on__isnull=True)
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    return zoneinfo.ZoneInfo(name) if name else UTC
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The applicant's time zone, today's date there and the season it is in: one query."""
+
+    zone: tzinfo
+    zone_is_set: bool
+    today: date
+    season: int
+
+
+def clock(user: AbstractBaseUser, *, now: datetime | None = None) -> Clock:
+    name = (
+        Profile.objects.filter(user=user, based_on__isnull=True)
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    zone = zoneinfo.ZoneInfo(name) if name else UTC
+    today = (now or timezone.now()).astimezone(zone).date()
+    return Clock(zone, bool(name), today, season_of(today))
+
+
+def zone_is_set(user: AbstractBaseUser) -> bool:
+    return Profile.objects.filter(user=user, based_on__isnull=True).exclude(time_zone="").exists()
+
+
+def set_time_zone(*, user: AbstractBaseUser, name: str) -> bool:
+    """Save the applicant's time zone on their base profile.
+
+    An update, not `save()`: the zone changes no estimate, so it must not bump `updated_at`
+    (which would tell the list page that the profile changed and the list needs a rebuild).
+    False when the user has no profile yet to keep it on.
+    """
+    validate_time_zone(name)
+    return bool(Profile.objects.filter(user=user, based_on__isnull=True).update(time_zone=name))
+
+
+def today_for(user: AbstractBaseUser, *, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(applicant_zone(user)).date()
+
+
+def current_season(user: AbstractBaseUser, *, now: datetime | None = None) -> int:
+    """The season the applicant is in (or preparing for) today, in their time zone."""
+    return season_of(today_for(user, now=now))
+
+
+def season_entries(user: AbstractBaseUser, season: int) -> QuerySet[ShortlistEntry]:
+    """The applicant's tracked entries of one season, across all their lists."""
+    return ShortlistEntry.objects.filter(applicant=user, season=season).select_related("program")
+
+
+def status_expression() -> Case:
+    """`applicants.season.derive_status` in SQL, to filter and sort entries by status."""
+    return Case(
+        When(matched=True, then=Value(Stage.MATCHED.value)),
+        When(withdrawn_on__isnull=False, then=Value(Stage.WITHDRAWN.value)),
+        When(rejected_on__isnull=False, then=Value(Stage.REJECTED.value)),
+        When(rank_position__isnull=False, then=Value(Stage.RANKED.value)),
+        When(interviewed=True, then=Value(Stage.INTERVIEWED.value)),
+        When(interview_at__isnull=False, then=Value(Stage.INTERVIEW_SCHEDULED.value)),
+        When(invited_on__isnull=False, then=Value(Stage.INTERVIEW_OFFERED.value)),
+        When(applied_on__isnull=False, then=Value(Stage.APPLIED.value)),
+        default=Value(Stage.CONSIDERING.value),
+        output_field=CharField(),
+    )
+
+
+def _lock_applicant(user_id: int) -> None:
+    # One applicant's writes queue behind each other (PostgreSQL row lock; SQLite runs write
+    # transactions one at a time anyway).
+    get_user_model().objects.select_for_update().filter(pk=user_id).first()
+
+
+def _locked_entry(entry: ShortlistEntry) -> ShortlistEntry:
+    return (
+        ShortlistEntry.objects.select_for_update()
+        .select_related("program", "shortlist__profile")
+        .get(pk=entry.pk)
+    )
+
+
+def _problems(
+    entry: ShortlistEntry, facts: Facts, *, user_id: int, season: int, zone: tzinfo, now: datetime
+) -> list[Problem]:
+    others = ShortlistEntry.objects.filter(applicant_id=user_id, season=season).exclude(pk=entry.pk)
+    matched = others.filter(matched=True).select_related("program").first()
+    problems = check_facts(
+        facts,
+        season=season,
+        zone=zone,
+        now=now,
+        signals_elsewhere=others.filter(signalled=True).count() if facts.signalled else 0,
+        signal_limit=settings.PREFERENCE_SIGNALS,
+        matched_elsewhere=matched.program.name if matched is not None else "",
+    )
+    if facts.any:
+        twin = others.filter(program_id=entry.program_id).select_related("shortlist__profile")
+        if (twin := twin.first()) is not None:
+            problems.append(
+                Problem(
+                    "",
+                    f"You track {entry.program.name} on your list “{twin.shortlist.profile}” "
+                    "already: record this season's facts there.",
+                )
+            )
+    if facts.rank_position is not None and facts.rank_position != entry.rank_position:
+        holder = others.filter(rank_position=facts.rank_position).select_related("program")
+        if (holder := holder.first()) is not None:
+            problems.append(
+                Problem(
+                    "rank_position",
+                    f"Rank {facts.rank_position} is {holder.program.name}'s: reorder on your "
+                    "rank order list.",
+                )
+            )
+    return problems
+
+
+def _save(entry: ShortlistEntry, names: list[str]) -> None:
+    try:
+        with transaction.atomic():
+            entry.save(update_fields=[*names, "applicant", "season", "updated_at"])
+    except IntegrityError:
+        # Another request got there first (a second match, a rank taken): say so, write nothing.
+        raise TrackerError(
+            [Problem("", "Something changed in another window meanwhile: reload and try again.")]
+        ) from None
+
+
+def record_facts(
+    *, entry: ShortlistEntry, changes: Mapping[str, Any], now: datetime | None = None
+) -> ShortlistEntry:
+    """Record changed facts (and ranking details) of one entry, or raise `TrackerError`.
+
+    The first fact makes the entry tracked for the applicant's current season; clearing every
+    fact untracks it. Nothing is written when any problem is found.
+    """
+    now = now or timezone.now()
+    unknown = set(changes) - set(FACT_FIELDS) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"not tracker fields: {sorted(unknown)}")
+    user_id = entry.shortlist.profile.user_id
+    with transaction.atomic():
+        _lock_applicant(user_id)
+        entry = _locked_entry(entry)
+        user = entry.shortlist.profile.user
+        zone = applicant_zone(user)
+        facts = replace(entry.facts, **{k: v for k, v in changes.items() if k in FACT_FIELDS})
+        season = entry.season or season_of(now.astimezone(zone).date())
+        problems = _problems(entry, facts, user_id=user_id, season=season, zone=zone, now=now)
+        if problems:
+            raise TrackerError(problems)
+        for name, value in changes.items():
+            setattr(entry, name, value)
+        entry.applicant_id, entry.season = (user_id, season) if facts.any else (None, None)
+        _save(entry, list(changes))
+        if "rank_position" in changes:
+            _compact_ranks(user_id, season)
+    return entry
+
+
+def record_status(
+    *, entry: ShortlistEntry, status: str, now: datetime | None = None
+) -> ShortlistEntry:
+    """Move an entry to `status` in one step (the list row's quick edit).
+
+    Forward fills in the facts the status implies (dated today); back clears the later ones.
+    """
+    now = now or timezone.now()
+    if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
+        raise TrackerError(
+            [Problem("interview_at", "Choose the interview's day and time on its page.")]
+        )
+    user = entry.shortlist.profile.user
+    today = now.astimezone(applicant_zone(user)).date()
+    season = entry.season or season_of(today)
+    ranked = ShortlistEntry.objects.filter(applicant=user, season=season)
+    last = ranked.aggregate(last=Max("rank_position"))["last"] or 0
+    facts = facts_for_status(entry.facts, Stage(status), today=today, next_rank=last + 1)
+    changes = {name: getattr(facts, name) for name in FACT_FIELDS}
+    return record_facts(entry=entry, changes=changes, now=now)
+
+
+def set_signal(*, entry: ShortlistEntry, signalled: bool) -> ShortlistEntry:
+    return record_facts(entry=entry, changes={"signalled": signalled})
+
+
+def signals_used(user: AbstractBaseUser, season: int) -> int:
+    return ShortlistEntry.objects.filter(applicant=user, season=season, signalled=True).count()
+
+
+# The rank order list
+
+
+@dataclass(frozen=True)
+class RankOrder:
+    """The applicant's rank order list and the interviewed programs not on it yet."""
+
+    season: int
+    ranked: list[ShortlistEntry]
+    unranked: list[ShortlistEntry]
+
+
+def rank_order(user: AbstractBaseUser, season: int) -> RankOrder:
+    entries = season_entries(user, season).filter(
+        withdrawn_on__isnull=True, rejected_on__isnull=True
+    )
+    ranked = list(entries.filter(rank_position__isnull=False).order_by("rank_position"))
+    unranked = list(
+        entries.filter(rank_position__isnull=True, interviewed=True).order_by("program__name")
+    )
+    return RankOrder(season, ranked, unranked)
+
+
+def _compact_ranks(user_id: int, season: int) -> None:
+    """Number the ranked entries 1..n in their order (ascending, so no two share a number)."""
+    ranked = ShortlistEntry.objects.filter(
+        applicant_id=user_id, season=season, rank_position__isnull=False
+    ).order_by("rank_position")
+    for position, entry in enumerate(ranked, start=1):
+        if entry.rank_position != position:
+            ShortlistEntry.objects.filter(pk=entry.pk).update(rank_position=position)
+
+
+def add_to_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
+    """Put an interviewed program at the bottom of the rank order list."""
+    if entry.rank_position is not None:
+        return entry
+    last = season_entries(entry.applicant, entry.season).aggregate(last=Max("rank_position"))
+    return record_facts(entry=entry, changes={"rank_position": (last["last"] or 0) + 1})
+
+
+def remove_from_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
+    return record_facts(entry=entry, changes={"rank_position": None})
+
+
+def move_rank(*, entry: ShortlistEntry, offset: int) -> ShortlistEntry:
+    """Swap a ranked program with its neighbour above (offset -1) or below (+1)."""
+    with transaction.atomic():
+        _lock_applicant(entry.applicant_id)
+        entry = _locked_entry(entry)
+        if entry.rank_position is None:
+            raise TrackerError([Problem("rank_position", "Add the program to your list first.")])
+        target = entry.rank_position + offset
+        neighbour = ShortlistEntry.objects.filter(
+            applicant_id=entry.applicant_id, season=entry.season, rank_position=target
+        ).first()
+        if neighbour is None:
+            return entry  # already first or last
+        here = entry.rank_position
+        ShortlistEntry.objects.filter(pk=entry.pk).update(rank_position=None)
+        ShortlistEntry.objects.filter(pk=neighbour.pk).update(rank_position=here)
+        ShortlistEntry.objects.filter(pk=entry.pk).update(rank_position=target)
+        entry.rank_position = target
+    return entry

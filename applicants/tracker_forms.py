@@ -1,0 +1,159 @@
+"""Forms of the season pages: an entry's facts, the time zone, rank moves and signals."""
+
+import zoneinfo
+from datetime import datetime, tzinfo
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from applicants.models import InterviewFormat, ShortlistEntry
+from applicants.season import FACT_LABELS
+
+MINE, PROGRAMS = "mine", "program"
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+TEXT_LIMIT = ShortlistEntry._meta.get_field("notes").max_length
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+    return [(name, name.replace("_", " ")) for name in names if "/" in name or name == "UTC"]
+
+
+def _date(name: str) -> forms.DateField:
+    return forms.DateField(label=FACT_LABELS[name], required=False, widget=DATE_INPUT)
+
+
+def _text(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EntryFactsForm(forms.Form):
+    """Every fact of one entry, with the interview's day and time in a chosen zone."""
+
+    applied_on = _date("applied_on")
+    signalled = forms.BooleanField(label="I signalled this program", required=False)
+    invited_on = _date("invited_on")
+    rejected_on = _date("rejected_on")
+    withdrawn_on = _date("withdrawn_on")
+    interview_day = forms.DateField(label="Interview day", required=False, widget=DATE_INPUT)
+    interview_time = forms.TimeField(label="Start time", required=False, widget=TIME_INPUT)
+    interview_zone = forms.ChoiceField(label="The time is in", required=False)
+    interview_format = forms.ChoiceField(
+        label="Format", required=False, choices=[("", "Not known yet"), *InterviewFormat.choices]
+    )
+    interviewed = forms.BooleanField(label="The interview has taken place", required=False)
+    travel_estimate = forms.IntegerField(
+        label="Travel estimate (US$)",
+        required=False,
+        min_value=0,
+        max_value=20000,
+        help_text="Flights, hotel and local transport for an in-person interview.",
+    )
+    matched = forms.BooleanField(label="I matched here", required=False)
+    pros = _text("Pros")
+    cons = _text("Cons")
+
+    def __init__(self, *args: Any, mine: tzinfo, program: tzinfo | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zones = {MINE: mine, PROGRAMS: program or mine}
+        choices = [(MINE, f"my time zone ({mine})")]
+        if program is not None:
+            choices.append((PROGRAMS, f"the program's time zone ({program})"))
+        self.fields["interview_zone"].choices = choices
+
+    @classmethod
+    def initial_for(cls, entry: ShortlistEntry, *, mine: tzinfo) -> dict[str, Any]:
+        initial = {name: getattr(entry, name) for name in cls.base_fields if hasattr(entry, name)}
+        if entry.interview_at is not None:
+            local = entry.interview_at.astimezone(mine)
+            initial |= {"interview_day": local.date(), "interview_time": local.time()}
+        return initial | {"interview_zone": MINE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, time = data.get("interview_day"), data.get("interview_time")
+        if "interview_day" in self.errors or "interview_time" in self.errors:
+            return data
+        if (day is None) != (time is None):
+            missing = "interview_time" if day else "interview_day"
+            self.add_error(missing, "Give both the interview's day and its start time, or neither.")
+            return data
+        data["interview_at"] = None
+        if day is not None and time is not None:
+            zone = self.zones.get(data.get("interview_zone") or MINE, self.zones[MINE])
+            moment = datetime.combine(day, time, tzinfo=zone)
+            # A wall-clock time skipped when clocks go forward does not exist: say so.
+            if moment.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone).time() != time:
+                self.add_error(
+                    "interview_time",
+                    f"{time:%H:%M} does not exist on {day:%d %B %Y} in {zone}: the clocks go "
+                    "forward that night. Check the time in the invitation.",
+                )
+            else:
+                data["interview_at"] = moment
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned facts and details as the tracker takes them."""
+        data = self.cleaned_data
+        names = [name for name in self.base_fields if not name.startswith("interview_")]
+        return {name: data[name] for name in names} | {
+            "interview_at": data["interview_at"],
+            "interview_format": data["interview_format"],
+        }
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+
+
+@cache
+def _zone_options() -> str:
+    return "".join(
+        format_html('<option value="{}">{}</option>', value, label)
+        for value, label in time_zone_choices()
+    )
+
+
+def zone_options(selected: str) -> str:
+    """The <option>s of the time zone select, `selected` chosen.
+
+    Built once per process: 600 options through the form widget's templates cost more than
+    the rest of the calendar page.
+    """
+    marker = format_html('<option value="{}">', selected)
+    return mark_safe(_zone_options().replace(marker, marker[:-1] + " selected>", 1))  # noqa: S308
+
+
+class SignalForm(forms.Form):
+    signalled = forms.TypedChoiceField(
+        choices=[("true", "Signal"), ("false", "Take back")], coerce=lambda value: value == "true"
+    )
+
+
+class RankMoveForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down"), ("add", "Add"), ("remove", "Remove")]
+    )
+
+
+class RankNotesForm(forms.Form):
+    pros = _text("Pros")
+    cons = _text("Cons")
+
+
+def first_error(form: forms.Form) -> str:
+    """The form's first error as one sentence naming the field."""
+    name, errors = next(iter(form.errors.items()))
+    label = form.fields[name].label if name in form.fields else ""
+    return f"{label}: {errors[0]}" if label else errors[0]

@@ -1,0 +1,145 @@
+"""The season pages: one entry's facts, signals, the time zone, costs and the season overview."""
+
+import zoneinfo
+from collections import Counter
+from datetime import tzinfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applicants import season_summary, tracker
+from applicants.access import get_rw_entry_for_user
+from applicants.models import ShortlistEntry, Status
+from applicants.profiles import active_profile
+from applicants.tracker_forms import EntryFactsForm, SignalForm, TimeZoneForm, first_error
+from programs.geography import time_zone_note, time_zone_of
+
+
+def program_zone(entry: ShortlistEntry) -> tzinfo | None:
+    name = time_zone_of(entry.program.state)
+    return zoneinfo.ZoneInfo(name) if name else None
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = default
+    return redirect(target or default)
+
+
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_rw_entry_for_user(request.user, pk)
+    mine = tracker.applicant_zone(request.user)
+    zone = program_zone(item)
+    form = EntryFactsForm(
+        request.POST or None,
+        mine=mine,
+        program=zone,
+        initial=EntryFactsForm.initial_for(item, mine=mine),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            tracker.record_facts(entry=item, changes=form.changes())
+        except tracker.TrackerError as error:
+            for problem in error.problems:
+                field = problem.field if problem.field in form.fields else None
+                if problem.field == "interview_at":
+                    field = "interview_day"
+                form.add_error(field, problem.message)
+        else:
+            messages.success(request, f"Saved {item.program.name}.")
+            return redirect("season:entry", pk=item.pk)
+    status = 400 if form.errors else 200
+    context = {
+        "entry": item,
+        "form": form,
+        "times": season_summary.interview_times(item, mine=mine, program=zone),
+        "zone_note": time_zone_note(item.program.state),
+        "zone_is_set": tracker.zone_is_set(request.user),
+        "signals": season_summary.signal_count(request.user, item.season),
+    }
+    return render(request, "applicants/entry.html", context, status=status)
+
+
+@require_POST
+def entry_signal(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_rw_entry_for_user(request.user, pk)
+    form = SignalForm(request.POST)
+    default = reverse("season:signals")
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(request, default)
+    signalled = form.cleaned_data["signalled"]
+    try:
+        tracker.set_signal(entry=item, signalled=signalled)
+    except tracker.TrackerError as error:
+        messages.error(request, str(error))
+    else:
+        what = "Signalled" if signalled else "Took back the signal to"
+        messages.success(request, f"{what} {item.program.name}.")
+    return _back(request, default)
+
+
+@require_GET
+def signals(request: HttpRequest) -> HttpResponse:
+    profile = active_profile(request.user)
+    context = {
+        "profile": profile,
+        "signals": season_summary.signal_count(request.user),
+        "suggested": season_summary.suggested_signals(profile),
+        "signalled": season_summary.signalled_entries(request.user),
+    }
+    return render(request, "applicants/signals.html", context)
+
+
+@require_POST
+def time_zone(request: HttpRequest) -> HttpResponse:
+    form = TimeZoneForm(request.POST)
+    default = reverse("season:calendar")
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(request, default)
+    if not tracker.set_time_zone(user=request.user, name=form.cleaned_data["time_zone"]):
+        messages.error(request, "Save your profile first: the time zone is kept with it.")
+        return _back(request, default)
+    messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
+    return _back(request, default)
+
+
+@require_GET
+def season(request: HttpRequest) -> HttpResponse:
+    """The season at a glance: what to do next, where each application stands, what it cost."""
+    user = request.user
+    number = tracker.current_season(user)
+    entries = list(tracker.season_entries(user, number))
+    counts = Counter(entry.status for entry in entries)
+    context = {
+        "timeline": season_summary.timeline(user),
+        "counts": [(status, label, counts.get(status, 0)) for status, label in Status.choices],
+        "tracked": len(entries),
+        "signals": season_summary.signal_count(user, number),
+        "costs": season_summary.season_costs(user, number),
+        "review": season_summary.season_review(user, number),
+        "upcoming": season_summary.upcoming_interviews(user),
+        "entries": sorted(entries, key=lambda entry: entry.program.name),
+        "zone": tracker.applicant_zone(user),
+    }
+    return render(request, "applicants/season.html", context)
+
+
+@require_GET
+def costs(request: HttpRequest) -> HttpResponse:
+    context = {
+        "costs": season_summary.season_costs(request.user),
+        "fee_schedule": settings.ERAS_FEE_SCHEDULE,
+        "ranks_included": settings.NRMP_RANKS_INCLUDED,
+        "extra_rank_fee": settings.NRMP_EXTRA_RANK_FEE,
+        "travel_default": settings.TRAVEL_ESTIMATE_USD,
+    }
+    return render(request, "applicants/costs.html", context)

@@ -1,0 +1,146 @@
+"""Issue 16: the correction flow, from an applicant's suggestion to staff's decision."""
+
+import pytest
+from django.urls import reverse
+
+from programs.corrections import DAILY_LIMIT
+from programs.models import Correction, CorrectionStatus, ProgramChange
+from tests.factories import make_catalogue_editor, make_program
+
+pytestmark = pytest.mark.django_db
+
+EVIDENCE = "https://example.org/neurology/how-to-apply says: we sponsor H-1B visas."
+
+
+def suggest(client, program, **data: str):
+    fields = {"field": "visa_h1b", "value": "yes", "evidence": EVIDENCE, **data}
+    return client.post(reverse("programs:suggest_correction", args=[program.pk]), fields)
+
+
+def suggested_then_reviewing(client, suggester, program) -> Correction:
+    """`suggester` suggests the default correction; then a catalogue editor is signed in."""
+    client.force_login(suggester)
+    suggest(client, program)
+    client.force_login(make_catalogue_editor())
+    return Correction.objects.get()
+
+
+def test_an_accepted_correction_reaches_the_catalogue_and_the_suggester_sees_it(client, alice):
+    program = make_program(name="Lake Neurology", visa_h1b=None)
+    client.force_login(alice)
+
+    response = suggest(client, program)
+
+    assert response.status_code == 302
+    assert "suggestion is waiting for review" in client.get(response["Location"]).content.decode()
+    program.refresh_from_db()
+    assert program.visa_h1b is None  # nothing changes before staff decide
+
+    client.force_login(make_catalogue_editor())
+    queue = client.get(reverse("programs:corrections")).content.decode()
+    assert "Lake Neurology" in queue and "by alice" in queue
+    assert "<td><del>unknown</del></td>" in queue and "<td><ins>yes</ins>" in queue
+    assert "example.org/neurology/how-to-apply" in queue
+    correction = Correction.objects.get()
+    accepted = client.post(reverse("programs:correction_accept", args=[correction.pk]))
+
+    assert accepted.status_code == 302
+    program.refresh_from_db()
+    assert program.visa_h1b is True
+    assert ProgramChange.objects.get().correction == correction
+    client.force_login(alice)
+    mine = client.get(reverse("programs:my_corrections")).content.decode()
+    assert "Accepted" in mine and "the catalogue now has your value" in mine
+
+
+def test_a_rejected_correction_needs_a_reason_that_the_suggester_then_sees(client, alice):
+    program = make_program(visa_h1b=False)
+    correction = suggested_then_reviewing(client, alice, program)
+    url = reverse("programs:correction_reject", args=[correction.pk])
+
+    without_reason = client.post(url, {"reason": "  "})
+    with_reason = client.post(url, {"reason": "The page linked is for the surgery program."})
+
+    assert without_reason.status_code == 400
+    assert "To reject a correction, say why." in without_reason.content.decode()
+    assert with_reason.status_code == 302
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.REJECTED
+    program.refresh_from_db()
+    assert program.visa_h1b is False and not ProgramChange.objects.exists()
+    client.force_login(alice)
+    mine = client.get(reverse("programs:my_corrections")).content.decode()
+    assert "Rejected" in mine and "The page linked is for the surgery program." in mine
+    detail = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "The page linked is for the surgery program." in detail
+
+
+def test_a_decided_correction_cannot_be_decided_again(client, alice):
+    correction = suggested_then_reviewing(client, alice, make_program(visa_h1b=None))
+    client.post(reverse("programs:correction_accept", args=[correction.pk]))
+
+    again = client.post(
+        reverse("programs:correction_reject", args=[correction.pk]), {"reason": "Oops"}
+    )
+
+    assert again.status_code == 400
+    assert "decided already" in again.content.decode()
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"value": "perhaps"}, "value", "should be yes, no or blank (unknown)"),
+        ({"field": "step2_min", "value": "999"}, "value", "should be between 1 and 300"),
+        ({"field": "program_id", "value": "1803500001"}, "field", "Select a valid choice"),
+        ({"evidence": ""}, "evidence", "This field is required"),
+        ({"value": "x" * 301}, "value", "at most 300 characters"),
+    ],
+)
+def test_a_bad_suggestion_says_what_to_fix_and_saves_nothing(client, alice, data, field, message):
+    program = make_program()
+    client.force_login(alice)
+
+    response = suggest(client, program, **data)
+
+    assert response.status_code == 400
+    errors = response.context["correction_form"].errors
+    assert message in " ".join(errors[field])
+    assert not Correction.objects.exists()
+
+
+def test_an_applicant_may_suggest_only_so_many_corrections_a_day(client, alice):
+    program = make_program()
+    client.force_login(alice)
+    for _ in range(DAILY_LIMIT):
+        assert suggest(client, program).status_code == 302
+
+    refused = suggest(client, program)
+
+    assert refused.status_code == 400
+    assert "the daily limit" in refused.content.decode()
+    assert Correction.objects.count() == DAILY_LIMIT
+
+
+def test_a_suggestion_for_a_missing_program_is_not_found(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("programs:suggest_correction", args=[999999]),
+        {"field": "visa_h1b", "value": "yes", "evidence": EVIDENCE},
+    )
+    assert response.status_code == 404
+
+
+def test_an_applicant_sees_only_their_own_suggestions(client, alice, bob):
+    program = make_program()
+    client.force_login(bob)
+    suggest(client, program, value="no", evidence="Bob's quote")
+    client.force_login(alice)
+
+    mine = client.get(reverse("programs:my_corrections")).content.decode()
+    detail = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+
+    assert "Bob&#x27;s quote" not in mine and "not suggested a correction yet" in mine
+    assert "Your suggestions for this program" not in detail

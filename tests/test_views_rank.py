@@ -1,0 +1,128 @@
+"""The rank order list page: built from interviews, reordered by buttons, exported."""
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from applicants.models import Shortlist, ShortlistEntry
+from tests.factories import make_profile, make_program, make_tracked_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def interviewed(alice):
+    shortlist = Shortlist.objects.create(profile=make_profile(alice))
+    return [
+        make_tracked_entry(
+            shortlist,
+            make_program(name=name),
+            applied_on=date(2026, 9, 10),
+            invited_on=date(2026, 10, 1),
+            interview_at=datetime(2026, 11, 2 + i, 15, tzinfo=UTC),
+            interviewed=True,
+        )
+        for i, name in enumerate(["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"])
+    ]
+
+
+def move(client, entry, action: str):
+    return client.post(reverse("season:rank_move", args=[entry.pk]), {"action": action})
+
+
+def order(alice) -> list[str]:
+    ranked = ShortlistEntry.objects.filter(applicant=alice, rank_position__isnull=False)
+    return [entry.program.name for entry in ranked.order_by("rank_position")]
+
+
+def test_interviewed_programs_are_offered_and_added_in_order(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "Interviewed, not ranked yet" in page and "Alpha Neuro" in page
+    for entry in interviewed:
+        move(client, entry, "add")
+    assert order(alice) == ["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"]
+
+
+def test_up_and_down_buttons_reorder_without_javascript(client, alice, interviewed, mid_season):
+    client.force_login(alice)
+    for entry in interviewed:
+        move(client, entry, "add")
+    response = move(client, interviewed[2], "up")
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"#rank-{interviewed[2].pk}"
+    )
+    assert order(alice) == ["Alpha Neuro", "=HYPERLINK(1)", "Beta Neuro"]
+    move(client, interviewed[0], "down")
+    assert order(alice) == ["=HYPERLINK(1)", "Alpha Neuro", "Beta Neuro"]
+    move(client, interviewed[0], "remove")
+    assert order(alice) == ["=HYPERLINK(1)", "Beta Neuro"]
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "Move Beta Neuro down" in page  # labelled buttons for screen readers
+
+
+def test_a_bad_action_gets_a_message(client, alice, interviewed):
+    client.force_login(alice)
+    response = client.post(
+        reverse("season:rank_move", args=[interviewed[0].pk]), {"action": "top"}, follow=True
+    )
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_program_not_interviewed_cannot_be_ranked(client, alice, mid_season):
+    shortlist = Shortlist.objects.create(profile=make_profile(alice))
+    entry = make_tracked_entry(shortlist, applied_on=date(2026, 9, 10))
+    client.force_login(alice)
+    response = client.post(
+        reverse("season:rank_move", args=[entry.pk]), {"action": "add"}, follow=True
+    )
+    assert "after you interviewed" in response.content.decode()
+    assert ShortlistEntry.objects.get(pk=entry.pk).rank_position is None
+
+
+def test_pros_and_cons_are_saved_and_too_long_text_is_refused(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    url = reverse("season:rank_notes", args=[interviewed[0].pk])
+    client.post(url, {"pros": "Strong stroke service", "cons": "Far from family"})
+    stored = ShortlistEntry.objects.get(pk=interviewed[0].pk)
+    assert (stored.pros, stored.cons) == ("Strong stroke service", "Far from family")
+    response = client.post(url, {"pros": "x" * 2001, "cons": ""}, follow=True)
+    assert "at most 2000 characters" in response.content.decode()
+    assert ShortlistEntry.objects.get(pk=interviewed[0].pk).pros == "Strong stroke service"
+
+
+def test_exports_keep_the_order_and_never_hold_a_formula(client, alice, interviewed, mid_season):
+    client.force_login(alice)
+    for entry in reversed(interviewed):
+        move(client, entry, "add")
+    response = client.get(reverse("season:rank_csv"))
+    assert response["Content-Disposition"] == 'attachment; filename="rank-order-list-2027.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Rank", "Program"]
+    assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(1)", "Beta Neuro", "Alpha Neuro"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("season:rank_xlsx")).content))
+    sheet = book.active
+    assert [sheet.cell(row=r, column=2).value for r in (4, 5, 6)] == [
+        "=HYPERLINK(1)",
+        "Beta Neuro",
+        "Alpha Neuro",
+    ]
+    assert sheet.cell(row=4, column=2).data_type == "s"  # text, not a formula
+    assert sheet.cell(row=4, column=1).value == 1
+
+
+def test_the_print_view_and_the_certification_deadline(client, alice, interviewed, mid_season):
+    client.force_login(alice)
+    move(client, interviewed[1], "add")
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "3 March 2027" in page and "93 days left" in page
+    printed = client.get(reverse("season:rank_print")).content.decode()
+    assert "Beta Neuro" in printed and "certify by 3 March 2027" in printed

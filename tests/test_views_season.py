@@ -1,0 +1,268 @@
+"""The season pages: entry facts, signals, time zone, overview, costs, review."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.urls import reverse
+
+from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
+from applicants.season import Status
+from tests.factories import make_entry, make_profile, make_program, make_tracked_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shortlist(alice):
+    return Shortlist.objects.create(profile=make_profile(alice, time_zone="Asia/Kolkata"))
+
+
+def entry_url(entry, name="entry") -> str:
+    return reverse(f"season:{name}", args=[entry.pk])
+
+
+def facts_form(**values) -> dict:
+    base = {
+        "applied_on": "",
+        "invited_on": "",
+        "rejected_on": "",
+        "withdrawn_on": "",
+        "interview_day": "",
+        "interview_time": "",
+        "interview_zone": "mine",
+        "interview_format": "",
+        "travel_estimate": "",
+        "pros": "",
+        "cons": "",
+    }
+    return base | values
+
+
+def test_the_entry_page_shows_every_fact_field(client, alice, shortlist, mid_season):
+    entry = make_entry(shortlist, make_program(name="Lakeside Neurology", state="TX"))
+    client.force_login(alice)
+    content = client.get(entry_url(entry)).content.decode()
+    for name in ("applied_on", "signalled", "invited_on", "rejected_on", "withdrawn_on",
+                 "interview_day", "interview_time", "interview_format", "interviewed",
+                 "matched", "travel_estimate", "pros", "cons"):  # fmt: skip
+        assert f'name="{name}"' in content, name
+    assert "America/Chicago" in content  # the program's zone is offered for the time
+
+
+def test_recording_an_invitation_and_an_interview_in_the_programs_zone(
+    client, alice, shortlist, mid_season
+):
+    entry = make_entry(shortlist, make_program(state="TX"))
+    client.force_login(alice)
+    response = client.post(
+        entry_url(entry),
+        facts_form(
+            applied_on="2026-09-10",
+            invited_on="2026-10-20",
+            interview_day="2026-12-07",
+            interview_time="09:00",
+            interview_zone="program",
+            interview_format="virtual",
+        ),
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == Status.INTERVIEW_SCHEDULED
+    assert entry.interview_at == datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # 09:00 CST
+    page = client.get(entry_url(entry)).content.decode()
+    assert "20:30" in page  # Kolkata
+    assert "09:00" in page  # the program's local time
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"applied_on": "2025-09-10"}, "outside the 2027 season"),
+        ({"applied_on": "10/09/2026x"}, "Enter a valid date"),
+        (
+            {"invited_on": "2026-10-20", "interview_day": "2026-10-01", "interview_time": "09:00"},
+            "before the invitation",
+        ),
+        ({"interview_day": "2026-12-07"}, "both the interview"),
+        ({"travel_estimate": "-5"}, "greater than or equal to 0"),
+        ({"interview_format": "by pigeon"}, "Select a valid choice"),
+        (
+            {"interview_day": "2027-03-14", "interview_time": "02:30", "interview_zone": "program"},
+            "does not exist",
+        ),
+    ],
+)
+def test_bad_facts_get_a_message_and_nothing_is_written(
+    client, alice, shortlist, mid_season, values, message
+):
+    entry = make_entry(shortlist, make_program(state="IL"))
+    client.force_login(alice)
+    response = client.post(entry_url(entry), facts_form(**values))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "Nothing was saved" in response.content.decode()
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert stored.facts == entry.facts and stored.updated_at == entry.updated_at
+
+
+def test_a_second_match_on_the_entry_page_is_refused(client, alice, shortlist, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: datetime(2027, 3, 20, tzinfo=UTC))
+    common = {"applied_on": date(2026, 9, 10), "invited_on": date(2026, 10, 1)}
+    make_tracked_entry(shortlist, interviewed=True, rank_position=1, matched=True, **common)
+    other = make_tracked_entry(shortlist, interviewed=True, rank_position=2, **common)
+    client.force_login(alice)
+    response = client.post(
+        entry_url(other),
+        facts_form(
+            applied_on="2026-09-10", invited_on="2026-10-01", interviewed="on", matched="on"
+        ),
+    )
+    assert response.status_code == 400
+    assert "You can match only once a season" in response.content.decode()
+    assert not ShortlistEntry.objects.get(pk=other.pk).matched
+
+
+def test_another_users_entry_is_not_found_on_every_season_url(client, bob, shortlist):
+    entry = make_entry(shortlist)
+    client.force_login(bob)
+    assert client.get(entry_url(entry)).status_code == 404
+    assert client.post(entry_url(entry), facts_form()).status_code == 404
+    for name in ("entry_signal", "rank_move", "rank_notes"):
+        assert client.post(entry_url(entry, name), {}).status_code == 404
+
+
+def test_signals_page_offers_one_action_per_suggestion_and_counts_use(
+    client, alice, shortlist, settings, mid_season, monkeypatch
+):
+    from applicants import season_summary
+
+    settings.PREFERENCE_SIGNALS = 2
+    entries = [make_entry(shortlist, rank=rank) for rank in (1, 2, 3)]
+    monkeypatch.setattr(
+        season_summary,
+        "suggested_signals",
+        lambda profile: [
+            season_summary.Suggestion(entry.program, "Worth a signal", entry) for entry in entries
+        ],
+    )
+    client.force_login(alice)
+    page = client.get(reverse("season:signals")).content.decode()
+    assert page.count('name="signalled" value="true"') == 3
+    assert "0 of 2" in page
+    for entry in entries[:2]:
+        client.post(entry_url(entry, "entry_signal"), {"signalled": "true"})
+    response = client.post(
+        entry_url(entries[2], "entry_signal"), {"signalled": "true"}, follow=True
+    )
+    assert "all 2 signals" in response.content.decode()
+    assert "2 of 2" in response.content.decode()
+    assert not ShortlistEntry.objects.get(pk=entries[2].pk).signalled
+
+
+def test_a_bad_signal_value_gets_a_message(client, alice, shortlist):
+    entry = make_entry(shortlist)
+    client.force_login(alice)
+    response = client.post(entry_url(entry, "entry_signal"), {"signalled": "maybe"}, follow=True)
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_time_zone_form_validates_the_name(client, alice, shortlist):
+    client.force_login(alice)
+    response = client.post(reverse("season:time_zone"), {"time_zone": "Mars/Olympus"}, follow=True)
+    assert "Select a valid choice" in response.content.decode()
+    assert Profile.objects.get(user=alice).time_zone == "Asia/Kolkata"
+    client.post(reverse("season:time_zone"), {"time_zone": "Europe/Berlin"})
+    assert Profile.objects.get(user=alice).time_zone == "Europe/Berlin"
+
+
+def test_the_time_zone_needs_a_profile_first(client, bob):
+    client.force_login(bob)
+    response = client.post(reverse("season:time_zone"), {"time_zone": "UTC"}, follow=True)
+    assert "Save your profile first" in response.content.decode()
+
+
+def test_costs_add_eras_fees_for_applied_programs_nrmp_and_travel(
+    client, alice, shortlist, settings, mid_season
+):
+    settings.NRMP_REGISTRATION_FEE, settings.TRAVEL_ESTIMATE_USD = 85, 700
+    for _ in range(32):
+        make_tracked_entry(shortlist, applied_on=date(2026, 9, 10))
+    make_tracked_entry(shortlist, interview_format="in_person", travel_estimate=400)
+    make_tracked_entry(shortlist, interview_format="in_person")
+    make_tracked_entry(shortlist, interview_format="virtual")
+    client.force_login(alice)
+    page = client.get(reverse("season:costs")).content.decode()
+    eras = 30 * 11 + 2 * 30
+    assert f"${eras:,}" in page
+    assert f"${eras + 85 + 400 + 700:,}" in page
+
+
+def test_the_home_page_shows_the_timeline_with_days_left(client, alice, mid_season):
+    client.force_login(alice)
+    page = client.get(reverse("home")).content.decode()
+    deadline = SeasonDate.objects.get(season=2027, kind="rol_deadline").date
+    match_day = SeasonDate.objects.get(season=2027, kind="match_day").date
+    assert "Next: Rank order list entry opens" in page
+    assert f"{(match_day - mid_season.date()).days} days left" in page
+    assert f"{(deadline - mid_season.date()).days} days left" in page
+
+
+def test_the_fixture_has_every_kind_of_key_date_with_a_source():
+    from applicants.models import SeasonDateKind
+
+    rows = SeasonDate.objects.filter(season=2027)
+    assert {row.kind for row in rows} == set(SeasonDateKind.values)
+    assert all(len(row.source) > 20 for row in rows)
+
+
+def test_the_review_compares_invitations_with_expected_interviews_after_the_season(
+    client, alice, shortlist, monkeypatch
+):
+    facts = {"applied_on": date(2026, 9, 10)}
+    for band, p, invited in [("reach", 0.1, False), ("reach", 0.1, True), ("safety", 0.6, True)]:
+        make_tracked_entry(
+            shortlist,
+            band=band,
+            probability=p,
+            invited_on=date(2026, 10, 1) if invited else None,
+            **facts,
+        )
+    client.force_login(alice)
+    assert "compares the invitations" in client.get(reverse("season:index")).content.decode()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: datetime(2027, 3, 10, tzinfo=UTC))
+    client.force_login(alice)  # the earlier session is months old now
+    page = client.get(reverse("season:index")).content.decode()
+    assert "What happened against what neuromatch expected" in page
+    assert '<td class="num">0.2</td><td class="num">1</td>' in page  # reach: expected, invited
+
+
+def test_the_season_page_lists_tracked_programs_by_status(client, alice, shortlist, mid_season):
+    make_tracked_entry(shortlist, make_program(name="Hilltop"), applied_on=date(2026, 9, 10))
+    client.force_login(alice)
+    page = client.get(reverse("season:index")).content.decode()
+    assert "Hilltop" in page and "status-applied" in page
+
+
+def test_the_list_row_links_to_the_entry_page_and_shows_signals_used(
+    client, alice, shortlist, mid_season
+):
+    shortlist.built_at = mid_season
+    shortlist.save()
+    entry = make_tracked_entry(shortlist, signalled=True)
+    client.force_login(alice)
+    page = client.get(reverse("applicants:list")).content.decode()
+    assert entry_url(entry) in page
+    assert "1 of 8</strong> signals used" in page
+
+
+def test_a_quick_status_edit_on_the_row_shows_the_new_status_and_refuses_a_bad_one(
+    client, alice, shortlist, mid_season
+):
+    entry = make_entry(shortlist)
+    client.force_login(alice)
+    url = reverse("applicants:list_entry_status", args=[entry.pk])
+    row = client.post(url, {"status": "interviewed"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="interviewed" selected' in row
+    row = client.post(url, {"status": "interview_scheduled"}, HTTP_HX_REQUEST="true")
+    assert "day and time" in row.content.decode()
+    assert ShortlistEntry.objects.get(pk=entry.pk).status == Status.INTERVIEWED
