@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
+from applicants.models import Grant, Profile, SeasonDate, ShareLink, Shortlist, ShortlistEntry
 
 
 @admin.register(Profile)
@@ -20,6 +20,22 @@ class ShortlistEntryInline(admin.TabularInline):
 class ShortlistAdmin(admin.ModelAdmin):
     list_display = ("profile", "built_at")
     inlines = [ShortlistEntryInline]
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ("owner", "grantee", "email", "level", "created_at", "revoked_at")
+    list_filter = ("level",)
+    search_fields = ("owner__username", "grantee__username", "email")
+    raw_id_fields = ("owner", "grantee")
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ("owner", "profile", "label", "expires_at", "revoked_at", "last_opened_at")
+    search_fields = ("owner__username", "label")
+    raw_id_fields = ("owner", "profile")
+    readonly_fields = ("token_digest",)
 
 
 @admin.register(SeasonDate)

@@ -23,7 +23,14 @@ from applicants.advice import MORE_OF, Advice, advise
 from applicants.catalogue import as_of_year, catalogue_frame, catalogue_stamp, score_data
 from applicants.findings import Finding, profile_findings
 from applicants.listbuilder import BuiltList, Outlook
-from applicants.models import ELIGIBLE_BANDS, Band, Profile, Shortlist, model_bounds
+from applicants.models import (
+    ELIGIBLE_BANDS,
+    Band,
+    Profile,
+    Shortlist,
+    ShortlistEntry,
+    model_bounds,
+)
 from applicants.profiles import profile_data, profiles_of
 from applicants.scoring import ESTIMATE_NOTE, RULES
 from applicants.selectors import built_shortlist, listed_entries
@@ -130,6 +137,20 @@ def shortlist_outlook(shortlist: Shortlist) -> ListOutlook:
         [row[2] for row in rows],
         built_at=shortlist.built_at,
     )
+
+
+def shortlist_outlooks(shortlists: Sequence[Shortlist]) -> dict[int, Outlook]:
+    """The outlooks of many built lists (shortlist pk → outlook): the figures
+    `shortlist_outlook` gives each, from one query and one `listbuilder.outlooks` pass."""
+    probabilities: dict[int, list[float]] = {shortlist.pk: [] for shortlist in shortlists}
+    listed = ShortlistEntry.objects.filter(shortlist__in=list(shortlists), excluded=False)
+    ranked = listed.order_by("shortlist_id", "rank", "id")  # each list as `listed_entries` reads it
+    for shortlist_pk, probability in ranked.values_list("shortlist_id", "probability"):
+        probabilities[shortlist_pk].append(probability)
+    results = listbuilder.outlooks(
+        list(probabilities.values()), fee_schedule=settings.ERAS_FEE_SCHEDULE
+    )
+    return dict(zip(probabilities, results, strict=True))
 
 
 def list_outlook(profile: Profile, *, scored: pd.DataFrame | None = None) -> ListOutlook:

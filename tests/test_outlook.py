@@ -12,6 +12,7 @@ from applicants.listbuilder import (
     eras_fee,
     match_curve,
     outlook,
+    outlooks,
     suggest_signals,
 )
 from applicants.scoring import score_programs
@@ -56,6 +57,20 @@ def test_the_outlook_is_consistent(probabilities):
     no_match = math.prod(1.0 - DEFAULT_CONVERSION * p for p in probabilities)
     assert result.match_chance == pytest.approx(1.0 - no_match)
     assert result.fee_usd == eras_fee(len(probabilities))
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(probability_lists, max_size=6))
+def test_the_outlooks_of_many_lists_at_once_are_each_lists_own_outlook(lists):
+    together = outlooks(lists)
+    assert len(together) == len(lists)
+    for probabilities, result in zip(lists, together, strict=True):
+        alone = outlook(probabilities)
+        assert result.size == alone.size and result.fee_usd == alone.fee_usd
+        assert result.expected_interviews == pytest.approx(alone.expected_interviews)
+        assert result.match_chance == pytest.approx(alone.match_chance)
+        for k in range(1, 16):
+            assert result.at_least[k] == pytest.approx(brute_force_at_least(probabilities, k))
 
 
 def test_many_long_lists_stay_exact_in_the_tail():
