@@ -3,10 +3,12 @@ from django.contrib import admin, messages
 from applicants.model_versions import ModelVersionError, activate_version
 from applicants.models import (
     ApplicationOutcome,
+    Grant,
     ModelVersion,
     OutcomeImport,
     Profile,
     SeasonDate,
+    ShareLink,
     Shortlist,
     ShortlistEntry,
 )
@@ -29,6 +31,22 @@ class ShortlistEntryInline(admin.TabularInline):
 class ShortlistAdmin(admin.ModelAdmin):
     list_display = ("profile", "built_at")
     inlines = [ShortlistEntryInline]
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ("owner", "grantee", "email", "level", "created_at", "revoked_at")
+    list_filter = ("level",)
+    search_fields = ("owner__username", "grantee__username", "email")
+    raw_id_fields = ("owner", "grantee")
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ("owner", "profile", "label", "expires_at", "revoked_at", "last_opened_at")
+    search_fields = ("owner__username", "label")
+    raw_id_fields = ("owner", "profile")
+    readonly_fields = ("token_digest",)
 
 
 @admin.register(OutcomeImport)

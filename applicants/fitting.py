@@ -85,6 +85,7 @@ WEIGHT_LABELS: dict[str, str] = {
     "usce_per_month": "US clinical experience",
     "usce_tail_per_month": "US clinical experience beyond six months",
     "usce_unknown": "An unknown US clinical experience requirement",
+    "preferred_cutoff_missed": "Each cut-off a program only prefers that the applicant misses",
     "publication": "A neurology publication",
     "presentation": "A neurology abstract or presentation",
     "letter": "A US neurology letter",

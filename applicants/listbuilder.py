@@ -219,16 +219,23 @@ def eras_fee(
 
 def interview_distribution(probabilities: Sequence[float], *, max_k: int = MAX_K) -> np.ndarray:
     """Exact Poisson-binomial: P(exactly j interviews) for j < max_k, the last cell P(≥ max_k)."""
-    dist = np.zeros(max_k + 1)
+    matrix = np.asarray([list(probabilities)], dtype=float).reshape(1, -1)
+    return interview_distributions(matrix, max_k=max_k)[0]
+
+
+def interview_distributions(matrix: np.ndarray, *, max_k: int = MAX_K) -> np.ndarray:
+    """`interview_distribution` of every row of `matrix` at once, one row per list (rows padded
+    with 0 are fine: a program with p = 0 changes nothing)."""
+    dist = np.zeros((max_k + 1, matrix.shape[0]))  # one column per list
     dist[0] = 1.0
-    for p in probabilities:
-        p = float(p)
-        shifted = np.empty_like(dist)
-        shifted[0] = 0.0
+    shifted = np.zeros_like(dist)
+    for p, q in zip(matrix.T, 1.0 - matrix.T, strict=True):
         shifted[1:] = dist[:-1]
         shifted[-1] += dist[-1]  # ≥ max_k stays ≥ max_k
-        dist = dist * (1.0 - p) + shifted * p
-    return dist
+        dist *= q
+        shifted *= p
+        dist += shifted
+    return dist.T
 
 
 def outlook(
@@ -239,18 +246,38 @@ def outlook(
 ) -> Outlook:
     """Expected interviews Σp, P(≥ k interviews) for k = 1..15 (exact Poisson-binomial), match
     chance 1 − Π(1 − conversion·p), and the ERAS fee for a list with these probabilities."""
-    values = np.asarray(list(probabilities), dtype=float)
-    dist = interview_distribution(values)
-    tail = np.cumsum(dist[::-1])[::-1]  # tail[k] = P(≥ k)
-    at_least = {k: float(min(1.0, max(0.0, tail[k]))) for k in range(1, MAX_K + 1)}
-    match = 1.0 - float(np.prod(1.0 - conversion * values)) if len(values) else 0.0
-    return Outlook(
-        size=len(values),
-        expected_interviews=float(values.sum()),
-        at_least=at_least,
-        match_chance=match,
-        fee_usd=eras_fee(len(values), fee_schedule),
-    )
+    return outlooks([probabilities], conversion=conversion, fee_schedule=fee_schedule)[0]
+
+
+def outlooks(
+    lists: Sequence[Sequence[float]],
+    *,
+    conversion: float | Sequence[float] = DEFAULT_CONVERSION,
+    fee_schedule: Sequence[tuple[int | None, int]] = DEFAULT_FEE_SCHEDULE,
+) -> list[Outlook]:
+    """The `outlook` of each list of probabilities, computed for all lists at once.
+
+    One pass over the longest list instead of one per list: an advisor's 300 applicants cost
+    about as much as one applicant. `conversion` is one q for all lists, or one per list (each
+    list's model version).
+    """
+    values = [np.asarray(list(probabilities), dtype=float) for probabilities in lists]
+    matrix = np.zeros((len(values), max((len(row) for row in values), default=0)))
+    for i, row in enumerate(values):
+        matrix[i, : len(row)] = row
+    tails = np.cumsum(interview_distributions(matrix)[:, ::-1], axis=1)[:, ::-1]  # P(≥ k)
+    per_list = np.broadcast_to(np.asarray(conversion, dtype=float), (len(values),))
+    misses = np.prod(1.0 - per_list[:, None] * matrix, axis=1)
+    return [
+        Outlook(
+            size=len(row),
+            expected_interviews=float(row.sum()),
+            at_least={k: float(min(1.0, max(0.0, tails[i, k]))) for k in range(1, MAX_K + 1)},
+            match_chance=1.0 - float(misses[i]) if len(row) else 0.0,
+            fee_usd=eras_fee(len(row), fee_schedule),
+        )
+        for i, row in enumerate(values)
+    ]
 
 
 def match_curve(

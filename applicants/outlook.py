@@ -30,6 +30,7 @@ from applicants.models import (
     ModelVersion,
     Profile,
     Shortlist,
+    ShortlistEntry,
     model_bounds,
 )
 from applicants.profiles import profile_data, profiles_of
@@ -154,6 +155,31 @@ def shortlist_outlook(shortlist: Shortlist) -> ListOutlook:
         built_at=shortlist.built_at,
         version=version_of(shortlist),
     )
+
+
+def shortlist_outlooks(shortlists: Sequence[Shortlist]) -> dict[int, Outlook]:
+    """The outlooks of many built lists (shortlist pk → outlook): the figures
+    `shortlist_outlook` gives each (with its own model version's q), from three queries and
+    one `listbuilder.outlooks` pass."""
+    probabilities: dict[int, list[float]] = {shortlist.pk: [] for shortlist in shortlists}
+    listed = ShortlistEntry.objects.filter(shortlist__in=list(shortlists), excluded=False)
+    ranked = listed.order_by("shortlist_id", "rank", "id")  # each list as `listed_entries` reads it
+    for shortlist_pk, probability in ranked.values_list("shortlist_id", "probability"):
+        probabilities[shortlist_pk].append(probability)
+    # The lists may come with their fields deferred: one query for their versions' q.
+    version_of_list = dict(
+        Shortlist.objects.filter(pk__in=list(probabilities)).values_list(
+            "pk", "model_version__conversion"
+        )
+    )
+    active = active_version().conversion
+    conversions = [version_of_list.get(pk) or active for pk in probabilities]
+    results = listbuilder.outlooks(
+        list(probabilities.values()),
+        conversion=conversions,
+        fee_schedule=settings.ERAS_FEE_SCHEDULE,
+    )
+    return dict(zip(probabilities, results, strict=True))
 
 
 def list_outlook(profile: Profile, *, scored: pd.DataFrame | None = None) -> ListOutlook:

@@ -100,6 +100,11 @@ class ScoringParameters:
     usce_typical_requirement: float = 3.0
     usce_unknown: float = -0.15
 
+    # Per preferred (not required) cut-off the applicant misses — a Step 2 CK minimum, a
+    # graduation-year limit or a USCE minimum the program prefers: it lowers the odds instead
+    # of excluding the program.
+    preferred_cutoff_missed: float = -0.7
+
     # Neurology research and US neurology letters, each capped.
     publication: float = 0.05
     publication_cap: float = 10.0
@@ -214,6 +219,14 @@ def effective_usce_months(profile: Mapping[str, Any], params: ScoringParameters)
     )
 
 
+# Rule code of each cut-off → the frame column saying whether it is required or preferred.
+_CUTOFF_KINDS = {
+    "step2_min": "step2_min_kind",
+    "yog_window": "yog_window_kind",
+    "usce": "usce_kind",
+}
+
+
 @dataclass(frozen=True)
 class _Catalogue:
     """The programs frame as numpy arrays, read once."""
@@ -229,11 +242,19 @@ class _Catalogue:
     attempts_ok: np.ndarray
     yog_window: np.ndarray
     active: np.ndarray
+    # Rule code → programs whose cut-off for it is only preferred (a missing kind: required).
+    preferred: dict[str, np.ndarray]
+    stale: np.ndarray  # data not verified for over a year
 
     @classmethod
     def read(cls, programs: pd.DataFrame) -> _Catalogue:
         def floats(column: str) -> np.ndarray:
             return programs[column].to_numpy(dtype=float)
+
+        def flags(column: str, value: object) -> np.ndarray:
+            if column not in programs:
+                return np.zeros(len(programs), dtype=bool)
+            return programs[column].to_numpy(dtype=object) == value
 
         state = programs["state"].to_numpy(dtype=object)
         if "region" in programs:
@@ -252,6 +273,8 @@ class _Catalogue:
             attempts_ok=floats("multiple_attempts_ok"),
             yog_window=floats("yog_window"),
             active=programs["active"].to_numpy(dtype=bool),
+            preferred={code: flags(column, "preferred") for code, column in _CUTOFF_KINDS.items()},
+            stale=flags("stale", True),
         )
 
 
@@ -354,8 +377,18 @@ def _visa_mask(visa: Any, j1: np.ndarray, h1b: np.ndarray) -> np.ndarray:
     return ((visa == "j1") & ~j1) | ((visa == "h1b") & ~h1b) | ((visa == "any") & ~(j1 | h1b))
 
 
+def _below_cutoffs(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
+    """Rule code → programs whose cut-off the applicant misses, required or preferred."""
+    return {
+        "step2_min": _missing_as_nan(a.step2) < c.step2_min,  # not taken: nothing missed
+        "yog_window": a.years > c.yog_window,
+        "usce": a.usce_hands_on < c.usce_min,
+    }
+
+
 def _hard_rules(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
-    """Rule code → mask of programs breaking it. NaN (unknown) never breaks a rule.
+    """Rule code → mask of programs breaking it. NaN (unknown) never breaks a rule, nor does a
+    cut-off the program only prefers.
 
     The applicant's facts are scalars (one profile against a catalogue) or arrays with one
     value per row (applications, each a profile against one program).
@@ -363,12 +396,13 @@ def _hard_rules(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
     j1_open = c.j1 != 0.0  # NaN != 0.0 is True: unknown keeps the route open
     h1b_open = (c.h1b != 0.0) & a.step3_passed
     n = len(c.state)
+    below = {code: missed & ~c.preferred[code] for code, missed in _below_cutoffs(a, c).items()}
     return {
         "visa": _visa_mask(a.visa, j1_open, h1b_open),
-        "step2_min": _missing_as_nan(a.step2) < c.step2_min,
-        "yog_window": a.years > c.yog_window,
+        "step2_min": below["step2_min"],
+        "yog_window": below["yog_window"],
         "attempts": (c.attempts_ok == 0.0) & (np.asarray(a.failed) > 0),
-        "usce": a.usce_hands_on < c.usce_min,
+        "usce": below["usce"],
         "excluded_state": _member(c.state, a.excluded_states) & np.ones(n, dtype=bool),
         "archived": ~c.active,
     }
@@ -388,6 +422,7 @@ class _ProgramTerms:
     usce_unknown: np.ndarray
     in_state: np.ndarray
     in_region: np.ndarray
+    below_preferred: dict[str, np.ndarray]  # rule code → preferred cut-offs missed
 
 
 def _program_terms(a: _Applicant, c: _Catalogue, p: ScoringParameters) -> _ProgramTerms:
@@ -405,6 +440,9 @@ def _program_terms(a: _Applicant, c: _Catalogue, p: ScoringParameters) -> _Progr
         usce_unknown=np.isnan(c.usce_min) & (a.usce < p.usce_typical_requirement),
         in_state=in_state,
         in_region=_member(c.region, a.preferred_regions) & ~in_state,
+        below_preferred={
+            code: missed & c.preferred[code] for code, missed in _below_cutoffs(a, c).items()
+        },
     )
 
 
@@ -437,6 +475,7 @@ WEIGHT_SIGNS: dict[str, str] = {
     "usce_per_month": UP,
     "usce_tail_per_month": UP,
     "usce_unknown": DOWN,
+    "preferred_cutoff_missed": DOWN,
     "publication": UP,
     "presentation": UP,
     "letter": UP,
@@ -494,6 +533,7 @@ def _features(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParamete
     visa = np.asarray(a.visa)
     failed = np.asarray(a.failed, dtype=float)
     usce = np.asarray(a.usce, dtype=float)
+    n = len(c.state)
     reference_gap = np.clip(
         step2 - p.step2_reference, -p.step2_reference_floor, p.step2_reference_ceiling
     )
@@ -521,6 +561,9 @@ def _features(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParamete
             usce - p.usce_full_months, 0.0, p.usce_cap_months - p.usce_full_months
         ),
         "usce_unknown": t.usce_unknown,
+        "preferred_cutoff_missed": sum(
+            (missed.astype(float) for missed in t.below_preferred.values()), np.zeros(n)
+        ),  # how many preferred cut-offs the applicant misses: 0 to 3
         "publication": np.minimum(np.asarray(a.publications, dtype=float), p.publication_cap),
         "presentation": np.minimum(np.asarray(a.presentations, dtype=float), p.presentation_cap),
         "letter": np.minimum(np.asarray(a.letters, dtype=float), p.letter_cap),
@@ -652,9 +695,14 @@ def _program_reasons(
             cols.append(_where(c.h1b == 1.0, "+ Sponsors H-1B"))
 
     has_min = ~np.isnan(c.step2_min)
+    missed = t.below_preferred
     if a.step2 is not None:
-        template = f"+ Step 2 CK {_number(a.step2)} meets the minimum {{}}"
-        cols.append(_format_each(c.step2_min, has_min, template))
+        score = _number(a.step2)
+        column = _format_each(c.step2_min, has_min, f"+ Step 2 CK {score} meets the minimum {{}}")
+        met = has_min & c.preferred["step2_min"] & ~missed["step2_min"]
+        _format_each(c.step2_min, met, f"+ Step 2 CK {score} meets the preferred {{}}", out=column)
+        template = f"{MINUS} Step 2 CK {score} is below the preferred {{}}"
+        cols.append(_format_each(c.step2_min, missed["step2_min"], template, out=column))
     else:
         cols.append(_format_each(c.step2_min, has_min, "? Step 2 CK minimum {}: no score yet"))
 
@@ -670,6 +718,8 @@ def _program_reasons(
     if a.years > p.yog_unknown_after:
         column = _where(np.isinf(c.yog_window), "+ No graduation-year limit")
         cols.append(_where(t.yog_unknown, "? Graduation-year limit unknown — verify", out=column))
+    template = f"{MINUS} Graduated {a.years} years ago; the program prefers within {{}} years"
+    cols.append(_format_each(c.yog_window, missed["yog_window"], template))
     if a.failed:
         column = _where(t.attempts_yes, "+ Accepts applicants with a failed attempt")
         cols.append(
@@ -678,9 +728,13 @@ def _program_reasons(
     column = _format_each(
         c.usce_min, c.usce_min > 0, "+ Meets the US clinical experience requirement ({} months)"
     )
-    cols.append(
-        _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
+    _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
+    template = (
+        f"{MINUS} Prefers {{}} months of hands-on US clinical experience; "
+        f"you have {_number(a.usce_hands_on)}"
     )
+    cols.append(_format_each(c.usce_min, missed["usce"], template, out=column))
+    cols.append(_where(c.stale, "? Not verified for over a year — verify"))
     column = _format_each(c.state, t.in_state, "+ In your preferred state ({})")
     cols.append(_format_each(c.region, t.in_region, "+ In your preferred region ({})", out=column))
     return cols

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from applicants import tracker
@@ -240,10 +241,11 @@ def season_review(user: AbstractBaseUser, season: int | None = None) -> SeasonRe
     return SeasonReview(season, today > ends_on, ends_on, rows)
 
 
+def upcoming(entries: QuerySet[ShortlistEntry]) -> QuerySet[ShortlistEntry]:
+    """The entries with an interview still ahead: scheduled from now on, not withdrawn."""
+    return entries.filter(interview_at__gte=timezone.now(), withdrawn_on__isnull=True)
+
+
 def upcoming_interviews(user: AbstractBaseUser, *, limit: int = 5) -> list[ShortlistEntry]:
     season = tracker.current_season(user)
-    return list(
-        tracker.season_entries(user, season)
-        .filter(interview_at__gte=timezone.now(), withdrawn_on__isnull=True)
-        .order_by("interview_at")[:limit]
-    )
+    return list(upcoming(tracker.season_entries(user, season)).order_by("interview_at")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applicants import calibration_views, export_views, shortlist_views, views
+from applicants import calibration_views, export_views, sharing_views, shortlist_views, views
 
 app_name = "applicants"
 
@@ -35,4 +35,13 @@ urlpatterns = [
     path(
         "list/entries/<int:pk>/restore/", shortlist_views.entry_restore, name="list_entry_restore"
     ),
+    path("sharing/", sharing_views.sharing_settings, name="sharing"),
+    path("sharing/grants/new/", sharing_views.grant_create, name="sharing_grant"),
+    path("sharing/grants/<int:pk>/revoke/", sharing_views.grant_revoke, name="sharing_revoke"),
+    path("sharing/grants/<int:pk>/restore/", sharing_views.grant_restore, name="sharing_restore"),
+    path("sharing/grants/<int:pk>/level/", sharing_views.grant_level, name="sharing_level"),
+    path("sharing/links/new/", sharing_views.link_create, name="sharing_link"),
+    path("sharing/links/<int:pk>/revoke/", sharing_views.link_revoke, name="sharing_link_revoke"),
+    path("s/<str:token>/", sharing_views.shared_list, name="shared"),
+    path("advising/", sharing_views.advisor, name="advisor"),
 ]

@@ -79,6 +79,16 @@ def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
     return programs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])[1])
 
 
+def observership_programs() -> QuerySet[Program]:
+    """Active programs whose institutions offer IMGs observerships or electives, the most
+    IMG-friendly residencies first (by share of IMG residents; unknown shares last)."""
+    return (
+        Program.objects.active()
+        .filter(img_observerships=True)
+        .order_by(F("img_pct").desc(nulls_last=True), "name")
+    )
+
+
 class ProgramMatcher:
     """Finds the catalogue programs a row of a file means, the same way for every import.
 

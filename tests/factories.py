@@ -13,13 +13,18 @@ PASSWORD = "correct-horse-battery-staple"
 _program_numbers = count(1)
 
 
-def make_user(username: str = "alice", *, is_staff: bool = False) -> User:
-    return User.objects.create_user(
+def make_user(username: str = "alice", *, is_staff: bool = False, verified: bool = True) -> User:
+    """A user with the password `PASSWORD` and the e-mail address `<username>@example.org`."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(
         username=username,
         email=f"{username}@example.org",
         password=PASSWORD,
         is_staff=is_staff,
     )
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    return user
 
 
 def make_catalogue_editor(username: str = "stella") -> User:
@@ -401,3 +406,55 @@ def make_imported_outcomes():
     ids = dict(Program.objects.values_list("pk", "program_id"))
     import_outcomes(content=outcomes_csv(applications, ids).encode(), file_name="sim.csv")
     return applications
+
+
+def make_grant(owner: User, grantee: User | None = None, **fields: object):
+    """A live grant (view access by default) from `owner` to `grantee`; pass `email=` and no
+    grantee for a waiting invitation."""
+    from django.utils import timezone
+
+    from applicants.models import Grant
+
+    defaults: dict[str, object] = {"level": "view"}
+    if grantee is not None:
+        defaults["accepted_at"] = timezone.now()
+    defaults.update(fields)
+    return Grant.objects.create(owner=owner, grantee=grantee, **defaults)
+
+
+def make_built_list(profile, *programs: Program, **entry_fields: object):
+    """A built shortlist for `profile` with one target entry per program (ranked in order)."""
+    from django.utils import timezone
+
+    from applicants.models import Shortlist
+
+    shortlist = Shortlist.objects.create(profile=profile, built_at=timezone.now())
+    for rank, program in enumerate(programs, start=1):
+        make_entry(shortlist, program, rank=rank, **entry_fields)
+    return shortlist
+
+
+def make_share_link(profile, *, days: int = 7, **fields: object):
+    """A live share link to the profile's list; returns (link, secret token)."""
+    import hashlib
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.models import ShareLink
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    defaults: dict[str, object] = {
+        "created_at": now - timedelta(minutes=1),
+        "expires_at": now + timedelta(days=days),
+    }
+    defaults.update(fields)
+    link = ShareLink.objects.create(
+        owner=profile.user,
+        profile=profile,
+        token_digest=hashlib.sha256(token.encode()).hexdigest(),
+        **defaults,
+    )
+    return link, token

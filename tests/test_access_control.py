@@ -11,11 +11,20 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applicants import calendar
 from applicants.models import ModelVersion, Shortlist
 from programs.models import Correction, ImportBatch
-from tests.factories import make_catalogue_editor, make_entry, make_profile, make_program, make_user
+from tests.factories import (
+    make_catalogue_editor,
+    make_entry,
+    make_grant,
+    make_profile,
+    make_program,
+    make_share_link,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +32,7 @@ PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
 # Staff with the Program add and change permissions ("Catalogue editors"); staff alone are not.
 EDITOR = "catalogue editor"
 TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
+LINK = "link"  # anyone holding a live share link
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,10 @@ class World:
     program: object
     batch: object
     correction: object
-    token: str
+    token: str  # alice's calendar feed
+    grant: object  # alice gives victor view access
+    link: object  # a live share link to alice's list
+    link_token: str
 
 
 def _profile(world: World) -> dict:
@@ -65,9 +78,22 @@ def _entry(world: World) -> dict:
     return {"pk": world.entry.pk}
 
 
+def _grant(world: World) -> dict:
+    return {"pk": world.grant.pk}
+
+
+def _link(world: World) -> dict:
+    return {"pk": world.link.pk}
+
+
+def _link_token(world: World) -> dict:
+    return {"token": world.link_token}
+
+
 ACCESS: dict[str, Rule] = {
     "home": Rule(USER),
     "healthz": Rule(PUBLIC),
+    # Names from before allauth, kept for links and templates (most share allauth's views).
     "signup": Rule(PUBLIC, ("GET", "POST")),
     "login": Rule(PUBLIC, ("GET", "POST")),
     "logout": Rule(PUBLIC, ("POST",)),
@@ -76,17 +102,40 @@ ACCESS: dict[str, Rule] = {
     "password_reset": Rule(PUBLIC, ("GET", "POST")),
     "password_reset_done": Rule(PUBLIC),
     "password_reset_confirm": Rule(
-        PUBLIC, ("GET", "POST"), lambda world: {"uidb64": "MQ", "token": "set-password"}
+        PUBLIC, kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"}
     ),
     "password_reset_complete": Rule(PUBLIC),
+    # django-allauth
+    "account_login": Rule(PUBLIC, ("GET", "POST")),
+    "account_logout": Rule(PUBLIC, ("POST",)),
+    "account_signup": Rule(PUBLIC, ("GET", "POST")),
+    "account_inactive": Rule(PUBLIC),
+    "account_email_verification_sent": Rule(PUBLIC),
+    "account_confirm_email": Rule(PUBLIC, ("GET", "POST"), lambda world: {"key": "no-such-key"}),
+    "account_reset_password": Rule(PUBLIC, ("GET", "POST")),
+    "account_reset_password_done": Rule(PUBLIC),
+    "account_reset_password_from_key": Rule(
+        PUBLIC, ("GET", "POST"), lambda world: {"uidb36": "1", "key": "no-such-key"}
+    ),
+    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "account_change_password": Rule(USER, ("GET", "POST")),
+    "account_set_password": Rule(USER, ("GET", "POST")),
+    "account_email": Rule(USER, ("GET", "POST")),
+    "account_reauthenticate": Rule(USER, ("GET", "POST")),
+    # Your account and data
+    "privacy": Rule(USER),
+    "privacy_download": Rule(USER),
+    "account_delete": Rule(USER, ("GET", "POST")),
     "programs:index": Rule(USER),
     "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
     "programs:export": Rule(USER),
     "programs:import_template": Rule(USER),
     "programs:import": Rule(EDITOR, ("GET", "POST")),
     "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:import_mapping": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
     "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
     "programs:my_corrections": Rule(USER),
+    "programs:observerships": Rule(USER),
     "programs:corrections": Rule(EDITOR),
     "programs:correction_accept": Rule(
         EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}
@@ -134,6 +183,15 @@ ACCESS: dict[str, Rule] = {
     "season:rank_xlsx": Rule(USER),
     "season:rank_move": Rule(OWNED, ("POST",), _entry),
     "season:rank_notes": Rule(OWNED, ("POST",), _entry),
+    "applicants:sharing": Rule(USER),
+    "applicants:sharing_grant": Rule(USER, ("POST",)),
+    "applicants:sharing_revoke": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_restore": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_level": Rule(OWNED, ("POST",), _grant),
+    "applicants:sharing_link": Rule(USER, ("POST",)),
+    "applicants:sharing_link_revoke": Rule(OWNED, ("POST",), _link),
+    "applicants:shared": Rule(LINK, kwargs=_link_token),
+    "applicants:advisor": Rule(USER),
 }
 
 
@@ -160,7 +218,7 @@ def world() -> World:
     scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
     program = make_program()
     entry = make_entry(
-        Shortlist.objects.create(profile=profile),
+        Shortlist.objects.create(profile=profile, built_at=timezone.now()),
         program,
         applicant=alice,
         season=2027,
@@ -173,7 +231,12 @@ def world() -> World:
         program=program, user=bob, field="visa_h1b", value="yes", evidence="The website says so."
     )
     token = calendar.feed_token(alice)
-    return World(alice, bob, stella, profile, scenario, entry, program, batch, correction, token)
+    grant = make_grant(alice, make_user("victor"))
+    link, link_token = make_share_link(profile)
+    return World(
+        alice, bob, stella, profile, scenario, entry, program, batch, correction, token, grant,
+        link, link_token,
+    )  # fmt: skip
 
 
 def _url(name: str, world: World) -> str:
@@ -193,7 +256,9 @@ def test_every_url_has_an_access_rule():
     assert not stale, f"access rules for URLs that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind not in (PUBLIC, TOKEN)])
+@pytest.mark.parametrize(
+    "name", [n for n, r in ACCESS.items() if r.kind not in (PUBLIC, TOKEN, LINK)]
+)
 def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     url = _url(name, world)
     response = getattr(client, _first_method(ACCESS[name]))(url)
@@ -257,7 +322,12 @@ def test_posts_without_a_csrf_token_are_refused(world, name):
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
 def test_token_urls_answer_anyone_with_the_token_and_nobody_without_it(client, world, name):
     assert client.get(_url(name, world)).status_code == 200
-    for token in ("x" * 43, world.token[:-1] + "A", "%2E%2E" + world.token, "-"):
+    for token in (
+        "x" * 43,
+        world.token[:-1] + ("B" if world.token.endswith("A") else "A"),
+        "%2E%2E" + world.token,
+        "-",
+    ):
         assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
 
 

@@ -239,3 +239,9 @@ def test_the_scores_are_computed_as_defined():
 )  # fmt: skip
 def test_each_change_is_said_in_words(name, prior, fitted, words):
     assert change_in_words(name, prior, fitted) == words
+
+
+def test_every_weight_has_words_for_the_report():
+    from applicants.fitting import WEIGHT_LABELS
+
+    assert set(WEIGHT_LABELS) == set(WEIGHT_NAMES)

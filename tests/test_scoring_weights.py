@@ -22,8 +22,8 @@ from applicants.scoring import (
     weights_of,
     with_weights,
 )
-from tests.factories import make_demo_frame, make_profile_data
-from tests.strategies import catalogues, profiles
+from tests.factories import make_demo_frame, make_profile_data, make_program_frame
+from tests.strategies import catalogues, profiles, program_rows
 
 YEAR = 2025
 
@@ -86,6 +86,15 @@ def judgement_log_odds(profile: dict, program: dict, p: ScoringParameters, year:
         total += p.preferred_state
     elif program["region"] in profile["preferred_regions"]:
         total += p.preferred_region
+    missed = {
+        "step2_min": step2 is not None and step2 < program["step2_min"],
+        "yog_window": years > program["yog_window"],
+        "usce": profile["usce_months"] < program["usce_min_months"],
+    }
+    for code, kind in (("step2_min", "step2_min_kind"), ("yog_window", "yog_window_kind"),
+                       ("usce", "usce_kind")):  # fmt: skip
+        if missed[code] and program.get(kind) == "preferred":
+            total += p.preferred_cutoff_missed
     return total
 
 
@@ -111,8 +120,23 @@ def test_version_one_gives_the_judgement_probabilities_on_the_demo_catalogue(pro
     assert_version_one_scores_as_the_judgement_formula(profile, make_demo_frame())
 
 
+kinds = st.sampled_from(["required", "preferred"])
+catalogues_with_kinds = st.lists(
+    st.tuples(program_rows, kinds, kinds, kinds).map(
+        lambda row: {
+            **row[0],
+            "step2_min_kind": row[1],
+            "yog_window_kind": row[2],
+            "usce_kind": row[3],
+        }
+    ),
+    min_size=1,
+    max_size=40,
+).map(lambda rows: make_program_frame(*rows))
+
+
 @settings(max_examples=150, deadline=None)
-@given(profiles, catalogues)
+@given(profiles, catalogues | catalogues_with_kinds)
 def test_version_one_gives_the_judgement_probabilities_on_any_catalogue(profile, frame):
     assert_version_one_scores_as_the_judgement_formula(profile, frame)
 

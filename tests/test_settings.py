@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# Most tests here start Django in a subprocess: seconds each, so left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = "p" * 20 + "r0duct10n-k3y-that-is-long-and-random-en0ugh-x9"
 
@@ -45,13 +47,15 @@ def test_it_refuses_a_bad_debug_value():
     assert "DEBUG must be true or false" in result.stderr
 
 
-def test_check_deploy_is_clean_with_production_values():
+def test_check_deploy_is_clean_with_production_values_including_e_mail():
     result = _run_django(
         {
             "DEBUG": "false",
             "SECRET_KEY": PRODUCTION_KEY,
             "ALLOWED_HOSTS": "neuromatch.example.org",
             "CSRF_TRUSTED_ORIGINS": "https://neuromatch.example.org",
+            "EMAIL_URL": "smtp+tls://neuromatch:secret@smtp.example.net:587",
+            "DEFAULT_FROM_EMAIL": "neuromatch <noreply@neuromatch.example.org>",
         },
         "check",
         "--deploy",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applicants', '0007_judgement_version'),
+        ('applicants', '0008_judgement_version'),
     ]
 
     operations = [

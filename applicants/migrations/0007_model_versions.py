@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applicants', '0005_outcomes'),
+        ('applicants', '0006_outcomes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,6 +18,6 @@ def forget_judgement_version(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applicants", "0006_model_versions")]
+    dependencies = [("applicants", "0007_model_versions")]
 
     operations = [migrations.RunPython(create_judgement_version, forget_judgement_version)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applicants', '0004_season_dates_2027'),
+        ('applicants', '0005_sharing'),
         ('programs', '0002_import_batch_preview'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

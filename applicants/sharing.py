@@ -1,0 +1,454 @@
+"""Sharing services: grants to other users, invitations by e-mail, comments, share links and
+the access log.
+
+Every refusal is a `SharingError` whose message tells the user what to change; nothing is
+written when one is raised. Two requests at once are safe: the partial unique constraints on
+`Grant` decide, and a lost race becomes the same message as a duplicate.
+"""
+
+import datetime
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from applicants.models import (
+    Access,
+    AccessEvent,
+    Comment,
+    Grant,
+    Page,
+    Profile,
+    ShareLink,
+    Shortlist,
+)
+from programs.models import Program
+
+logger = logging.getLogger("neuromatch")
+
+OWNER = "owner"
+MAX_GRANTS = 50  # people with access or invited at once, per applicant
+MAX_LIVE_LINKS = 20
+MAX_COMMENT_LENGTH = Comment._meta.get_field("body").max_length
+# Repeated views of the same page within this window are one event in the log.
+EVENT_WINDOW = datetime.timedelta(minutes=10)
+RECENTLY_REVOKED = datetime.timedelta(days=30)
+
+
+class SharingError(Exception):
+    """A sharing action that cannot be done, with a message for the user."""
+
+
+# Who may see what
+
+
+def access_of(viewer: AbstractBaseUser, owner_pk: int) -> str | None:
+    """`"owner"`, `"comment"`, `"view"`, or None: what `viewer` may do with `owner_pk`'s data."""
+    if not viewer.is_authenticated:
+        return None
+    if viewer.pk == owner_pk:
+        return OWNER
+    return (
+        Grant.objects.active()
+        .filter(owner_id=owner_pk, grantee=viewer)
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+def can_comment(level: str | None) -> bool:
+    return level in (OWNER, Access.COMMENT)
+
+
+# Grants and invitations
+
+
+def _username_or_address(text: str) -> tuple[str, str]:
+    """("username", name) or ("email", lower-case address) from what the owner typed."""
+    text = text.strip()
+    if not text:
+        raise SharingError("Enter the username or e-mail address of the person to share with.")
+    if "@" not in text:
+        return "username", text
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise SharingError(
+            f"“{text}” is not a valid e-mail address. Check it, e.g. name@example.org."
+        ) from None
+    return "email", text.lower()
+
+
+def _user_named(username: str) -> AbstractBaseUser:
+    users = list(get_user_model().objects.filter(username__iexact=username)[:2])
+    exact = [user for user in users if user.get_username() == username]
+    if exact or len(users) == 1:
+        return (exact or users)[0]
+    raise SharingError(
+        f"No account has the username “{username}”. Check the spelling, or invite them by "
+        "e-mail address instead."
+    )
+
+
+def verified_accounts(email: str) -> list[AbstractBaseUser]:
+    """The accounts that hold `email` as a verified address (any address before allauth)."""
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        addresses = EmailAddress.objects.filter(email__iexact=email, verified=True)
+        return [address.user for address in addresses.select_related("user")]
+    return list(get_user_model().objects.filter(email__iexact=email))
+
+
+def _who(grant: Grant) -> str:
+    return grant.grantee.get_username() if grant.grantee_id else grant.email
+
+
+def _check_not_shared(owner: AbstractBaseUser, *, grantee=None, email: str = "") -> None:
+    live = Grant.objects.filter(owner=owner, revoked_at__isnull=True)
+    existing = (
+        live.filter(grantee=grantee).first()
+        if grantee is not None
+        else live.filter(grantee__isnull=True, email=email).first()
+    )
+    if existing is not None:
+        raise SharingError(_duplicate_message(existing))
+
+
+def _duplicate_message(grant: Grant) -> str:
+    if grant.is_pending:
+        return (
+            f"An invitation to {grant.email} is already waiting ({grant.get_level_display()}). "
+            "Change its level or revoke it below."
+        )
+    return (
+        f"{_who(grant)} already has access ({grant.get_level_display()}). "
+        "Change the level or revoke it below."
+    )
+
+
+def grant_access(*, owner: AbstractBaseUser, who: str, level: str) -> Grant:
+    """Give `who` (a username or an e-mail address) `level` access to the owner's workspace.
+
+    An address that a verified account holds is granted to that account at once; any other
+    address becomes an invitation that waits until someone signs up with it and verifies it
+    (`claim_invitations`).
+    """
+    if level not in Access.values:
+        raise SharingError("Choose View or View and comment.")
+    kind, value = _username_or_address(who)
+    email = value if kind == "email" else ""
+    grantee = _user_named(value) if kind == "username" else None
+    if email and email == (owner.email or "").lower():
+        raise SharingError(
+            "That is your own address: you cannot share your workspace with yourself."
+        )
+    if email:
+        accounts = verified_accounts(email)
+        grantee = accounts[0] if len(accounts) == 1 else None
+    if grantee is not None and grantee.pk == owner.pk:
+        raise SharingError("You cannot share your workspace with yourself.")
+    try:
+        # One transaction from check to insert: SQLite runs it alone (BEGIN IMMEDIATE); on
+        # PostgreSQL a simultaneous twin fails the unique constraint instead.
+        with transaction.atomic():
+            _check_not_shared(owner, grantee=grantee, email=email)
+            if Grant.objects.filter(owner=owner, revoked_at__isnull=True).count() >= MAX_GRANTS:
+                raise SharingError(
+                    f"You share with {MAX_GRANTS} people already. Revoke someone's access first."
+                )
+            grant = Grant.objects.create(
+                owner=owner,
+                grantee=grantee,
+                email=email,
+                level=level,
+                accepted_at=timezone.now() if grantee is not None else None,
+            )
+    except IntegrityError:
+        _check_not_shared(owner, grantee=grantee, email=email)
+        raise
+    return grant
+
+
+def invite_by_email(*, grant: Grant, signup_url: str) -> bool:
+    """Tell an invited address how to accept; False when the mail could not be sent."""
+    owner = grant.owner.get_username()
+    message = (
+        f"{owner} invited you to see their neurology residency application list on neuromatch"
+        f" ({grant.get_level_display().lower()}).\n\n"
+        f"Create an account with this e-mail address ({grant.email}) at {signup_url} and "
+        "confirm the address: the list will be waiting for you under “Shared with me”.\n\n"
+        "If you do not know this person, ignore this message."
+    )
+    try:
+        send_mail(f"{owner} shared their application list with you", message, None, [grant.email])
+    except Exception:
+        logger.exception("Could not send a sharing invitation (grant %s)", grant.pk)
+        return False
+    return True
+
+
+def grants_of(owner: AbstractBaseUser) -> QuerySet[Grant]:
+    """The owner's live grants and waiting invitations, newest first."""
+    return Grant.objects.filter(owner=owner, revoked_at__isnull=True).select_related("grantee")
+
+
+def recently_revoked(owner: AbstractBaseUser) -> QuerySet[Grant]:
+    since = timezone.now() - RECENTLY_REVOKED
+    return (
+        Grant.objects.filter(owner=owner, revoked_at__gte=since)
+        .select_related("grantee")
+        .order_by("-revoked_at", "-id")
+    )
+
+
+def revoke_grant(*, grant: Grant) -> Grant:
+    """End the grant (or withdraw the invitation) at once; `restore_grant` undoes it."""
+    if grant.revoked_at is None:
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+    return grant
+
+
+def restore_grant(*, grant: Grant) -> Grant:
+    """Undo a revocation, unless the person has been given access again since."""
+    if grant.revoked_at is None:
+        return grant
+    if grant.grantee_id is not None and grant.grantee_id == grant.owner_id:
+        raise SharingError("You cannot share your workspace with yourself.")
+    _check_not_shared(grant.owner, grantee=grant.grantee, email=grant.email)
+    grant.revoked_at = None
+    try:
+        with transaction.atomic():
+            grant.save(update_fields=["revoked_at"])
+    except IntegrityError:
+        grant.refresh_from_db()
+        _check_not_shared(grant.owner, grantee=grant.grantee, email=grant.email)
+        raise
+    return grant
+
+
+def set_level(*, grant: Grant, level: str) -> Grant:
+    if grant.revoked_at is not None:
+        raise SharingError(f"Access for {_who(grant)} was revoked. Restore it first.")
+    if level not in Access.values:
+        raise SharingError("Choose View or View and comment.")
+    grant.level = level
+    grant.save(update_fields=["level"])
+    return grant
+
+
+def claim_invitations(*, user: AbstractBaseUser, email: str) -> int:
+    """Turn the invitations waiting for `email` into grants for `user`; how many were claimed.
+
+    The one hook for accounts: called when a user verifies an address (allauth's
+    `email_confirmed`), or when a plain sign-up creates the account. A person already given
+    access by username keeps one grant, at the higher of the two levels.
+    """
+    email = (email or "").strip().lower()
+    if not email or user.pk is None:
+        return 0
+    claimed = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for invitation in Grant.objects.pending().select_for_update().filter(email=email):
+            live = Grant.objects.active().filter(owner_id=invitation.owner_id, grantee=user)
+            existing = live.select_for_update().first()
+            if invitation.owner_id == user.pk or existing is not None:
+                if existing is not None and invitation.can_comment and not existing.can_comment:
+                    existing.level = Access.COMMENT
+                    existing.save(update_fields=["level"])
+                invitation.revoked_at = now
+                invitation.save(update_fields=["revoked_at"])
+                continue
+            invitation.grantee = user
+            invitation.accepted_at = now
+            invitation.save(update_fields=["grantee", "accepted_at"])
+            claimed += 1
+    return claimed
+
+
+def on_user_created(sender, instance, created: bool, **kwargs) -> None:
+    """Plain sign-up (no address verification yet): claim at account creation."""
+    if created and instance.email:
+        claim_invitations(user=instance, email=instance.email)
+
+
+def on_email_confirmed(sender, email_address, **kwargs) -> None:
+    """allauth: an address is verified; claim what waits for it."""
+    claim_invitations(user=email_address.user, email=email_address.email)
+
+
+# Comments
+
+
+def add_comment(
+    *, author: AbstractBaseUser, profile: Profile, body: str, program: Program | None = None
+) -> Comment:
+    """A comment by the owner or a `comment` grantee on a profile or on a program of its list."""
+    if not can_comment(access_of(author, profile.user_id)):
+        raise SharingError("You can view this workspace but not comment on it.")
+    body = body.strip()
+    if not body:
+        raise SharingError("Write something before posting a comment.")
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise SharingError(
+            f"A comment can be at most {MAX_COMMENT_LENGTH} characters; this one has {len(body)}."
+        )
+    now = timezone.now()
+    return Comment.objects.create(
+        owner_id=profile.user_id,
+        author=author,
+        profile=profile,
+        program=program,
+        body=body,
+        created_at=now,
+        seen_at=now if author.pk == profile.user_id else None,
+    )
+
+
+def unseen_comments(owner: AbstractBaseUser) -> QuerySet[Comment]:
+    """Comments by others on the owner's data that the owner has not seen yet."""
+    return Comment.objects.filter(owner=owner, seen_at__isnull=True).exclude(author=owner)
+
+
+def mark_seen(owner: AbstractBaseUser, profile: Profile) -> int:
+    """The owner looked at the profile's comments: they are no longer new."""
+    return unseen_comments(owner).filter(profile=profile).update(seen_at=timezone.now())
+
+
+def comments_on(profile: Profile) -> QuerySet[Comment]:
+    return Comment.objects.filter(profile=profile).select_related("author", "program")
+
+
+# Share links
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_share_link(
+    *, owner: AbstractBaseUser, profile: Profile, days: int, label: str = ""
+) -> tuple[ShareLink, str]:
+    """A read-only link to the profile's list for `days` days; returns it and its secret."""
+    if profile.user_id != owner.pk:
+        raise SharingError("You can only share your own lists.")
+    if days < 1:
+        raise SharingError("A share link must last at least 1 day.")
+    if days > ShareLink.MAX_DAYS:
+        raise SharingError(
+            f"A share link can last at most {ShareLink.MAX_DAYS} days; you asked for {days}. "
+            "Make a new link when it runs out."
+        )
+    if not Shortlist.objects.filter(profile=profile, built_at__isnull=False).exists():
+        raise SharingError(f"Build the list of “{profile.name}” before sharing it.")
+    now = timezone.now()
+    if live_links(owner).count() >= MAX_LIVE_LINKS:
+        raise SharingError(f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need.")
+    token = secrets.token_urlsafe(32)
+    link = ShareLink.objects.create(
+        owner=owner,
+        profile=profile,
+        label=label.strip(),
+        token_digest=_digest(token),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=days),
+    )
+    return link, token
+
+
+def live_links(owner: AbstractBaseUser) -> QuerySet[ShareLink]:
+    return ShareLink.objects.filter(
+        owner=owner, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("profile")
+
+
+def past_links(owner: AbstractBaseUser, *, limit: int = 10) -> list[ShareLink]:
+    ended = Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now())
+    return list(ShareLink.objects.filter(ended, owner=owner).select_related("profile")[:limit])
+
+
+def revoke_share_link(*, link: ShareLink) -> ShareLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def open_share_link(token: str) -> ShareLink | None:
+    """The live link with this secret, recording the visit; None for any other token."""
+    if not token or len(token) > 128:
+        return None
+    link = (
+        ShareLink.objects.select_related("profile")
+        .filter(token_digest=_digest(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if link is None:
+        return None
+    now = timezone.now()
+    ShareLink.objects.filter(pk=link.pk).update(last_opened_at=now)
+    link.last_opened_at = now
+    record_view(owner_pk=link.owner_id, link=link, page=Page.LIST, profile=link.profile)
+    return link
+
+
+# The access log
+
+
+def record_view(
+    *,
+    owner_pk: int,
+    page: str,
+    viewer: AbstractBaseUser | None = None,
+    link: ShareLink | None = None,
+    profile: Profile | None = None,
+) -> None:
+    """Log that a grantee or a link saw `page` of the owner's data (once per EVENT_WINDOW)."""
+    if viewer is not None and viewer.pk == owner_pk:
+        return
+    now = timezone.now()
+    same = AccessEvent.objects.filter(
+        owner_id=owner_pk, viewer=viewer, link=link, page=page, profile=profile
+    )
+    if same.filter(at__gt=now - EVENT_WINDOW).exists():
+        return
+    AccessEvent.objects.create(
+        owner_id=owner_pk, viewer=viewer, link=link, page=page, profile=profile, at=now
+    )
+
+
+@dataclass(frozen=True)
+class LoggedView:
+    who: str
+    what: str
+    at: datetime.datetime
+
+
+def access_log(owner: AbstractBaseUser, *, limit: int = 100) -> list[LoggedView]:
+    """Who viewed what of the owner's data, and when: newest first."""
+    events = AccessEvent.objects.filter(owner=owner).select_related("viewer", "link", "profile")
+    result = []
+    for event in events[:limit]:
+        if event.viewer is not None:
+            who = event.viewer.get_username()
+        else:
+            who = f"Share link “{event.link.label}”" if event.link.label else "A share link"
+        what = event.get_page_display()
+        if event.profile is not None:
+            what += f" of “{event.profile.name}”"
+        elif event.page in (Page.LIST, Page.PROFILE, Page.EXPORT):
+            what += " of a deleted scenario"
+        result.append(LoggedView(who=who, what=what, at=event.at))
+    return result

@@ -1,0 +1,267 @@
+"""The owner's sharing page (`/sharing/`): grants, invitations, share links and the access log."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from applicants import advising, outlook, sharing
+from applicants.listbuilder import DEFAULT_CONVERSION
+from applicants.models import Access, Grant, Profile, ShareLink, Shortlist
+from applicants.profiles import profiles_of
+from applicants.selectors import listed_entries
+
+TEMPLATE = "applicants/sharing.html"
+NEW_LINK_SESSION_KEY = "sharing:new-link"
+
+
+class GrantForm(forms.Form):
+    who = forms.CharField(
+        label="Username or e-mail address",
+        max_length=254,
+        help_text="Someone without an account gets an invitation by e-mail; it waits until "
+        "they sign up with that address and confirm it.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    level = forms.ChoiceField(label="Access", choices=Access.choices, initial=Access.VIEW)
+
+
+class LevelForm(forms.Form):
+    level = forms.ChoiceField(choices=Access.choices)
+
+
+class ShareLinkForm(forms.Form):
+    profile = forms.ModelChoiceField(
+        label="List",
+        queryset=Profile.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your own lists."},
+    )
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        initial=14,
+        help_text=f"At most {ShareLink.MAX_DAYS} days.",
+        widget=forms.NumberInput(attrs={"min": 1, "max": ShareLink.MAX_DAYS}),
+    )
+    label = forms.CharField(
+        label="Name (only you see it)",
+        max_length=ShareLink._meta.get_field("label").max_length,
+        required=False,
+        help_text="For example “For Dr Okafor”, to tell your links apart.",
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = profiles_of(owner)
+
+
+def _own_grant(request: HttpRequest, pk: int) -> Grant:
+    return get_object_or_404(Grant.objects.select_related("grantee"), pk=pk, owner=request.user)
+
+
+def _own_link(request: HttpRequest, pk: int) -> ShareLink:
+    return get_object_or_404(ShareLink, pk=pk, owner=request.user)
+
+
+def _who(grant: Grant) -> str:
+    return grant.grantee.get_username() if grant.grantee_id else grant.email
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    grant_form: GrantForm | None = None,
+    link_form: ShareLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    owner = request.user
+    new_link = request.session.pop(NEW_LINK_SESSION_KEY, None)
+    context = {
+        "grant_form": grant_form or GrantForm(),
+        "link_form": link_form or ShareLinkForm(owner=owner),
+        "grants": list(sharing.grants_of(owner)),
+        "revoked": list(sharing.recently_revoked(owner)[:10]),
+        "level_choices": Access.choices,
+        "links": list(sharing.live_links(owner)),
+        "past_links": sharing.past_links(owner),
+        "new_link": new_link,
+        "log": sharing.access_log(owner),
+        "max_days": ShareLink.MAX_DAYS,
+        "event_window_minutes": round(sharing.EVENT_WINDOW.total_seconds() / 60),
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_GET
+def sharing_settings(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_POST
+def grant_create(request: HttpRequest) -> HttpResponse:
+    form = GrantForm(request.POST)
+    if not form.is_valid():
+        return _page(request, grant_form=form, status=400)
+    try:
+        grant = sharing.grant_access(
+            owner=request.user, who=form.cleaned_data["who"], level=form.cleaned_data["level"]
+        )
+    except sharing.SharingError as error:
+        form.add_error("who", str(error))
+        return _page(request, grant_form=form, status=400)
+    level = grant.get_level_display().lower()
+    if not grant.is_pending:
+        messages.success(request, f"{_who(grant)} can now {level} your workspace.")
+    elif sharing.invite_by_email(
+        grant=grant, signup_url=request.build_absolute_uri(reverse("signup"))
+    ):
+        messages.success(
+            request,
+            f"Invitation sent to {grant.email}. Once they sign up with that address and "
+            f"confirm it, they can {level} your workspace.",
+        )
+    else:
+        messages.warning(
+            request,
+            f"{grant.email} is invited, but the e-mail could not be sent. Tell them to sign up "
+            "with that address: the invitation waits for them.",
+        )
+    return redirect("applicants:sharing")
+
+
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = sharing.revoke_grant(grant=_own_grant(request, pk))
+    messages.success(
+        request,
+        f"{_who(grant)} no longer has access. Changed your mind? Restore it under "
+        "“Recently revoked”.",
+    )
+    return redirect("applicants:sharing")
+
+
+@require_POST
+def grant_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _own_grant(request, pk)
+    try:
+        sharing.restore_grant(grant=grant)
+    except sharing.SharingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Access for {_who(grant)} restored.")
+    return redirect("applicants:sharing")
+
+
+@require_POST
+def grant_level(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _own_grant(request, pk)
+    form = LevelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose View or View and comment.")
+        return redirect("applicants:sharing")
+    try:
+        sharing.set_level(grant=grant, level=form.cleaned_data["level"])
+    except sharing.SharingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{_who(grant)}: {grant.get_level_display().lower()}.")
+    return redirect("applicants:sharing")
+
+
+@require_POST
+def link_create(request: HttpRequest) -> HttpResponse:
+    form = ShareLinkForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        return _page(request, link_form=form, status=400)
+    try:
+        link, token = sharing.create_share_link(
+            owner=request.user,
+            profile=form.cleaned_data["profile"],
+            days=form.cleaned_data["days"],
+            label=form.cleaned_data["label"],
+        )
+    except sharing.SharingError as error:
+        form.add_error(None, str(error))
+        return _page(request, link_form=form, status=400)
+    # The secret is shown once, on the next page; only its digest is stored.
+    request.session[NEW_LINK_SESSION_KEY] = {
+        "pk": link.pk,
+        "url": request.build_absolute_uri(reverse("applicants:shared", args=[token])),
+    }
+    return redirect(f"{reverse('applicants:sharing')}#links")
+
+
+@require_POST
+def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = sharing.revoke_share_link(link=_own_link(request, pk))
+    messages.success(request, f"The link {f'“{link.label}” ' if link.label else ''}is revoked.")
+    return redirect(f"{reverse('applicants:sharing')}#links")
+
+
+# The share link page: anyone with a live link, signed in or not
+
+
+@login_not_required
+@never_cache
+@require_GET
+def shared_list(request: HttpRequest, token: str) -> HttpResponse:
+    link = sharing.open_share_link(token)
+    if link is None:
+        raise Http404("No such link, or it expired or was revoked.")
+    shortlist = get_object_or_404(Shortlist, profile=link.profile, built_at__isnull=False)
+    context = {
+        "link": link,
+        "summary": outlook.shortlist_outlook(shortlist),
+        "entries": list(listed_entries(shortlist)),
+        "built_at": shortlist.built_at,
+        "conversion_pct": round(DEFAULT_CONVERSION * 100),
+    }
+    response = render(request, "applicants/shared_list.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"  # the address is the secret
+    return response
+
+
+# The advisor dashboard
+
+
+class DashboardSortForm(forms.Form):
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _, _) in advising.SORTS.items()]
+    )
+    dir = forms.ChoiceField(choices=[("asc", "Ascending"), ("desc", "Descending")], required=False)
+
+
+def _sort_headers(sort: str, descending: bool) -> list[dict[str, Any]]:
+    """Each column's label, link (the other direction when it is the current sort) and state."""
+    headers = []
+    for key, (label, _, largest_first) in advising.SORTS.items():
+        current = key == sort
+        next_descending = not descending if current else largest_first
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "query": f"?sort={key}&dir={'desc' if next_descending else 'asc'}",
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return headers
+
+
+@require_GET
+def advisor(request: HttpRequest) -> HttpResponse:
+    form = DashboardSortForm(request.GET)
+    sort, direction = advising.DEFAULT_SORT, ""
+    if form.is_valid():
+        sort, direction = form.cleaned_data["sort"], form.cleaned_data["dir"]
+    descending = advising.SORTS[sort][2] if not direction else direction == "desc"
+    rows = advising.applicants_of(request.user, sort=sort, descending=descending)
+    context = {"rows": rows, "headers": _sort_headers(sort, descending), "sort": sort}
+    return render(request, "applicants/advisor.html", context)
