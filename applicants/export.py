@@ -159,12 +159,12 @@ def write_xlsx(
     *,
     summary: Mapping[str, Any],
     about: Mapping[str, Any],
-    calendar: Sequence[Mapping[str, Any]] = (),
+    calendar: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
     """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
 
     `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
-    gives them (the sheet is left out when empty).
+    gives them (no Calendar sheet when None, as for `build_list`, which has no applicant).
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
@@ -187,7 +187,7 @@ def write_xlsx(
         styles = _Styles(book)
         _finish_shortlist(writer.sheets["Shortlist"], table, styles)
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
-        if calendar:
+        if calendar is not None:
             _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
         _write_about(book.add_worksheet("About"), about, styles)
         book.set_properties(

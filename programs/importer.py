@@ -124,14 +124,15 @@ class ImportPlan:
         return len(self.creates) + len(self.updates) + len(self.archives)
 
     def digest(self) -> str:
-        """A hash of everything the plan would do and report: equal digests, equal imports."""
+        """A hash of everything the plan would do and report: equal digests, equal imports.
+
+        New programs count by line only: their values come from the file, which a confirm
+        checks by its own hash; everything that depends on the catalogue counts in full.
+        """
         described = (
-            [("create", row.line, sorted(row.values.items())) for row in self.creates],
-            [
-                ("update", row.line, row.program.pk, sorted(row.changes.items()))
-                for row in self.updates
-            ],
-            [("same", row.line, row.program.pk) for row in self.unchanged],
+            [row.line for row in self.creates],
+            [(row.line, row.program.pk, sorted(row.changes.items())) for row in self.updates],
+            [(row.line, row.program.pk) for row in self.unchanged],
             sorted(program.pk for program in self.archives),
             [(error.line, error.column, error.message) for error in self.errors],
         )
@@ -305,8 +306,8 @@ class _Run:
     skip_invalid: bool
     mapping: Mapping[str, str]
 
-    def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
-        """The unsaved record of this run and its plan."""
+    def batch(self, plan: ImportPlan, *, dry_run: bool, digest: str = "") -> ImportBatch:
+        """The unsaved record of this run and its plan (`digest`: for a preview to confirm)."""
         user = self.user
         return ImportBatch(
             user=user if user is not None and user.is_authenticated else None,
@@ -322,7 +323,7 @@ class _Run:
             rejected=plan.rejected,
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
-            plan_digest=plan.digest(),
+            plan_digest=digest,
             column_mapping=dict(self.mapping),
         )
 
@@ -332,7 +333,7 @@ class _Run:
 
 def _preview(clean: CleanTable, run: _Run, *, keep_content: bool) -> ImportResult:
     plan = plan_changes(clean, full_catalogue=run.full_catalogue)
-    batch = run.batch(plan, dry_run=True)
+    batch = run.batch(plan, dry_run=True, digest=plan.digest() if keep_content else "")
     if keep_content:
         batch.content = run.content
         _forget_stale_previews(run.user)

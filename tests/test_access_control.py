@@ -318,7 +318,12 @@ def test_posts_without_a_csrf_token_are_refused(world, name):
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
 def test_token_urls_answer_anyone_with_the_token_and_nobody_without_it(client, world, name):
     assert client.get(_url(name, world)).status_code == 200
-    for token in ("x" * 43, world.token[:-1] + "A", "%2E%2E" + world.token, "-"):
+    for token in (
+        "x" * 43,
+        world.token[:-1] + ("B" if world.token.endswith("A") else "A"),
+        "%2E%2E" + world.token,
+        "-",
+    ):
         assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
 
 
