@@ -328,10 +328,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-# The CSRF secret lives in the session, so the forms of a page cached for a signed-in browser
-# (neuromatch.caching) stay valid for every request of that session, whatever cookies the
-# client keeps; nothing per-response is ever substituted into cached HTML.
-CSRF_USE_SESSIONS = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
