@@ -26,7 +26,7 @@ from applicants.forms import (
     StatusForm,
     first_error,
 )
-from applicants.listbuilder import DEFAULT_CONVERSION
+from applicants.model_versions import active_version
 from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import active_profile
 from applicants.season_summary import signal_count
@@ -94,10 +94,12 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
     summary = outlook.shortlist_outlook(shortlist)
     analysis = outlook.analyse(profile, shortlist)
     query = SearchForm(data or None).query()
+    active = active_version().number
     return context | {
         "shortlist": shortlist,
         "summary": summary,
         "analysis": analysis,
+        "empty_bands": analysis.empty_bands(summary),
         "chart": curve_chart(
             analysis.curve,
             size=summary.size,
@@ -113,7 +115,9 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
         "catalogue_changed": Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
         "query": query,
         "results": search_results(shortlist, query),
-        "conversion_pct": round(DEFAULT_CONVERSION * 100),
+        "conversion_pct": round(summary.conversion * 100),
+        "active_version": active,
+        "version_changed": summary.version != active,
         "signal_count": settings.PREFERENCE_SIGNALS,
         "signals_used": signal_count(profile.user),
         **_table_context(shortlist, data),

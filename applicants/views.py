@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applicants import outlook, profiles
 from applicants.access import get_rw_profile_for_user
 from applicants.forms import ProfileForm, RenameForm, ScenarioForm, form_data
+from applicants.model_versions import active_version, estimate_note
 from applicants.models import Profile
 from applicants.profiles import PROFILE_FIELDS, profile_data, shown_value
-from applicants.scoring import ESTIMATE_NOTE
 
 
 def _edit_url(profile: Profile) -> str:
@@ -77,7 +77,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "rows": _comparison_rows([column.profile for column in columns]),
         "scenario_form": ScenarioForm(user=request.user),
-        "note": ESTIMATE_NOTE,
+        "note": estimate_note(active_version()),
     }
     return render(request, "applicants/scenarios.html", context)
 

@@ -10,7 +10,6 @@ says what to fix.
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +19,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from programs.catalogue import ProgramMatcher
 from programs.cleaning import CleanTable, clean_table
 from programs.history import Origin
 from programs.mapping import remember_mapping, remembered_mapping
 from programs.models import ChangeSource, ImportBatch, Program
-from programs.normalise import canonical_field, format_number, name_key
+from programs.normalise import canonical_field, format_number
 from programs.reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -182,10 +182,7 @@ class ImportResult:
 def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     """Match each row with the catalogue (program ID, else name + state) and diff it."""
     programs = list(Program.objects.all())
-    by_id = {program.program_id: program for program in programs if program.program_id}
-    by_name: dict[tuple[str, str], list[Program]] = defaultdict(list)
-    for program in programs:
-        by_name[(name_key(program.name), program.state)].append(program)
+    matcher = ProgramMatcher(programs)
 
     errors = list(clean.errors)
     creates: list[PlannedRow] = []
@@ -196,15 +193,7 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     for row in clean.rows:
         values = row.values
         program_id = values.get("program_id")
-        if program_id and program_id in by_id:
-            candidates = [by_id[program_id]]
-        else:
-            key = (name_key(str(values["name"])), str(values["state"]))
-            candidates = [
-                program
-                for program in by_name.get(key, ())
-                if not (program_id and program.program_id)
-            ]
+        candidates = matcher.candidates(program_id, str(values["name"]), str(values["state"]))
         if len(candidates) > 1:
             errors.append(
                 RowError(

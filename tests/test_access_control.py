@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applicants import calendar
-from applicants.models import Shortlist
+from applicants.models import ModelVersion, Shortlist
 from programs.models import Correction, ImportBatch
 from tests.factories import (
     make_catalogue_editor,
@@ -163,6 +163,10 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
+    "applicants:calibration": Rule(STAFF),
+    "applicants:calibration_activate": Rule(
+        STAFF, ("POST",), lambda world: {"pk": ModelVersion.objects.get(number=1).pk}
+    ),
     "season:index": Rule(USER),
     "season:entry": Rule(OWNED, ("GET", "POST"), _entry),
     "season:entry_signal": Rule(OWNED, ("POST",), _entry),
