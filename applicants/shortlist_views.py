@@ -1,6 +1,7 @@
 """The list workspace: `/list/`, its row actions (htmx, POST-only) and rebuilds."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants import outlook, shortlists
@@ -48,6 +50,14 @@ ROW_CONTEXT = {
         "search": SearchForm.base_fields["q"].max_length,
     },
 }
+
+
+def built_ago(moment: datetime | None) -> str:
+    """When a list was built, as people say it ("3 minutes ago"), to the minute: "now" for the
+    first minute, so a cached page is not re-rendered every second."""
+    if moment is None or timezone.now() - moment < timedelta(minutes=1):
+        return "now"
+    return naturaltime(moment)
 
 
 def _shown_profile(request: HttpRequest, profile_pk: int | None) -> Profile | None:
@@ -100,7 +110,7 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
         "excluded": list(excluded_entries(shortlist)),
         "scenarios": outlook.compare_scenarios(profile.user),
         "built_at": shortlist.built_at,
-        "built_ago": naturaltime(shortlist.built_at),
+        "built_ago": built_ago(shortlist.built_at),
         "profile_changed": profile.updated_at > shortlist.built_at,
         "catalogue_changed": Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
         "query": query,
@@ -139,7 +149,7 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
         TEMPLATE,
         lambda: _workspace_context(_shown_profile(request, profile_pk), request.GET),
         version=version,
-        per_view={"built_at": naturaltime},
+        per_view={"built_at": built_ago},
     )
 
 

@@ -273,7 +273,7 @@ def test_the_built_time_is_worked_out_for_each_view_of_a_cached_page(
 ):
     client.force_login(alice)
     assert "built now" in page(client)
-    monkeypatch.setattr(shortlist_views, "naturaltime", lambda moment: f"at {moment:%Y} and since")
+    monkeypatch.setattr(shortlist_views, "built_ago", lambda moment: f"at {moment:%Y} and since")
     assert f"built at {built.built_at:%Y} and since" in page(client)
 
 
