@@ -114,7 +114,6 @@ def assert_version_one_scores_as_the_judgement_formula(profile: dict, frame: pd.
                                rtol=0, atol=1e-12)  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None)
 @given(profiles)
 def test_version_one_gives_the_judgement_probabilities_on_the_demo_catalogue(profile):
     assert_version_one_scores_as_the_judgement_formula(profile, make_demo_frame())
@@ -135,7 +134,6 @@ catalogues_with_kinds = st.lists(
 ).map(lambda rows: make_program_frame(*rows))
 
 
-@settings(max_examples=150, deadline=None)
 @given(profiles, catalogues | catalogues_with_kinds)
 def test_version_one_gives_the_judgement_probabilities_on_any_catalogue(profile, frame):
     assert_version_one_scores_as_the_judgement_formula(profile, frame)
