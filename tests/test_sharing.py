@@ -4,6 +4,8 @@ import threading
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection, connections
@@ -164,6 +166,12 @@ def test_an_invitation_waits_until_an_account_with_that_address_exists(alice):
     grant = sharing.grant_access(owner=alice, who="Mentor@Clinic.example", level="comment")
     assert grant.is_pending and grant.email == "mentor@clinic.example"
     mentor = User.objects.create_user("mentor", email="mentor@clinic.example", password="x")
+    grant.refresh_from_db()
+    assert grant.is_pending  # an unverified address claims nothing
+    address = EmailAddress.objects.create(user=mentor, email=mentor.email, primary=True)
+    address.verified = True
+    address.save()
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
     grant.refresh_from_db()
     assert grant.grantee == mentor and grant.accepted_at is not None
     assert sharing.access_of(mentor, alice.pk) == "comment"
