@@ -25,21 +25,18 @@ from django.utils import timezone
 from applicants.models import (
     Access,
     AccessEvent,
-    Comment,
     Grant,
     Page,
     Profile,
     ShareLink,
     Shortlist,
 )
-from programs.models import Program
 
 logger = logging.getLogger("neuromatch")
 
 OWNER = "owner"
 MAX_GRANTS = 50  # people with access or invited at once, per applicant
 MAX_LIVE_LINKS = 20
-MAX_COMMENT_LENGTH = Comment._meta.get_field("body").max_length
 # Repeated views of the same page within this window are one event in the log.
 EVENT_WINDOW = datetime.timedelta(minutes=10)
 RECENTLY_REVOKED = datetime.timedelta(days=30)
@@ -68,6 +65,34 @@ def access_of(viewer: AbstractBaseUser, owner_pk: int) -> str | None:
 
 def can_comment(level: str | None) -> bool:
     return level in (OWNER, Access.COMMENT)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """How the signed-in user sees an applicant's workspace: as its owner, or as a grantee
+    who may only look (`view`) or also comment (`comment`)."""
+
+    owner: AbstractBaseUser
+    level: str
+
+    @property
+    def is_owner(self) -> bool:
+        return self.level == OWNER
+
+    @property
+    def shared(self) -> bool:
+        """Someone else's workspace: shown read-only and marked so."""
+        return not self.is_owner
+
+    @property
+    def can_comment(self) -> bool:
+        return can_comment(self.level)
+
+
+def viewer_of(user: AbstractBaseUser, owner: AbstractBaseUser) -> Viewer | None:
+    """How `user` sees `owner`'s workspace; None when they may not see it at all."""
+    level = access_of(user, owner.pk)
+    return Viewer(owner, level) if level is not None else None
 
 
 # Grants and invitations
@@ -287,48 +312,6 @@ def on_user_created(sender, instance, created: bool, **kwargs) -> None:
 def on_email_confirmed(sender, email_address, **kwargs) -> None:
     """allauth: an address is verified; claim what waits for it."""
     claim_invitations(user=email_address.user, email=email_address.email)
-
-
-# Comments
-
-
-def add_comment(
-    *, author: AbstractBaseUser, profile: Profile, body: str, program: Program | None = None
-) -> Comment:
-    """A comment by the owner or a `comment` grantee on a profile or on a program of its list."""
-    if not can_comment(access_of(author, profile.user_id)):
-        raise SharingError("You can view this workspace but not comment on it.")
-    body = body.strip()
-    if not body:
-        raise SharingError("Write something before posting a comment.")
-    if len(body) > MAX_COMMENT_LENGTH:
-        raise SharingError(
-            f"A comment can be at most {MAX_COMMENT_LENGTH} characters; this one has {len(body)}."
-        )
-    now = timezone.now()
-    return Comment.objects.create(
-        owner_id=profile.user_id,
-        author=author,
-        profile=profile,
-        program=program,
-        body=body,
-        created_at=now,
-        seen_at=now if author.pk == profile.user_id else None,
-    )
-
-
-def unseen_comments(owner: AbstractBaseUser) -> QuerySet[Comment]:
-    """Comments by others on the owner's data that the owner has not seen yet."""
-    return Comment.objects.filter(owner=owner, seen_at__isnull=True).exclude(author=owner)
-
-
-def mark_seen(owner: AbstractBaseUser, profile: Profile) -> int:
-    """The owner looked at the profile's comments: they are no longer new."""
-    return unseen_comments(owner).filter(profile=profile).update(seen_at=timezone.now())
-
-
-def comments_on(profile: Profile) -> QuerySet[Comment]:
-    return Comment.objects.filter(profile=profile).select_related("author", "program")
 
 
 # Share links

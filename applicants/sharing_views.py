@@ -1,4 +1,5 @@
-"""The owner's sharing page (`/sharing/`): grants, invitations, share links and the access log."""
+"""Sharing pages: the owner's settings (`/sharing/`), share links, the advisor dashboard, a
+shared profile and comments."""
 
 from typing import Any
 
@@ -11,10 +12,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import advising, outlook, sharing
+from applicants import advising, comments, outlook, sharing
+from applicants.access import get_entry_for_user, get_owner_for_user, get_profile_for_user
 from applicants.listbuilder import DEFAULT_CONVERSION
-from applicants.models import Access, Grant, Profile, ShareLink, Shortlist
-from applicants.profiles import profiles_of
+from applicants.models import Access, Grant, Page, Profile, ShareLink, Shortlist
+from applicants.profiles import profile_data, profiles_of, shown_profile
 from applicants.selectors import listed_entries
 
 TEMPLATE = "applicants/sharing.html"
@@ -265,3 +267,91 @@ def advisor(request: HttpRequest) -> HttpResponse:
     rows = advising.applicants_of(request.user, sort=sort, descending=descending)
     context = {"rows": rows, "headers": _sort_headers(sort, descending), "sort": sort}
     return render(request, "applicants/advisor.html", context)
+
+
+# Someone else's workspace, read-only, and comments on it
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=comments.MAX_COMMENT_LENGTH,
+        widget=forms.Textarea,
+        error_messages={"required": "Write something before posting a comment."},
+    )
+
+
+def shared_viewer(request: HttpRequest, owner: Any) -> sharing.Viewer:
+    """How the signed-in user sees `owner`'s workspace, fetched with an access helper."""
+    viewer = sharing.viewer_of(request.user, owner)
+    if viewer is None:  # revoked since the object was fetched
+        raise Http404("Nothing here.")
+    return viewer
+
+
+def open_workspace(request: HttpRequest, owner_pk: int, page: str) -> sharing.Viewer:
+    """How the signed-in user sees `owner_pk`'s workspace on one of its whole-workspace pages
+    (scenarios, season, calendar); a grantee's visit is logged. 404 for anyone else."""
+    viewer = shared_viewer(request, get_owner_for_user(request.user, owner_pk))
+    if viewer.shared:
+        sharing.record_view(owner_pk=owner_pk, viewer=request.user, page=page)
+    return viewer
+
+
+def shared_profile(request: HttpRequest, profile: Profile) -> HttpResponse:
+    """A profile or scenario as a user it is shared with sees it: read-only, with comments."""
+    viewer = shared_viewer(request, profile.user)
+    sharing.record_view(
+        owner_pk=profile.user_id, viewer=request.user, page=Page.PROFILE, profile=profile
+    )
+    context = {
+        "profile": profile,
+        "viewer": viewer,
+        "shared_profile": profile,
+        "report": outlook.profile_report(profile),
+        "values": shown_profile(profile_data(profile)),
+        "profiles": profiles_of(profile.user),
+        "comments": comments.profile_comments(profile),
+        "limits": {"comment": comments.MAX_COMMENT_LENGTH},
+    }
+    return render(request, "applicants/shared_profile.html", context)
+
+
+def _commenting_viewer(request: HttpRequest, profile: Profile) -> sharing.Viewer:
+    viewer = sharing.viewer_of(request.user, profile.user)
+    if viewer is None or not viewer.can_comment:  # a view-only grant writes nothing
+        raise Http404("Nothing here.")
+    return viewer
+
+
+def _post_comment(request: HttpRequest, profile: Profile, program: Any, back: str) -> HttpResponse:
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["body"][0])
+        return redirect(back)
+    try:
+        comments.add_comment(
+            author=request.user, profile=profile, program=program, body=form.cleaned_data["body"]
+        )
+    except sharing.SharingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Comment posted.")
+    return redirect(back)
+
+
+@require_POST
+def entry_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_entry_for_user(request.user, pk)
+    profile = entry.shortlist.profile
+    _commenting_viewer(request, profile)
+    back = f"{reverse('applicants:list_of', args=[profile.pk])}#entry-{entry.pk}"
+    return _post_comment(request, profile, entry.program, back)
+
+
+@require_POST
+def profile_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_profile_for_user(request.user, pk)
+    _commenting_viewer(request, profile)
+    back = f"{reverse('applicants:scenario', args=[profile.pk])}#comments"
+    return _post_comment(request, profile, None, back)

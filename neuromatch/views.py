@@ -12,7 +12,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from applicants import season_summary
+from applicants import comments, season_summary
 
 logger = logging.getLogger("neuromatch")
 
@@ -47,7 +47,11 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"timeline": season_summary.timeline(request.user)})
+    context = {
+        "timeline": season_summary.timeline(request.user),
+        "new_comments": comments.new_comments(request.user),
+    }
+    return render(request, "home.html", context)
 
 
 @login_not_required

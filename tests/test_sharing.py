@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from applicants import sharing
+from applicants import comments, sharing
 from applicants.models import AccessEvent, Comment, Grant, ShareLink
 from applicants.sharing import SharingError
 from tests.factories import (
@@ -18,7 +18,6 @@ from tests.factories import (
     make_profile,
     make_program,
     make_share_link,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -246,45 +245,12 @@ def test_strangers_and_anonymous_users_have_no_access(alice, bob):
     assert sharing.access_of(alice, alice.pk) == "owner"
 
 
-# Comments
+# Share links
 
 
 @pytest.fixture
 def profile(alice):
     return make_profile(alice)
-
-
-def test_a_commenter_comments_and_the_owner_sees_it_as_new(alice, bob, profile):
-    make_grant(alice, bob, level="comment")
-    program = make_program()
-    comment = sharing.add_comment(author=bob, profile=profile, program=program, body=" Apply! ")
-    assert comment.body == "Apply!" and comment.owner == alice
-    assert list(sharing.unseen_comments(alice)) == [comment]
-    assert sharing.mark_seen(alice, profile) == 1
-    assert not sharing.unseen_comments(alice).exists()
-
-
-def test_the_owners_own_comments_are_never_new(alice, profile):
-    sharing.add_comment(author=alice, profile=profile, body="Note to self")
-    assert not sharing.unseen_comments(alice).exists()
-
-
-def test_a_viewer_a_revoked_commenter_and_a_stranger_cannot_comment(alice, bob, charlie, profile):
-    make_grant(alice, bob, level="view")
-    sharing.revoke_grant(grant=make_grant(alice, charlie, level="comment"))
-    for user in (bob, charlie, make_user("dave")):
-        refused("not comment", sharing.add_comment, author=user, profile=profile, body="Hi")
-    assert not Comment.objects.exists()
-
-
-def test_an_empty_or_too_long_comment_is_refused(alice, profile):
-    refused("Write something", sharing.add_comment, author=alice, profile=profile, body="  ")
-    too_long = "x" * (sharing.MAX_COMMENT_LENGTH + 1)
-    refused("at most", sharing.add_comment, author=alice, profile=profile, body=too_long)
-    assert not Comment.objects.exists()
-
-
-# Share links
 
 
 def test_a_share_link_lasts_the_days_asked_and_stores_only_a_digest(alice, profile):
@@ -368,7 +334,7 @@ def test_the_access_log_says_who_viewed_what(alice, bob, profile):
 
 def test_deleting_an_account_removes_what_it_shared_and_wrote(alice, bob, profile):
     make_grant(alice, bob, level="comment")
-    sharing.add_comment(author=bob, profile=profile, body="Looks good")
+    comments.add_comment(author=bob, profile=profile, body="Looks good")
     make_share_link(profile)
     sharing.record_view(owner_pk=alice.pk, viewer=bob, page="list", profile=profile)
     bob.delete()
