@@ -14,4 +14,6 @@ RUN pip install --no-cache-dir . \
 
 USER neuromatch
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn neuromatch.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --timeout 60"]
+# Refuse to start with a setting that fails users (e.g. no e-mail server): check --deploy errors.
+# gunicorn's access and error logs go through neuromatch.logs (reset links redacted).
+CMD ["sh", "-c", "python manage.py check --deploy --fail-level ERROR && python manage.py migrate --no-input && exec gunicorn -c python:neuromatch.gunicorn_conf neuromatch.wsgi:application"]

@@ -103,6 +103,11 @@ class ScoringParameters:
     usce_typical_requirement: float = 3.0
     usce_unknown: float = -0.15
 
+    # Per preferred (not required) cut-off the applicant misses — a Step 2 CK minimum, a
+    # graduation-year limit or a USCE minimum the program prefers: it lowers the odds instead
+    # of excluding the program.
+    preferred_cutoff_missed: float = -0.7
+
     # Neurology research and US neurology letters, each capped.
     publication: float = 0.05
     publication_cap: float = 10.0
@@ -153,6 +158,14 @@ def effective_usce_months(profile: Mapping[str, Any], params: ScoringParameters)
     )
 
 
+# Rule code of each cut-off → the frame column saying whether it is required or preferred.
+_CUTOFF_KINDS = {
+    "step2_min": "step2_min_kind",
+    "yog_window": "yog_window_kind",
+    "usce": "usce_kind",
+}
+
+
 @dataclass(frozen=True)
 class _Catalogue:
     """The programs frame as numpy arrays, read once."""
@@ -168,11 +181,19 @@ class _Catalogue:
     attempts_ok: np.ndarray
     yog_window: np.ndarray
     active: np.ndarray
+    # Rule code → programs whose cut-off for it is only preferred (a missing kind: required).
+    preferred: dict[str, np.ndarray]
+    stale: np.ndarray  # data not verified for over a year
 
     @classmethod
     def read(cls, programs: pd.DataFrame) -> _Catalogue:
         def floats(column: str) -> np.ndarray:
             return programs[column].to_numpy(dtype=float)
+
+        def flags(column: str, value: object) -> np.ndarray:
+            if column not in programs:
+                return np.zeros(len(programs), dtype=bool)
+            return programs[column].to_numpy(dtype=object) == value
 
         state = programs["state"].to_numpy(dtype=object)
         if "region" in programs:
@@ -191,6 +212,8 @@ class _Catalogue:
             attempts_ok=floats("multiple_attempts_ok"),
             yog_window=floats("yog_window"),
             active=programs["active"].to_numpy(dtype=bool),
+            preferred={code: flags(column, "preferred") for code, column in _CUTOFF_KINDS.items()},
+            stale=flags("stale", True),
         )
 
 
@@ -237,19 +260,32 @@ class _Applicant:
         )
 
 
+def _below_cutoffs(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
+    """Rule code → programs whose cut-off the applicant misses, required or preferred."""
+    return {
+        "step2_min": np.zeros(len(c.state), dtype=bool)
+        if a.step2 is None
+        else a.step2 < c.step2_min,
+        "yog_window": a.years > c.yog_window,
+        "usce": a.usce_hands_on < c.usce_min,
+    }
+
+
 def _hard_rules(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
-    """Rule code → mask of programs breaking it. NaN (unknown) never breaks a rule."""
+    """Rule code → mask of programs breaking it. NaN (unknown) never breaks a rule, nor does a
+    cut-off the program only prefers."""
     n = len(c.state)
     none = np.zeros(n, dtype=bool)
     j1_open = c.j1 != 0.0  # NaN != 0.0 is True: unknown keeps the route open
     h1b_open = (c.h1b != 0.0) & a.step3_passed
     visa = {"j1": ~j1_open, "h1b": ~h1b_open, "any": ~(j1_open | h1b_open)}.get(a.visa, none)
+    below = {code: missed & ~c.preferred[code] for code, missed in _below_cutoffs(a, c).items()}
     return {
         "visa": visa,
-        "step2_min": none if a.step2 is None else a.step2 < c.step2_min,
-        "yog_window": a.years > c.yog_window,
+        "step2_min": below["step2_min"],
+        "yog_window": below["yog_window"],
         "attempts": (c.attempts_ok == 0.0) if a.failed else none,
-        "usce": a.usce_hands_on < c.usce_min,
+        "usce": below["usce"],
         "excluded_state": np.isin(c.state, a.excluded_states),
         "archived": ~c.active,
     }
@@ -293,6 +329,7 @@ class _ProgramTerms:
     usce_unknown: np.ndarray
     in_state: np.ndarray
     in_region: np.ndarray
+    below_preferred: dict[str, np.ndarray]  # rule code → preferred cut-offs missed
 
 
 def _program_terms(a: _Applicant, c: _Catalogue, p: ScoringParameters) -> _ProgramTerms:
@@ -316,6 +353,9 @@ def _program_terms(a: _Applicant, c: _Catalogue, p: ScoringParameters) -> _Progr
         usce_unknown=np.isnan(c.usce_min) & (a.usce < p.usce_typical_requirement),
         in_state=in_state,
         in_region=np.isin(c.region, a.preferred_regions) & ~in_state,
+        below_preferred={
+            code: missed & c.preferred[code] for code, missed in _below_cutoffs(a, c).items()
+        },
     )
 
 
@@ -334,6 +374,7 @@ def _log_odds(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParamete
         logit += a.failed * per_attempt + p.attempts_policy_unknown * t.attempts_unknown
     logit += p.yog_unknown * t.yog_unknown + p.usce_unknown * t.usce_unknown
     logit += p.preferred_state * t.in_state + p.preferred_region * t.in_region
+    logit += p.preferred_cutoff_missed * sum(t.below_preferred.values())
     return logit
 
 
@@ -438,9 +479,14 @@ def _program_reasons(
             cols.append(_where(c.h1b == 1.0, "+ Sponsors H-1B"))
 
     has_min = ~np.isnan(c.step2_min)
+    missed = t.below_preferred
     if a.step2 is not None:
-        template = f"+ Step 2 CK {_number(a.step2)} meets the minimum {{}}"
-        cols.append(_format_each(c.step2_min, has_min, template))
+        score = _number(a.step2)
+        column = _format_each(c.step2_min, has_min, f"+ Step 2 CK {score} meets the minimum {{}}")
+        met = has_min & c.preferred["step2_min"] & ~missed["step2_min"]
+        _format_each(c.step2_min, met, f"+ Step 2 CK {score} meets the preferred {{}}", out=column)
+        template = f"{MINUS} Step 2 CK {score} is below the preferred {{}}"
+        cols.append(_format_each(c.step2_min, missed["step2_min"], template, out=column))
     else:
         cols.append(_format_each(c.step2_min, has_min, "? Step 2 CK minimum {}: no score yet"))
 
@@ -456,6 +502,8 @@ def _program_reasons(
     if a.years > p.yog_unknown_after:
         column = _where(np.isinf(c.yog_window), "+ No graduation-year limit")
         cols.append(_where(t.yog_unknown, "? Graduation-year limit unknown — verify", out=column))
+    template = f"{MINUS} Graduated {a.years} years ago; the program prefers within {{}} years"
+    cols.append(_format_each(c.yog_window, missed["yog_window"], template))
     if a.failed:
         column = _where(t.attempts_yes, "+ Accepts applicants with a failed attempt")
         cols.append(
@@ -464,9 +512,13 @@ def _program_reasons(
     column = _format_each(
         c.usce_min, c.usce_min > 0, "+ Meets the US clinical experience requirement ({} months)"
     )
-    cols.append(
-        _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
+    _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
+    template = (
+        f"{MINUS} Prefers {{}} months of hands-on US clinical experience; "
+        f"you have {_number(a.usce_hands_on)}"
     )
+    cols.append(_format_each(c.usce_min, missed["usce"], template, out=column))
+    cols.append(_where(c.stale, "? Not verified for over a year — verify"))
     column = _format_each(c.state, t.in_state, "+ In your preferred state ({})")
     cols.append(_format_each(c.region, t.in_region, "+ In your preferred region ({})", out=column))
     return cols

@@ -35,6 +35,17 @@ def digest(*parts: object) -> str:
     return hmac.new(key, repr(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _slot_key(kind: str, owner: int, slot: int) -> str:
+    return f"{kind}:{owner}:{slot}"
+
+
+def forget_user(owner: int, kinds: Mapping[str, int]) -> None:
+    """Drop every value `owner` holds, for each `kind` → its number of slots."""
+    cache.delete_many(
+        [_slot_key(kind, owner, slot) for kind, slots in kinds.items() for slot in range(slots)]
+    )
+
+
 def cached_for_user(
     kind: str,
     owner: int,
@@ -50,7 +61,7 @@ def cached_for_user(
     `owner` is the user the value belongs to; they hold at most `slots` values of this `kind`.
     A computed value is stored when `keep(value)`.
     """
-    key = f"{kind}:{owner}:{int(variant[:8], 16) % slots}"
+    key = _slot_key(kind, owner, int(variant[:8], 16) % slots)
     stored = cache.get(key)
     if stored is not None and stored[0] == variant and still_valid(stored[1]):
         return stored[1]

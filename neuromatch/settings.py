@@ -7,6 +7,7 @@ Local use needs nothing set: SQLite in the project folder, DEBUG off unless `DEB
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,77 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_str(name: str, default: str) -> str:
+    """The variable's value, or `default` when it is unset or blank."""
+    return os.environ.get(name, "").strip() or default
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env_str(name, default).lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def email_url_settings(url: str) -> dict[str, object]:
+    """Django's e-mail settings from an `EMAIL_URL`.
+
+    `smtp://user:password@host:587?tls=true` (STARTTLS), `smtp+tls://…` (the same),
+    `smtps://…` or `smtp+ssl://…` (TLS from the start, port 465), `console://` (print e-mails).
+    User and password are percent-decoded, so `@` in a user name is written `%40`.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme not in {"smtp", "smtp+tls", "smtps", "smtp+ssl"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtp+tls://, smtps:// or console://, not {url!r}."
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL names no host, e.g. smtp+tls://user:pass@host:587.")
+    options = {key.lower(): value.lower() for key, value in parse_qsl(parts.query)}
+    ssl = scheme in {"smtps", "smtp+ssl"} or options.get("ssl") in _TRUE
+    tls = not ssl and (scheme == "smtp+tls" or options.get("tls") in _TRUE)
+    try:
+        port = parts.port or (465 if ssl else 587 if tls else 25)
+    except ValueError:
+        raise ImproperlyConfigured(f"EMAIL_URL has a bad port: {url!r}.") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+    }
+
+
+def cache_settings(url: str, *, enabled: bool) -> dict[str, object]:
+    """The default cache: `CACHE_URL` (`redis://host:6379/1`, `rediss://…`) when given, else
+    one in-process cache per worker; a dummy cache when `enabled` is off."""
+    if not enabled:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "neuromatch-pages",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 300},  # a full /list/ page is about 350 kB
+        }
+    if urlsplit(url).scheme.lower() not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a redis://, rediss:// or unix:// address, not {url!r}."
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "TIMEOUT": 600,
+        "KEY_PREFIX": "neuromatch",
+    }
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -78,7 +150,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "allauth",
+    "allauth.account",
     "axes",
+    "neuromatch",
     "programs",
     "applicants",
 ]
@@ -95,6 +170,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "neuromatch.accounts.EmailNotSentMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -132,20 +209,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Rendered /programs/ and /list/ pages and list analyses (neuromatch.caching), per process:
-# keys carry a version read from the database, so no worker serves stale HTML. Off by default
-# under DEBUG, where templates change under the developer (tests/test_page_caching.py turns
-# it on); PAGE_CACHE=true/false overrides.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if env_bool("PAGE_CACHE", not DEBUG)
-        else "django.core.cache.backends.dummy.DummyCache",
-        "LOCATION": "neuromatch-pages",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 300},  # a full /list/ page is about 350 kB
-    }
-}
+# Rendered /programs/ and /list/ pages and list analyses (neuromatch.caching), and allauth's
+# rate limits: keys carry a version read from the database, so no worker serves stale HTML.
+# CACHE_URL (redis://127.0.0.1:6379/1) shares one Redis cache between app servers; without it
+# each worker keeps its own. Off by default under DEBUG, where templates change under the
+# developer (tests/test_page_caching.py turns it on); PAGE_CACHE=true/false overrides.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {"default": cache_settings(CACHE_URL, enabled=env_bool("PAGE_CACHE", not DEBUG))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,12 +228,52 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth): sign-up, sign-in by username or e-mail, e-mail verification,
+# password reset, rate limits. Verification is mandatory unless DEBUG (then optional, so a
+# local sign-up goes straight in); ACCOUNT_EMAIL_VERIFICATION=mandatory|optional|none overrides.
+# Sign-up hides whether an e-mail address is registered only when verification is mandatory
+# (a deploy check warns otherwise).
+ACCOUNT_ADAPTER = "neuromatch.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "neuromatch.accounts.LoginForm",
+    "signup": "neuromatch.accounts.SignupForm",
+    "reset_password": "neuromatch.accounts.ResetPasswordForm",
+    "reset_password_from_key": "neuromatch.accounts.ResetPasswordKeyForm",
+    "change_password": "neuromatch.accounts.ChangePasswordForm",
+    "add_email": "neuromatch.accounts.AddEmailForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
+    "ACCOUNT_EMAIL_VERIFICATION",
+    ("mandatory", "optional", "none"),
+    "optional" if DEBUG else "mandatory",
+)
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True  # a reset for an unknown address gets an e-mail too
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[neuromatch] "
+# The per-account lock-out is django-axes' (below); allauth keeps its per-address limits on
+# sign-up, sign-in, reset requests and confirmation e-mails, counted in the default cache.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies that each
+# append to X-Forwarded-For, the address the outermost of them saw. Lock-out and rate limits
+# count per address, so this must match the deployment (README, "Behind a proxy").
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -189,15 +299,30 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get(
+# E-mail: EMAIL_URL, or EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD /
+# EMAIL_USE_TLS / EMAIL_USE_SSL. Neither set: the console under DEBUG, and in production an
+# unconfigured SMTP server on localhost, which `check --deploy` reports as an error.
+EMAIL_URL = env_str("EMAIL_URL", "")
+EMAIL_CONFIGURED = bool(EMAIL_URL or env_str("EMAIL_HOST", "") or env_str("EMAIL_BACKEND", ""))
+EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_CONFIGURED or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "neuromatch <noreply@localhost>")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_URL:
+    globals().update(email_url_settings(EMAIL_URL))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a hung server must not hang a worker
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "neuromatch <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # HTTPS: on by default in production, off for local DEBUG use.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -233,21 +358,53 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (django-axes): lock a username + address pair after repeated failures.
+# The address is the client's (TRUSTED_PROXY_COUNT), the username the account's own, whether
+# it was typed as a username or an e-mail address; a password reset lifts the lock.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "neuromatch.accounts.axes_username"
+AXES_CLIENT_IP_CALLABLE = "neuromatch.accounts.client_ip"
 
+# Sign-in and lock-out records (django-axes) and expired sessions are deleted after this many
+# days by `manage.py purge_login_records` (run it daily: README, "Privacy").
+LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 30)
+if LOGIN_RECORDS_DAYS < 1:
+    raise ImproperlyConfigured("LOGIN_RECORDS_DAYS must be 1 or more: lock-outs need the records.")
+
+# Every record passes the redaction filter: reset and verification links are secrets.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "neuromatch.logs.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        "server": {  # runserver's request lines, as Django formats them
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "neuromatch": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -1,48 +1,23 @@
 import logging
 
-from django import forms
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 from applicants import comments, season_summary
 
 logger = logging.getLogger("neuromatch")
 
 
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        label="E-mail", help_text="Used only to reset your password if you forget it."
-    )
-
-    class Meta(UserCreationForm.Meta):
-        fields = ("username", "email")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address exists already.")
-        return email
-
-
 @login_not_required
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
+@require_GET
+def old_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A reset link mailed before the move to allauth: it no longer works; say so."""
+    return render(request, "account/password_reset_from_key.html", {"token_fail": True})
 
 
 @require_GET

@@ -74,3 +74,13 @@ def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
         )
     sort = str(filters.get("sort") or DEFAULT_SORT)
     return programs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])[1])
+
+
+def observership_programs() -> QuerySet[Program]:
+    """Active programs whose institutions offer IMGs observerships or electives, the most
+    IMG-friendly residencies first (by share of IMG residents; unknown shares last)."""
+    return (
+        Program.objects.active()
+        .filter(img_observerships=True)
+        .order_by(F("img_pct").desc(nulls_last=True), "name")
+    )

@@ -14,12 +14,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from programs.cleaning import clean_table
 from programs.export import catalogue_row
 from programs.history import Origin, describe
-from programs.importer import CatalogueImportError, clean_table
 from programs.models import CORRECTABLE, ChangeSource, Correction, CorrectionStatus, Program
 from programs.normalise import CANONICAL_COLUMNS, CLEANERS, CellError, neutralise_csv_text
-from programs.reading import Table
+from programs.reading import CatalogueImportError, Table
 from programs.writer import catalogue_lock, write_changes
 
 DAILY_LIMIT = 5
@@ -131,12 +131,17 @@ def accept_correction(*, correction_id: int, reviewer: AbstractBaseUser) -> Corr
         correction.reviewed_by = reviewer
         correction.reviewed_at = timezone.now()
         correction.save()
-        write_changes(
-            creates=[],
-            updates=[(program, changes)] if changes else [],
-            archives=[],
-            origin=Origin(ChangeSource.CORRECTION, user=reviewer, correction=correction),
-        )
+        try:
+            write_changes(
+                creates=[],
+                updates=[(program, changes)] if changes else [],
+                archives=[],
+                origin=Origin(ChangeSource.CORRECTION, user=reviewer, correction=correction),
+            )
+        except CatalogueImportError:
+            raise CorrectionError(
+                "The catalogue changed while this correction was being written: try again."
+            ) from None
     return correction
 
 

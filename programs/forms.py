@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator
@@ -5,6 +7,7 @@ from django.utils import timezone
 
 from programs.catalogue import SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
+from programs.mapping import MAPPABLE_FIELDS
 from programs.models import CORRECTABLE, Setting, Track
 from programs.reading import MAX_BYTES
 
@@ -127,6 +130,27 @@ class ImportForm(forms.Form):
             self.errors["file"] = self.error_class(
                 [f"The upload is over {MAX_BYTES // 1024 // 1024} MB; the limit is 5 MB."]
             )
+
+
+class ColumnMappingForm(forms.Form):
+    """A field (or none) for each column the importer does not know, by position."""
+
+    def __init__(self, *args: object, headers: Sequence[str], **kwargs: object) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.headers = list(headers)
+        choices = [("", "Not part of the catalogue")] + [(name, name) for name in MAPPABLE_FIELDS]
+        for index, header in enumerate(self.headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, required=False, choices=choices
+            )
+
+    def mapping(self) -> dict[str, str]:
+        """Header → chosen field, for the columns given one."""
+        return {
+            header: self.cleaned_data[f"column_{index}"]
+            for index, header in enumerate(self.headers)
+            if self.cleaned_data.get(f"column_{index}")
+        }
 
 
 class ConfirmImportForm(forms.Form):

@@ -1,7 +1,8 @@
 """Catalogue import: read → clean → validate → plan → write.
 
-Reading (`programs.reading`) turns the file into columns of cell text. Cleaning uses the pure
-cleaners of `programs.normalise`; planning compares the rows with the catalogue; writing
+Reading (`programs.reading`) turns the file into columns of cell text; cleaning
+(`programs.cleaning`) maps headers to fields and cells to values with the pure cleaners of
+`programs.normalise`; planning (here) compares the rows with the catalogue; writing
 (`programs.writer`) happens under the catalogue lock in one short transaction with bulk
 statements. Every problem a user can cause is raised as `CatalogueImportError`, whose message
 says what to fix.
@@ -10,26 +11,20 @@ says what to fix.
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from programs.cleaning import CleanTable, clean_table
 from programs.history import Origin
+from programs.mapping import remember_mapping, remembered_mapping
 from programs.models import ChangeSource, ImportBatch, Program
-from programs.normalise import (
-    CLEANERS,
-    REQUIRED_COLUMNS,
-    VISA_LIST,
-    CellError,
-    aliases_of,
-    canonical_field,
-    format_number,
-    name_key,
-    restore_csv_text,
-)
+from programs.normalise import canonical_field, format_number, name_key
 from programs.reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -52,26 +47,12 @@ __all__ = [
     "confirm_import",
     "import_catalogue",
     "plan_changes",
+    "preview_unknown_headers",
+    "remap_preview",
 ]
 
 MAX_STORED_ERRORS = 500
 PENDING_FOR = dt.timedelta(hours=1)
-
-
-@dataclass
-class CleanRow:
-    line: int
-    values: dict[str, object]
-
-
-@dataclass
-class CleanTable:
-    rows: list[CleanRow]
-    fields: tuple[str, ...]
-    headers: dict[str, str]
-    ignored_columns: list[str]
-    errors: list[RowError]
-    total_rows: int
 
 
 @dataclass
@@ -124,6 +105,15 @@ class ImportPlan:
     errors: list[RowError]
     ignored_columns: list[str]
     headers: dict[str, str]
+    # Unknown named headers, the ones a mapping gave a field, and the whole header row.
+    unknown_headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    header_row: list[str] = field(default_factory=list)
+
+    @property
+    def mappable_headers(self) -> list[str]:
+        """The named columns a mapping can give a field: unknown ones and mapped ones."""
+        return [h for h in self.header_row if h in self.mapped or h in self.unknown_headers]
 
     @property
     def rejected(self) -> int:
@@ -183,132 +173,6 @@ class ImportResult:
             f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
             f"{plan.rejected} rejected"
         )
-
-
-# Clean and validate ----------------------------------------------------------------------
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def clean_table(table: Table) -> CleanTable:
-    """Map headers to fields, normalise every cell and check each row; collect the errors."""
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, header in enumerate(table.headers):
-        name = canonical_field(header)
-        if name is None:
-            if header or any(cell.strip() for cell in table.columns[index]):
-                ignored.append(header or f"(column {_column_letter(index)}, no header)")
-            continue
-        if name in positions:
-            other = table.headers[positions[name]]
-            raise CatalogueImportError(
-                f"Columns “{other}” and “{header}” both mean {name}: keep one of them."
-            )
-        positions[name] = index
-    for required in REQUIRED_COLUMNS:
-        if required not in positions:
-            accepted = ", ".join(f"“{alias}”" for alias in aliases_of(required)[:4])
-            found = ", ".join(f"“{header}”" for header in table.headers[:8] if header)
-            raise CatalogueImportError(
-                f"The file has no {required} column (accepted headers include {accepted}). "
-                f"The header row read was: {found or 'empty'}."
-            )
-
-    errors: list[RowError] = []
-    bad: set[int] = set()
-    cleaned: dict[str, list[object]] = {}
-    for name, index in positions.items():
-        cleaner = CLEANERS[name]
-        column = table.columns[index]
-        results: dict[str, object] = {}
-        for raw in dict.fromkeys(column):
-            try:
-                results[raw] = cleaner(restore_csv_text(raw))
-            except CellError as exc:
-                results[raw] = exc
-        values = list(map(results.__getitem__, column))
-        if any(isinstance(value, CellError) for value in results.values()):
-            for row, value in enumerate(values):
-                if isinstance(value, CellError):
-                    errors.append(
-                        RowError(table.lines[row], table.headers[index], column[row], str(value))
-                    )
-                    bad.add(row)
-                    values[row] = None
-        cleaned[name] = values
-
-    plain = [name for name in positions if name not in (VISA_LIST, "yog_window")]
-    fields = list(plain)
-    if "yog_window" in positions:
-        fields += ["yog_policy", "yog_window"]
-    if VISA_LIST in positions:
-        fields += [name for name in ("visa_j1", "visa_h1b") if name not in fields]
-
-    rows: list[CleanRow] = []
-    ids: dict[str, int] = {}
-    names: dict[tuple[str, str], int] = {}
-    cells_by_row = zip(*(cleaned[name] for name in plain), strict=True)
-    for row, (line, cells) in enumerate(zip(table.lines, cells_by_row, strict=True)):
-        values = dict(zip(plain, cells, strict=True))
-        for required in REQUIRED_COLUMNS:
-            if not values[required] and row not in bad:
-                errors.append(RowError(line, table.headers[positions[required]], "", "is required"))
-                bad.add(row)
-        if row in bad:
-            continue
-        if "yog_window" in positions:
-            values["yog_policy"], values["yog_window"] = cleaned["yog_window"][row]
-        if VISA_LIST in positions:
-            j1, h1b = cleaned[VISA_LIST][row]
-            if values.get("visa_j1") is None:
-                values["visa_j1"] = j1
-            if values.get("visa_h1b") is None:
-                values["visa_h1b"] = h1b
-        program_id = values.get("program_id")
-        if program_id:
-            if program_id in ids:
-                errors.append(
-                    RowError(
-                        line,
-                        table.headers[positions["program_id"]],
-                        str(program_id),
-                        f"repeats the program ID of line {ids[program_id]}",
-                    )
-                )
-                continue
-            ids[program_id] = line
-        else:
-            key = (name_key(str(values["name"])), str(values["state"]))
-            if key in names:
-                errors.append(
-                    RowError(
-                        line,
-                        table.headers[positions["name"]],
-                        str(values["name"]),
-                        f"repeats the program of line {names[key]} (same name and state, "
-                        "no program ID)",
-                    )
-                )
-                continue
-            names[key] = line
-        rows.append(CleanRow(line, values))
-    errors.sort(key=lambda error: error.line)
-    return CleanTable(
-        rows=rows,
-        fields=tuple(fields),
-        headers={name: table.headers[index] for name, index in positions.items()},
-        ignored_columns=ignored,
-        errors=errors,
-        total_rows=len(table.lines),
-    )
 
 
 # Plan -------------------------------------------------------------------------------------
@@ -393,6 +257,9 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
         errors=errors,
         ignored_columns=clean.ignored_columns,
         headers=clean.headers,
+        unknown_headers=clean.unknown_headers,
+        mapped=clean.mapped,
+        header_row=clean.header_row,
     )
 
 
@@ -408,15 +275,21 @@ def import_catalogue(
     full_catalogue: bool = False,
     skip_invalid: bool = False,
     keep_content: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import a catalogue file, or with `dry_run` only plan it; either way record an ImportBatch.
 
     Raises CatalogueImportError when the file cannot be read, or (unless `dry_run`) when rows
     have errors and `skip_invalid` is off; then nothing is written. `keep_content` stores the
     file's bytes on the batch so that a preview can be confirmed later (`confirm_import`).
+    `mapping` gives fields to unknown headers; without it, the mapping remembered for the
+    file's header row applies.
     """
-    clean = clean_table(parse_file(content=content, file_name=file_name))
-    run = _Run(content, file_name, user, full_catalogue, skip_invalid)
+    table = parse_file(content=content, file_name=file_name)
+    if mapping is None:
+        mapping = remembered_mapping(table.headers)
+    clean = clean_table(table, mapping)
+    run = _Run(content, file_name, user, full_catalogue, skip_invalid, clean.mapped)
     if dry_run:
         return _preview(clean, run, keep_content=keep_content)
     with catalogue_lock():
@@ -430,6 +303,7 @@ class _Run:
     user: AbstractBaseUser | None
     full_catalogue: bool
     skip_invalid: bool
+    mapping: Mapping[str, str]
 
     def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
         """The unsaved record of this run and its plan."""
@@ -449,6 +323,7 @@ class _Run:
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
             plan_digest=plan.digest(),
+            column_mapping=dict(self.mapping),
         )
 
     def problem(self, plan: ImportPlan) -> str | None:
@@ -506,28 +381,73 @@ def confirm_import(
     user choose, after seeing the errors, to import the valid rows. A confirm that fails
     leaves the preview pending.
     """
-    pending = ImportBatch.objects.filter(
+    batch, content = _pending_preview(batch_id, user, sha256=sha256)
+    clean = clean_table(
+        parse_file(content=content, file_name=batch.file_name), batch.column_mapping
+    )
+    run = _Run(
+        content,
+        batch.file_name,
+        user,
+        batch.full_catalogue,
+        batch.skip_invalid or skip_invalid,
+        clean.mapped,
+    )
+    with catalogue_lock():
+        # Claimed in the import's own transaction: a double submit imports once, and a confirm
+        # that fails rolls the claim back with everything else.
+        if not _pending(batch_id, user).filter(pk=batch.pk).update(content=None):
+            raise CatalogueImportError("This preview was imported already: upload the file again.")
+        return _apply(clean, run, previewed=batch.plan_digest)
+
+
+def _pending(batch_id: int, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(
         pk=batch_id,
         user=user,
         dry_run=True,
         content__isnull=False,
         created_at__gte=timezone.now() - PENDING_FOR,
     )
-    batch = pending.first()
+
+
+def _pending_preview(
+    batch_id: int, user: AbstractBaseUser, *, sha256: str | None = None
+) -> tuple[ImportBatch, bytes]:
+    """This user's pending preview and its stored file, checked against `sha256` if given."""
+    batch = _pending(batch_id, user).first()
     if batch is None:
         raise CatalogueImportError(
             "This preview was imported already or has expired: upload the file again."
         )
     content = bytes(batch.content)
-    if sha256 != batch.sha256 or hashlib.sha256(content).hexdigest() != batch.sha256:
+    if hashlib.sha256(content).hexdigest() != batch.sha256 or sha256 not in (None, batch.sha256):
         raise CatalogueImportError("The file does not match its preview: upload it again.")
-    clean = clean_table(parse_file(content=content, file_name=batch.file_name))
-    run = _Run(
-        content, batch.file_name, user, batch.full_catalogue, batch.skip_invalid or skip_invalid
+    return batch, content
+
+
+def remap_preview(
+    *, batch_id: int, user: AbstractBaseUser, mapping: Mapping[str, str]
+) -> ImportResult:
+    """Preview this user's pending file again with `mapping` (header → field) for its unknown
+    columns, and remember the mapping for files with the same header row."""
+    batch, content = _pending_preview(batch_id, user)
+    result = import_catalogue(
+        content=content,
+        file_name=batch.file_name,
+        user=user,
+        dry_run=True,
+        keep_content=True,
+        full_catalogue=batch.full_catalogue,
+        skip_invalid=batch.skip_invalid,
+        mapping=mapping,
     )
-    with catalogue_lock():
-        # Claimed in the import's own transaction: a double submit imports once, and a confirm
-        # that fails rolls the claim back with everything else.
-        if not pending.filter(pk=batch.pk).update(content=None):
-            raise CatalogueImportError("This preview was imported already: upload the file again.")
-        return _apply(clean, run, previewed=batch.plan_digest)
+    remember_mapping(headers=result.plan.header_row, mapping=result.plan.mapped, user=user)
+    return result
+
+
+def preview_unknown_headers(*, batch_id: int, user: AbstractBaseUser) -> list[str]:
+    """The named headers of this user's pending file that the importer does not know."""
+    batch, content = _pending_preview(batch_id, user)
+    table = parse_file(content=content, file_name=batch.file_name)
+    return [header for header in table.headers if header and canonical_field(header) is None]

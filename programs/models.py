@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.geography import STATE_CHOICES, region_of
 
@@ -64,7 +65,7 @@ class ProgramQuerySet(models.QuerySet):
         tri-state policies as 1.0 (yes) / 0.0 (no) / NaN (unknown); `yog_window` NaN when
         unknown and +inf when there is no limit; the cut-off kinds (`step2_min_kind`,
         `yog_window_kind`, `usce_kind`) as `required` / `preferred`; `region` derived from
-        `state`; `active` bool.
+        `state`; `stale` (not verified within `STALE_AFTER`) and `active` bool.
         """
         fields = (
             "pk",
@@ -74,6 +75,7 @@ class ProgramQuerySet(models.QuerySet):
             *FRAME_KIND_COLUMNS,
             "yog_policy",
             "yog_window",
+            "last_verified",
             "active",
         )
         rows = list(self.values_list(*fields))
@@ -88,6 +90,10 @@ class ProgramQuerySet(models.QuerySet):
         window = pd.to_numeric(frame["yog_window"], errors="coerce").astype(float)
         frame["yog_window"] = window.where(frame["yog_policy"] != YogPolicy.NONE, math.inf)
         frame = frame.drop(columns="yog_policy")
+        oldest_fresh = timezone.localdate() - STALE_AFTER
+        verified = frame.pop("last_verified")
+        frame["stale"] = [day is None or day < oldest_fresh for day in verified]
+        frame["stale"] = frame["stale"].astype(bool)
         frame["region"] = frame["state"].map(region_of).fillna("")
         frame["active"] = frame["active"].astype(bool)
         frame.index.name = "pk"
@@ -261,6 +267,8 @@ class ImportBatch(models.Model):
     content = models.BinaryField(null=True, blank=True, editable=False)
     # What the preview showed, as a hash: a confirm writes only a plan with the same hash.
     plan_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Header → field for columns the importer does not know, as chosen in the preview.
+    column_mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -269,6 +277,22 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         mode = "dry run" if self.dry_run else "applied"
         return f"{self.file_name} ({mode}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ColumnMapping(models.Model):
+    """Fields chosen in an import preview for unknown columns, remembered for every file with
+    the same header row (`header_key`: a hash of the headers as the importer compares them)."""
+
+    header_key = models.CharField(max_length=64, unique=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{header} → {field}" for header, field in self.mapping.items())
 
 
 class ChangeSource(models.TextChoices):

@@ -6,11 +6,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applicants.program_pages import ScoreFilterForm, catalogue_scores, data_version
 from neuromatch.caching import cached_page, wants_fragment
-from programs.catalogue import filter_programs
+from programs.catalogue import filter_programs, observership_programs
 from programs.export import write_catalogue
-from programs.forms import CatalogueFilterForm, ConfirmImportForm, CorrectionForm, ImportForm
+from programs.forms import (
+    CatalogueFilterForm,
+    ColumnMappingForm,
+    ConfirmImportForm,
+    CorrectionForm,
+    ImportForm,
+)
 from programs.history import provenance
-from programs.importer import CatalogueImportError, confirm_import, import_catalogue
+from programs.importer import (
+    CatalogueImportError,
+    ImportResult,
+    confirm_import,
+    import_catalogue,
+    preview_unknown_headers,
+    remap_preview,
+)
 from programs.models import ImportBatch, Program
 from programs.permissions import can_edit_catalogue, require_catalogue_editor
 
@@ -46,6 +59,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return detail_page(request, get_object_or_404(Program, pk=pk))
+
+
+@require_GET
+def observerships(request: HttpRequest) -> HttpResponse:
+    page = Paginator(observership_programs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programs/observerships.html", {"page": page})
 
 
 def detail_page(
@@ -107,16 +126,36 @@ def import_programs(request: HttpRequest) -> HttpResponse:
         except CatalogueImportError as exc:
             form.add_error("file", exc.message)
         else:
-            context.update(
-                plan=result.plan,
-                batch=result.batch,
-                problem=result.problem,
-                confirm_form=ConfirmImportForm(initial={"sha256": result.batch.sha256}),
-                skip_form=ConfirmImportForm(
-                    initial={"sha256": result.batch.sha256, "skip_invalid": True}
-                ),
-            )
+            context.update(_preview_context(result))
     return _import_page(request, context)
+
+
+def _preview_context(result: ImportResult) -> dict[str, object]:
+    plan, sha256 = result.plan, result.batch.sha256
+    headers = plan.mappable_headers
+    initial = {f"column_{i}": plan.mapped.get(header, "") for i, header in enumerate(headers)}
+    return {
+        "plan": plan,
+        "batch": result.batch,
+        "problem": result.problem,
+        "confirm_form": ConfirmImportForm(initial={"sha256": sha256}),
+        "skip_form": ConfirmImportForm(initial={"sha256": sha256, "skip_invalid": True}),
+        "mapping_form": ColumnMappingForm(headers=headers, initial=initial),
+    }
+
+
+@require_POST
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    require_catalogue_editor(request.user)
+    try:
+        headers = preview_unknown_headers(batch_id=pk, user=request.user)
+        form = ColumnMappingForm(request.POST, headers=headers)
+        if not form.is_valid():
+            return _import_page(request, {"confirm_error": "Choose a field from the lists."})
+        result = remap_preview(batch_id=pk, user=request.user, mapping=form.mapping())
+    except CatalogueImportError as exc:
+        return _import_page(request, {"confirm_error": exc.message, "errors": exc.errors})
+    return _import_page(request, _preview_context(result))
 
 
 @require_POST

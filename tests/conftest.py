@@ -66,3 +66,30 @@ def mid_season(monkeypatch) -> datetime:
     start = real_now()
     monkeypatch.setattr(timezone, "now", lambda: MID_SEASON + (real_now() - start))
     return MID_SEASON
+
+
+@pytest.fixture
+def working_cache(settings):
+    """A real (in-process) default cache, as in production: allauth counts rate limits in it."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-working-cache",
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def neuromatch_log(caplog):
+    """`caplog`, also capturing the `neuromatch` loggers (which do not propagate to the root)."""
+    import logging
+
+    logger = logging.getLogger("neuromatch")
+    logger.addHandler(caplog.handler)
+    yield caplog
+    logger.removeHandler(caplog.handler)

@@ -10,13 +10,18 @@ PASSWORD = "correct-horse-battery-staple"
 _program_numbers = count(1)
 
 
-def make_user(username: str = "alice", *, is_staff: bool = False) -> User:
-    return User.objects.create_user(
+def make_user(username: str = "alice", *, is_staff: bool = False, verified: bool = True) -> User:
+    """A user with the password `PASSWORD` and the e-mail address `<username>@example.org`."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(
         username=username,
         email=f"{username}@example.org",
         password=PASSWORD,
         is_staff=is_staff,
     )
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    return user
 
 
 def make_catalogue_editor(username: str = "stella") -> User:

@@ -133,6 +133,7 @@ def _owner(world: World) -> dict:
 ACCESS: dict[str, Rule] = {
     "home": Rule(USER),
     "healthz": Rule(PUBLIC),
+    # Names from before allauth, kept for links and templates (most share allauth's views).
     "signup": Rule(PUBLIC, ("GET", "POST")),
     "login": Rule(PUBLIC, ("GET", "POST")),
     "logout": Rule(PUBLIC, ("POST",)),
@@ -141,17 +142,40 @@ ACCESS: dict[str, Rule] = {
     "password_reset": Rule(PUBLIC, ("GET", "POST")),
     "password_reset_done": Rule(PUBLIC),
     "password_reset_confirm": Rule(
-        PUBLIC, ("GET", "POST"), lambda world: {"uidb64": "MQ", "token": "set-password"}
+        PUBLIC, kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"}
     ),
     "password_reset_complete": Rule(PUBLIC),
+    # django-allauth
+    "account_login": Rule(PUBLIC, ("GET", "POST")),
+    "account_logout": Rule(PUBLIC, ("POST",)),
+    "account_signup": Rule(PUBLIC, ("GET", "POST")),
+    "account_inactive": Rule(PUBLIC),
+    "account_email_verification_sent": Rule(PUBLIC),
+    "account_confirm_email": Rule(PUBLIC, ("GET", "POST"), lambda world: {"key": "no-such-key"}),
+    "account_reset_password": Rule(PUBLIC, ("GET", "POST")),
+    "account_reset_password_done": Rule(PUBLIC),
+    "account_reset_password_from_key": Rule(
+        PUBLIC, ("GET", "POST"), lambda world: {"uidb36": "1", "key": "no-such-key"}
+    ),
+    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "account_change_password": Rule(USER, ("GET", "POST")),
+    "account_set_password": Rule(USER, ("GET", "POST")),
+    "account_email": Rule(USER, ("GET", "POST")),
+    "account_reauthenticate": Rule(USER, ("GET", "POST")),
+    # Your account and data
+    "privacy": Rule(USER),
+    "privacy_download": Rule(USER),
+    "account_delete": Rule(USER, ("GET", "POST")),
     "programs:index": Rule(USER),
     "programs:detail": Rule(USER, kwargs=lambda world: {"pk": world.program.pk}),
     "programs:export": Rule(USER),
     "programs:import_template": Rule(USER),
     "programs:import": Rule(EDITOR, ("GET", "POST")),
     "programs:import_confirm": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
+    "programs:import_mapping": Rule(EDITOR, ("POST",), lambda world: {"pk": world.batch.pk}),
     "programs:suggest_correction": Rule(USER, ("POST",), lambda world: {"pk": world.program.pk}),
     "programs:my_corrections": Rule(USER),
+    "programs:observerships": Rule(USER),
     "programs:corrections": Rule(EDITOR),
     "programs:correction_accept": Rule(
         EDITOR, ("POST",), lambda world: {"pk": world.correction.pk}

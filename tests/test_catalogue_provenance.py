@@ -119,3 +119,76 @@ def test_the_program_page_says_which_cutoffs_are_preferred_and_about_observershi
     assert "230 · preferred: a lower score does not rule you out" in body
     assert "at least 2 months · required" in body
     assert "Observerships or electives for IMGs</dt><dd>offered by the institution" in body
+
+
+@pytest.mark.django_db
+def test_a_preferred_minimum_reaches_the_applicants_reasons_and_keeps_the_program_open(
+    client, alice
+):
+    from tests.factories import make_profile
+
+    make_profile(alice, step2_score=226)
+    preferred = make_program(step2_min=230, step2_min_kind="preferred")
+    required = make_program(step2_min=230)
+    frame = Program.objects.filter(pk__in=[preferred.pk, required.pk]).to_frame()
+    assert list(frame.loc[[preferred.pk, required.pk], "step2_min_kind"]) == [
+        "preferred",
+        "required",
+    ]
+    client.force_login(alice)
+
+    body = client.get(reverse("programs:detail", args=[preferred.pk])).content.decode()
+
+    assert "Step 2 CK 226 is below the preferred 230" in body
+
+
+@pytest.mark.django_db
+def test_the_us_experience_page_lists_observership_programs_most_img_friendly_first(client, alice):
+    make_program(name="Middle Neurology", img_observerships=True, img_pct=30.0)
+    make_program(name="Friendly Neurology", img_observerships=True, img_pct=70.0)
+    make_program(name="Unknown Share Neurology", img_observerships=True, img_pct=None)
+    make_program(name="Closed Neurology", img_observerships=False, img_pct=90.0)
+    make_program(name="Silent Neurology", img_observerships=None, img_pct=80.0)
+    make_program(name="Archived Neurology", img_observerships=True, active=False)
+    client.force_login(alice)
+
+    body = client.get(reverse("programs:observerships")).content.decode()
+
+    order = ["Friendly Neurology", "Middle Neurology", "Unknown Share Neurology"]
+    assert [body.index(name) for name in order] == sorted(body.index(name) for name in order)
+    for absent in ("Closed Neurology", "Silent Neurology", "Archived Neurology"):
+        assert absent not in body
+
+
+@pytest.mark.django_db
+def test_the_advice_links_to_the_us_experience_page_when_usce_would_help_most(client, alice):
+    from tests.factories import make_profile
+
+    for number in range(30):
+        make_program(state=("TX", "NY", "CA")[number % 3], usce_min_months=3, tier=4)
+    make_profile(alice, usce_months=0, observership_months=0, list_size=80)
+    client.force_login(alice)
+
+    body = client.get(reverse("applicants:profile")).content.decode()
+
+    advice = body[body.index('id="advice-heading"') :]
+    first = advice[advice.index("<li>") : advice.index("</li>")]
+    assert "US clinical experience" in first
+    assert f'href="{reverse("programs:observerships")}"' in first
+
+
+@pytest.mark.django_db
+def test_the_advice_does_not_link_to_the_us_experience_page_when_usce_is_not_the_top_step(
+    client, alice
+):
+    from tests.factories import make_profile
+
+    for number in range(30):
+        make_program(state=("TX", "NY", "CA")[number % 3], tier=4)
+    make_profile(alice, usce_months=12, observership_months=12, us_neuro_letters=0, list_size=80)
+    client.force_login(alice)
+
+    body = client.get(reverse("applicants:profile")).content.decode()
+
+    assert '<ol class="advice">' in body
+    assert f'href="{reverse("programs:observerships")}"' not in body

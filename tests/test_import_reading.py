@@ -16,7 +16,7 @@ from programs.reading import CatalogueImportError, parse_file
 from tests.factories import make_catalogue_csv
 
 
-@pytest.mark.parametrize("module", ["programs.reading", "programs.normalise"])
+@pytest.mark.parametrize("module", ["programs.reading", "programs.cleaning", "programs.normalise"])
 def test_the_pure_catalogue_modules_load_no_django(module):
     probe = (
         f"import sys, {module}; print(*sorted(n for n in sys.modules if n.startswith('django')))"

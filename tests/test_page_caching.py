@@ -144,9 +144,10 @@ def rebuild(client: Client, entry: ShortlistEntry) -> Callable[[str], bool]:
     return lambda html: "Programs on your list (35)" in html
 
 
+# mid_season first: data made before the clock is set would carry later timestamps.
 @pytest.mark.parametrize("action", [pin, set_status, set_notes, exclude, restore, add, rebuild])
 def test_every_row_action_and_rebuild_shows_on_the_next_view(
-    client, alice, built, action, mid_season
+    mid_season, client, alice, built, action
 ):
     entry = first_entry(built)
     if action is restore:
@@ -240,7 +241,7 @@ def test_two_users_never_see_each_others_list(alice, bob):
             assert f"Programs on your list ({30 if user == alice else 35})" in html
 
 
-def test_each_browser_of_a_user_gets_forms_that_work_for_it(alice, built, mid_season):
+def test_each_browser_of_a_user_gets_forms_that_work_for_it(mid_season, alice, built):
     entry = first_entry(built)
     browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]
     tokens = []
@@ -296,7 +297,7 @@ def test_the_cached_analysis_follows_every_change_of_held_or_excluded_programs(
 
 
 def test_a_status_change_of_a_held_entry_reuses_the_cached_analysis(
-    client, alice, built, mid_season
+    mid_season, client, alice, built
 ):
     entry = first_entry(built)
     client.force_login(alice)

@@ -42,7 +42,7 @@ def test_hsts_is_sent_on_https_when_configured(client):
 def test_session_cookie_is_http_only(client, alice):
     from tests.factories import PASSWORD
 
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "alice", "password": PASSWORD})
     assert response.cookies["sessionid"]["httponly"]
 
 

@@ -45,13 +45,15 @@ def test_it_refuses_a_bad_debug_value():
     assert "DEBUG must be true or false" in result.stderr
 
 
-def test_check_deploy_is_clean_with_production_values():
+def test_check_deploy_is_clean_with_production_values_including_e_mail():
     result = _run_django(
         {
             "DEBUG": "false",
             "SECRET_KEY": PRODUCTION_KEY,
             "ALLOWED_HOSTS": "neuromatch.example.org",
             "CSRF_TRUSTED_ORIGINS": "https://neuromatch.example.org",
+            "EMAIL_URL": "smtp+tls://neuromatch:secret@smtp.example.net:587",
+            "DEFAULT_FROM_EMAIL": "neuromatch <noreply@neuromatch.example.org>",
         },
         "check",
         "--deploy",

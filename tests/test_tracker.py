@@ -170,8 +170,12 @@ def test_problems_name_the_field_to_fix():
 @pytest.mark.django_db(transaction=True)
 def test_stored_statuses_migrate_into_facts_and_a_duplicate_keeps_its_status_in_notes():
     executor = MigrationExecutor(connection)
-    executor.migrate([("applicants", "0001_initial")])
-    apps = executor.loader.project_state([("applicants", "0001_initial")]).apps
+    programs_leaf = next(
+        node for node in executor.loader.graph.leaf_nodes() if node[0] == "programs"
+    )
+    before = [("applicants", "0001_initial"), programs_leaf]
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
     User = apps.get_model("auth", "User")
     Profile = apps.get_model("applicants", "Profile")
     Shortlist_ = apps.get_model("applicants", "Shortlist")

@@ -9,7 +9,32 @@ from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["login", "signup", "password_reset", "password_reset_done"]
+PUBLIC_PAGES = ["login", "signup", "password_reset", "account_reset_password_done"]
+NEW_PASSWORD = "reset-passphrase-991"
+
+
+def sign_in(client, login: str, password: str = PASSWORD, **extra):
+    return client.post(reverse("login"), {"login": login, "password": password}, **extra)
+
+
+def form_errors(response) -> list[str]:
+    """The texts of the form-wide errors on a page."""
+    block = re.search(r'class="form-errors"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    return re.findall(r"<li>(.*?)</li>", block.group(1)) if block else []
+
+
+def reset_link(message) -> str:
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body)
+    assert link, message.body
+    return link.group(1)
+
+
+def set_new_password(client, link: str, password: str = NEW_PASSWORD):
+    """Follow a reset link and set `password`; the last response."""
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    set_url = response.redirect_chain[-1][0]
+    return client.post(set_url, {"password1": password, "password2": password})
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
@@ -28,6 +53,25 @@ def test_app_pages_redirect_anonymous_users_to_sign_in(client, path):
     assert response["Location"] == f"{reverse('login')}?next={path}"
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("password_reset_done", "account_reset_password_done"),
+        ("password_reset_complete", "account_reset_password_from_key_done"),
+    ],
+)
+def test_the_old_reset_pages_send_people_to_the_new_ones(client, old, new):
+    response = client.get(reverse(old))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(new)
+
+
+def test_the_old_password_changed_page_sends_people_to_the_change_page(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("password_change_done"))
+    assert response["Location"] == reverse("account_change_password")
+
+
 def test_signup_creates_an_account_and_signs_in(client):
     response = client.post(
         reverse("signup"),
@@ -43,48 +87,77 @@ def test_signup_creates_an_account_and_signs_in(client):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_signup_rejects_mismatched_and_weak_passwords(client):
-    response = client.post(
-        reverse("signup"),
-        {"username": "dana", "email": "dana@example.org", "password1": "123", "password2": "124"},
-    )
-    assert response.status_code == 200
-    assert "didn’t match" in response.content.decode()
-    assert not User.objects.filter(username="dana").exists()
-
-
-def test_signup_rejects_an_email_that_is_taken(client, alice):
+@pytest.mark.parametrize(
+    ("password1", "password2", "error"),
+    [
+        ("a-long-unusual-passphrase-42", "a-long-unusual-passphrase-43", "the same password"),
+        ("123", "123", "This password is too short"),
+    ],
+)
+def test_signup_rejects_mismatched_and_weak_passwords(client, password1, password2, error):
     response = client.post(
         reverse("signup"),
         {
             "username": "dana",
-            "email": "ALICE@example.org",
-            "password1": "a-long-unusual-passphrase-42",
-            "password2": "a-long-unusual-passphrase-42",
+            "email": "dana@example.org",
+            "password1": password1,
+            "password2": password2,
         },
     )
-    assert "exists already" in response.content.decode()
+    assert response.status_code == 200
+    assert error in response.content.decode()
     assert not User.objects.filter(username="dana").exists()
 
 
 def test_sign_in_with_the_right_password(client, alice):
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    response = sign_in(client, "alice")
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
 
 
+@pytest.mark.parametrize("login", ["alice@example.org", "ALICE@Example.org", "Alice"])
+def test_sign_in_by_e_mail_address_or_username_in_any_case(client, alice, login):
+    response = sign_in(client, login)
+    assert response.status_code == 302
+    assert client.get(reverse("home")).wsgi_request.user == alice
+
+
 def test_sign_in_with_a_wrong_password_says_so(client, alice):
-    response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+    response = sign_in(client, "alice", "nope")
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
 
 
+def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(client, alice):
+    known = sign_in(client, "alice@example.org", "nope")
+    unknown = sign_in(client, "nobody@example.org", "nope")
+    assert known.status_code == unknown.status_code == 200
+    assert (
+        form_errors(known)
+        == form_errors(unknown)
+        == ["Please enter a correct e-mail address and password."]
+    )
+
+
 def test_repeated_failures_lock_the_account_out_with_a_clear_message(client, alice, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("login"), {"username": "alice", "password": "nope"})
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+        sign_in(client, "alice", "nope")
+    response = sign_in(client, "alice")
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_failures_typed_as_username_or_e_mail_count_against_one_account(client, alice, settings):
+    logins = ["alice", "ALICE@example.org", "Alice", "alice@example.org", "alice"]
+    for login in logins[: settings.AXES_FAILURE_LIMIT]:
+        sign_in(client, login, "nope")
+    assert sign_in(client, "alice@example.org").status_code == 429
+
+
+def test_an_unknown_account_is_locked_like_a_real_one(client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "nobody", "nope")
+    assert sign_in(client, "nobody", "nope").status_code == 429
 
 
 def test_sign_out_needs_a_post_and_ends_the_session(client, alice):
@@ -101,58 +174,82 @@ def test_password_change(client, alice):
     response = client.post(
         reverse("password_change"),
         {
-            "old_password": PASSWORD,
-            "new_password1": "another-long-passphrase-77",
-            "new_password2": "another-long-passphrase-77",
+            "oldpassword": PASSWORD,
+            "password1": "another-long-passphrase-77",
+            "password2": "another-long-passphrase-77",
         },
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][0] == reverse("account_change_password")
     alice.refresh_from_db()
     assert alice.check_password("another-long-passphrase-77")
-    assert client.get(reverse("password_change_done")).status_code == 200
+    assert "Password successfully changed" in response.content.decode()
 
 
 def test_password_change_rejects_a_wrong_old_password(client, alice):
     client.force_login(alice)
     response = client.post(
         reverse("password_change"),
-        {
-            "old_password": "wrong",
-            "new_password1": "x-long-pass-1",
-            "new_password2": "x-long-pass-1",
-        },
+        {"oldpassword": "wrong", "password1": "x-long-pass-1", "password2": "x-long-pass-1"},
     )
     assert response.status_code == 200
-    assert "old password was entered incorrectly" in response.content.decode()
+    assert "That is not your current password" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
 
 
 def test_password_reset_sends_a_working_link(client, alice):
     response = client.post(reverse("password_reset"), {"email": "alice@example.org"})
     assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
-    assert link
-    response = client.get(link.group(1), follow=True)
-    assert response.status_code == 200
-    set_url = response.redirect_chain[-1][0]
-    response = client.post(
-        set_url, {"new_password1": "reset-passphrase-991", "new_password2": "reset-passphrase-991"}
-    )
+    response = set_new_password(client, reset_link(mail.outbox[0]))
     assert response.status_code == 302
-    assert client.get(reverse("password_reset_complete")).status_code == 200
+    assert client.get(response["Location"]).status_code == 200
     alice.refresh_from_db()
-    assert alice.check_password("reset-passphrase-991")
+    assert alice.check_password(NEW_PASSWORD)
 
 
-def test_a_bad_reset_link_is_explained(client):
-    response = client.get("/accounts/password/reset/MQ/bad-token/")
+def test_a_reset_link_works_once(client, alice):
+    client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    link = reset_link(mail.outbox[0])
+    set_new_password(client, link)
+    response = client.get(link, follow=True)
+    assert "This link no longer works" in response.content.decode()
+
+
+def test_a_reset_for_an_unknown_address_looks_the_same_and_tells_its_owner(client, alice):
+    known = client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    recipients = [message.to for message in mail.outbox]
+    assert recipients == [["alice@example.org"], ["nobody@example.org"]]
+    assert "do not have any record of such an account" in mail.outbox[1].body
+
+
+def test_a_successful_reset_lifts_a_lock_out(client, alice, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "alice", "nope")
+    assert sign_in(client, "alice").status_code == 429
+    client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    set_new_password(client, reset_link(mail.outbox[0]))
+    response = sign_in(client, "alice", NEW_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/password/reset/MQ/bad-token/", "/accounts/password/reset/key/1-bad/"]
+)
+def test_a_bad_reset_link_is_explained(client, path):
+    response = client.get(path, follow=True)
     assert "This link no longer works" in response.content.decode()
 
 
 def test_signed_in_home_page_shows_the_navigation(client, alice):
     client.force_login(alice)
     content = client.get(reverse("home")).content.decode()
-    for label in ("Programs", "Profile", "My list"):
+    for label in ("Programs", "Profile", "My list", "Account"):
         assert label in content
     assert "Import" not in content
 

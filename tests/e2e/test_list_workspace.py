@@ -50,7 +50,9 @@ def test_a_pinned_program_survives_a_rebuild_without_page_reloads(live_server, p
     assert page.evaluate("window.stillTheSamePage") is True
 
 
-def test_excluding_and_undoing_and_setting_a_status_in_the_browser(live_server, page: Page):
+def test_excluding_and_undoing_and_setting_a_status_in_the_browser(
+    live_server, page: Page, mid_season
+):
     rows = _build_a_list_of_30(page, live_server.url)
 
     row = page.locator(f"#{rows.first.get_attribute('id')}")

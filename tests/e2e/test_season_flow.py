@@ -1,0 +1,82 @@
+"""A whole season in the browser: invitation, interview, calendar, feed, rank, export."""
+
+import re
+from pathlib import Path
+
+import icalendar
+import pytest
+from playwright.sync_api import Page, expect
+
+from applicants.models import Shortlist, ShortlistEntry
+from tests.factories import (
+    PASSWORD,
+    make_entry,
+    make_profile,
+    make_program,
+    make_user,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, base: str, username: str, next_url: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
+    live_server, page: Page, mid_season
+):
+    user = make_user("farida")
+    shortlist = Shortlist.objects.create(
+        profile=make_profile(user, time_zone="Asia/Kolkata"), built_at=mid_season
+    )
+    entry = make_entry(shortlist, make_program(name="Prairie State Neurology", state="TX"))
+    base = live_server.url
+    sign_in(page, base, "farida", f"/season/entries/{entry.pk}/")
+
+    # The invitation, then the interview in the program's own time (Chicago).
+    page.get_by_label("Applied on").fill("2026-09-10")
+    page.get_by_label("Invited on").fill("2026-10-20")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved Prairie State Neurology.")).to_be_visible()
+    expect(page.locator(".entry-status")).to_contain_text("Interview offered")
+    page.get_by_label("Interview day").fill("2026-11-20")
+    page.get_by_label("Start time").fill("09:00")
+    page.get_by_label("The time is in").select_option("program")
+    page.get_by_label("Format").select_option("virtual")
+    page.get_by_role("button", name="Save").click()
+    card = page.locator(".interview-card")
+    expect(card).to_contain_text("20:30")  # Kolkata
+    expect(card).to_contain_text("09:00 at the program")
+
+    # On the calendar, and in the feed a calendar app would poll.
+    page.get_by_role("link", name="See the calendar").click()
+    page.goto(f"{base}/season/calendar/?month=2026-11")
+    expect(page.locator(".month-grid")).to_contain_text("Prairie State Neurology")
+    feed_url = page.locator("#feed-url").input_value()
+    feed = page.request.get(feed_url)
+    assert feed.ok
+    events = icalendar.Calendar.from_ical(feed.body()).walk("VEVENT")
+    assert "Interview: Prairie State Neurology" in [str(event["summary"]) for event in events]
+
+    # After the interview: mark it done, rank it, write a pro.
+    page.goto(f"{base}/season/entries/{entry.pk}/")
+    page.get_by_label("The interview has taken place").check()
+    page.get_by_role("button", name="Save").click()
+    page.goto(f"{base}/season/rank/")
+    page.get_by_role("button", name=re.compile("Add to my list")).click()
+    expect(page.locator(".rank-list")).to_contain_text("Prairie State Neurology")
+    page.locator(".pros-cons summary").click()
+    page.get_by_label("Pros").fill("Strong stroke unit")
+    page.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.get_by_text("Saved your pros and cons")).to_be_visible()
+    assert ShortlistEntry.objects.get(pk=entry.pk).rank_position == 1
+
+    # And take it away as a spreadsheet.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Prairie State Neurology" in text and "Strong stroke unit" in text

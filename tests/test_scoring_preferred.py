@@ -1,0 +1,127 @@
+"""Issue 16: a preferred cut-off lowers the estimate and never excludes; required ones do.
+
+Properties over random catalogues whose cut-offs are each required or preferred, plus the
+scorer's reasons for both kinds.
+"""
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from applicants.scoring import DEFAULT_PARAMETERS, MINUS, score_programs
+from tests.factories import make_profile_data, make_program_frame
+from tests.strategies import YEAR, profiles, program_rows
+
+PROPERTIES = settings(max_examples=120, deadline=None)
+kinds = st.sampled_from(["required", "preferred"])
+rows_with_kinds = st.tuples(program_rows, kinds, kinds, kinds).map(
+    lambda row: {**row[0], "step2_min_kind": row[1], "yog_window_kind": row[2], "usce_kind": row[3]}
+)
+catalogues = st.lists(rows_with_kinds, min_size=1, max_size=30).map(
+    lambda rows: make_program_frame(*rows)
+)
+
+
+def score(profile: dict, programs):
+    return score_programs(profile, programs, as_of_year=YEAR)
+
+
+@PROPERTIES
+@given(profile=profiles, programs=catalogues)
+def test_only_required_cutoffs_exclude(profile, programs):
+    scored = score(profile, programs)
+    years = YEAR - profile["graduation_year"]
+    step2 = profile["step2_score"]
+    for pk, row in programs.iterrows():
+        broken = scored.at[pk, "broken_rules"]
+        if row["step2_min_kind"] == "preferred" or step2 is None or not step2 < row["step2_min"]:
+            assert "step2_min" not in broken
+        else:
+            assert "step2_min" in broken
+        if row["yog_window_kind"] == "preferred" or not years > row["yog_window"]:
+            assert "yog_window" not in broken
+        else:
+            assert "yog_window" in broken
+        if row["usce_kind"] == "preferred" or not profile["usce_months"] < row["usce_min_months"]:
+            assert "usce" not in broken
+        else:
+            assert "usce" in broken
+
+
+@PROPERTIES
+@given(
+    profile=profiles,
+    programs=catalogues,
+    field=st.sampled_from(["step2_score", "usce_months", "us_neuro_letters"]),
+    more=st.integers(min_value=1, max_value=30),
+)
+def test_a_better_profile_never_lowers_a_probability_with_preferred_cutoffs(
+    profile, programs, field, more
+):
+    if profile[field] is None:
+        return
+    better = {**profile, field: min(profile[field] + more, 300 if field == "step2_score" else 99)}
+    before, after = score(profile, programs), score(better, programs)
+    assert (after["probability"] >= before["probability"] - 1e-12).all()
+
+
+@PROPERTIES
+@given(profile=profiles, programs=catalogues)
+def test_a_later_graduation_never_lowers_a_probability_with_preferred_cutoffs(profile, programs):
+    later = {**profile, "graduation_year": min(profile["graduation_year"] + 1, YEAR + 1)}
+    before, after = score(profile, programs), score(later, programs)
+    assert (after["probability"] >= before["probability"] - 1e-12).all()
+
+
+def _one(**program: object):
+    return make_program_frame({"tier": 3.0, "img_pct": 40.0, **program})
+
+
+def test_missing_a_preferred_minimum_lowers_the_estimate_by_the_parameter_with_a_reason():
+    profile = make_profile_data(step2_score=226, graduation_year=YEAR - 2)
+    met = score(profile, _one(step2_min=220.0, step2_min_kind="preferred"))
+    missed = score(profile, _one(step2_min=230.0, step2_min_kind="preferred"))
+    required = score(profile, _one(step2_min=230.0))
+
+    assert bool(missed.iloc[0]["eligible"]) and not bool(required.iloc[0]["eligible"])
+    assert f"{MINUS} Step 2 CK 226 is below the preferred 230" in missed.iloc[0]["reasons"]
+    assert "+ Step 2 CK 226 meets the preferred 220" in met.iloc[0]["reasons"]
+    assert f"{MINUS} Step 2 CK 226 is below the minimum 230" in required.iloc[0]["reasons"]
+    # The margin over a minimum counts 6 points for `met`; the penalty counts for `missed`.
+    margin = 6 * DEFAULT_PARAMETERS.step2_margin_per_point
+    gap = met.iloc[0]["logit"] - missed.iloc[0]["logit"]
+    assert math.isclose(gap, margin - DEFAULT_PARAMETERS.preferred_cutoff_missed, rel_tol=1e-9)
+
+
+def test_preferred_graduation_and_usce_cutoffs_say_what_is_missed():
+    profile = make_profile_data(graduation_year=YEAR - 7, usce_months=1, step2_score=245)
+    programs = _one(
+        yog_window=5.0, yog_window_kind="preferred", usce_min_months=3.0, usce_kind="preferred"
+    )
+
+    scored = score(profile, programs).iloc[0]
+
+    assert scored["eligible"]
+    assert f"{MINUS} Graduated 7 years ago; the program prefers within 5 years" in scored["reasons"]
+    assert (
+        f"{MINUS} Prefers 3 months of hands-on US clinical experience; you have 1"
+        in scored["reasons"]
+    )
+    met = _one(
+        yog_window=10.0, yog_window_kind="preferred", usce_min_months=1.0, usce_kind="preferred"
+    )
+    expected = score(profile, met).iloc[0]["logit"] + 2 * DEFAULT_PARAMETERS.preferred_cutoff_missed
+    assert np.isclose(scored["logit"], expected)
+
+
+def test_a_program_not_verified_for_a_year_says_so_in_its_reasons():
+    profile = make_profile_data(graduation_year=YEAR - 2)
+    programs = make_program_frame({"state": "TX"}, {"state": "NY"})
+    programs["stale"] = [True, False]
+
+    scored = score(profile, programs)
+
+    stale = "? Not verified for over a year — verify"
+    assert stale in scored.iloc[0]["reasons"] and stale not in scored.iloc[1]["reasons"]
