@@ -27,8 +27,8 @@ class GrantForm(forms.Form):
     who = forms.CharField(
         label="Username or e-mail address",
         max_length=254,
-        help_text="Someone without an account gets an invitation by e-mail; it waits until "
-        "they sign up with that address and confirm it.",
+        help_text="An address gets an invitation by e-mail: they accept it by signing in with "
+        "that address, or by signing up with it and confirming it.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     level = forms.ChoiceField(label="Access", choices=Access.choices, initial=Access.VIEW)
@@ -125,8 +125,8 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     ):
         messages.success(
             request,
-            f"Invitation sent to {grant.email}. Once they sign up with that address and "
-            f"confirm it, they can {level} your workspace.",
+            f"Invitation sent to {grant.email}. Once they accept it with that address, "
+            f"they can {level} your workspace.",
         )
     else:
         messages.warning(
@@ -265,8 +265,34 @@ def advisor(request: HttpRequest) -> HttpResponse:
         sort, direction = form.cleaned_data["sort"], form.cleaned_data["dir"]
     descending = advising.SORTS[sort][2] if not direction else direction == "desc"
     rows = advising.applicants_of(request.user, sort=sort, descending=descending)
-    context = {"rows": rows, "headers": _sort_headers(sort, descending), "sort": sort}
+    context = {
+        "rows": rows,
+        "headers": _sort_headers(sort, descending),
+        "sort": sort,
+        "invitations": list(sharing.invitations_for(request.user)),
+    }
     return render(request, "applicants/advisor.html", context)
+
+
+def _invitation(request: HttpRequest, pk: int) -> Grant:
+    """An invitation waiting for one of the signed-in user's verified addresses."""
+    return get_object_or_404(sharing.invitations_for(request.user), pk=pk)
+
+
+@require_POST
+def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(request, pk)
+    grant = sharing.accept_invitation(invitation=invitation, user=request.user)
+    owner = grant.owner.get_username()
+    messages.success(request, f"You can now {grant.get_level_display().lower()} {owner}’s work.")
+    return redirect("applicants:advisor")
+
+
+@require_POST
+def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = sharing.decline_invitation(invitation=_invitation(request, pk))
+    messages.success(request, f"Declined {invitation.owner.get_username()}’s invitation.")
+    return redirect("applicants:advisor")
 
 
 # Someone else's workspace, read-only, and comments on it

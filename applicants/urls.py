@@ -45,6 +45,16 @@ urlpatterns = [
     path("sharing/links/<int:pk>/revoke/", sharing_views.link_revoke, name="sharing_link_revoke"),
     path("s/<str:token>/", sharing_views.shared_list, name="shared"),
     path("advising/", sharing_views.advisor, name="advisor"),
+    path(
+        "advising/invitations/<int:pk>/accept/",
+        sharing_views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "advising/invitations/<int:pk>/decline/",
+        sharing_views.invitation_decline,
+        name="invitation_decline",
+    ),
     path("list/entries/<int:pk>/comments/", sharing_views.entry_comment, name="list_entry_comment"),
     path(
         "profile/scenarios/<int:pk>/comments/",

@@ -44,6 +44,7 @@ PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
 EDITOR = "catalogue editor"
 TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
 LINK = "link"  # anyone holding a live share link
+INVITEE = "invitee"  # the holder of the verified address an invitation was sent to
 READ, COMMENT = "read", "comment"  # what sharing opens on an owned URL
 ROLES = ("owner", "viewer", "commenter", "revoked grantee", "stranger", "staff")
 
@@ -90,6 +91,8 @@ class World:
     victor: object
     cora: object
     rex: object
+    ivy: object  # invited by address, not accepted yet
+    invitation: object
 
     def user(self, role: str) -> object:
         return {
@@ -128,6 +131,10 @@ def _link_token(world: World) -> dict:
 
 def _owner(world: World) -> dict:
     return {"owner_pk": world.alice.pk}
+
+
+def _invitation(world: World) -> dict:
+    return {"pk": world.invitation.pk}
 
 
 ACCESS: dict[str, Rule] = {
@@ -235,6 +242,8 @@ ACCESS: dict[str, Rule] = {
     "applicants:shared_scenarios": Rule(OWNED, kwargs=_owner, shared=READ),
     "applicants:shared_season": Rule(OWNED, kwargs=_owner, shared=READ),
     "applicants:shared_calendar": Rule(OWNED, kwargs=_owner, shared=READ),
+    "applicants:invitation_accept": Rule(INVITEE, ("POST",), _invitation),
+    "applicants:invitation_decline": Rule(INVITEE, ("POST",), _invitation),
 }
 
 
@@ -279,9 +288,11 @@ def world() -> World:
     make_grant(alice, cora, level="comment")
     make_grant(alice, rex, level="comment", revoked_at=timezone.now())
     link, link_token = make_share_link(profile)
+    ivy = make_user("ivy")
+    invitation = make_grant(alice, email="ivy@example.org", level="comment")
     return World(
         alice, bob, stella, profile, scenario, entry, program, batch, correction, token, grant,
-        link, link_token, victor, cora, rex,
+        link, link_token, victor, cora, rex, ivy, invitation,
     )  # fmt: skip
 
 
@@ -498,3 +509,13 @@ def test_a_share_link_opens_for_anyone_while_live_and_for_nobody_after(client, w
     response = client.get(_url("applicants:shared", world))
     assert response.status_code == (200 if state == "live" else 404)
     assert client.post(_url("applicants:shared", world)).status_code == 405
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == INVITEE])
+@pytest.mark.parametrize("role", [*ROLES, "invitee"])
+def test_only_the_invitee_answers_an_invitation(client, world, name, role):
+    client.force_login(world.ivy if role == "invitee" else world.user(role))
+    response = client.post(_url(name, world))
+    assert response.status_code == (302 if role == "invitee" else 404)
+    world.invitation.refresh_from_db()
+    assert (world.invitation.revoked_at is None) == (role != "invitee" or "decline" not in name)

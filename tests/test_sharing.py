@@ -73,10 +73,9 @@ def test_an_unknown_level_is_refused(alice, bob):
     assert not Grant.objects.exists()
 
 
-def test_a_second_grant_to_the_same_person_is_refused_by_name_or_address(alice, bob):
+def test_a_second_grant_to_the_same_person_is_refused(alice, bob):
     sharing.grant_access(owner=alice, who="bob", level="view")
-    refused("already has access", sharing.grant_access, owner=alice, who="bob", level="comment")
-    refused("already", sharing.grant_access, owner=alice, who="Bob@Example.org", level="view")
+    refused("already has access", sharing.grant_access, owner=alice, who="BOB", level="comment")
     assert Grant.objects.count() == 1
 
 
@@ -98,9 +97,43 @@ def test_two_applicants_may_share_with_the_same_person(alice, bob, charlie):
     assert Grant.objects.active().filter(grantee=charlie).count() == 2
 
 
-def test_the_address_of_an_existing_account_is_granted_to_it_at_once(alice, bob):
+def test_an_address_is_always_an_invitation_so_sharing_reveals_no_account(alice, bob):
     grant = sharing.grant_access(owner=alice, who="bob@example.org", level="view")
-    assert grant.grantee == bob and not grant.is_pending
+    assert grant.is_pending and grant.grantee is None
+    assert sharing.access_of(bob, alice.pk) is None
+
+
+def test_the_holder_of_a_verified_address_accepts_an_invitation(alice, bob):
+    invitation = sharing.grant_access(owner=alice, who="bob@example.org", level="comment")
+    assert list(sharing.invitations_for(bob)) == [invitation]
+    grant = sharing.accept_invitation(invitation=invitation, user=bob)
+    assert grant.grantee == bob and sharing.access_of(bob, alice.pk) == "comment"
+    assert not sharing.invitations_for(bob).exists()
+    refused("withdrawn or accepted", sharing.accept_invitation, invitation=invitation, user=bob)
+
+
+def test_an_invitation_is_not_for_an_unverified_address_or_another_account(alice, bob, charlie):
+    unverified = make_user("dora", verified=False)
+    sharing.grant_access(owner=alice, who="dora@example.org", level="view")
+    invitation = sharing.grant_access(owner=alice, who="bob@example.org", level="view")
+    assert not sharing.invitations_for(unverified).exists()
+    assert not sharing.invitations_for(charlie).exists()
+    refused("withdrawn", sharing.accept_invitation, invitation=invitation, user=charlie)
+
+
+def test_accepting_an_address_invitation_merges_with_access_by_username(alice, bob):
+    make_grant(alice, bob, level="view")
+    invitation = sharing.grant_access(owner=alice, who="bob@example.org", level="comment")
+    grant = sharing.accept_invitation(invitation=invitation, user=bob)
+    assert Grant.objects.active().filter(owner=alice, grantee=bob).get() == grant
+    assert grant.level == "comment"
+
+
+def test_a_declined_invitation_ends(alice, bob):
+    invitation = sharing.grant_access(owner=alice, who="bob@example.org", level="view")
+    sharing.decline_invitation(invitation=invitation)
+    assert not sharing.invitations_for(bob).exists()
+    assert sharing.access_of(bob, alice.pk) is None
 
 
 def test_there_is_a_cap_on_how_many_people_share_one_workspace(alice, settings):
