@@ -1,6 +1,7 @@
 """Sharing pages: the owner's settings (`/sharing/`), share links, the advisor dashboard, a
 shared profile and comments."""
 
+import functools
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -257,6 +258,40 @@ def _sort_headers(sort: str, descending: bool) -> list[dict[str, Any]]:
     return headers
 
 
+# An applicant's pages from the dashboard: (URL name, keyed by the profile or by the owner).
+APPLICANT_LINKS = {
+    "list": ("applicants:list_of", "profile"),
+    "profile": ("applicants:scenario", "profile"),
+    "scenarios": ("applicants:shared_scenarios", "owner"),
+    "season": ("applicants:shared_season", "owner"),
+    "calendar": ("applicants:shared_calendar", "owner"),
+}
+_PK_SLOT = 2147483647  # no row has it; each row's pk takes its place
+
+
+@functools.cache
+def _link_patterns(script_prefix: str) -> dict[str, str]:
+    """Each applicant link as a format string: 300 rows cost one reverse per link name."""
+    return {
+        name: reverse(view, args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
+        for name, (view, _) in APPLICANT_LINKS.items()
+    }
+
+
+def _with_links(rows: list[advising.ApplicantRow]) -> list[tuple[advising.ApplicantRow, dict]]:
+    patterns = _link_patterns(get_script_prefix())
+    result = []
+    for row in rows:
+        keys = {"profile": row.profile.pk if row.profile else None, "owner": row.owner.pk}
+        links = {
+            name: patterns[name].format(keys[key])
+            for name, (_, key) in APPLICANT_LINKS.items()
+            if keys[key] is not None
+        }
+        result.append((row, links))
+    return result
+
+
 @require_GET
 def advisor(request: HttpRequest) -> HttpResponse:
     form = DashboardSortForm(request.GET)
@@ -266,9 +301,10 @@ def advisor(request: HttpRequest) -> HttpResponse:
     descending = advising.SORTS[sort][2] if not direction else direction == "desc"
     rows = advising.applicants_of(request.user, sort=sort, descending=descending)
     context = {
-        "rows": rows,
+        "rows": _with_links(rows),
         "headers": _sort_headers(sort, descending),
         "sort": sort,
+        "descending": descending,
         "invitations": list(sharing.invitations_for(request.user)),
     }
     return render(request, "applicants/advisor.html", context)

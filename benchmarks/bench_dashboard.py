@@ -4,7 +4,7 @@
 
 Full stack through the Django test client on a throwaway test database (SQLite in memory, or
 `test_<name>` on PostgreSQL when DATABASE_URL is set). Each applicant has a base profile and a
-scenario, a built 100-program list (a few programs excluded, some interviews offered) and
+scenario, a built 100-program list (a few programs excluded, some interviews to come) and
 shares with the advisor. The queries of one page are counted and must be the same for one
 applicant and for all of them: no per-applicant query loop.
 """
@@ -15,6 +15,7 @@ import argparse
 import os
 import random
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,10 +75,11 @@ def make_applicants(advisor: User, count: int, programs: list[int], rng: random.
         Shortlist(profile=base, built_at=now) for base in bases
     )
     entries = []
-    for shortlist in shortlists:
+    for user, shortlist in zip(users, shortlists, strict=True):
         chosen = rng.sample(programs, LIST_SIZE + 5)
         for rank, pk in enumerate(chosen, start=1):
             excluded = rank > LIST_SIZE
+            interview = not excluded and rng.random() < 0.05  # some interviews to come
             entries.append(
                 ShortlistEntry(
                     shortlist=shortlist,
@@ -87,7 +89,9 @@ def make_applicants(advisor: User, count: int, programs: list[int], rng: random.
                     probability=rng.uniform(0.01, 0.4),
                     fit_score=50,
                     excluded=excluded,
-                    status="interview_offered" if rng.random() < 0.05 else "considering",
+                    applicant=user if interview else None,
+                    season=now.year + 1 if interview else None,
+                    interview_at=now + timedelta(days=rng.randint(1, 60)) if interview else None,
                 )
             )
     ShortlistEntry.objects.bulk_create(entries, batch_size=2000)
