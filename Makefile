@@ -10,7 +10,7 @@ PORT ?= 8000
 # Local use: DEBUG on (development secret key, console e-mail). Production sets its own.
 export DEBUG ?= true
 
-.PHONY: run test lint format migrations-check migrate demo staff bench browser clean
+.PHONY: run test test-fast lint format migrations-check migrate demo staff bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ browser:
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/pytest
+
+# The quick loop while working: no browser, fuzz or slow property tests; small property runs.
+test-fast: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -n 2 -m "not slow and not browser"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from applicants.models import Grant, Profile, SeasonDate, ShareLink, Shortlist, ShortlistEntry
+from applicants.model_versions import ModelVersionError, activate_version
+from applicants.models import (
+    ApplicationOutcome,
+    Grant,
+    ModelVersion,
+    OutcomeImport,
+    Profile,
+    SeasonDate,
+    ShareLink,
+    Shortlist,
+    ShortlistEntry,
+)
 
 
 @admin.register(Profile)
@@ -38,6 +49,26 @@ class ShareLinkAdmin(admin.ModelAdmin):
     readonly_fields = ("token_digest",)
 
 
+@admin.register(OutcomeImport)
+class OutcomeImportAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "created_at", "user", "rows", "applicants", "replaced")
+    readonly_fields = [field.name for field in OutcomeImport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # outcomes come in through `import_outcomes`, checked row by row
+
+
+@admin.register(ApplicationOutcome)
+class ApplicationOutcomeAdmin(admin.ModelAdmin):
+    list_display = ("season", "applicant", "program", "invited", "interviewed", "matched")
+    list_filter = ("season", "source", "invited", "matched")
+    search_fields = ("applicant", "program__name", "program__program_id")
+    raw_id_fields = ("program", "batch")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 @admin.register(SeasonDate)
 class SeasonDateAdmin(admin.ModelAdmin):
     list_display = ("season", "kind", "date", "source", "updated_at")
@@ -45,3 +76,29 @@ class SeasonDateAdmin(admin.ModelAdmin):
     list_editable = ("date",)
     ordering = ("-season", "date")
     search_fields = ("source",)
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("number", "active", "n_train", "n_test", "conversion", "created_at")
+    readonly_fields = [field.name for field in ModelVersion._meta.fields]
+    actions = ["activate"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # versions come from `fit_model`
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # lists record the version that scored them
+
+    @admin.action(description="Activate the selected version", permissions=["change"])
+    def activate(self, request, queryset) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        version = queryset.get()
+        try:
+            activate_version(version, user=request.user)
+        except ModelVersionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"Version {version.number} is active.", messages.SUCCESS)

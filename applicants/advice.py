@@ -12,8 +12,14 @@ from typing import Any
 import pandas as pd
 
 from applicants.findings import MATCHED_IMG_STEP2
-from applicants.listbuilder import Outlook, build_list, eras_fee, list_outlook
-from applicants.scoring import DEFAULT_PARAMETERS, score_programs
+from applicants.listbuilder import (
+    DEFAULT_CONVERSION,
+    Outlook,
+    build_list,
+    eras_fee,
+    list_outlook,
+)
+from applicants.scoring import DEFAULT_PARAMETERS, ScoringParameters, score_programs
 from programs.geography import STATE_NAMES
 
 STEP3_STRONG = round(DEFAULT_PARAMETERS.step3_strong_at)
@@ -122,20 +128,26 @@ def advise(
     as_of_year: int,
     fee_schedule: FeeSchedule,
     limits: Mapping[str, int | None],
+    params: ScoringParameters = DEFAULT_PARAMETERS,
+    conversion: float = DEFAULT_CONVERSION,
 ) -> list[Advice]:
     """The changes that would raise the profile's outlook, best first.
 
     Each candidate change is applied to a copy of the profile and the catalogue re-scored;
     only changes that are still possible (within `limits`, the profile fields' upper bounds)
-    and gain at least a twentieth of an interview are kept.
+    and gain at least a twentieth of an interview are kept. `params` and `conversion` are the
+    model version's weights and interview → match conversion.
     """
 
     def prospect(values: Mapping[str, Any]) -> tuple[int, Outlook]:
-        scored = score_programs(values, programs, as_of_year=as_of_year)
+        scored = score_programs(values, programs, as_of_year=as_of_year, params=params)
         built = build_list(
             scored, size=values["list_size"], preferred_states=values["preferred_states"]
         )
-        return built.eligible_count, list_outlook(scored, built.ranked, fee_schedule=fee_schedule)
+        figures = list_outlook(
+            scored, built.ranked, conversion=conversion, fee_schedule=fee_schedule
+        )
+        return built.eligible_count, figures
 
     eligible, before = prospect(data)
     advice = []

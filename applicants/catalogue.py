@@ -15,7 +15,8 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from applicants import scoring
-from applicants.models import Profile
+from applicants.model_versions import active_version, estimate_note
+from applicants.models import ModelVersion, Profile
 from applicants.profiles import active_profile, profile_data
 from applicants.reasons import Reason, reason_items
 from programs.models import Program
@@ -48,14 +49,24 @@ def as_of_year() -> int:
     return timezone.now().year
 
 
-def score_data(data: Mapping[str, Any], programs: pd.DataFrame) -> pd.DataFrame:
-    """Score a profile dict against a programs frame (the scorer's output, same index)."""
-    return scoring.score_programs(data, programs, as_of_year=as_of_year())
+def score_data(
+    data: Mapping[str, Any], programs: pd.DataFrame, *, version: ModelVersion | None = None
+) -> pd.DataFrame:
+    """Score a profile dict against a programs frame (the scorer's output, same index), with
+    the weights of `version` (default: the active version)."""
+    params = (version or active_version()).parameters
+    return scoring.score_programs(data, programs, as_of_year=as_of_year(), params=params)
 
 
-def score_profile(profile: Profile, *, programs: pd.DataFrame | None = None) -> pd.DataFrame:
+def score_profile(
+    profile: Profile,
+    *,
+    programs: pd.DataFrame | None = None,
+    version: ModelVersion | None = None,
+) -> pd.DataFrame:
     """Score every program of the catalogue (archived ones too) for a profile or scenario."""
-    return score_data(profile_data(profile), catalogue_frame() if programs is None else programs)
+    frame = catalogue_frame() if programs is None else programs
+    return score_data(profile_data(profile), frame, version=version)
 
 
 # The catalogue seen through the active profile
@@ -88,7 +99,7 @@ class CatalogueScores:
 
     profile: Profile
     scored: pd.DataFrame
-    note: str = scoring.ESTIMATE_NOTE
+    note: str = ""  # what the scores rest on (`model_versions.estimate_note`)
 
     def pks(self, *, band: str = "", eligibility: str = "") -> list[int]:
         """Program pks in a band (reach/target/safety/ineligible) and/or eligibility."""
@@ -140,4 +151,6 @@ def catalogue_scores(
     if profile is None:
         return None
     frame = catalogue_frame() if programs is None else programs.to_frame()
-    return CatalogueScores(profile, score_profile(profile, programs=frame))
+    version = active_version()
+    scored = score_profile(profile, programs=frame, version=version)
+    return CatalogueScores(profile, scored, note=estimate_note(version))

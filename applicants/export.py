@@ -21,8 +21,9 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from applicants.listbuilder import DEFAULT_CONVERSION, Outlook
+from applicants.listbuilder import Outlook
 from applicants.models import Band, InterviewFormat, Status
+from applicants.scoring import BANDS
 from programs.geography import STATE_NAMES
 from programs.models import Setting
 from programs.normalise import is_formula_like, neutralise_csv_text
@@ -87,9 +88,10 @@ ESTIMATE_EXPLAINED = (
     "catalogue does not know lowers the estimate and asks you to verify it instead of "
     "excluding the program.",
     "The outlook adds these probabilities up to expected interviews and turns them into a "
-    f"match chance assuming each interview leads to a match {DEFAULT_CONVERSION:.0%} of the "
-    "time; the weights are informed judgement, not fitted to outcome data, so treat every "
-    "figure as guidance.",
+    "match chance assuming each interview leads to a match a fixed share of the time; the "
+    "weights and that share are those of the version of the estimates named above, so treat "
+    "every figure as guidance.",
+    *(BANDS[key].meaning for key in ("reach", "target", "safety")),
 )
 VERIFY_REMINDER = (
     "Verify each program's current policies (visa sponsorship, score minimums, graduation-year "
@@ -159,12 +161,12 @@ def write_xlsx(
     *,
     summary: Mapping[str, Any],
     about: Mapping[str, Any],
-    calendar: Sequence[Mapping[str, Any]] = (),
+    calendar: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
     """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
 
     `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
-    gives them (the sheet is left out when empty).
+    gives them (no Calendar sheet when None, as for `build_list`, which has no applicant).
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
@@ -187,7 +189,7 @@ def write_xlsx(
         styles = _Styles(book)
         _finish_shortlist(writer.sheets["Shortlist"], table, styles)
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
-        if calendar:
+        if calendar is not None:
             _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
         _write_about(book.add_worksheet("About"), about, styles)
         book.set_properties(
@@ -398,6 +400,7 @@ def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) ->
             "paragraph",
         ),
         ("Programs last verified", verified, "paragraph"),
+        ("Estimates", about.get("estimate_note", ""), "paragraph"),
     ]
     row = 2
     for label, value, kind in facts:

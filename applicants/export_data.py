@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from applicants.listbuilder import Outlook
+from applicants.model_versions import active_version, estimate_note
 from applicants.models import Shortlist, Status
 from applicants.outlook import shortlist_outlook
 from applicants.profiles import profile_data, shown_profile
@@ -169,7 +170,13 @@ def describe_export(
         "profile": shown_profile(profile),
         "outlook": dataclasses.asdict(outlook) if outlook is not None else None,
     }
-    about = {"exported_at": exported_at, "scenario": scenario, "catalogue_sources": sources}
+    note = getattr(outlook, "note", "") or estimate_note(active_version())
+    about = {
+        "exported_at": exported_at,
+        "scenario": scenario,
+        "catalogue_sources": sources,
+        "estimate_note": note,
+    }
     return summary, {**about, **dates}
 
 

@@ -26,6 +26,9 @@ from applicants.selectors import LIST_SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, STATE_NAMES
 from programs.models import Program
 
+# The opt-in to share outcomes: the user's choice, on the base profile only (not a profile key).
+SHARE_FIELD = "share_outcomes"
+
 HELP_TEXTS = {
     "step1_score": "Leave empty if your Step 1 was reported pass/fail.",
     "step1_attempts": "1 if you passed on the first attempt.",
@@ -79,7 +82,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = PROFILE_FIELDS
+        fields = (*PROFILE_FIELDS, SHARE_FIELD)
         labels = LABELS
         help_texts = HELP_TEXTS
         widgets = {"visa": forms.RadioSelect}
@@ -92,6 +95,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, validate: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.instance.is_scenario:
+            del self.fields[SHARE_FIELD]
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
                 low, high = model_bounds(name)
@@ -122,6 +127,11 @@ class ProfileForm(forms.ModelForm):
             "hx-swap": "outerHTML",
             "hx-include": "closest form",
         }
+
+    @property
+    def share_field(self) -> forms.BoundField | None:
+        """The outcomes opt-in, shown on the base profile only."""
+        return self[SHARE_FIELD] if SHARE_FIELD in self.fields else None
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in PROFILE_FIELDSETS]

@@ -7,13 +7,13 @@ settings (callers pass setting values such as the ERAS fee schedule in).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from applicants.scoring import RULES
+from applicants.scoring import BANDS, RULES, BandMeaning
 
 # Share of interviews that turn into a match, each independently: about one in five for an
 # IMG, so 5 interviews give ~67 % and 10 give ~89 %, in line with NRMP Charting Outcomes curves
@@ -252,20 +252,22 @@ def outlook(
 def outlooks(
     lists: Sequence[Sequence[float]],
     *,
-    conversion: float = DEFAULT_CONVERSION,
+    conversion: float | Sequence[float] = DEFAULT_CONVERSION,
     fee_schedule: Sequence[tuple[int | None, int]] = DEFAULT_FEE_SCHEDULE,
 ) -> list[Outlook]:
     """The `outlook` of each list of probabilities, computed for all lists at once.
 
     One pass over the longest list instead of one per list: an advisor's 300 applicants cost
-    about as much as one applicant.
+    about as much as one applicant. `conversion` is one q for all lists, or one per list (each
+    list's model version).
     """
     values = [np.asarray(list(probabilities), dtype=float) for probabilities in lists]
     matrix = np.zeros((len(values), max((len(row) for row in values), default=0)))
     for i, row in enumerate(values):
         matrix[i, : len(row)] = row
     tails = np.cumsum(interview_distributions(matrix)[:, ::-1], axis=1)[:, ::-1]  # P(≥ k)
-    misses = np.prod(1.0 - conversion * matrix, axis=1)
+    per_list = np.broadcast_to(np.asarray(conversion, dtype=float), (len(values),))
+    misses = np.prod(1.0 - per_list[:, None] * matrix, axis=1)
     return [
         Outlook(
             size=len(row),
@@ -368,10 +370,46 @@ def suggest_signals(
         if preferred[i]:
             reason = f"In your preferred area and a realistic chance ({percent} %)"
         elif band[i] == "target":
-            reason = f"Target program ({percent} %): a signal moves these the most"
+            reason = f"{BANDS['target'].label} ({percent} %): a signal moves these the most"
         elif band[i] == "safety":
-            reason = f"Good chance ({percent} %): a signal makes the interview likelier still"
+            reason = f"{BANDS['safety'].label} ({percent} %): a signal makes it likelier still"
         else:
-            reason = f"Reach ({percent} %): a signal shows real interest"
+            reason = f"{BANDS['reach'].label} ({percent} %): a signal shows real interest"
         picks.append((int(pks[i]), reason))
     return picks
+
+
+def empty_band_reasons(
+    listed: Mapping[str, int],
+    open_to_you: Mapping[str, int],
+    *,
+    best: float,
+    bands: Mapping[str, BandMeaning] = BANDS,
+) -> list[tuple[str, str]]:
+    """(band, why) for each band with no program on a list, so the list can say why.
+
+    `listed` counts the list's programs per band, `open_to_you` the programs of the catalogue
+    open to the applicant per band, `best` their highest interview chance.
+    """
+    reasons = []
+    for key in ("reach", "target", "safety"):
+        if listed.get(key, 0) or not sum(open_to_you.values()):
+            continue
+        band, available = bands[key], open_to_you.get(key, 0)
+        if available:
+            if key == "reach":
+                why = (
+                    f"the list takes them only when programs with better odds run out "
+                    f"({available} are open to you)"
+                )
+            else:
+                why = (
+                    f"{available} are open to you but not on the list: you excluded them, the "
+                    "per-state cap left them off, or they were added after the list was built"
+                )
+        else:
+            why = f"none of the programs open to you has {band.range} chance of an interview"
+            if key == "safety":
+                why += f"; your best has {best:.0%}"
+        reasons.append((key, f"No program on the list is “{band.label}”: {why}."))
+    return reasons

@@ -7,9 +7,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from applicants import season as season_rules
 from applicants.reasons import Reason, reason_items
+from applicants.scoring import (
+    BANDS,
+    DEFAULT_PARAMETERS,
+    WEIGHT_SIGNS,
+    ScoringParameters,
+    with_weights,
+)
 from programs.models import Program
 
 
@@ -48,7 +56,33 @@ def _count() -> list:
     return [MinValueValidator(0), MaxValueValidator(200)]
 
 
-class Profile(models.Model):
+class ApplicationFacts(models.Model):
+    """What an applicant puts in an application: the profile keys the scorer reads.
+
+    One definition for an applicant's own profile and for an imported application outcome.
+    """
+
+    visa = models.CharField(max_length=4, choices=Visa.choices, default=Visa.J1)
+    graduation_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1960)]
+    )  # upper bound (next year) is checked in the form and a clean(): it moves every January
+    step1_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
+    step2_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
+    step2_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
+    step3_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
+    usce_months = models.PositiveSmallIntegerField(default=0, validators=_months())
+    observership_months = models.PositiveSmallIntegerField(default=0, validators=_months())
+    neuro_publications = models.PositiveSmallIntegerField(default=0, validators=_count())
+    neuro_presentations = models.PositiveSmallIntegerField(default=0, validators=_count())
+    us_neuro_letters = models.PositiveSmallIntegerField(default=0, validators=_count())
+    preferred_states = models.JSONField(default=list, blank=True)
+    preferred_regions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Profile(ApplicationFacts):
     """An applicant's profile, or a named what-if scenario copied from it.
 
     The base profile has `based_on = None`; scenarios point at it. Exactly one profile or
@@ -64,25 +98,20 @@ class Profile(models.Model):
     )
     active = models.BooleanField(default=True)
 
-    visa = models.CharField(max_length=4, choices=Visa.choices, default=Visa.J1)
-    graduation_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1960)]
-    )  # upper bound (next year) is checked in the form and a clean(): it moves every January
-    step1_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
     step1_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
-    step2_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
-    step2_attempts = models.PositiveSmallIntegerField(default=1, validators=_attempts())
-    step3_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=_score())
-    usce_months = models.PositiveSmallIntegerField(default=0, validators=_months())
-    observership_months = models.PositiveSmallIntegerField(default=0, validators=_months())
-    neuro_publications = models.PositiveSmallIntegerField(default=0, validators=_count())
-    neuro_presentations = models.PositiveSmallIntegerField(default=0, validators=_count())
-    us_neuro_letters = models.PositiveSmallIntegerField(default=0, validators=_count())
-    preferred_states = models.JSONField(default=list, blank=True)
-    preferred_regions = models.JSONField(default=list, blank=True)
     excluded_states = models.JSONField(default=list, blank=True)
     list_size = models.PositiveSmallIntegerField(
         default=100, validators=[MinValueValidator(30), MaxValueValidator(200)]
+    )
+    # Read on the base profile: the user's own choice, never copied into scenarios.
+    share_outcomes = models.BooleanField(
+        "Use my outcomes, without my identity, to improve the estimates",
+        default=False,
+        help_text=(
+            "If you tick this, the invitations, interviews and match you record here are used, "
+            "with your profile but never your name or account, to check and refit the "
+            "estimates for everyone."
+        ),
     )
     # The applicant's own zone for the season calendar (read from the base profile); not part
     # of the profile JSON: it changes no estimate.
@@ -154,10 +183,12 @@ class InterviewFormat(models.TextChoices):
 
 
 class Band(models.TextChoices):
-    REACH = "reach", "Reach"
-    TARGET = "target", "Target"
-    SAFETY = "safety", "Safety"
-    INELIGIBLE = "ineligible", "Ineligible"
+    """The keys stored; labels (and what each band means) are `scoring.BANDS`."""
+
+    REACH = "reach", BANDS["reach"].label
+    TARGET = "target", BANDS["target"].label
+    SAFETY = "safety", BANDS["safety"].label
+    INELIGIBLE = "ineligible", BANDS["ineligible"].label
 
 
 # The bands an eligible program can be in, most competitive first.
@@ -169,6 +200,10 @@ class Shortlist(models.Model):
 
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="shortlist")
     built_at = models.DateTimeField(null=True, blank=True)
+    # The model version that scored the entries; a rebuild moves the list to the active one.
+    model_version = models.ForeignKey(
+        "ModelVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="shortlists"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -332,6 +367,142 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class OutcomeSource(models.TextChoices):
+    IMPORT = "import", "Imported from a file"
+    APP = "app", "Recorded in neuromatch by an applicant who opted in"
+
+
+class OutcomeImport(models.Model):
+    """One outcomes file imported (`import_outcomes`): who, when, which file, what it did."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    applicants = models.PositiveIntegerField(default=0)
+    replaced = models.PositiveIntegerField(
+        default=0, help_text="Rows of earlier imports for the same applicants and seasons."
+    )
+    seasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.rows} applications, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ApplicationOutcome(ApplicationFacts):
+    """One application and what came of it, from an advising office's spreadsheet.
+
+    Never tied to a user: `applicant` is the file's opaque id for one person in one season.
+    In-app outcomes are not copied here; the fit reads them from the tracker of applicants who
+    opted in, with `source` telling the two apart.
+    """
+
+    batch = models.ForeignKey(OutcomeImport, on_delete=models.CASCADE, related_name="outcomes")
+    source = models.CharField(
+        max_length=6, choices=OutcomeSource.choices, default=OutcomeSource.IMPORT
+    )
+    line = models.PositiveIntegerField(help_text="Line of the row in the imported file.")
+    season = models.PositiveSmallIntegerField(help_text="The Match year.")
+    applicant = models.CharField(max_length=64)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    signalled = models.BooleanField(null=True, blank=True)
+    invited = models.BooleanField(null=True, blank=True)
+    interviewed = models.BooleanField(null=True, blank=True)
+    matched = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["season", "applicant", "program_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "applicant", "program"], name="one_outcome_per_application"
+            ),
+            models.UniqueConstraint(
+                fields=["season", "applicant"],
+                condition=Q(matched=True),
+                name="one_imported_match_per_applicant_and_season",
+            ),
+            models.CheckConstraint(
+                condition=~Q(invited=False, interviewed=True), name="outcome_interview_invited"
+            ),
+            models.CheckConstraint(
+                condition=~Q(interviewed=False, matched=True), name="outcome_match_interviewed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} → {self.program_id} ({self.season})"
+
+
+class ModelVersion(models.Model):
+    """One set of weights and conversion q for the estimates: version 1 is the judgement
+    weights, each fit (`fit_model`) a new version. Staff activate one; lists record theirs.
+
+    `counts` holds, per season, the applications the fit rested on; `metrics` the held-out
+    scores of the judgement weights and the fit, the reliability points and how the held-out
+    set was chosen. Both are empty for the judgement weights.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    weights = models.JSONField(help_text="Weight name → log-odds per unit of its feature.")
+    conversion = models.FloatField(
+        "interview → match conversion q", validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    n_train = models.PositiveIntegerField("applications fitted on", default=0)
+    n_test = models.PositiveIntegerField("applications held out", default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_model_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(conversion__gte=0, conversion__lte=1), name="model_conversion_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number}"
+
+    @property
+    def fitted(self) -> bool:
+        """False for the judgement weights, which no outcome data checked."""
+        return self.n_train > 0
+
+    @cached_property
+    def parameters(self) -> ScoringParameters:
+        """The scorer's parameters with this version's weights (names it does not know, from a
+        term since removed, are left out; terms added since keep their judgement weight)."""
+        known = {name: value for name, value in self.weights.items() if name in WEIGHT_SIGNS}
+        return with_weights(DEFAULT_PARAMETERS, known)
+
+    @cached_property
+    def seasons(self) -> list[int]:
+        return sorted(int(season) for season in self.counts)
+
+    @cached_property
+    def n_applications(self) -> int:
+        """Applications with a known invitation the version rests on (trained and held out)."""
+        return sum(int(season.get("applications", 0)) for season in self.counts.values())
 
 
 # Sharing: grants to other users, comments, read-only share links and the access log.

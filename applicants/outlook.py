@@ -23,16 +23,18 @@ from applicants.advice import MORE_OF, Advice, advise
 from applicants.catalogue import as_of_year, catalogue_frame, catalogue_stamp, score_data
 from applicants.findings import Finding, profile_findings
 from applicants.listbuilder import BuiltList, Outlook
+from applicants.model_versions import active_version, estimate_note, version_of
 from applicants.models import (
     ELIGIBLE_BANDS,
     Band,
+    ModelVersion,
     Profile,
     Shortlist,
     ShortlistEntry,
     model_bounds,
 )
 from applicants.profiles import profile_data, profiles_of
-from applicants.scoring import ESTIMATE_NOTE, RULES
+from applicants.scoring import RULES
 from applicants.selectors import built_shortlist, listed_entries
 from applicants.shortlists import held_and_excluded
 from neuromatch.caching import cached_for_user, digest
@@ -57,6 +59,10 @@ class ListOutlook(Outlook):
     bands: dict[str, int] = field(default_factory=dict)
     states: list[tuple[str, int]] = field(default_factory=list)
     built_at: datetime | None = None
+    # The model version the figures rest on: its number, conversion q and estimate note.
+    version: int = 1
+    conversion: float = listbuilder.DEFAULT_CONVERSION
+    note: str = ""
 
     @property
     def built(self) -> bool:
@@ -85,15 +91,22 @@ def _summarise(
     states: Sequence[str],
     *,
     built_at: datetime | None,
+    version: ModelVersion,
 ) -> ListOutlook:
-    """The outlook of a list given in rank order, by its probabilities, bands and states."""
-    result = listbuilder.outlook(list(probabilities), fee_schedule=settings.ERAS_FEE_SCHEDULE)
+    """The outlook of a list given in rank order, by its probabilities, bands and states, with
+    the interview → match conversion of the model version that scored it."""
+    result = listbuilder.outlook(
+        list(probabilities), conversion=version.conversion, fee_schedule=settings.ERAS_FEE_SCHEDULE
+    )
     band_counts = Counter(bands)
     return ListOutlook(
         **{name.name: getattr(result, name.name) for name in fields(Outlook)},
         bands={band: band_counts.get(band, 0) for band in Band.values},
         states=Counter(states).most_common(),
         built_at=built_at,
+        version=version.number,
+        conversion=version.conversion,
+        note=estimate_note(version),
     )
 
 
@@ -112,9 +125,12 @@ def preview_list(
     programs: pd.DataFrame | None = None,
     scored: pd.DataFrame | None = None,
 ) -> Preview:
-    """Score the catalogue (or `programs`) for a profile dict and preview its list."""
+    """Score the catalogue (or `programs`) for a profile dict and preview its list, with the
+    active model version (`scored` must come from it too)."""
+    version = active_version()
     if scored is None:
-        scored = score_data(data, catalogue_frame() if programs is None else programs)
+        frame = catalogue_frame() if programs is None else programs
+        scored = score_data(data, frame, version=version)
     built = listbuilder.build_list(
         scored, size=data["list_size"], preferred_states=data["preferred_states"]
     )
@@ -124,6 +140,7 @@ def preview_list(
         chosen["band"].tolist(),
         chosen["state_code"].tolist(),
         built_at=None,
+        version=version,
     )
     return Preview(scored, built, outlook)
 
@@ -136,19 +153,31 @@ def shortlist_outlook(shortlist: Shortlist) -> ListOutlook:
         [row[1] for row in rows],
         [row[2] for row in rows],
         built_at=shortlist.built_at,
+        version=version_of(shortlist),
     )
 
 
 def shortlist_outlooks(shortlists: Sequence[Shortlist]) -> dict[int, Outlook]:
     """The outlooks of many built lists (shortlist pk → outlook): the figures
-    `shortlist_outlook` gives each, from one query and one `listbuilder.outlooks` pass."""
+    `shortlist_outlook` gives each (with its own model version's q), from three queries and
+    one `listbuilder.outlooks` pass."""
     probabilities: dict[int, list[float]] = {shortlist.pk: [] for shortlist in shortlists}
     listed = ShortlistEntry.objects.filter(shortlist__in=list(shortlists), excluded=False)
     ranked = listed.order_by("shortlist_id", "rank", "id")  # each list as `listed_entries` reads it
     for shortlist_pk, probability in ranked.values_list("shortlist_id", "probability"):
         probabilities[shortlist_pk].append(probability)
+    # The lists may come with their fields deferred: one query for their versions' q.
+    version_of_list = dict(
+        Shortlist.objects.filter(pk__in=list(probabilities)).values_list(
+            "pk", "model_version__conversion"
+        )
+    )
+    active = active_version().conversion
+    conversions = [version_of_list.get(pk) or active for pk in probabilities]
     results = listbuilder.outlooks(
-        list(probabilities.values()), fee_schedule=settings.ERAS_FEE_SCHEDULE
+        list(probabilities.values()),
+        conversion=conversions,
+        fee_schedule=settings.ERAS_FEE_SCHEDULE,
     )
     return dict(zip(probabilities, results, strict=True))
 
@@ -219,17 +248,27 @@ class ProfileReport:
     findings: list[Finding]
     advice: list[Advice]
     profile_changed: bool = False  # since its list was built: the list's figures are older
-    note: str = ESTIMATE_NOTE
+    # The list was scored with an older model version than the active one.
+    version_changed: bool = False
+
+    @property
+    def note(self) -> str:
+        """What the figures rest on: the estimate note of the version that gave them."""
+        return self.outlook.note
 
 
 def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> list[Advice]:
-    """The changes that would raise the profile's outlook most (see `applicants.advice`)."""
+    """The changes that would raise the profile's outlook most (see `applicants.advice`),
+    with the active model version."""
+    version = active_version()
     return advise(
         profile_data(profile),
         catalogue_frame() if programs is None else programs,
         as_of_year=as_of_year(),
         fee_schedule=settings.ERAS_FEE_SCHEDULE,
         limits={key: model_bounds(key)[1] for key in (*(m[0] for m in MORE_OF), "list_size")},
+        params=version.parameters,
+        conversion=version.conversion,
     )
 
 
@@ -245,6 +284,7 @@ def profile_report(profile: Profile) -> ProfileReport:
         findings=profile_findings(data, programs, scored, as_of_year=as_of_year()),
         advice=advice_for(profile, programs=programs)[:ADVICE_SHOWN],
         profile_changed=outlook.built and profile.updated_at > outlook.built_at,
+        version_changed=outlook.built and outlook.version != active_version().number,
     )
 
 
@@ -262,6 +302,15 @@ class Analysis:
     shortfall: int
     excluded_by_rule: list[tuple[str, str, int]]
     signals: list[tuple[Program, str]] = field(default_factory=list)
+    # The active catalogue's programs open to the profile, per band, and the best chance.
+    open_bands: dict[str, int] = field(default_factory=dict)
+    best_probability: float = 0.0
+
+    def empty_bands(self, outlook: ListOutlook) -> list[tuple[str, str]]:
+        """(band, why) for each band with no program on the list."""
+        return listbuilder.empty_band_reasons(
+            outlook.bands, self.open_bands, best=self.best_probability
+        )
 
 
 def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
@@ -269,8 +318,10 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
 
     The curve alone builds 18 lists, so the result is cached under everything it reads: the
     profile's data, the held, excluded and ranked programs, the catalogue stamp and the year.
-    A status or note edit that does not change which entries are held reuses it.
+    A status or note edit that does not change which entries are held reuses it. It uses the
+    model version that scored the list, so its figures agree with the list's.
     """
+    version = version_of(shortlist)
     entries = list(shortlist.entries.all())
     ranked = list(listed_entries(shortlist).values_list("program_id", flat=True))
     held, excluded = held_and_excluded(entries)
@@ -283,21 +334,30 @@ def analyse(profile: Profile, shortlist: Shortlist) -> Analysis:
         catalogue_stamp(),
         as_of_year(),
         settings.PREFERENCE_SIGNALS,
+        version.pk,
     )
     return cached_for_user(
         "analysis",
         profile.user_id,
         variant,
-        lambda: _analyse(profile, held, excluded, ranked),
+        lambda: _analyse(profile, held, excluded, ranked, version),
         slots=ANALYSIS_SLOTS,
     )
 
 
-def _analyse(profile: Profile, held: list[int], excluded: list[int], ranked: list[int]) -> Analysis:
-    scored = score_data(profile_data(profile), catalogue_frame())
+def _analyse(
+    profile: Profile,
+    held: list[int],
+    excluded: list[int],
+    ranked: list[int],
+    version: ModelVersion,
+) -> Analysis:
+    scored = score_data(profile_data(profile), catalogue_frame(), version=version)
     rules = {"pinned": held, "excluded": excluded, "preferred_states": profile.preferred_states}
     built = listbuilder.build_list(scored, size=profile.list_size, **rules)
-    curve = listbuilder.match_curve(scored, sizes=CURVE_SIZES, **rules)
+    curve = listbuilder.match_curve(
+        scored, sizes=CURVE_SIZES, conversion=version.conversion, **rules
+    )
     longest = len(listbuilder.build_list(scored, size=max(CURVE_SIZES), **rules).ranked)
     point = listbuilder.diminishing_returns_point(curve)
     if point is not None and point >= longest:
@@ -316,4 +376,6 @@ def _analyse(profile: Profile, held: list[int], excluded: list[int], ranked: lis
             if count and code != "archived"  # archived programs are out of the catalogue
         ],
         signals=[(programs[pk], reason) for pk, reason in suggested if pk in programs],
+        open_bands=catalogue_counts(scored).bands,
+        best_probability=float(scored["probability"].max()) if len(scored) else 0.0,
     )

@@ -41,7 +41,7 @@ LOGIN_RECORDS: dict[str, type[models.Model]] = {
 ZIP_MEDIA_TYPE = "application/zip"
 # Exported in their own sections (entries within their lists), or not data about the person.
 _EXPORTED_APART: set[type[models.Model]] = {Profile, ShortlistEntry, EmailAddress}
-SECRET_FIELDS = ("token", "key", "password", "session_key")
+SECRET_WORDS = ("token", "password", "secret", "session")
 
 EXPORT_README = """\
 Your data from neuromatch, exported {exported_at}.
@@ -77,27 +77,33 @@ def _fields(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
+def _is_secret(field: models.Field) -> bool:
+    return field.name == "key" or any(word in field.name for word in SECRET_WORDS)
+
+
 def _other_records(user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
     """Rows of every other model that belongs to `user` (deleted with the account), by
-    `app_label.model`, so data that features add later is handed over too. Secrets that are
-    keys to something (a calendar feed's token) are left out."""
+    `app_label.model.link` (a model can point at the account twice: a grant's owner and its
+    grantee), so data that features add later is handed over too. Fields that are keys to
+    something (a calendar feed's token, a share link's token digest) are left out."""
     records: dict[str, list[dict[str, Any]]] = {}
     for relation in get_user_model()._meta.related_objects:
         model = relation.related_model
         if model in _EXPORTED_APART or relation.on_delete is not models.CASCADE:
             continue
-        rows = model._default_manager.filter(**{relation.field.name: user}).order_by("pk")
-        skip = (relation.field.name, *SECRET_FIELDS)
-        exported = [_fields(row, skip=skip) for row in rows]
+        link = relation.field.name
+        secrets = tuple(field.name for field in model._meta.concrete_fields if _is_secret(field))
+        rows = model._default_manager.filter(**{link: user}).order_by("pk")
+        exported = [_fields(row, skip=(link, *secrets)) for row in rows]
         if exported:
-            records[model._meta.label_lower] = exported
+            records[f"{model._meta.label_lower}.{link}"] = exported
     return records
 
 
 def _login_records(names: set[str]) -> dict[str, list[dict[str, Any]]]:
     return {
         kind: [
-            _fields(record, skip=("id", "session_hash"))
+            _fields(record, skip=("id", "session_hash"))  # the hash identifies a live session
             for record in model.objects.filter(username__in=names).order_by("attempt_time")
         ]
         for kind, model in LOGIN_RECORDS.items()

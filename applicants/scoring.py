@@ -5,14 +5,17 @@ frame is the `Program.objects.to_frame()` contract (see `programs/models.py`), t
 the DESIGN.md profile JSON as a dict. The computation is vectorised over the programs; only
 the reason lists are assembled per row, from precomputed strings.
 
-Every weight and cut-off lives in `ScoringParameters`. They are judgement, informed by the
-reference figures in DESIGN.md, until outcome data exist to fit them.
+Every weight and cut-off lives in `ScoringParameters`. The interview log-odds is a design
+matrix (one column per feature, `WEIGHT_NAMES`) times a weight vector: the default parameters
+are version 1, judgement informed by the reference figures in DESIGN.md; a fitted version
+replaces the weights (`with_weights`) and keeps the structure (reference scores, caps, cut-offs).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -28,12 +31,6 @@ RULES: dict[str, str] = {
     "archived": "Archived program",
 }
 
-BANDS: tuple[str, ...] = ("reach", "target", "safety", "ineligible")
-# One wording for the UI wherever an estimate is shown.
-ESTIMATE_NOTE = (
-    "Estimates, not predictions: the weights are judgement informed by published figures "
-    "until outcome data exist."
-)
 MINUS = "\u2212"
 
 
@@ -129,7 +126,8 @@ class ScoringParameters:
     p_floor: float = 0.002
     p_ceiling: float = 0.9
 
-    # Bands from p: reach below `reach_below`, safety from `safety_at`, target in between.
+    # Bands from p: reach below `reach_below`, safety from `safety_at`, target in between
+    # (shown as "Long shot", "Possible", "Best odds": see `band_meanings`).
     reach_below: float = 0.05
     safety_at: float = 0.20
 
@@ -141,20 +139,83 @@ class ScoringParameters:
 DEFAULT_PARAMETERS = ScoringParameters()
 
 
-def years_since_graduation(profile: Mapping[str, Any], as_of_year: int) -> int:
-    """Whole years between graduation and the application year (0 if not yet graduated)."""
-    return max(0, int(as_of_year) - int(profile["graduation_year"]))
+@dataclass(frozen=True)
+class BandMeaning:
+    """What a band says, in words and numbers: the one definition every page, export and
+    message shows. `key` is what the database stores (reach, target, safety, ineligible)."""
+
+    key: str
+    label: str
+    range: str  # the interview chance it covers ("under 5 %"); "" for ineligible
+    meaning: str  # one sentence a reader can act on
 
 
-def failed_attempts(profile: Mapping[str, Any]) -> int:
+def _percent(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
+def band_meanings(params: ScoringParameters = DEFAULT_PARAMETERS) -> dict[str, BandMeaning]:
+    """The bands with their labels and meanings at `params`' cut-offs.
+
+    The labels promise no more than the numbers do: with the model's probabilities (on the demo
+    catalogue half of the programs open to a typical applicant are under 5 %, nine in ten under
+    20 % and almost none reach 40 %), even the best band means "likelier", never "safe".
+    """
+    low, high = params.reach_below, params.safety_at
+    return {
+        "reach": BandMeaning(
+            "reach",
+            "Long shot",
+            f"under {_percent(low)}",
+            f"Long shot: under {_percent(low)} chance of an interview, fewer than 1 in "
+            f"{round(1 / low)} applicants like you.",
+        ),
+        "target": BandMeaning(
+            "target",
+            "Possible",
+            f"{_percent(low)} to {_percent(high)}",
+            f"Possible: {_percent(low)} to {_percent(high)} chance of an interview, between 1 in "
+            f"{round(1 / low)} and 1 in {round(1 / high)} applicants like you.",
+        ),
+        "safety": BandMeaning(
+            "safety",
+            "Best odds",
+            f"{_percent(high)} or more",
+            f"Best odds: {_percent(high)} or more chance of an interview, about 1 in "
+            f"{round(1 / high)} or better: your likeliest programs, still never a sure thing.",
+        ),
+        "ineligible": BandMeaning(
+            "ineligible",
+            "Ineligible",
+            "",
+            "Ineligible: a published rule of the program (visa, Step 2 CK minimum, "
+            "graduation year, attempts, US clinical experience) excludes you.",
+        ),
+    }
+
+
+BANDS: dict[str, BandMeaning] = band_meanings()
+
+
+def years_since_graduation(profile: Mapping[str, Any], as_of_year: Any) -> Any:
+    """Whole years between graduation and the application year (0 if not yet graduated).
+
+    Works on one profile dict, or per row on the columns of an applications frame.
+    """
+    return np.maximum(0, np.asarray(as_of_year) - np.asarray(profile["graduation_year"]))
+
+
+def failed_attempts(profile: Mapping[str, Any]) -> Any:
     """Number of failed USMLE Step 1 / Step 2 CK attempts (attempts beyond the first)."""
-    return max(0, int(profile["step1_attempts"]) - 1) + max(0, int(profile["step2_attempts"]) - 1)
+    return np.maximum(0, np.asarray(profile["step1_attempts"]) - 1) + np.maximum(
+        0, np.asarray(profile["step2_attempts"]) - 1
+    )
 
 
-def effective_usce_months(profile: Mapping[str, Any], params: ScoringParameters) -> float:
+def effective_usce_months(profile: Mapping[str, Any], params: ScoringParameters) -> Any:
     """Hands-on USCE months plus observership months at `observership_weight`."""
-    return float(profile["usce_months"]) + params.observership_weight * float(
-        profile["observership_months"]
+    return np.asarray(profile["usce_months"], dtype=float) + params.observership_weight * (
+        np.asarray(profile["observership_months"], dtype=float)
     )
 
 
@@ -219,22 +280,27 @@ class _Catalogue:
 
 @dataclass(frozen=True)
 class _Applicant:
-    """The profile facts the scorer uses, derived once."""
+    """The profile facts the scorer uses, derived once.
 
-    visa: str
-    years: int
-    failed: int
-    usce: float  # hands-on months plus observership at its weight (for the probability)
-    usce_hands_on: float  # what a program's USCE minimum is checked against
-    step2: float | None
-    step3: float | None
-    step3_passed: bool
-    publications: int
-    presentations: int
-    letters: int
-    preferred_states: list[str]
-    preferred_regions: list[str]
-    excluded_states: list[str]
+    Scalars for one profile scored against a catalogue (`read`), or arrays with one value per
+    row for applications, each a profile against one program (`rows`); a missing score is
+    None in the first, NaN in the second.
+    """
+
+    visa: Any  # str
+    years: Any  # int
+    failed: Any  # int
+    usce: Any  # hands-on months plus observership at its weight (for the probability)
+    usce_hands_on: Any  # what a program's USCE minimum is checked against
+    step2: Any  # float | None
+    step3: Any  # float | None
+    step3_passed: Any  # bool
+    publications: Any
+    presentations: Any
+    letters: Any
+    preferred_states: Any  # list[str], or per row a frozenset
+    preferred_regions: Any
+    excluded_states: Any
 
     @classmethod
     def read(
@@ -244,9 +310,9 @@ class _Applicant:
         step3 = profile.get("step3_score")
         return cls(
             visa=str(profile["visa"]),
-            years=years_since_graduation(profile, as_of_year),
-            failed=failed_attempts(profile),
-            usce=effective_usce_months(profile, params),
+            years=int(years_since_graduation(profile, as_of_year)),
+            failed=int(failed_attempts(profile)),
+            usce=float(effective_usce_months(profile, params)),
             usce_hands_on=float(profile["usce_months"]),
             step2=None if step2 is None else float(step2),
             step3=None if step3 is None else float(step3),
@@ -259,13 +325,62 @@ class _Applicant:
             excluded_states=list(profile.get("excluded_states") or []),
         )
 
+    @classmethod
+    def rows(cls, applications: pd.DataFrame, params: ScoringParameters) -> _Applicant:
+        """The facts per row of an applications frame (see `application_design`), as arrays."""
+
+        def floats(column: str) -> np.ndarray:
+            return applications[column].to_numpy(dtype=float)
+
+        step3 = floats("step3_score")
+        return cls(
+            visa=applications["visa"].to_numpy(dtype=object),
+            years=years_since_graduation(applications, floats("as_of_year")),
+            failed=failed_attempts(applications),
+            usce=effective_usce_months(applications, params),
+            usce_hands_on=floats("usce_months"),
+            step2=floats("step2_score"),
+            step3=step3,
+            step3_passed=np.nan_to_num(step3, nan=-np.inf) >= params.step3_pass,
+            publications=floats("neuro_publications"),
+            presentations=floats("neuro_presentations"),
+            letters=floats("us_neuro_letters"),
+            preferred_states=applications["preferred_states"].to_numpy(dtype=object),
+            preferred_regions=applications["preferred_regions"].to_numpy(dtype=object),
+            excluded_states=[],
+        )
+
+
+def _missing_as_nan(value: Any) -> Any:
+    """A score that may be None (not taken) as a float that may be NaN: arrays pass as they are."""
+    return np.nan if value is None else value
+
+
+def _member(values: np.ndarray, chosen: Any) -> np.ndarray:
+    """Whether each value is in `chosen`: one list for every row, or one list per row."""
+    if not (isinstance(chosen, np.ndarray) and chosen.dtype == object and chosen.ndim == 1):
+        return np.isin(values, list(chosen))
+    lengths = np.fromiter(map(len, chosen), dtype=int, count=len(chosen))
+    if not lengths.any():
+        return np.zeros(len(values), dtype=bool)
+    items = np.fromiter(itertools.chain.from_iterable(chosen), dtype=object, count=lengths.sum())
+    # (row, value) pairs as integers: the row times the number of distinct texts plus the text.
+    codes, distinct = pd.factorize(np.concatenate([values.astype(object), items]))
+    width = len(distinct) + 1
+    wanted = np.repeat(np.arange(len(chosen)), lengths) * width + codes[len(values) :]
+    return np.isin(np.arange(len(values)) * width + codes[: len(values)], wanted)
+
+
+def _visa_mask(visa: Any, j1: np.ndarray, h1b: np.ndarray) -> np.ndarray:
+    """Per program: the route(s) the visa need depends on are all closed (`j1`, `h1b` = open)."""
+    visa = np.asarray(visa)
+    return ((visa == "j1") & ~j1) | ((visa == "h1b") & ~h1b) | ((visa == "any") & ~(j1 | h1b))
+
 
 def _below_cutoffs(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
     """Rule code → programs whose cut-off the applicant misses, required or preferred."""
     return {
-        "step2_min": np.zeros(len(c.state), dtype=bool)
-        if a.step2 is None
-        else a.step2 < c.step2_min,
+        "step2_min": _missing_as_nan(a.step2) < c.step2_min,  # not taken: nothing missed
         "yog_window": a.years > c.yog_window,
         "usce": a.usce_hands_on < c.usce_min,
     }
@@ -273,46 +388,24 @@ def _below_cutoffs(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
 
 def _hard_rules(a: _Applicant, c: _Catalogue) -> dict[str, np.ndarray]:
     """Rule code → mask of programs breaking it. NaN (unknown) never breaks a rule, nor does a
-    cut-off the program only prefers."""
-    n = len(c.state)
-    none = np.zeros(n, dtype=bool)
+    cut-off the program only prefers.
+
+    The applicant's facts are scalars (one profile against a catalogue) or arrays with one
+    value per row (applications, each a profile against one program).
+    """
     j1_open = c.j1 != 0.0  # NaN != 0.0 is True: unknown keeps the route open
     h1b_open = (c.h1b != 0.0) & a.step3_passed
-    visa = {"j1": ~j1_open, "h1b": ~h1b_open, "any": ~(j1_open | h1b_open)}.get(a.visa, none)
+    n = len(c.state)
     below = {code: missed & ~c.preferred[code] for code, missed in _below_cutoffs(a, c).items()}
     return {
-        "visa": visa,
+        "visa": _visa_mask(a.visa, j1_open, h1b_open),
         "step2_min": below["step2_min"],
         "yog_window": below["yog_window"],
-        "attempts": (c.attempts_ok == 0.0) if a.failed else none,
+        "attempts": (c.attempts_ok == 0.0) & (np.asarray(a.failed) > 0),
         "usce": below["usce"],
-        "excluded_state": np.isin(c.state, a.excluded_states),
+        "excluded_state": _member(c.state, a.excluded_states) & np.ones(n, dtype=bool),
         "archived": ~c.active,
     }
-
-
-def _applicant_log_odds(a: _Applicant, p: ScoringParameters) -> float:
-    """The terms that depend only on the applicant (the same for every program)."""
-    total = 0.0
-    if a.step2 is None:
-        total += p.step2_not_taken
-    else:
-        gap = a.step2 - p.step2_reference
-        total += p.step2_per_point * min(
-            max(gap, -p.step2_reference_floor), p.step2_reference_ceiling
-        )
-    total += {"j1": p.visa_j1_need, "h1b": p.visa_h1b_need, "any": p.visa_any_need}.get(a.visa, 0.0)
-    total += p.yog_per_year * max(0.0, a.years - p.yog_free_years)
-    total += p.usce_per_month * min(a.usce, p.usce_full_months)
-    total += p.usce_tail_per_month * min(
-        max(a.usce - p.usce_full_months, 0.0), p.usce_cap_months - p.usce_full_months
-    )
-    total += p.publication * min(a.publications, p.publication_cap)
-    total += p.presentation * min(a.presentations, p.presentation_cap)
-    total += p.letter * min(a.letters, p.letter_cap)
-    if a.step3 is not None and a.step3 >= p.step3_strong_at:
-        total += p.step3_strong
-    return total
 
 
 @dataclass(frozen=True)
@@ -333,49 +426,172 @@ class _ProgramTerms:
 
 
 def _program_terms(a: _Applicant, c: _Catalogue, p: ScoringParameters) -> _ProgramTerms:
-    n = len(c.state)
     j1_yes = c.j1 == 1.0
     h1b_yes = (c.h1b == 1.0) & a.step3_passed
-    sponsorship_unknown = {
-        "j1": ~j1_yes,
-        "h1b": ~h1b_yes,
-        "any": ~(j1_yes | h1b_yes),
-    }.get(a.visa, np.zeros(n, dtype=bool))
-    in_state = np.isin(c.state, a.preferred_states)
+    in_state = _member(c.state, a.preferred_states)
     return _ProgramTerms(
         img_high=c.img >= p.img_high_at,
         img_low=c.img <= p.img_low_at,
         img_unknown=np.isnan(c.img),
-        sponsorship_unknown=sponsorship_unknown,
+        sponsorship_unknown=_visa_mask(a.visa, j1_yes, h1b_yes),
         attempts_yes=c.attempts_ok == 1.0,
         attempts_unknown=np.isnan(c.attempts_ok),
         yog_unknown=np.isnan(c.yog_window) & (a.years > p.yog_unknown_after),
         usce_unknown=np.isnan(c.usce_min) & (a.usce < p.usce_typical_requirement),
         in_state=in_state,
-        in_region=np.isin(c.region, a.preferred_regions) & ~in_state,
+        in_region=_member(c.region, a.preferred_regions) & ~in_state,
         below_preferred={
             code: missed & c.preferred[code] for code, missed in _below_cutoffs(a, c).items()
         },
     )
 
 
-def _log_odds(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters) -> np.ndarray:
-    logit = np.full(len(c.state), p.tier_unknown_logit)
-    for number, value in enumerate(p.tier_logit, start=1):
-        logit[c.tier == number] = value
-    logit += _applicant_log_odds(a, p)
-    if a.step2 is not None:
-        margin = np.clip(a.step2 - c.step2_min, 0.0, p.step2_margin_cap)
-        logit += p.step2_margin_per_point * np.nan_to_num(margin, nan=0.0)
-    logit += p.img_high * t.img_high + p.img_low * t.img_low + p.img_unknown * t.img_unknown
-    logit += p.sponsorship_unknown * t.sponsorship_unknown
-    if a.failed:
-        per_attempt = np.where(t.attempts_yes, p.failed_attempt_accepted, p.failed_attempt)
-        logit += a.failed * per_attempt + p.attempts_policy_unknown * t.attempts_unknown
-    logit += p.yog_unknown * t.yog_unknown + p.usce_unknown * t.usce_unknown
-    logit += p.preferred_state * t.in_state + p.preferred_region * t.in_region
-    logit += p.preferred_cutoff_missed * sum(t.below_preferred.values())
-    return logit
+# The weights of the logistic model, in the order of the design matrix's columns, each with the
+# sign a fit must keep: "+" never below 0, "-" never above 0, "" free (the tier baselines).
+# Every monotonicity property of the scorer follows from these signs. To add a term: a weight
+# field on ScoringParameters, a line here and its feature column in `_features`.
+UP, DOWN, FREE = "+", "-", ""
+WEIGHT_SIGNS: dict[str, str] = {
+    "tier_1": FREE,
+    "tier_2": FREE,
+    "tier_3": FREE,
+    "tier_4": FREE,
+    "tier_unknown": FREE,
+    "step2_per_point": UP,
+    "step2_margin_per_point": UP,
+    "step2_not_taken": DOWN,
+    "img_high": UP,
+    "img_low": DOWN,
+    "img_unknown": DOWN,
+    "visa_j1_need": DOWN,
+    "visa_h1b_need": DOWN,
+    "visa_any_need": DOWN,
+    "sponsorship_unknown": DOWN,
+    "failed_attempt": DOWN,
+    "failed_attempt_accepted": DOWN,
+    "attempts_policy_unknown": DOWN,
+    "yog_per_year": DOWN,
+    "yog_unknown": DOWN,
+    "usce_per_month": UP,
+    "usce_tail_per_month": UP,
+    "usce_unknown": DOWN,
+    "preferred_cutoff_missed": DOWN,
+    "publication": UP,
+    "presentation": UP,
+    "letter": UP,
+    "step3_strong": UP,
+    "preferred_state": UP,
+    "preferred_region": UP,
+}
+WEIGHT_NAMES: tuple[str, ...] = tuple(WEIGHT_SIGNS)
+_TIERS = (1, 2, 3, 4)
+
+
+def weights_of(params: ScoringParameters) -> dict[str, float]:
+    """The model's weights (name → log-odds per unit of its feature), in design-matrix order."""
+    tiers = {
+        f"tier_{tier}": float(value) for tier, value in zip(_TIERS, params.tier_logit, strict=True)
+    }
+    named = {"tier_unknown": float(params.tier_unknown_logit), **tiers}
+    return {
+        name: named[name] if name in named else float(getattr(params, name))
+        for name in WEIGHT_NAMES
+    }
+
+
+def with_weights(params: ScoringParameters, weights: Mapping[str, float]) -> ScoringParameters:
+    """`params` with the weights in `weights` replaced (names as in `WEIGHT_SIGNS`).
+
+    Unknown names raise ValueError; weights not given keep their value in `params`.
+    """
+    unknown = sorted(set(weights) - set(WEIGHT_SIGNS))
+    if unknown:
+        raise ValueError(f"Unknown weights: {', '.join(unknown)}.")
+    values = {**weights_of(params), **{name: float(value) for name, value in weights.items()}}
+    changes = {name: values[name] for name in WEIGHT_NAMES if not name.startswith("tier_")}
+    return replace(
+        params,
+        tier_logit=tuple(values[f"tier_{tier}"] for tier in _TIERS),
+        tier_unknown_logit=values["tier_unknown"],
+        **changes,
+    )
+
+
+def weight_vector(params: ScoringParameters) -> np.ndarray:
+    return np.fromiter(weights_of(params).values(), dtype=float, count=len(WEIGHT_NAMES))
+
+
+def _features(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters):
+    """Feature name → column: the log-odds is the sum of each column times its weight.
+
+    The structure (reference scores, caps, thresholds) is fixed here; only the weights are
+    fitted. Applicant facts may be scalars or per-row arrays.
+    """
+    step2 = np.asarray(_missing_as_nan(a.step2), dtype=float)
+    step3 = np.asarray(_missing_as_nan(a.step3), dtype=float)
+    taken = ~np.isnan(step2)
+    visa = np.asarray(a.visa)
+    failed = np.asarray(a.failed, dtype=float)
+    usce = np.asarray(a.usce, dtype=float)
+    n = len(c.state)
+    reference_gap = np.clip(
+        step2 - p.step2_reference, -p.step2_reference_floor, p.step2_reference_ceiling
+    )
+    margin = np.nan_to_num(np.clip(step2 - c.step2_min, 0.0, p.step2_margin_cap), nan=0.0)
+    return {
+        **{f"tier_{tier}": c.tier == tier for tier in _TIERS},
+        "tier_unknown": ~np.isin(c.tier, _TIERS),
+        "step2_per_point": np.where(taken, reference_gap, 0.0),
+        "step2_margin_per_point": np.where(taken, margin, 0.0),
+        "step2_not_taken": ~taken,
+        "img_high": t.img_high,
+        "img_low": t.img_low,
+        "img_unknown": t.img_unknown,
+        "visa_j1_need": visa == "j1",
+        "visa_h1b_need": visa == "h1b",
+        "visa_any_need": visa == "any",
+        "sponsorship_unknown": t.sponsorship_unknown,
+        "failed_attempt": failed * ~t.attempts_yes,
+        "failed_attempt_accepted": failed * t.attempts_yes,
+        "attempts_policy_unknown": (failed > 0) & t.attempts_unknown,
+        "yog_per_year": np.maximum(np.asarray(a.years, dtype=float) - p.yog_free_years, 0.0),
+        "yog_unknown": t.yog_unknown,
+        "usce_per_month": np.minimum(usce, p.usce_full_months),
+        "usce_tail_per_month": np.clip(
+            usce - p.usce_full_months, 0.0, p.usce_cap_months - p.usce_full_months
+        ),
+        "usce_unknown": t.usce_unknown,
+        "preferred_cutoff_missed": sum(
+            (missed.astype(float) for missed in t.below_preferred.values()), np.zeros(n)
+        ),  # how many preferred cut-offs the applicant misses: 0 to 3
+        "publication": np.minimum(np.asarray(a.publications, dtype=float), p.publication_cap),
+        "presentation": np.minimum(np.asarray(a.presentations, dtype=float), p.presentation_cap),
+        "letter": np.minimum(np.asarray(a.letters, dtype=float), p.letter_cap),
+        "step3_strong": np.nan_to_num(step3, nan=-np.inf) >= p.step3_strong_at,
+        "preferred_state": t.in_state,
+        "preferred_region": t.in_region,
+    }
+
+
+def log_odds(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The design matrix times the weights, column by column in a fixed order.
+
+    Not a BLAS product: that may sum in another order for another number of rows, and a
+    program scored alone must get exactly the probability it gets in the whole catalogue
+    (ties between programs are broken by pk, so the last bit matters).
+    """
+    total = np.zeros(matrix.shape[0])
+    for column, weight in zip(matrix.T, weights, strict=True):
+        total += column * weight
+    return total
+
+
+def _design_matrix(a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters):
+    columns = _features(a, c, t, p)
+    matrix = np.empty((len(c.state), len(WEIGHT_NAMES)))
+    for position, name in enumerate(WEIGHT_NAMES):
+        matrix[:, position] = columns[name]  # broadcasts the applicant's scalar facts
+    return matrix
 
 
 def _number(value: float | str) -> str:
@@ -560,6 +776,68 @@ def _applicant_reasons(a: _Applicant, p: ScoringParameters) -> list[str]:
     return reasons
 
 
+def _breaks_any(broken: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    ineligible = np.zeros(n, dtype=bool)
+    for mask in broken.values():
+        ineligible |= mask
+    return ineligible
+
+
+def interview_probability(logit: np.ndarray, params: ScoringParameters) -> np.ndarray:
+    """The logistic of the log-odds, kept within [p_floor, p_ceiling]."""
+    return np.clip(1.0 / (1.0 + np.exp(-logit)), params.p_floor, params.p_ceiling)
+
+
+def design_matrix(
+    profile: Mapping[str, Any],
+    programs: pd.DataFrame,
+    *,
+    as_of_year: int,
+    params: ScoringParameters = DEFAULT_PARAMETERS,
+) -> np.ndarray:
+    """One row per program, one column per weight (`WEIGHT_NAMES`): log-odds = X @ weights."""
+    c = _Catalogue.read(programs)
+    a = _Applicant.read(profile, as_of_year, params)
+    return _design_matrix(a, c, _program_terms(a, c, params), params)
+
+
+# The profile keys an application records (DESIGN.md, "Outcomes CSV"): what
+# `application_design` reads per row, besides `as_of_year`.
+APPLICATION_FACTS: tuple[str, ...] = (
+    "visa",
+    "graduation_year",
+    "step1_attempts",
+    "step2_score",
+    "step2_attempts",
+    "step3_score",
+    "usce_months",
+    "observership_months",
+    "neuro_publications",
+    "neuro_presentations",
+    "us_neuro_letters",
+    "preferred_states",
+    "preferred_regions",
+)
+
+
+def application_design(
+    applications: pd.DataFrame,
+    programs: pd.DataFrame,
+    *,
+    params: ScoringParameters = DEFAULT_PARAMETERS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The design matrix of applications, and which of them break no hard rule.
+
+    `applications` has one row per application: the `APPLICATION_FACTS` (a missing score as
+    NaN, lists as lists) and `as_of_year`; `programs` is the `to_frame()` frame
+    aligned with it row by row (the program each application went to).
+    """
+    c = _Catalogue.read(programs)
+    a = _Applicant.rows(applications, params)
+    eligible = ~_breaks_any(_hard_rules(a, c), len(c.state))
+    return _design_matrix(a, c, _program_terms(a, c, params), params), eligible
+
+
 def score_programs(
     profile: Mapping[str, Any],
     programs: pd.DataFrame,
@@ -584,14 +862,12 @@ def score_programs(
     n = len(c.state)
 
     broken = _hard_rules(a, c)
-    ineligible = np.zeros(n, dtype=bool)
-    for mask in broken.values():
-        ineligible |= mask
+    ineligible = _breaks_any(broken, n)
     eligible = ~ineligible
 
     terms = _program_terms(a, c, p)
-    logit = _log_odds(a, c, terms, p)
-    probability = np.clip(1.0 / (1.0 + np.exp(-logit)), p.p_floor, p.p_ceiling)
+    logit = log_odds(_design_matrix(a, c, terms, p), weight_vector(p))
+    probability = interview_probability(logit, p)
     probability[ineligible] = 0.0
     clipped_logit = np.full(n, -np.inf)
     clipped_logit[eligible] = np.log(probability[eligible] / (1.0 - probability[eligible]))

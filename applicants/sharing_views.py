@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applicants import advising, comments, outlook, sharing
 from applicants.access import get_entry_for_user, get_owner_for_user, get_profile_for_user
-from applicants.listbuilder import DEFAULT_CONVERSION
 from applicants.models import Access, Grant, Page, Profile, ShareLink, Shortlist
 from applicants.profiles import profile_data, profiles_of, shown_profile
 from applicants.selectors import listed_entries
@@ -218,12 +217,13 @@ def shared_list(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         raise Http404("No such link, or it expired or was revoked.")
     shortlist = get_object_or_404(Shortlist, profile=link.profile, built_at__isnull=False)
+    summary = outlook.shortlist_outlook(shortlist)
     context = {
         "link": link,
-        "summary": outlook.shortlist_outlook(shortlist),
+        "summary": summary,
         "entries": list(listed_entries(shortlist)),
         "built_at": shortlist.built_at,
-        "conversion_pct": round(DEFAULT_CONVERSION * 100),
+        "conversion_pct": round(summary.conversion * 100),
     }
     response = render(request, "applicants/shared_list.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -1,6 +1,7 @@
 """The list workspace: `/list/`, its row actions (htmx, POST-only) and rebuilds."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants import comments, outlook, sharing, shortlists
@@ -24,7 +26,7 @@ from applicants.forms import (
     StatusForm,
     first_error,
 )
-from applicants.listbuilder import DEFAULT_CONVERSION
+from applicants.model_versions import active_version
 from applicants.models import Band, Page, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import active_profile
 from applicants.season_summary import signal_count
@@ -49,6 +51,14 @@ ROW_CONTEXT = {
         "comment": comments.MAX_COMMENT_LENGTH,
     },
 }
+
+
+def built_ago(moment: datetime | None) -> str:
+    """When a list was built, as people say it ("3 minutes ago"), to the minute: "now" for the
+    first minute, so a cached page is not re-rendered every second."""
+    if moment is None or timezone.now() - moment < timedelta(minutes=1):
+        return "now"
+    return naturaltime(moment)
 
 
 def _shown_profile(request: HttpRequest, profile_pk: int | None) -> Profile | None:
@@ -103,10 +113,12 @@ def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewe
     summary = outlook.shortlist_outlook(shortlist)
     analysis = outlook.analyse(profile, shortlist)
     query = SearchForm(data or None).query()
+    active = active_version().number
     return context | {
         "shortlist": shortlist,
         "summary": summary,
         "analysis": analysis,
+        "empty_bands": analysis.empty_bands(summary),
         "chart": curve_chart(
             analysis.curve,
             size=summary.size,
@@ -117,12 +129,14 @@ def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewe
         "excluded": list(excluded_entries(shortlist)),
         "scenarios": outlook.compare_scenarios(profile.user),
         "built_at": shortlist.built_at,
-        "built_ago": naturaltime(shortlist.built_at),
+        "built_ago": built_ago(shortlist.built_at),
         "profile_changed": profile.updated_at > shortlist.built_at,
         "catalogue_changed": Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
         "query": query,
         "results": search_results(shortlist, query),
-        "conversion_pct": round(DEFAULT_CONVERSION * 100),
+        "conversion_pct": round(summary.conversion * 100),
+        "active_version": active,
+        "version_changed": summary.version != active,
         "signal_count": settings.PREFERENCE_SIGNALS,
         "signals_used": signal_count(profile.user),
         **_new_comments(profile, viewer),
@@ -163,7 +177,7 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
             TEMPLATE,
             lambda: _workspace_context(profile, request.GET, viewer),
             version=version,
-            per_view={"built_at": naturaltime},
+            per_view={"built_at": built_ago},
         )
     if viewer.is_owner and shortlist is not None:
         comments.mark_seen(viewer.owner, profile, on_programs=True)  # shown as new just now

@@ -19,6 +19,7 @@ from django.utils import timezone
 from applicants import tracker
 from applicants.catalogue import catalogue_frame, score_profile
 from applicants.listbuilder import BuiltList, build_list
+from applicants.model_versions import active_version, version_of
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from programs.models import Program
 
@@ -64,7 +65,8 @@ def _choose(
 def build_shortlist(*, profile: Profile) -> Shortlist:
     """Build (or rebuild) the profile's list from the whole catalogue, keeping the user's data.
 
-    Raises `ShortlistError` when the catalogue has no active program. Archived programs are
+    The list is scored with the active model version and records it. Raises `ShortlistError`
+    when the catalogue has no active program. Archived programs are
     scored too: the scorer marks them ineligible, so they are never
     chosen automatically, but a held entry for an archived program stays listed and marked.
     """
@@ -74,7 +76,8 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
             "The catalogue has no programs yet, so there is nothing to build a list from. "
             "Staff can import one on the Import page."
         )
-    scored = score_profile(profile, programs=programs)
+    version = active_version()
+    scored = score_profile(profile, programs=programs, version=version)
     with transaction.atomic():
         shortlist, _ = Shortlist.objects.select_for_update().get_or_create(profile=profile)
         entries = {entry.program_id: entry for entry in shortlist.entries.select_for_update().all()}
@@ -104,7 +107,8 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
         ShortlistEntry.objects.bulk_update(updated, SNAPSHOT_FIELDS, batch_size=500)
         ShortlistEntry.objects.bulk_create(created, batch_size=500)
         shortlist.built_at = timezone.now()
-        shortlist.save(update_fields=["built_at", "updated_at"])
+        shortlist.model_version = version
+        shortlist.save(update_fields=["built_at", "model_version", "updated_at"])
     return shortlist
 
 
@@ -175,7 +179,8 @@ def restore_entry(*, entry: ShortlistEntry) -> ShortlistEntry:
 def add_program(*, shortlist: Shortlist, program: Program) -> ShortlistEntry:
     """Put a catalogue program on the list by hand (restoring it if it was excluded)."""
     one = Program.objects.filter(pk=program.pk).to_frame()
-    scored = score_profile(shortlist.profile, programs=one)
+    # Scored with the list's own version, so the list's figures stay comparable.
+    scored = score_profile(shortlist.profile, programs=one, version=version_of(shortlist))
     with transaction.atomic():
         # Two quick clicks must not both pass the check: the second waits for the first.
         Shortlist.objects.select_for_update().filter(pk=shortlist.pk).first()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from applicants import (
     calendar_views,
+    calibration_views,
     export_views,
     sharing_views,
     shortlist_views,
@@ -20,6 +21,12 @@ urlpatterns = [
     path("profile/scenarios/<int:pk>/activate/", views.scenario_activate, name="scenario_activate"),
     path("profile/scenarios/<int:pk>/rename/", views.scenario_rename, name="scenario_rename"),
     path("profile/scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
+    path("calibration/", calibration_views.calibration, name="calibration"),
+    path(
+        "calibration/<int:pk>/activate/",
+        calibration_views.activate,
+        name="calibration_activate",
+    ),
     path("list/", shortlist_views.shortlist, name="list"),
     path("list/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("list/export.csv", export_views.export_csv, name="export_csv"),

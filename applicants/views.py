@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applicants import comments, outlook, profiles, sharing, sharing_views
 from applicants.access import get_profile_for_user, get_rw_profile_for_user
 from applicants.forms import ProfileForm, RenameForm, ScenarioForm, form_data
+from applicants.model_versions import active_version, estimate_note
 from applicants.models import Page, Profile
 from applicants.profiles import PROFILE_FIELDS, profile_data, shown_value
-from applicants.scoring import ESTIMATE_NOTE
 
 
 def _edit_url(profile: Profile) -> str:
@@ -89,7 +89,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "rows": _comparison_rows([column.profile for column in columns]),
         "scenario_form": ScenarioForm(user=request.user),
-        "note": ESTIMATE_NOTE,
+        "note": estimate_note(active_version()),
         "viewer": sharing.Viewer(request.user, sharing.OWNER),
     }
     return render(request, "applicants/scenarios.html", context)
@@ -105,7 +105,7 @@ def shared_scenarios(request: HttpRequest, owner_pk: int) -> HttpResponse:
     context = {
         "columns": columns,
         "rows": _comparison_rows([column.profile for column in columns]) if columns else [],
-        "note": ESTIMATE_NOTE,
+        "note": estimate_note(active_version()),
         "viewer": viewer,
         "shared_profile": profiles.active_profile(viewer.owner),
     }

@@ -14,16 +14,18 @@ REDACTED = "[redacted]"
 
 # The secret path segments: allauth's reset key (`password/reset/key/<uid>-<key>/`), its
 # verification key (`confirm-email/<key>/`), the reset links mailed before allauth
-# (`password/reset/<uidb64>/<token>/`) and a calendar feed's token (`calendar/<token>.ics`).
+# (`password/reset/<uidb64>/<token>/`), a calendar feed's token (`calendar/<token>.ics`) and a
+# share link's token (`/s/<token>/`, at the start of a path only).
 _SECRETS = re.compile(
     r"(?P<keep>password/reset/key/(?!done/)|confirm-email/)[^/\s?#\"']+"
     r"|(?P<legacy>password/reset/)(?!key/)[^/\s?#\"']+/[^/\s?#\"']+"
     r"|(?P<feed>calendar/)[^/\s?#\"']+(?=\.ics)"
+    r"|(?P<share>(?:^|[\s\"'(]|//[^/\s\"']+)/s/)[^/\s?#\"']+"
 )
 
 
 def _replace(match: re.Match) -> str:
-    kept = match.group("keep") or match.group("legacy") or match.group("feed")
+    kept = next(text for text in match.groups() if text is not None)
     return kept + REDACTED
 
 

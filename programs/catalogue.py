@@ -1,12 +1,15 @@
-"""Catalogue queries for the program pages: one function builds the filtered queryset."""
+"""Catalogue queries: the filtered queryset of the program pages, and how a file's row is matched
+with a catalogue program."""
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from programs.geography import REGION_STATES
 from programs.models import CutoffKind, Program
+from programs.normalise import name_key
 
 # Sort keys offered on the page → ORDER BY; unknown values sort last.
 SORTS: dict[str, tuple[str, tuple[object, ...]]] = {
@@ -84,3 +87,29 @@ def observership_programs() -> QuerySet[Program]:
         .filter(img_observerships=True)
         .order_by(F("img_pct").desc(nulls_last=True), "name")
     )
+
+
+class ProgramMatcher:
+    """Finds the catalogue programs a row of a file means, the same way for every import.
+
+    By program ID; a row without one (or with an ID the catalogue does not know) by its name,
+    ignoring case, punctuation and accents, in the same state, among programs that have no ID
+    when the row gives one.
+    """
+
+    def __init__(self, programs: Iterable[Program]) -> None:
+        self.by_id: dict[str, Program] = {}
+        self.by_name: dict[tuple[str, str], list[Program]] = defaultdict(list)
+        for program in programs:
+            if program.program_id:
+                self.by_id[program.program_id] = program
+            self.by_name[(name_key(program.name), program.state)].append(program)
+
+    def candidates(self, program_id: str | None, name: str, state: str) -> list[Program]:
+        if program_id and program_id in self.by_id:
+            return [self.by_id[program_id]]
+        return [
+            program
+            for program in self.by_name.get((name_key(name), state), ())
+            if not (program_id and program.program_id)
+        ]

@@ -10,7 +10,6 @@ says what to fix.
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +19,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from programs.catalogue import ProgramMatcher
 from programs.cleaning import CleanTable, clean_table
 from programs.history import Origin
 from programs.mapping import remember_mapping, remembered_mapping
 from programs.models import ChangeSource, ImportBatch, Program
-from programs.normalise import canonical_field, format_number, name_key
+from programs.normalise import canonical_field, format_number
 from programs.reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -124,14 +124,15 @@ class ImportPlan:
         return len(self.creates) + len(self.updates) + len(self.archives)
 
     def digest(self) -> str:
-        """A hash of everything the plan would do and report: equal digests, equal imports."""
+        """A hash of everything the plan would do and report: equal digests, equal imports.
+
+        New programs count by line only: their values come from the file, which a confirm
+        checks by its own hash; everything that depends on the catalogue counts in full.
+        """
         described = (
-            [("create", row.line, sorted(row.values.items())) for row in self.creates],
-            [
-                ("update", row.line, row.program.pk, sorted(row.changes.items()))
-                for row in self.updates
-            ],
-            [("same", row.line, row.program.pk) for row in self.unchanged],
+            [row.line for row in self.creates],
+            [(row.line, row.program.pk, sorted(row.changes.items())) for row in self.updates],
+            [(row.line, row.program.pk) for row in self.unchanged],
             sorted(program.pk for program in self.archives),
             [(error.line, error.column, error.message) for error in self.errors],
         )
@@ -181,10 +182,7 @@ class ImportResult:
 def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     """Match each row with the catalogue (program ID, else name + state) and diff it."""
     programs = list(Program.objects.all())
-    by_id = {program.program_id: program for program in programs if program.program_id}
-    by_name: dict[tuple[str, str], list[Program]] = defaultdict(list)
-    for program in programs:
-        by_name[(name_key(program.name), program.state)].append(program)
+    matcher = ProgramMatcher(programs)
 
     errors = list(clean.errors)
     creates: list[PlannedRow] = []
@@ -195,15 +193,7 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
     for row in clean.rows:
         values = row.values
         program_id = values.get("program_id")
-        if program_id and program_id in by_id:
-            candidates = [by_id[program_id]]
-        else:
-            key = (name_key(str(values["name"])), str(values["state"]))
-            candidates = [
-                program
-                for program in by_name.get(key, ())
-                if not (program_id and program.program_id)
-            ]
+        candidates = matcher.candidates(program_id, str(values["name"]), str(values["state"]))
         if len(candidates) > 1:
             errors.append(
                 RowError(
@@ -305,8 +295,8 @@ class _Run:
     skip_invalid: bool
     mapping: Mapping[str, str]
 
-    def batch(self, plan: ImportPlan, *, dry_run: bool) -> ImportBatch:
-        """The unsaved record of this run and its plan."""
+    def batch(self, plan: ImportPlan, *, dry_run: bool, digest: str = "") -> ImportBatch:
+        """The unsaved record of this run and its plan (`digest`: for a preview to confirm)."""
         user = self.user
         return ImportBatch(
             user=user if user is not None and user.is_authenticated else None,
@@ -322,7 +312,7 @@ class _Run:
             rejected=plan.rejected,
             errors=[error.as_dict() for error in plan.errors[:MAX_STORED_ERRORS]],
             ignored_columns=plan.ignored_columns,
-            plan_digest=plan.digest(),
+            plan_digest=digest,
             column_mapping=dict(self.mapping),
         )
 
@@ -332,7 +322,7 @@ class _Run:
 
 def _preview(clean: CleanTable, run: _Run, *, keep_content: bool) -> ImportResult:
     plan = plan_changes(clean, full_catalogue=run.full_catalogue)
-    batch = run.batch(plan, dry_run=True)
+    batch = run.batch(plan, dry_run=True, digest=plan.digest() if keep_content else "")
     if keep_content:
         batch.content = run.content
         _forget_stale_previews(run.user)

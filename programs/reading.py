@@ -69,8 +69,18 @@ class Table:
     columns: list[list[str]]
 
 
-def parse_file(*, content: bytes, file_name: str) -> Table:
-    """Read a CSV or XLSX file into a `Table` of cell texts; blank rows are dropped."""
+def parse_file(
+    *,
+    content: bytes,
+    file_name: str,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    rows_are: str = "programs",
+) -> Table:
+    """Read a CSV or XLSX file into a `Table` of cell texts; blank rows are dropped.
+
+    Other files than catalogues (outcomes) pass their own limits and what a row is.
+    """
     extension = Path(file_name).suffix.lower()
     if extension == ".xls":
         raise CatalogueImportError(
@@ -82,13 +92,14 @@ def parse_file(*, content: bytes, file_name: str) -> Table:
         )
     if not content:
         raise CatalogueImportError("The file is empty.")
-    if len(content) > MAX_BYTES:
+    if len(content) > max_bytes:
         raise CatalogueImportError(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is 5 MB. "
+            f"The file is {len(content) / 1024 / 1024:.1f} MB; "
+            f"the limit is {max_bytes / 1024 / 1024:.0f} MB. "
             "Split it into smaller files."
         )
     if content.startswith(XLSX_MAGIC):
-        table = _read_xlsx(content)
+        table = _read_xlsx(content, max_rows)
     elif extension == ".xlsx":
         raise CatalogueImportError("The file is not an Excel workbook (.xlsx): is it a CSV?")
     else:
@@ -98,10 +109,10 @@ def parse_file(*, content: bytes, file_name: str) -> Table:
     if len(table.headers) > MAX_COLUMNS:
         raise CatalogueImportError(f"The file has more than {MAX_COLUMNS} columns.")
     if not table.lines:
-        raise CatalogueImportError("The file has a header row but no programs below it.")
-    if len(table.lines) > MAX_ROWS:
+        raise CatalogueImportError(f"The file has a header row but no {rows_are} below it.")
+    if len(table.lines) > max_rows:
         raise CatalogueImportError(
-            f"The file has more than {MAX_ROWS:,} programs; the limit is {MAX_ROWS:,} per file. "
+            f"The file has more than {max_rows:,} {rows_are}; the limit is {max_rows:,} per file. "
             "Split it into smaller files."
         )
     return table
@@ -247,7 +258,7 @@ def _last_row_with_data(archive: zipfile.ZipFile, sheet: object) -> int | None:
 
 
 def _sheet_rows(
-    sheet: object, last_row: int | None
+    sheet: object, last_row: int | None, max_rows: int
 ) -> tuple[list[str], list[int], list[list[str]]]:
     """The header texts, the line numbers and the cell texts of a sheet's non-blank rows."""
     headers: list[str] = []
@@ -264,12 +275,12 @@ def _sheet_rows(
             continue
         lines.append(number)
         rows.append(texts)
-        if len(rows) > MAX_ROWS:
+        if len(rows) > max_rows:
             break
     return headers, lines, rows
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, max_rows: int) -> Table:
     """The first sheet; when it is empty, the error names a sheet that holds data."""
     _check_unpacked_size(content)
     try:
@@ -281,7 +292,7 @@ def _read_xlsx(content: bytes) -> Table:
             raise CatalogueImportError("The workbook has no sheet.")
         first, *others = book.worksheets
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            headers, lines, rows = _sheet_rows(first, _last_row_with_data(archive, first))
+            headers, lines, rows = _sheet_rows(first, _last_row_with_data(archive, first), max_rows)
             if not headers:
                 filled = next(
                     (sheet.title for sheet in others if _last_row_with_data(archive, sheet) != 0),

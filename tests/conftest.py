@@ -3,8 +3,15 @@ from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings
 
 from tests.factories import make_catalogue_editor, make_user
+
+# Property tests take their size from one place. `make test` runs the thorough profile;
+# `make test-fast` sets HYPOTHESIS_PROFILE=fast for a quick loop while working.
+settings.register_profile("thorough", max_examples=150, deadline=None)
+settings.register_profile("fast", max_examples=5, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "thorough"))
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still plain synchronous calls.

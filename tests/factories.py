@@ -1,6 +1,9 @@
 """Small factories for tests: each makes one saved object with sensible defaults."""
 
+import functools
+import math
 from itertools import count
+from pathlib import Path
 
 from django.contrib.auth.models import User
 
@@ -111,6 +114,37 @@ def make_program_frame(*rows: dict[str, object]):
         frame[column] = frame[column].astype(float)
     frame["active"] = frame["active"].astype(bool)
     return frame
+
+
+DEMO_CSV = Path(__file__).resolve().parent.parent / "fixtures" / "demo_programs.csv"
+
+
+@functools.cache
+def _demo_frame():
+    import numpy as np
+    import pandas as pd
+
+    from programs.geography import region_of
+
+    raw = pd.read_csv(DEMO_CSV, dtype=str, keep_default_na=False)
+    frame = raw[["program_id", "name", "institution", "city", "state", "setting", "track"]].copy()
+    for column in ("tier", "positions", "img_pct", "step2_min", "usce_min_months"):
+        frame[column] = pd.to_numeric(raw[column].replace("", np.nan)).astype(float)
+    tristate = {"yes": 1.0, "no": 0.0, "": math.nan}
+    for column in ("visa_j1", "visa_h1b", "multiple_attempts_ok"):
+        frame[column] = raw[column].map(tristate).astype(float)
+    window = raw["yog_window"].map(lambda v: {"none": math.inf, "": math.nan}.get(v, v))
+    frame["yog_window"] = window.astype(float)
+    frame["region"] = frame["state"].map(region_of)
+    frame["active"] = True
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="pk")
+    return frame
+
+
+def make_demo_frame():
+    """The demo catalogue CSV in the `Program.objects.to_frame()` shape, as the importer
+    would store it (pk 1, 2, … in file order)."""
+    return _demo_frame().copy()
 
 
 def make_profile_data(**fields: object) -> dict[str, object]:
@@ -276,6 +310,38 @@ def make_list_rows(*rows: dict[str, object]):
     return frame
 
 
+OUTCOME_ROW_DEFAULTS: dict[str, str] = {
+    "season": "2026",
+    "applicant": "A001",
+    "program_id": "",
+    "visa": "j1",
+    "graduation_year": "2022",
+    "step1_attempts": "1",
+    "step2_score": "240",
+    "step2_attempts": "1",
+    "step3_score": "",
+    "usce_months": "3",
+    "observership_months": "0",
+    "neuro_publications": "1",
+    "neuro_presentations": "2",
+    "us_neuro_letters": "2",
+    "preferred_states": "",
+    "preferred_regions": "",
+    "signalled": "no",
+    "invited": "yes",
+    "interviewed": "",
+    "matched": "",
+}
+
+
+def make_outcomes_csv(*rows: dict[str, object], columns: list[str] | None = None) -> bytes:
+    """An outcomes file in the DESIGN.md layout: one row per dict, defaults for the rest."""
+    header = columns or list(OUTCOME_ROW_DEFAULTS)
+    records = [[str({**OUTCOME_ROW_DEFAULTS, **row}.get(name, "")) for name in header]
+               for row in rows]  # fmt: skip
+    return make_catalogue_csv([header, *records])
+
+
 def make_full_season(user: User, *, entries: int = 120, interviews: int = 25):
     """A whole season on one list: `entries` programs applied to, `interviews` of them with
     interviews spread over October to January (some in person, a few on the same day)."""
@@ -312,6 +378,34 @@ def make_full_season(user: User, *, entries: int = 120, interviews: int = 25):
         )
     ShortlistEntry.objects.bulk_create(rows)
     return shortlist
+
+
+def make_imported_outcomes():
+    """The demo catalogue, and 60 simulated applicants' outcomes (40 applications each, two
+    seasons, from weights that differ from the judgement) imported; returns the simulated
+    applications frame."""
+    import io
+
+    import pandas as pd
+    from django.core.management import call_command
+
+    from applicants.cohort import draw_cohort, outcomes_csv, simulate_outcomes
+    from applicants.outcomes import import_outcomes
+    from applicants.scoring import DEFAULT_PARAMETERS, with_weights
+
+    call_command("import_programs", str(DEMO_CSV), stdout=io.StringIO())
+    programs = Program.objects.to_frame()
+    truth = with_weights(DEFAULT_PARAMETERS, {"usce_per_month": 0.25, "tier_1": -5.2})
+    cohort = pd.concat(
+        [draw_cohort(30, season=2026, seed=3), draw_cohort(30, season=2027, seed=4)],
+        ignore_index=True,
+    )
+    applications = simulate_outcomes(
+        cohort, programs, truth=truth, conversion=0.3, per_applicant=40, seed=3
+    )
+    ids = dict(Program.objects.values_list("pk", "program_id"))
+    import_outcomes(content=outcomes_csv(applications, ids).encode(), file_name="sim.csv")
+    return applications
 
 
 def make_grant(owner: User, grantee: User | None = None, **fields: object):

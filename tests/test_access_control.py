@@ -21,6 +21,7 @@ from applicants.models import (
     CalendarFeed,
     Comment,
     Grant,
+    ModelVersion,
     Profile,
     ShareLink,
     Shortlist,
@@ -210,6 +211,10 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
+    "applicants:calibration": Rule(STAFF),
+    "applicants:calibration_activate": Rule(
+        STAFF, ("POST",), lambda world: {"pk": ModelVersion.objects.get(number=1).pk}
+    ),
     "season:index": Rule(USER),
     "season:entry": Rule(OWNED, ("GET", "POST"), _entry),
     "season:entry_signal": Rule(OWNED, ("POST",), _entry),
@@ -379,7 +384,12 @@ def test_posts_without_a_csrf_token_are_refused(world, name):
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == TOKEN])
 def test_token_urls_answer_anyone_with_the_token_and_nobody_without_it(client, world, name):
     assert client.get(_url(name, world)).status_code == 200
-    for token in ("x" * 43, world.token[:-1] + "A", "%2E%2E" + world.token, "-"):
+    for token in (
+        "x" * 43,
+        world.token[:-1] + ("B" if world.token.endswith("A") else "A"),
+        "%2E%2E" + world.token,
+        "-",
+    ):
         assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
 
 

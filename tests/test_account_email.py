@@ -114,6 +114,7 @@ def test_a_bad_email_url_is_refused_with_a_message(url):
         email_url_settings(url)
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_email_url_sets_django_s_email_settings():
     env = {"DEBUG": "true", "EMAIL_URL": "smtps://bot:pw@smtp.example.net"}
     assert setting(env, "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_SSL") == (
@@ -121,6 +122,7 @@ def test_email_url_sets_django_s_email_settings():
     )
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_separate_email_variables_work_too():
     env = {
         "DEBUG": "true",
@@ -134,6 +136,7 @@ def test_separate_email_variables_work_too():
     )
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_locally_e_mails_go_to_the_console():
     assert setting({"DEBUG": "true"}, "s.EMAIL_BACKEND") == (
         "django.core.mail.backends.console.EmailBackend"
@@ -147,6 +150,7 @@ def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     return run_django(env, "check", "--deploy", "--fail-level", "WARNING")
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_check_deploy_reports_unconfigured_e_mail_as_an_error():
     result = run_django(PRODUCTION, "check", "--deploy", "--fail-level", "ERROR")
     assert result.returncode != 0
@@ -154,12 +158,14 @@ def test_check_deploy_reports_unconfigured_e_mail_as_an_error():
     assert "E-mail is not configured" in result.stderr
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_check_deploy_reports_a_sender_at_localhost_as_an_error():
     result = deploy_check({**PRODUCTION, "EMAIL_URL": MAIL["EMAIL_URL"]})
     assert "neuromatch.E002" in result.stderr
     assert "neuromatch.E001" not in result.stderr
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_check_deploy_warns_about_settings_that_weaken_accounts():
     weak = {"ACCOUNT_EMAIL_VERIFICATION": "optional", "PAGE_CACHE": "false"}
     result = deploy_check({**PRODUCTION, **MAIL, **weak, "BEHIND_HTTPS_PROXY": "true"})
@@ -169,6 +175,7 @@ def test_check_deploy_warns_about_settings_that_weaken_accounts():
     assert "neuromatch.W003" in result.stderr  # every client has the proxy's address
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_behind_a_proxy_with_its_hop_count_the_deploy_check_is_clean():
     result = deploy_check(
         {**PRODUCTION, **MAIL, "BEHIND_HTTPS_PROXY": "true", "TRUSTED_PROXY_COUNT": "1"}
@@ -176,6 +183,7 @@ def test_behind_a_proxy_with_its_hop_count_the_deploy_check_is_clean():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # Django in a subprocess
 @pytest.mark.parametrize(
     ("env", "value"),
     [
@@ -189,6 +197,7 @@ def test_email_verification_is_mandatory_unless_debug_or_configured(env, value):
     assert setting(env, "s.ACCOUNT_EMAIL_VERIFICATION") == value
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_a_bad_verification_setting_is_refused():
     result = run_django({"DEBUG": "true", "ACCOUNT_EMAIL_VERIFICATION": "sometimes"}, "check")
     assert result.returncode != 0

@@ -9,6 +9,9 @@ from applicants.models import Profile
 from applicants.outlook import advice_for
 from tests.factories import make_low_score_profile_data, make_profile_data, make_program_frame
 
+# Advice scores with the active model version, which lives in the database.
+pytestmark = pytest.mark.django_db
+
 THIS_YEAR = timezone.now().year
 
 

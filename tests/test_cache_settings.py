@@ -40,6 +40,7 @@ def test_another_kind_of_cache_url_is_refused():
         cache_settings("memcached://127.0.0.1:11211", enabled=True)
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_the_cache_url_reaches_django_s_settings():
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     env = {**os.environ, "DEBUG": "false", "CACHE_URL": "redis://127.0.0.1:6379/1"}

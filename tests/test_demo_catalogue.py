@@ -3,20 +3,17 @@
 import csv
 import datetime as dt
 import importlib.util
-import math
 import re
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from applicants.listbuilder import build_list, outlook
 from applicants.scoring import score_programs
-from programs.geography import STATE_NAMES, region_of
+from programs.geography import STATE_NAMES
 from programs.models import Setting, Track
-from tests.factories import make_profile_data
+from tests.factories import make_demo_frame, make_profile_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CSV = ROOT / "fixtures" / "demo_programs.csv"
@@ -31,7 +28,6 @@ CANONICAL_COLUMNS = [
 POLICY_COLUMNS = [
     "visa_j1", "visa_h1b", "img_pct", "yog_window", "multiple_attempts_ok", "usce_min_months",
 ]  # fmt: skip
-TRISTATE = {"yes": 1.0, "no": 0.0, "": math.nan}
 
 
 def read_rows() -> list[dict[str, str]]:
@@ -39,24 +35,8 @@ def read_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def demo_frame() -> pd.DataFrame:
-    """The demo CSV in the `Program.objects.to_frame()` shape, as the importer would store it."""
-    raw = pd.read_csv(DEMO_CSV, dtype=str, keep_default_na=False)
-    frame = raw[["program_id", "name", "institution", "city", "state", "setting", "track"]].copy()
-    for column in ("tier", "positions", "img_pct", "step2_min", "usce_min_months"):
-        frame[column] = pd.to_numeric(raw[column].replace("", np.nan)).astype(float)
-    for column in ("visa_j1", "visa_h1b", "multiple_attempts_ok"):
-        frame[column] = raw[column].map(TRISTATE).astype(float)
-    window = raw["yog_window"].map(lambda v: {"none": math.inf, "": math.nan}.get(v, v))
-    frame["yog_window"] = window.astype(float)
-    frame["region"] = frame["state"].map(region_of)
-    frame["active"] = True
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="pk")
-    return frame
-
-
 def match_chance(profile: dict) -> float:
-    scored = score_programs(profile, demo_frame(), as_of_year=YEAR)
+    scored = score_programs(profile, make_demo_frame(), as_of_year=YEAR)
     built = build_list(scored, size=profile["list_size"])
     return outlook(scored.probability.loc[built.ranked]).match_chance
 

@@ -182,7 +182,7 @@ def test_the_shortlist_sheet_has_one_row_per_listed_program_in_rank_order_under_
 
 def test_codes_become_labels_and_unknown_policies_say_unknown():
     sheet = workbook()["Shortlist"]
-    assert [c.value for c in column(sheet, "Band")] == ["Reach", "Target", "Safety"]
+    assert [c.value for c in column(sheet, "Band")] == ["Long shot", "Possible", "Best odds"]
     assert [c.value for c in column(sheet, "Setting")] == [
         "University-based",
         "Community-based",
@@ -260,8 +260,8 @@ def test_bands_are_coloured_by_conditional_formats_on_the_band_column():
         for rule in cf.rules
         if str(cf.sqref).startswith("I")
     }
-    assert set(rules) >= {'"Reach"', '"Target"', '"Safety"'}
-    assert len({rules['"Reach"'], rules['"Target"'], rules['"Safety"']}) == 3
+    assert set(rules) >= {'"Long shot"', '"Possible"', '"Best odds"'}
+    assert len({rules['"Long shot"'], rules['"Possible"'], rules['"Best odds"']}) == 3
 
 
 def test_the_summary_sheet_shows_the_profile_and_the_outlook_with_number_formats():
@@ -284,10 +284,10 @@ def test_the_summary_counts_programs_by_band_state_and_setting():
     rows = sample_rows()
     sheet = workbook(rows)["Summary"]
     bands = labelled(sheet, label_column=4)
-    assert {label: bands[label].value for label in ("Reach", "Target", "Safety")} == {
-        "Reach": 1,
-        "Target": 1,
-        "Safety": 1,
+    assert {label: bands[label].value for label in ("Long shot", "Possible", "Best odds")} == {
+        "Long shot": 1,
+        "Possible": 1,
+        "Best odds": 1,
     }
     assert bands["University-based"].value == 1
     assert bands["Community-based"].value == 1
@@ -303,8 +303,9 @@ def test_the_about_sheet_dates_the_export_and_explains_the_estimate():
     assert values["Catalogue source"].value == "FREIDA 2026"
     assert values["Programs last verified"].value == "From 2026-03-01 to 2026-09-15"
     text = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value)
-    assert len(export.ESTIMATE_EXPLAINED) == 3
+    assert len(export.ESTIMATE_EXPLAINED) == 6
     assert all(sentence in text for sentence in export.ESTIMATE_EXPLAINED)
+    assert "Best odds: 20 % or more chance of an interview" in text
     assert "Verify each program's current policies" in text
 
 

@@ -17,7 +17,7 @@ from programs.models import ImportBatch, Program
 from programs.normalise import name_key
 from tests.factories import make_catalogue_csv, make_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 HEADER = ["program_id", "name", "state", "positions", "img_pct", "J1 Visa"]
 ROUNDS = 5

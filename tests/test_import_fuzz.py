@@ -25,7 +25,7 @@ from programs.models import ImportBatch, Program
 from programs.normalise import CANONICAL_COLUMNS
 from tests.factories import make_catalogue_csv, make_catalogue_editor, make_program
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 FILES_PER_KIND = 26
 SEED = 20250607

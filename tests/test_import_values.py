@@ -202,6 +202,7 @@ def test_exported_numbers_read_back_as_the_same_float(value):
 ANY_CELL = st.text(max_size=40) | st.sampled_from(["", "yes", "35%", "TX", "none", "1e400"])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(column=st.sampled_from(sorted(CLEANERS)), text=ANY_CELL)
 def test_a_cleaner_raises_nothing_but_a_cell_error(column, text):
@@ -209,6 +210,7 @@ def test_a_cleaner_raises_nothing_but_a_cell_error(column, text):
         CLEANERS[column](text)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(rows=st.lists(st.fixed_dictionaries({c: ANY_CELL for c in CANONICAL_COLUMNS}), max_size=5))
 def test_cleaning_arbitrary_rows_raises_nothing_but_the_import_error(rows):
@@ -222,6 +224,7 @@ def test_cleaning_arbitrary_rows_raises_nothing_but_the_import_error(rows):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

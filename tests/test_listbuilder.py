@@ -2,15 +2,13 @@ import math
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from applicants.listbuilder import ListRules, build_list, outlook
 from applicants.scoring import DEFAULT_PARAMETERS, RULES, score_programs
 from tests.factories import make_profile_data, make_program_frame
 from tests.strategies import STATES, YEAR, catalogues, profiles
-
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 
 
 def band_of(probability: float) -> str:
@@ -145,7 +143,6 @@ def test_ties_are_broken_by_primary_key():
     assert built.ranked == [1, 2, 3]
 
 
-@PROPERTY_SETTINGS
 @given(scored_rows, sizes, st.data())
 def test_the_list_has_the_right_size_and_only_eligible_programs(rows, size, data):
     scored = make_scored(rows)
@@ -161,7 +158,6 @@ def test_the_list_has_the_right_size_and_only_eligible_programs(rows, size, data
     assert built.eligible_count == int(scored.eligible.sum())
 
 
-@PROPERTY_SETTINGS
 @given(scored_rows, sizes, st.data())
 def test_eligible_pins_are_always_in(rows, size, data):
     scored = make_scored(rows)
@@ -175,7 +171,6 @@ def test_eligible_pins_are_always_in(rows, size, data):
     assert built.pins_dropped == []
 
 
-@PROPERTY_SETTINGS
 @given(scored_rows, sizes, st.lists(st.sampled_from(STATES), max_size=2, unique=True))
 def test_the_caps_hold_unless_the_list_could_not_be_filled_otherwise(rows, size, preferred):
     scored = make_scored(rows)
@@ -200,7 +195,6 @@ def test_the_caps_hold_unless_the_list_could_not_be_filled_otherwise(rows, size,
             assert left_safety.state_code.isin(full_states).all()
 
 
-@PROPERTY_SETTINGS
 @given(scored_rows, sizes)
 def test_without_binding_rules_the_list_is_the_likeliest_programs(rows, size):
     scored = make_scored(rows)
@@ -211,7 +205,6 @@ def test_without_binding_rules_the_list_is_the_likeliest_programs(rows, size):
     assert built.ranked == list(best.pk[:size])
 
 
-@PROPERTY_SETTINGS
 @given(scored_rows, sizes, st.randoms(use_true_random=False))
 def test_the_list_is_deterministic_whatever_the_row_order(rows, size, rng):
     scored = make_scored(rows)
@@ -220,7 +213,6 @@ def test_the_list_is_deterministic_whatever_the_row_order(rows, size, rng):
     assert build_list(scored, size=size) == build_list(scored.loc[order], size=size)
 
 
-@PROPERTY_SETTINGS
 @given(scored_rows, sizes)
 def test_the_list_is_ranked_by_probability(rows, size):
     scored = make_scored(rows)
@@ -228,7 +220,6 @@ def test_the_list_is_ranked_by_probability(rows, size):
     assert probabilities.is_monotonic_decreasing
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.integers(min_value=1, max_value=40))
 def test_expected_interviews_are_the_sum_of_probabilities_over_the_list(profile, frame, size):
     scored = score_programs(profile, frame, as_of_year=YEAR)

@@ -45,6 +45,18 @@ SECRETS = ("cz5cbq", "Mg:1w9Xyz", "Ab-cD_ef0123456789")
             f'"GET /season/calendar/{REDACTED}.ics HTTP/1.1" 200',
         ),
         (
+            '"GET /s/Zx9_q-1234567890abcdefghijklmnopqrstuvwxyzABC/ HTTP/1.1" 200',
+            f'"GET /s/{REDACTED}/ HTTP/1.1" 200',
+        ),
+        (
+            "Not Found: /s/Zx9_q-1234567890abcdef/",
+            f"Not Found: /s/{REDACTED}/",
+        ),
+        (
+            "https://nm.example.org/s/Zx9_q-1234567890abcdef/",
+            f"https://nm.example.org/s/{REDACTED}/",
+        ),
+        (
             '"GET /accounts/password/reset/key/2-set-password/ HTTP/1.1"',
             f'"GET /accounts/password/reset/key/{REDACTED}/ HTTP/1.1"',
         ),
@@ -62,6 +74,9 @@ def test_secret_links_are_redacted(text, expected):
         '"GET /accounts/password/reset/key/done/ HTTP/1.1" 200',
         '"GET /list/?profile=3 HTTP/1.1" 200',
         '"GET /season/calendar/ HTTP/1.1" 200',
+        '"GET /programs/s/ HTTP/1.1" 404',
+        '"GET /programs/?q=s/ HTTP/1.1" 200',
+        '"GET /sharing/links/3/revoke/ HTTP/1.1" 405',
         '"GET /season/entries/4/interview.ics HTTP/1.1" 200',
     ],
 )

@@ -2,7 +2,7 @@ import itertools
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from applicants.listbuilder import (
@@ -19,7 +19,6 @@ from applicants.scoring import score_programs
 from tests.factories import make_profile_data, make_program_frame
 from tests.strategies import STATES, YEAR
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 probability_lists = st.lists(st.floats(min_value=0.0, max_value=1.0), max_size=10)
 
 
@@ -35,7 +34,6 @@ def brute_force_at_least(probabilities: list[float], k: int) -> float:
     return total
 
 
-@PROPERTY_SETTINGS
 @given(probability_lists)
 def test_at_least_k_is_the_exact_poisson_binomial(probabilities):
     result = outlook(probabilities)
@@ -45,7 +43,6 @@ def test_at_least_k_is_the_exact_poisson_binomial(probabilities):
         assert result.at_least[k] == pytest.approx(expected, abs=1e-9)
 
 
-@PROPERTY_SETTINGS
 @given(st.lists(st.floats(min_value=0.0, max_value=0.9), max_size=200))
 def test_the_outlook_is_consistent(probabilities):
     result = outlook(probabilities)
@@ -59,7 +56,6 @@ def test_the_outlook_is_consistent(probabilities):
     assert result.fee_usd == eras_fee(len(probabilities))
 
 
-@PROPERTY_SETTINGS
 @given(st.lists(probability_lists, max_size=6))
 def test_the_outlooks_of_many_lists_at_once_are_each_lists_own_outlook(lists):
     together = outlooks(lists)
@@ -99,7 +95,6 @@ def test_the_eras_fee_follows_the_aamc_schedule(programs, fee):
     assert eras_fee(programs) == fee
 
 
-@PROPERTY_SETTINGS
 @given(st.integers(min_value=0, max_value=500))
 def test_the_eras_fee_is_11_dollars_for_the_first_30_then_30_dollars(programs):
     assert eras_fee(programs) == 11 * min(programs, 30) + 30 * max(0, programs - 30)

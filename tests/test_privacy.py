@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants import calendar, shortlists, tracker
+from applicants import calendar, sharing, shortlists, tracker
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.outlook import ANALYSIS_SLOTS
 from applicants.privacy import delete_account, export_user_data, purge_login_records, user_data
@@ -100,14 +100,22 @@ def test_what_other_features_keep_for_the_account_is_exported_without_its_secret
         program=program, user=alice, field="visa_j1", value="yes", evidence="Their website"
     )
     Correction.objects.create(program=program, user=bob, field="img_pct", value="50", evidence="-")
-    token = calendar.feed_token(alice)
+    feed_token = calendar.feed_token(alice)
+    base, _ = build_lists(alice)
+    link, link_token = sharing.create_share_link(owner=alice, profile=base, days=7, label="Dr Lee")
+    sharing.grant_access(owner=alice, who="bob", level="comment")
     data = json.loads(json.dumps(user_data(user=alice), default=str))
     others = data["other_records"]
-    assert [(c["field"], c["value"], c["evidence"]) for c in others["programs.correction"]] == [
+    corrections = others["programs.correction.user"]
+    assert [(c["field"], c["value"], c["evidence"]) for c in corrections] == [
         ("visa_j1", "yes", "Their website")
     ]
-    assert len(others["applicants.calendarfeed"]) == 1
-    assert token not in json.dumps(data)
+    assert len(others["applicants.calendarfeed.user"]) == 1
+    assert [row["label"] for row in others["applicants.sharelink.owner"]] == ["Dr Lee"]
+    assert [row["grantee"] for row in others["applicants.grant.owner"]] == [bob.pk]
+    exported = json.dumps(data)
+    assert feed_token not in exported
+    assert link_token not in exported and link.token_digest not in exported
 
 
 def test_the_zip_holds_the_json_and_each_built_list_as_a_spreadsheet(alice):

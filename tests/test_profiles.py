@@ -1,7 +1,13 @@
 import pytest
 from django.utils import timezone
 
-from applicants.forms import ProfileDataError, ProfileForm, form_data, validate_profile_data
+from applicants.forms import (
+    SHARE_FIELD,
+    ProfileDataError,
+    ProfileForm,
+    form_data,
+    validate_profile_data,
+)
 from applicants.profiles import PROFILE_FIELDS, PROFILE_KEYS, profile_data
 from tests.factories import make_profile, make_profile_data
 
@@ -33,9 +39,9 @@ def _errors(data: dict) -> list[str]:
     return raised.value.messages
 
 
-def test_the_form_has_exactly_the_profile_keys():
+def test_the_form_has_exactly_the_profile_keys_and_the_outcomes_opt_in():
     assert sorted(PROFILE_FIELDS) == sorted(PROFILE_KEYS)
-    assert sorted(ProfileForm.base_fields) == sorted(PROFILE_KEYS)
+    assert sorted(ProfileForm.base_fields) == sorted([*PROFILE_KEYS, SHARE_FIELD])
 
 
 def test_the_design_example_is_valid_and_comes_back_unchanged():

@@ -6,7 +6,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from applicants.scoring import DEFAULT_PARAMETERS, RULES, score_programs
@@ -219,8 +219,6 @@ def test_every_reason_starts_with_a_sign(visa):
 
 # ---- properties over random profiles × random catalogues -------------------------------------
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
-
 
 def scores(profile: dict, frame) -> tuple:
     scored = score_programs(profile, frame, as_of_year=YEAR)
@@ -238,7 +236,6 @@ def never_higher(before: dict, after: dict, frame) -> None:
     never_lower(after, before, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.integers(min_value=1, max_value=60))
 def test_a_better_step2_score_never_lowers_any_probability(profile, frame, gain):
     if profile["step2_score"] is None:
@@ -247,33 +244,28 @@ def test_a_better_step2_score_never_lowers_any_probability(profile, frame, gain)
     never_lower(profile, better, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.integers(min_value=1, max_value=12))
 def test_more_us_clinical_experience_never_lowers_any_probability(profile, frame, months):
     never_lower(profile, {**profile, "usce_months": profile["usce_months"] + months}, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.integers(min_value=1, max_value=12))
 def test_more_observership_never_lowers_any_probability(profile, frame, months):
     more = {**profile, "observership_months": profile["observership_months"] + months}
     never_lower(profile, more, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.sampled_from(["neuro_publications", "neuro_presentations"]))
 def test_more_research_never_lowers_any_probability(profile, frame, key):
     never_lower(profile, {**profile, key: profile[key] + 1}, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues)
 def test_another_us_letter_never_lowers_any_probability(profile, frame):
     more = {**profile, "us_neuro_letters": profile["us_neuro_letters"] + 1}
     never_lower(profile, more, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.integers(min_value=180, max_value=290))
 def test_a_better_step3_never_lowers_any_probability(profile, frame, step3):
     low, high = sorted([profile["step3_score"] or step3, step3])
@@ -281,13 +273,11 @@ def test_a_better_step3_never_lowers_any_probability(profile, frame, step3):
     never_lower({**profile, "step3_score": low}, {**profile, "step3_score": high}, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.sampled_from(["step1_attempts", "step2_attempts"]))
 def test_an_extra_failed_attempt_never_raises_any_probability(profile, frame, key):
     never_higher(profile, {**profile, key: profile[key] + 1}, frame)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.randoms(use_true_random=False))
 def test_scoring_is_deterministic_and_independent_of_row_order(profile, frame, rng):
     first = score_programs(profile, frame, as_of_year=YEAR)
@@ -330,7 +320,6 @@ def rules_broken_by(profile: dict, program: dict) -> set[str]:
     return broken
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues)
 def test_no_hard_rule_is_ever_broken_by_an_eligible_program(profile, frame):
     scored = score_programs(profile, frame, as_of_year=YEAR)
@@ -341,7 +330,6 @@ def test_no_hard_rule_is_ever_broken_by_an_eligible_program(profile, frame):
         assert row.eligible == (not expected)
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues)
 def test_every_output_is_well_formed(profile, frame):
     scored = score_programs(profile, frame, as_of_year=YEAR)
@@ -366,7 +354,6 @@ POLICY_COLUMNS = (
 )
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues, st.sampled_from(POLICY_COLUMNS))
 def test_making_a_policy_unknown_never_makes_a_program_ineligible(profile, frame, column):
     unknown = frame.copy()
@@ -376,7 +363,6 @@ def test_making_a_policy_unknown_never_makes_a_program_ineligible(profile, frame
     assert (after | ~before).all()
 
 
-@PROPERTY_SETTINGS
 @given(profiles, catalogues)
 def test_a_program_whose_policies_are_all_unknown_is_eligible(profile, frame):
     if profile["visa"] in ("h1b", "any"):
@@ -406,9 +392,11 @@ def test_an_empty_catalogue_scores_to_an_empty_frame():
     assert "reasons" in scored
 
 
+@pytest.mark.slow
 def test_the_core_imports_without_django():
     code = (
-        "import sys; import applicants.scoring, applicants.listbuilder; "
+        "import sys; import applicants.scoring, applicants.listbuilder, applicants.findings, "
+        "applicants.advice, applicants.reasons, programs.normalise; "
         "sys.exit(any(name.split('.')[0] == 'django' for name in sys.modules))"
     )
     root = Path(__file__).resolve().parent.parent

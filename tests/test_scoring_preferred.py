@@ -7,14 +7,13 @@ scorer's reasons for both kinds.
 import math
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from applicants.scoring import DEFAULT_PARAMETERS, MINUS, score_programs
 from tests.factories import make_profile_data, make_program_frame
 from tests.strategies import YEAR, profiles, program_rows
 
-PROPERTIES = settings(max_examples=120, deadline=None)
 kinds = st.sampled_from(["required", "preferred"])
 rows_with_kinds = st.tuples(program_rows, kinds, kinds, kinds).map(
     lambda row: {**row[0], "step2_min_kind": row[1], "yog_window_kind": row[2], "usce_kind": row[3]}
@@ -28,7 +27,6 @@ def score(profile: dict, programs):
     return score_programs(profile, programs, as_of_year=YEAR)
 
 
-@PROPERTIES
 @given(profile=profiles, programs=catalogues)
 def test_only_required_cutoffs_exclude(profile, programs):
     scored = score(profile, programs)
@@ -50,7 +48,6 @@ def test_only_required_cutoffs_exclude(profile, programs):
             assert "usce" in broken
 
 
-@PROPERTIES
 @given(
     profile=profiles,
     programs=catalogues,
@@ -67,7 +64,6 @@ def test_a_better_profile_never_lowers_a_probability_with_preferred_cutoffs(
     assert (after["probability"] >= before["probability"] - 1e-12).all()
 
 
-@PROPERTIES
 @given(profile=profiles, programs=catalogues)
 def test_a_later_graduation_never_lowers_a_probability_with_preferred_cutoffs(profile, programs):
     later = {**profile, "graduation_year": min(profile["graduation_year"] + 1, YEAR + 1)}

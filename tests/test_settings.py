@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# Most tests here start Django in a subprocess: seconds each, so left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = "p" * 20 + "r0duct10n-k3y-that-is-long-and-random-en0ugh-x9"
 

@@ -385,5 +385,5 @@ def test_download_my_data_hands_over_grants_and_comments(alice, bob, profile):
     make_grant(alice, bob, level="comment")
     comments.add_comment(author=bob, profile=profile, body="Looks good")
     records = privacy.user_data(user=bob)["other_records"]
-    assert records["applicants.grant"][0]["level"] == "comment"
-    assert records["applicants.comment"][0]["body"] == "Looks good"
+    assert records["applicants.grant.grantee"][0]["level"] == "comment"
+    assert records["applicants.comment.author"][0]["body"] == "Looks good"

@@ -3,14 +3,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.forms import form_data
+from applicants.model_versions import active_version, estimate_note
 from applicants.models import Profile
-from applicants.scoring import ESTIMATE_NOTE
+from applicants.scoring import BANDS
 from programs.models import Program
 from tests.factories import make_profile, make_profile_data, make_program
 
 pytestmark = pytest.mark.django_db
 
 PROFILE_URL = reverse("applicants:profile")
+INELIGIBLE_BADGE = (
+    f'<span class="badge badge-ineligible" title="{BANDS["ineligible"].meaning}">Ineligible</span>'
+)
 THIS_YEAR = timezone.now().year
 
 
@@ -180,7 +184,7 @@ def test_after_saving_the_page_says_what_the_profile_means(client, alice):
     assert "1 program with a higher minimum excludes you" in content
     assert "USMLE passed on the first attempt." in content
     assert '<span class="value">1</span><span class="label">of 5 programs' in content
-    assert ESTIMATE_NOTE in content
+    assert estimate_note(active_version()) in content
 
 
 def test_the_summary_changes_with_the_profile(client, alice):
@@ -233,7 +237,7 @@ def test_the_catalogue_shows_band_and_probability_for_each_program(client, alice
     assert shown[sponsor.pk].eligible and shown[sponsor.pk].band in ("reach", "target", "safety")
     content = response.content.decode()
     assert f"{shown[sponsor.pk].percent} %" in content
-    assert '<span class="badge badge-ineligible">Ineligible</span>' in content
+    assert INELIGIBLE_BADGE in content
     assert "Fill in your profile" not in content
 
 
@@ -285,7 +289,7 @@ def test_the_program_page_lists_every_reason(client, alice):
         assert f'<li class="reason-{tone}">' in content
         assert text in content
     assert "J-1 sponsorship unknown — verify" in content
-    assert ESTIMATE_NOTE in content
+    assert estimate_note(active_version()) in content
 
 
 def test_the_program_page_says_why_a_program_is_closed(client, alice):
@@ -336,4 +340,4 @@ def test_the_htmx_results_keep_the_band_column(client, alice):
     content = response.content.decode()
     assert content.lstrip().startswith('<section id="results"')
     assert "Your chance" in content
-    assert '<span class="badge badge-ineligible">Ineligible</span>' in content
+    assert INELIGIBLE_BADGE in content

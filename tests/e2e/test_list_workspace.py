@@ -56,7 +56,9 @@ def test_excluding_and_undoing_and_setting_a_status_in_the_browser(
     rows = _build_a_list_of_30(page, live_server.url)
 
     row = page.locator(f"#{rows.first.get_attribute('id')}")
-    row.get_by_role("combobox").select_option("applied")
+    # The select shows the new value at once; wait for the row the server sends back.
+    with page.expect_response(lambda response: response.url.endswith("/status/")):
+        row.get_by_role("combobox").select_option("applied")
     expect(row.get_by_role("combobox")).to_have_value("applied")
 
     row.get_by_role("button", name=re.compile("^Exclude")).click()

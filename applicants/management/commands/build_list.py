@@ -16,7 +16,7 @@ from applicants.forms import ProfileDataError, validate_profile_data
 from applicants.listbuilder import BuiltList, Outlook
 from applicants.models import Profile
 from applicants.outlook import ListOutlook, preview_list
-from applicants.scoring import RULES
+from applicants.scoring import BANDS, RULES
 
 OUT_SUFFIXES = (".csv", ".xlsx")
 SIZE_FIELD = Profile._meta.get_field("list_size")
@@ -163,7 +163,12 @@ class Command(BaseCommand):
                 self.style.WARNING(f"Only {summary.size} of the {size} asked for are eligible.")
                 + f" Ruled out by: {rules}."
             )
-        bands = ", ".join(f"{count} {band}" for band, count in summary.bands.items() if count)
+        bands = ", ".join(
+            f"{count} {BANDS[band].label.lower()}"
+            + (f" ({BANDS[band].range})" if BANDS[band].range else "")
+            for band, count in summary.bands.items()
+            if count
+        )
         states = ", ".join(f"{state} {count}" for state, count in summary.states[:8])
         self.stdout.write(f"Bands: {bands or 'none'}.")
         self.stdout.write(f"States ({len(summary.states)}): {states or 'none'}.")
