@@ -155,17 +155,25 @@ def test_a_comment_is_shown_in_place_with_its_author_and_time(client, shortlist,
     assert "cora" in html and comment.created_at.strftime("%-d %b %Y") in html
 
 
+@pytest.mark.parametrize("target", ["entry", "profile"])
 @pytest.mark.parametrize(
     ("body", "message"),
-    [("   ", "Write something"), ("x" * (comments.MAX_COMMENT_LENGTH + 1), "at most")],
+    [
+        ("   ", "Write something"),
+        ("x" * (comments.MAX_COMMENT_LENGTH + 1), "at most"),
+        (None, "Write something"),
+    ],
 )
 def test_a_bad_comment_says_what_to_fix_and_writes_nothing(
-    client, shortlist, commenter, body, message
+    client, shortlist, commenter, target, body, message
 ):
-    entry = shortlist.entries.first()
+    if target == "entry":
+        url = reverse("applicants:list_entry_comment", args=[shortlist.entries.first().pk])
+    else:
+        url = reverse("applicants:profile_comment", args=[shortlist.profile.pk])
     client.force_login(commenter)
-    url = reverse("applicants:list_entry_comment", args=[entry.pk])
-    response = client.post(url, {"body": body}, follow=True)
+    response = client.post(url, {} if body is None else {"body": body}, follow=True)
+    assert response.status_code == 200
     assert message in response.content.decode()
     assert not Comment.objects.exists()
 
