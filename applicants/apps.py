@@ -1,6 +1,4 @@
-from django.apps import AppConfig, apps
-from django.conf import settings
-from django.db.models.signals import post_save
+from django.apps import AppConfig
 
 
 class ApplicantsConfig(AppConfig):
@@ -8,17 +6,9 @@ class ApplicantsConfig(AppConfig):
     verbose_name = "Applicants"
 
     def ready(self) -> None:
+        from allauth.account.signals import email_confirmed
+
         from applicants import sharing
 
-        # Invitations by e-mail wait for a verified address. With allauth, verification is a
-        # signal; without it, sign-up itself is the only moment an address is attached.
-        if apps.is_installed("allauth.account"):
-            from allauth.account.signals import email_confirmed
-
-            email_confirmed.connect(sharing.on_email_confirmed, dispatch_uid="claim_invitations")
-        else:
-            post_save.connect(
-                sharing.on_user_created,
-                sender=settings.AUTH_USER_MODEL,
-                dispatch_uid="claim_invitations",
-            )
+        # An invitation by e-mail waits for that address to be verified.
+        email_confirmed.connect(sharing.on_email_confirmed, dispatch_uid="claim_invitations")

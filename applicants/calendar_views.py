@@ -2,10 +2,12 @@
 
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applicants import calendar, tracker
 from applicants.access import get_entry_for_user
+from applicants.models import Page
+from applicants.profiles import active_profile
 from applicants.season import season_window
+from applicants.sharing import OWNER, Viewer
+from applicants.sharing_views import open_workspace
 from applicants.tracker_forms import zone_options
 
 ICS = "text/calendar; charset=utf-8"
@@ -42,17 +48,40 @@ def _shift(month: date, months: int) -> date:
 
 @require_GET
 def calendar_page(request: HttpRequest) -> HttpResponse:
+    context = _calendar_context(request, request.user)
+    token = calendar.feed_token(request.user)
+    context |= {
+        "viewer": Viewer(request.user, OWNER),
+        "feed_url": request.build_absolute_uri(reverse("season:feed", args=[token])),
+        "zone_options": zone_options(str(context["calendar"].zone)),
+    }
+    return render(request, "applicants/calendar.html", context)
+
+
+@require_GET
+def shared_calendar(request: HttpRequest, owner_pk: int) -> HttpResponse:
+    """Someone's season calendar, read-only (no feed address), for a user they share it with."""
+    viewer = open_workspace(request, owner_pk, Page.CALENDAR)
+    if viewer.is_owner:
+        return redirect("season:calendar")
+    context = _calendar_context(request, viewer.owner) | {
+        "viewer": viewer,
+        "shared_profile": active_profile(viewer.owner),
+    }
+    return render(request, "applicants/calendar.html", context)
+
+
+def _calendar_context(request: HttpRequest, user: AbstractBaseUser) -> dict[str, Any]:
     form = CalendarViewForm(request.GET or None)
     choices = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and form.errors:
         messages.error(request, "That month is not a month (use YYYY-MM): showing this one.")
-    clock = tracker.clock(request.user)
+    clock = tracker.clock(user)
     today = clock.today
-    season_calendar = calendar.season_calendar(request.user, clock.season, zone=clock.zone)
+    season_calendar = calendar.season_calendar(user, clock.season, zone=clock.zone)
     month = _month(choices.get("month") or "", season_calendar.season, today)
     view = choices.get("view") or "month"
-    token = calendar.feed_token(request.user)
-    context = {
+    return {
         "calendar": season_calendar,
         "view": view,
         "month": month,
@@ -61,11 +90,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "weeks": calendar.month_weeks(month.year, month.month, season_calendar.events),
         "agenda": calendar.agenda(season_calendar.events, since=today),
         "today": today,
-        "feed_url": request.build_absolute_uri(reverse("season:feed", args=[token])),
-        "zone_options": zone_options(str(season_calendar.zone)),
         "zone_is_set": clock.zone_is_set,
     }
-    return render(request, "applicants/calendar.html", context)
 
 
 @login_not_required

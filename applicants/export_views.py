@@ -13,9 +13,10 @@ from applicants import calendar, export
 from applicants.access import get_profile_for_user
 from applicants.export_data import export_shortlist
 from applicants.forms import ExportForm
-from applicants.models import Profile, Shortlist
+from applicants.models import Page, Profile, Shortlist
 from applicants.profiles import active_profile
 from applicants.selectors import built_shortlist
+from applicants.sharing import record_view
 
 
 def _exported_list(request: HttpRequest) -> tuple[Profile | None, Shortlist | None]:
@@ -33,7 +34,7 @@ def _nothing_to_export(request: HttpRequest, profile: Profile | None) -> HttpRes
         messages.info(request, "Fill in your profile and build your list, then export it.")
         return redirect("applicants:list")
     messages.info(request, f"“{profile.name}” has no programs on its list yet: build it first.")
-    if profile.active:
+    if profile.active and profile.user_id == request.user.pk:
         return redirect("applicants:list")
     return redirect(reverse("applicants:list_of", args=[profile.pk]))
 
@@ -42,11 +43,15 @@ def _export(request: HttpRequest, extension: str) -> HttpResponse:
     profile, shortlist = _exported_list(request)
     if profile is None or shortlist is None:
         return _nothing_to_export(request, profile)
+    if profile.user_id != request.user.pk:  # a list shared with the user
+        record_view(
+            owner_pk=profile.user_id, viewer=request.user, page=Page.EXPORT, profile=profile
+        )
     rows, summary, about = export_shortlist(shortlist)
     if rows.empty:
         return _nothing_to_export(request, profile)
     if extension == "xlsx":
-        events = calendar.calendar_rows(calendar.season_calendar(request.user))
+        events = calendar.calendar_rows(calendar.season_calendar(profile.user))
         content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
         media_type = export.XLSX_MEDIA_TYPE
     else:

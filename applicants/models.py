@@ -612,6 +612,11 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.program or self.profile}"
 
+    @property
+    def is_new(self) -> bool:
+        """Not seen by the owner yet (the owner's own comments never are new)."""
+        return self.seen_at is None and self.author_id != self.owner_id
+
 
 class ShareLink(models.Model):
     """A secret address that shows one list, read-only, to anyone who has it, until it expires.

@@ -64,8 +64,8 @@ def _fields(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         if field.name in skip:
             continue
         if field.is_relation and field.related_model is Program:
-            program = getattr(obj, field.name)
-            data[field.name] = {
+            program = getattr(obj, field.name)  # None where the link is optional
+            data[field.name] = program and {
                 "program_id": program.program_id,
                 "name": program.name,
                 "institution": program.institution,

@@ -12,7 +12,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from django.apps import apps
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -25,21 +25,18 @@ from django.utils import timezone
 from applicants.models import (
     Access,
     AccessEvent,
-    Comment,
     Grant,
     Page,
     Profile,
     ShareLink,
     Shortlist,
 )
-from programs.models import Program
 
 logger = logging.getLogger("neuromatch")
 
 OWNER = "owner"
 MAX_GRANTS = 50  # people with access or invited at once, per applicant
 MAX_LIVE_LINKS = 20
-MAX_COMMENT_LENGTH = Comment._meta.get_field("body").max_length
 # Repeated views of the same page within this window are one event in the log.
 EVENT_WINDOW = datetime.timedelta(minutes=10)
 RECENTLY_REVOKED = datetime.timedelta(days=30)
@@ -68,6 +65,34 @@ def access_of(viewer: AbstractBaseUser, owner_pk: int) -> str | None:
 
 def can_comment(level: str | None) -> bool:
     return level in (OWNER, Access.COMMENT)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """How the signed-in user sees an applicant's workspace: as its owner, or as a grantee
+    who may only look (`view`) or also comment (`comment`)."""
+
+    owner: AbstractBaseUser
+    level: str
+
+    @property
+    def is_owner(self) -> bool:
+        return self.level == OWNER
+
+    @property
+    def shared(self) -> bool:
+        """Someone else's workspace: shown read-only and marked so."""
+        return not self.is_owner
+
+    @property
+    def can_comment(self) -> bool:
+        return can_comment(self.level)
+
+
+def viewer_of(user: AbstractBaseUser, owner: AbstractBaseUser) -> Viewer | None:
+    """How `user` sees `owner`'s workspace; None when they may not see it at all."""
+    level = access_of(user, owner.pk)
+    return Viewer(owner, level) if level is not None else None
 
 
 # Grants and invitations
@@ -100,14 +125,15 @@ def _user_named(username: str) -> AbstractBaseUser:
     )
 
 
-def verified_accounts(email: str) -> list[AbstractBaseUser]:
-    """The accounts that hold `email` as a verified address (any address before allauth)."""
-    if apps.is_installed("allauth.account"):
-        from allauth.account.models import EmailAddress
+def verified_addresses(user: AbstractBaseUser) -> set[str]:
+    """The addresses `user` has verified, lower case."""
+    verified = EmailAddress.objects.filter(user=user, verified=True)
+    return {email.lower() for email in verified.values_list("email", flat=True)}
 
-        addresses = EmailAddress.objects.filter(email__iexact=email, verified=True)
-        return [address.user for address in addresses.select_related("user")]
-    return list(get_user_model().objects.filter(email__iexact=email))
+
+def _own_addresses(user: AbstractBaseUser) -> set[str]:
+    known = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    return {email.lower() for email in [*known, user.email] if email}
 
 
 def _who(grant: Grant) -> str:
@@ -140,22 +166,21 @@ def _duplicate_message(grant: Grant) -> str:
 def grant_access(*, owner: AbstractBaseUser, who: str, level: str) -> Grant:
     """Give `who` (a username or an e-mail address) `level` access to the owner's workspace.
 
-    An address that a verified account holds is granted to that account at once; any other
-    address becomes an invitation that waits until someone signs up with it and verifies it
-    (`claim_invitations`).
+    A username is granted at once. An address always becomes an invitation, whether or not an
+    account holds it, so that sharing never tells anyone which addresses are registered: the
+    holder of a verified account with that address accepts it under "Shared with me"
+    (`accept_invitation`); anyone else signs up with it and verifying it claims the
+    invitation (`claim_invitations`).
     """
     if level not in Access.values:
         raise SharingError("Choose View or View and comment.")
     kind, value = _username_or_address(who)
     email = value if kind == "email" else ""
     grantee = _user_named(value) if kind == "username" else None
-    if email and email == (owner.email or "").lower():
+    if email and email in _own_addresses(owner):
         raise SharingError(
             "That is your own address: you cannot share your workspace with yourself."
         )
-    if email:
-        accounts = verified_accounts(email)
-        grantee = accounts[0] if len(accounts) == 1 else None
     if grantee is not None and grantee.pk == owner.pk:
         raise SharingError("You cannot share your workspace with yourself.")
     try:
@@ -186,8 +211,9 @@ def invite_by_email(*, grant: Grant, signup_url: str) -> bool:
     message = (
         f"{owner} invited you to see their neurology residency application list on neuromatch"
         f" ({grant.get_level_display().lower()}).\n\n"
-        f"Create an account with this e-mail address ({grant.email}) at {signup_url} and "
-        "confirm the address: the list will be waiting for you under “Shared with me”.\n\n"
+        f"If you have an account with this address ({grant.email}), sign in and accept the "
+        "invitation under “Shared with me”. If not, create one with this address at "
+        f"{signup_url} and confirm the address: the list will be waiting for you there.\n\n"
         "If you do not know this person, ignore this message."
     )
     try:
@@ -248,87 +274,70 @@ def set_level(*, grant: Grant, level: str) -> Grant:
     return grant
 
 
+def _claim(invitation: Grant, user: AbstractBaseUser, now: datetime.datetime) -> bool:
+    """Make a (locked) invitation `user`'s grant; False when it merges into one they have.
+
+    A person already given access by username keeps one grant, at the higher of the two
+    levels; an owner never claims their own invitation.
+    """
+    live = Grant.objects.active().filter(owner_id=invitation.owner_id, grantee=user)
+    existing = live.select_for_update().first()
+    if invitation.owner_id == user.pk or existing is not None:
+        if existing is not None and invitation.can_comment and not existing.can_comment:
+            existing.level = Access.COMMENT
+            existing.save(update_fields=["level"])
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
+        return False
+    invitation.grantee = user
+    invitation.accepted_at = now
+    invitation.save(update_fields=["grantee", "accepted_at"])
+    return True
+
+
 def claim_invitations(*, user: AbstractBaseUser, email: str) -> int:
     """Turn the invitations waiting for `email` into grants for `user`; how many were claimed.
 
-    The one hook for accounts: called when a user verifies an address (allauth's
-    `email_confirmed`), or when a plain sign-up creates the account. A person already given
-    access by username keeps one grant, at the higher of the two levels.
+    The one hook for accounts: allauth's `email_confirmed` calls it when a user verifies an
+    address, at sign-up or when they add one.
     """
     email = (email or "").strip().lower()
     if not email or user.pk is None:
         return 0
-    claimed = 0
     now = timezone.now()
     with transaction.atomic():
-        for invitation in Grant.objects.pending().select_for_update().filter(email=email):
-            live = Grant.objects.active().filter(owner_id=invitation.owner_id, grantee=user)
-            existing = live.select_for_update().first()
-            if invitation.owner_id == user.pk or existing is not None:
-                if existing is not None and invitation.can_comment and not existing.can_comment:
-                    existing.level = Access.COMMENT
-                    existing.save(update_fields=["level"])
-                invitation.revoked_at = now
-                invitation.save(update_fields=["revoked_at"])
-                continue
-            invitation.grantee = user
-            invitation.accepted_at = now
-            invitation.save(update_fields=["grantee", "accepted_at"])
-            claimed += 1
-    return claimed
+        pending = Grant.objects.pending().select_for_update().filter(email=email)
+        return sum(_claim(invitation, user, now) for invitation in pending)
 
 
-def on_user_created(sender, instance, created: bool, **kwargs) -> None:
-    """Plain sign-up (no address verification yet): claim at account creation."""
-    if created and instance.email:
-        claim_invitations(user=instance, email=instance.email)
+def invitations_for(user: AbstractBaseUser) -> QuerySet[Grant]:
+    """The invitations waiting for one of `user`'s verified addresses, from other people."""
+    return (
+        Grant.objects.pending()
+        .filter(email__in=verified_addresses(user))
+        .exclude(owner=user)
+        .select_related("owner")
+    )
+
+
+def accept_invitation(*, invitation: Grant, user: AbstractBaseUser) -> Grant:
+    """`user` accepts an invitation to one of their verified addresses."""
+    with transaction.atomic():
+        locked = invitations_for(user).select_for_update().filter(pk=invitation.pk).first()
+        if locked is None:
+            raise SharingError("This invitation was withdrawn or accepted already.")
+        _claim(locked, user, timezone.now())
+    return Grant.objects.active().get(owner_id=invitation.owner_id, grantee=user)
+
+
+def decline_invitation(*, invitation: Grant) -> Grant:
+    """The invitee says no: the invitation ends, as if the owner had withdrawn it."""
+    return revoke_grant(grant=invitation)
 
 
 def on_email_confirmed(sender, email_address, **kwargs) -> None:
     """allauth: an address is verified; claim what waits for it."""
     claim_invitations(user=email_address.user, email=email_address.email)
-
-
-# Comments
-
-
-def add_comment(
-    *, author: AbstractBaseUser, profile: Profile, body: str, program: Program | None = None
-) -> Comment:
-    """A comment by the owner or a `comment` grantee on a profile or on a program of its list."""
-    if not can_comment(access_of(author, profile.user_id)):
-        raise SharingError("You can view this workspace but not comment on it.")
-    body = body.strip()
-    if not body:
-        raise SharingError("Write something before posting a comment.")
-    if len(body) > MAX_COMMENT_LENGTH:
-        raise SharingError(
-            f"A comment can be at most {MAX_COMMENT_LENGTH} characters; this one has {len(body)}."
-        )
-    now = timezone.now()
-    return Comment.objects.create(
-        owner_id=profile.user_id,
-        author=author,
-        profile=profile,
-        program=program,
-        body=body,
-        created_at=now,
-        seen_at=now if author.pk == profile.user_id else None,
-    )
-
-
-def unseen_comments(owner: AbstractBaseUser) -> QuerySet[Comment]:
-    """Comments by others on the owner's data that the owner has not seen yet."""
-    return Comment.objects.filter(owner=owner, seen_at__isnull=True).exclude(author=owner)
-
-
-def mark_seen(owner: AbstractBaseUser, profile: Profile) -> int:
-    """The owner looked at the profile's comments: they are no longer new."""
-    return unseen_comments(owner).filter(profile=profile).update(seen_at=timezone.now())
-
-
-def comments_on(profile: Profile) -> QuerySet[Comment]:
-    return Comment.objects.filter(profile=profile).select_related("author", "program")
 
 
 # Share links

@@ -1,5 +1,7 @@
-"""The owner's sharing page (`/sharing/`): grants, invitations, share links and the access log."""
+"""Sharing pages: the owner's settings (`/sharing/`), share links, the advisor dashboard, a
+shared profile and comments."""
 
+import functools
 from typing import Any
 
 from django import forms
@@ -7,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import advising, outlook, sharing
-from applicants.models import Access, Grant, Profile, ShareLink, Shortlist
-from applicants.profiles import profiles_of
+from applicants import advising, comments, outlook, sharing
+from applicants.access import get_entry_for_user, get_owner_for_user, get_profile_for_user
+from applicants.models import Access, Grant, Page, Profile, ShareLink, Shortlist
+from applicants.profiles import profile_data, profiles_of, shown_profile
 from applicants.selectors import listed_entries
 
 TEMPLATE = "applicants/sharing.html"
@@ -24,8 +27,8 @@ class GrantForm(forms.Form):
     who = forms.CharField(
         label="Username or e-mail address",
         max_length=254,
-        help_text="Someone without an account gets an invitation by e-mail; it waits until "
-        "they sign up with that address and confirm it.",
+        help_text="An address gets an invitation by e-mail: they accept it by signing in with "
+        "that address, or by signing up with it and confirming it.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     level = forms.ChoiceField(label="Access", choices=Access.choices, initial=Access.VIEW)
@@ -122,8 +125,8 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     ):
         messages.success(
             request,
-            f"Invitation sent to {grant.email}. Once they sign up with that address and "
-            f"confirm it, they can {level} your workspace.",
+            f"Invitation sent to {grant.email}. Once they accept it with that address, "
+            f"they can {level} your workspace.",
         )
     else:
         messages.warning(
@@ -255,6 +258,40 @@ def _sort_headers(sort: str, descending: bool) -> list[dict[str, Any]]:
     return headers
 
 
+# An applicant's pages from the dashboard: (URL name, keyed by the profile or by the owner).
+APPLICANT_LINKS = {
+    "list": ("applicants:list_of", "profile"),
+    "profile": ("applicants:scenario", "profile"),
+    "scenarios": ("applicants:shared_scenarios", "owner"),
+    "season": ("applicants:shared_season", "owner"),
+    "calendar": ("applicants:shared_calendar", "owner"),
+}
+_PK_SLOT = 2147483647  # no row has it; each row's pk takes its place
+
+
+@functools.cache
+def _link_patterns(script_prefix: str) -> dict[str, str]:
+    """Each applicant link as a format string: 300 rows cost one reverse per link name."""
+    return {
+        name: reverse(view, args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
+        for name, (view, _) in APPLICANT_LINKS.items()
+    }
+
+
+def _with_links(rows: list[advising.ApplicantRow]) -> list[tuple[advising.ApplicantRow, dict]]:
+    patterns = _link_patterns(get_script_prefix())
+    result = []
+    for row in rows:
+        keys = {"profile": row.profile.pk if row.profile else None, "owner": row.owner.pk}
+        links = {
+            name: patterns[name].format(keys[key])
+            for name, (_, key) in APPLICANT_LINKS.items()
+            if keys[key] is not None
+        }
+        result.append((row, links))
+    return result
+
+
 @require_GET
 def advisor(request: HttpRequest) -> HttpResponse:
     form = DashboardSortForm(request.GET)
@@ -263,5 +300,120 @@ def advisor(request: HttpRequest) -> HttpResponse:
         sort, direction = form.cleaned_data["sort"], form.cleaned_data["dir"]
     descending = advising.SORTS[sort][2] if not direction else direction == "desc"
     rows = advising.applicants_of(request.user, sort=sort, descending=descending)
-    context = {"rows": rows, "headers": _sort_headers(sort, descending), "sort": sort}
+    context = {
+        "rows": _with_links(rows),
+        "headers": _sort_headers(sort, descending),
+        "sort": sort,
+        "descending": descending,
+        "invitations": list(sharing.invitations_for(request.user)),
+    }
     return render(request, "applicants/advisor.html", context)
+
+
+def _invitation(request: HttpRequest, pk: int) -> Grant:
+    """An invitation waiting for one of the signed-in user's verified addresses."""
+    return get_object_or_404(sharing.invitations_for(request.user), pk=pk)
+
+
+@require_POST
+def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(request, pk)
+    grant = sharing.accept_invitation(invitation=invitation, user=request.user)
+    owner = grant.owner.get_username()
+    messages.success(request, f"You can now {grant.get_level_display().lower()} {owner}’s work.")
+    return redirect("applicants:advisor")
+
+
+@require_POST
+def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = sharing.decline_invitation(invitation=_invitation(request, pk))
+    messages.success(request, f"Declined {invitation.owner.get_username()}’s invitation.")
+    return redirect("applicants:advisor")
+
+
+# Someone else's workspace, read-only, and comments on it
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=comments.MAX_COMMENT_LENGTH,
+        widget=forms.Textarea,
+        error_messages={"required": "Write something before posting a comment."},
+    )
+
+
+def shared_viewer(request: HttpRequest, owner: Any) -> sharing.Viewer:
+    """How the signed-in user sees `owner`'s workspace, fetched with an access helper."""
+    viewer = sharing.viewer_of(request.user, owner)
+    if viewer is None:  # revoked since the object was fetched
+        raise Http404("Nothing here.")
+    return viewer
+
+
+def open_workspace(request: HttpRequest, owner_pk: int, page: str) -> sharing.Viewer:
+    """How the signed-in user sees `owner_pk`'s workspace on one of its whole-workspace pages
+    (scenarios, season, calendar); a grantee's visit is logged. 404 for anyone else."""
+    viewer = shared_viewer(request, get_owner_for_user(request.user, owner_pk))
+    if viewer.shared:
+        sharing.record_view(owner_pk=owner_pk, viewer=request.user, page=page)
+    return viewer
+
+
+def shared_profile(request: HttpRequest, profile: Profile) -> HttpResponse:
+    """A profile or scenario as a user it is shared with sees it: read-only, with comments."""
+    viewer = shared_viewer(request, profile.user)
+    sharing.record_view(
+        owner_pk=profile.user_id, viewer=request.user, page=Page.PROFILE, profile=profile
+    )
+    context = {
+        "profile": profile,
+        "viewer": viewer,
+        "shared_profile": profile,
+        "report": outlook.profile_report(profile),
+        "values": shown_profile(profile_data(profile)),
+        "profiles": profiles_of(profile.user),
+        "comments": comments.profile_comments(profile),
+        "limits": {"comment": comments.MAX_COMMENT_LENGTH},
+    }
+    return render(request, "applicants/shared_profile.html", context)
+
+
+def _commenting_viewer(request: HttpRequest, profile: Profile) -> sharing.Viewer:
+    viewer = sharing.viewer_of(request.user, profile.user)
+    if viewer is None or not viewer.can_comment:  # a view-only grant writes nothing
+        raise Http404("Nothing here.")
+    return viewer
+
+
+def _post_comment(request: HttpRequest, profile: Profile, program: Any, back: str) -> HttpResponse:
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["body"][0])
+        return redirect(back)
+    try:
+        comments.add_comment(
+            author=request.user, profile=profile, program=program, body=form.cleaned_data["body"]
+        )
+    except sharing.SharingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Comment posted.")
+    return redirect(back)
+
+
+@require_POST
+def entry_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_entry_for_user(request.user, pk)
+    profile = entry.shortlist.profile
+    _commenting_viewer(request, profile)
+    back = f"{reverse('applicants:list_of', args=[profile.pk])}#entry-{entry.pk}"
+    return _post_comment(request, profile, entry.program, back)
+
+
+@require_POST
+def profile_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_profile_for_user(request.user, pk)
+    _commenting_viewer(request, profile)
+    back = f"{reverse('applicants:scenario', args=[profile.pk])}#comments"
+    return _post_comment(request, profile, None, back)

@@ -8,13 +8,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import outlook, shortlists
+from applicants import comments, outlook, sharing, shortlists
 from applicants.access import get_profile_for_user, get_rw_entry_for_user, get_rw_profile_for_user
 from applicants.charts import curve_chart
 from applicants.forms import (
@@ -27,7 +27,7 @@ from applicants.forms import (
     first_error,
 )
 from applicants.model_versions import active_version
-from applicants.models import Band, Profile, Shortlist, ShortlistEntry, Status
+from applicants.models import Band, Page, Profile, Shortlist, ShortlistEntry, Status
 from applicants.profiles import active_profile
 from applicants.season_summary import signal_count
 from applicants.selectors import (
@@ -48,6 +48,7 @@ ROW_CONTEXT = {
     "limits": {
         "notes": NotesForm.base_fields["notes"].max_length,
         "search": SearchForm.base_fields["q"].max_length,
+        "comment": comments.MAX_COMMENT_LENGTH,
     },
 }
 
@@ -67,27 +68,45 @@ def _shown_profile(request: HttpRequest, profile_pk: int | None) -> Profile | No
     return get_profile_for_user(request.user, profile_pk)
 
 
-def _list_url(profile: Profile) -> str:
-    if profile.active:
+def _list_url(profile: Profile, viewer: sharing.Viewer | None = None) -> str:
+    if profile.active and (viewer is None or viewer.is_owner):
         return reverse("applicants:list")
     return reverse("applicants:list_of", args=[profile.pk])
 
 
+def _viewer(request: HttpRequest, profile: Profile | None) -> sharing.Viewer:
+    """How the signed-in user sees the list's workspace (their own when there is no profile)."""
+    viewer = sharing.viewer_of(request.user, profile.user if profile else request.user)
+    if viewer is None:  # access revoked since the profile was fetched
+        raise Http404("No such list.")
+    return viewer
+
+
+def _new_comments(profile: Profile, viewer: sharing.Viewer) -> dict[str, int]:
+    """For the owner: how many comments by others on this list and on its profile are new."""
+    if not viewer.is_owner:
+        return {"new_comments": 0, "new_profile_comments": 0}
+    unseen = comments.unseen_comments(profile.user).filter(profile=profile)
+    on_profile = unseen.filter(program__isnull=True).count()
+    return {"new_comments": unseen.count() - on_profile, "new_profile_comments": on_profile}
+
+
 def _table_context(shortlist: Shortlist, data: Any) -> dict[str, Any]:
     form = ListFilterForm(data or None, states=listed_states(shortlist))
+    entries = filtered_entries(shortlist, **form.filters())
     return {
         "filter_form": form,
-        "entries": filtered_entries(shortlist, **form.filters()),
+        "entries": comments.attach_comments(entries, shortlist.profile),
         "listed_count": shortlist.entries.filter(excluded=False).count(),
         **ROW_CONTEXT,
     }
 
 
-def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {"profile": profile, "shortlist": None}
+def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewer) -> dict:
+    context: dict[str, Any] = {"profile": profile, "shortlist": None, "viewer": viewer}
     if profile is None:
         return context
-    context["list_url"] = _list_url(profile)
+    context["list_url"] = _list_url(profile, viewer)
     shortlist = built_shortlist(profile)
     if shortlist is None:
         return context
@@ -120,37 +139,49 @@ def _workspace_context(profile: Profile | None, data: Any) -> dict[str, Any]:
         "version_changed": summary.version != active,
         "signal_count": settings.PREFERENCE_SIGNALS,
         "signals_used": signal_count(profile.user),
+        **_new_comments(profile, viewer),
         **_table_context(shortlist, data),
     }
 
 
 def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
-    # Rendering 100 rows and analysing the list cost far more than the one query that tells
-    # whether anything changed: the page is cached under the user's data version, which also
-    # changes when another profile becomes the active one.
-    if profile_pk is not None:
-        get_profile_for_user(request.user, profile_pk)  # another user's profile: 404, always
-    version = data_version(request.user)
-    if request.htmx and request.htmx.target == "list-table":
-        profile = _shown_profile(request, profile_pk)
-        shortlist = built_shortlist(profile) if profile is not None else None
-        if shortlist is not None:
-            return cached_page(
-                request,
-                f"{TEMPLATE}#table",
-                lambda: (
-                    {"profile": profile, "list_url": _list_url(profile)}
-                    | _table_context(shortlist, request.GET)
-                ),
-                version=version,
-            )
-    return cached_page(
-        request,
-        TEMPLATE,
-        lambda: _workspace_context(_shown_profile(request, profile_pk), request.GET),
-        version=version,
-        per_view={"built_at": built_ago},
+    # Rendering 100 rows and analysing the list cost far more than the queries that tell
+    # whether anything changed: the page is cached under the owner's data version (which also
+    # changes when another profile becomes the active one), their comments' version and how
+    # the viewer sees the list (their own, or shared with them read-only).
+    profile = _shown_profile(request, profile_pk)  # another user's profile: 404, always
+    viewer = _viewer(request, profile)
+    version = (
+        data_version(viewer.owner),
+        comments.comments_version(viewer.owner.pk),
+        viewer.level,
     )
+    if viewer.shared:
+        sharing.record_view(
+            owner_pk=viewer.owner.pk, viewer=request.user, page=Page.LIST, profile=profile
+        )
+    shortlist = built_shortlist(profile) if profile is not None else None
+    if request.htmx and request.htmx.target == "list-table" and shortlist is not None:
+        response = cached_page(
+            request,
+            f"{TEMPLATE}#table",
+            lambda: (
+                {"profile": profile, "list_url": _list_url(profile, viewer), "viewer": viewer}
+                | _table_context(shortlist, request.GET)
+            ),
+            version=version,
+        )
+    else:
+        response = cached_page(
+            request,
+            TEMPLATE,
+            lambda: _workspace_context(profile, request.GET, viewer),
+            version=version,
+            per_view={"built_at": built_ago},
+        )
+    if viewer.is_owner and shortlist is not None:
+        comments.mark_seen(viewer.owner, profile, on_programs=True)  # shown as new just now
+    return response
 
 
 @require_GET
@@ -173,7 +204,11 @@ def _workspace_response(
         if error:
             messages.error(request, error)
         return redirect(_list_url(profile))
-    context = _workspace_context(profile, request.POST) | {"notice": notice, "error": error}
+    viewer = sharing.Viewer(profile.user, sharing.OWNER)  # only the owner changes a list
+    context = _workspace_context(profile, request.POST, viewer) | {
+        "notice": notice,
+        "error": error,
+    }
     return render(request, f"{TEMPLATE}#workspace", context)
 
 
@@ -190,7 +225,7 @@ def build(request: HttpRequest, profile_pk: int) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest, profile_pk: int) -> HttpResponse:
-    profile = get_profile_for_user(request.user, profile_pk)
+    profile = get_rw_profile_for_user(request.user, profile_pk)  # finds programs to add
     shortlist = built_shortlist(profile)
     if shortlist is None or not request.htmx:
         return redirect(f"{_list_url(profile)}?{request.GET.urlencode()}")
@@ -226,7 +261,9 @@ def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") 
         if error:
             messages.error(request, error)
         return redirect(_list_url(entry.shortlist.profile))
-    context = {"entry": entry, "row_error": error, **ROW_CONTEXT}
+    [entry] = comments.attach_comments([entry], entry.shortlist.profile)
+    viewer = sharing.Viewer(entry.shortlist.profile.user, sharing.OWNER)
+    context = {"entry": entry, "row_error": error, "viewer": viewer, **ROW_CONTEXT}
     return render(request, f"{TEMPLATE}#row", context)
 
 

@@ -3,9 +3,11 @@
 import zoneinfo
 from collections import Counter
 from datetime import tzinfo
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applicants import season_summary, tracker
 from applicants.access import get_rw_entry_for_user
-from applicants.models import ShortlistEntry, Status
+from applicants.models import Page, ShortlistEntry, Status
 from applicants.profiles import active_profile
+from applicants.sharing import OWNER, Viewer
+from applicants.sharing_views import open_workspace
 from applicants.tracker_forms import EntryFactsForm, SignalForm, TimeZoneForm, first_error
 from programs.geography import time_zone_note, time_zone_of
 
@@ -115,11 +119,28 @@ def time_zone(request: HttpRequest) -> HttpResponse:
 @require_GET
 def season(request: HttpRequest) -> HttpResponse:
     """The season at a glance: what to do next, where each application stands, what it cost."""
-    user = request.user
+    context = _season_context(request.user) | {"viewer": Viewer(request.user, OWNER)}
+    return render(request, "applicants/season.html", context)
+
+
+@require_GET
+def shared_season(request: HttpRequest, owner_pk: int) -> HttpResponse:
+    """Someone's season, read-only, for a user they share their workspace with."""
+    viewer = open_workspace(request, owner_pk, Page.TRACKER)
+    if viewer.is_owner:
+        return redirect("season:index")
+    context = _season_context(viewer.owner) | {
+        "viewer": viewer,
+        "shared_profile": active_profile(viewer.owner),
+    }
+    return render(request, "applicants/season.html", context)
+
+
+def _season_context(user: AbstractBaseUser) -> dict[str, Any]:
     number = tracker.current_season(user)
     entries = list(tracker.season_entries(user, number))
     counts = Counter(entry.status for entry in entries)
-    context = {
+    return {
         "timeline": season_summary.timeline(user),
         "counts": [(status, label, counts.get(status, 0)) for status, label in Status.choices],
         "tracked": len(entries),
@@ -130,7 +151,6 @@ def season(request: HttpRequest) -> HttpResponse:
         "entries": sorted(entries, key=lambda entry: entry.program.name),
         "zone": tracker.applicant_zone(user),
     }
-    return render(request, "applicants/season.html", context)
 
 
 @require_GET

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from applicants import calibration_views, export_views, sharing_views, shortlist_views, views
+from applicants import (
+    calendar_views,
+    calibration_views,
+    export_views,
+    sharing_views,
+    shortlist_views,
+    tracker_views,
+    views,
+)
 
 app_name = "applicants"
 
@@ -44,4 +52,27 @@ urlpatterns = [
     path("sharing/links/<int:pk>/revoke/", sharing_views.link_revoke, name="sharing_link_revoke"),
     path("s/<str:token>/", sharing_views.shared_list, name="shared"),
     path("advising/", sharing_views.advisor, name="advisor"),
+    path(
+        "advising/invitations/<int:pk>/accept/",
+        sharing_views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "advising/invitations/<int:pk>/decline/",
+        sharing_views.invitation_decline,
+        name="invitation_decline",
+    ),
+    path("list/entries/<int:pk>/comments/", sharing_views.entry_comment, name="list_entry_comment"),
+    path(
+        "profile/scenarios/<int:pk>/comments/",
+        sharing_views.profile_comment,
+        name="profile_comment",
+    ),
+    path("shared/<int:owner_pk>/scenarios/", views.shared_scenarios, name="shared_scenarios"),
+    path("shared/<int:owner_pk>/season/", tracker_views.shared_season, name="shared_season"),
+    path(
+        "shared/<int:owner_pk>/calendar/",
+        calendar_views.shared_calendar,
+        name="shared_calendar",
+    ),
 ]

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants import outlook, profiles
-from applicants.access import get_rw_profile_for_user
+from applicants import comments, outlook, profiles, sharing, sharing_views
+from applicants.access import get_profile_for_user, get_rw_profile_for_user
 from applicants.forms import ProfileForm, RenameForm, ScenarioForm, form_data
 from applicants.model_versions import active_version, estimate_note
-from applicants.models import Profile
+from applicants.models import Page, Profile
 from applicants.profiles import PROFILE_FIELDS, profile_data, shown_value
 
 
@@ -39,13 +39,21 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
         "profile": profile,
         "profiles": profiles.profiles_of(request.user),
     }
-    if profile is not None:
-        context |= {
-            "report": outlook.profile_report(profile),
-            "scenario_form": ScenarioForm(user=request.user, initial={"source": profile.pk}),
-            "rename_form": RenameForm(profile=profile, initial={"name": profile.name}),
-        }
-    return render(request, "applicants/profile.html", context)
+    if profile is None:
+        return render(request, "applicants/profile.html", context)
+    shown = comments.profile_comments(profile)
+    context |= {
+        "report": outlook.profile_report(profile),
+        "scenario_form": ScenarioForm(user=request.user, initial={"source": profile.pk}),
+        "rename_form": RenameForm(profile=profile, initial={"name": profile.name}),
+        "viewer": sharing.Viewer(request.user, sharing.OWNER),
+        "comments": shown,
+        "has_new_comments": any(comment.is_new for comment in shown),
+        "limits": {"comment": comments.MAX_COMMENT_LENGTH},
+    }
+    response = render(request, "applicants/profile.html", context)
+    comments.mark_seen(request.user, profile, on_programs=False)  # shown as new just now
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,6 +63,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def scenario(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        profile = get_profile_for_user(request.user, pk)
+        if profile.user_id != request.user.pk:
+            return sharing_views.shared_profile(request, profile)
     return _edit(request, get_rw_profile_for_user(request.user, pk))
 
 
@@ -78,6 +90,24 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         "rows": _comparison_rows([column.profile for column in columns]),
         "scenario_form": ScenarioForm(user=request.user),
         "note": estimate_note(active_version()),
+        "viewer": sharing.Viewer(request.user, sharing.OWNER),
+    }
+    return render(request, "applicants/scenarios.html", context)
+
+
+@require_GET
+def shared_scenarios(request: HttpRequest, owner_pk: int) -> HttpResponse:
+    """Someone's profile and scenarios side by side, for a user they share them with."""
+    viewer = sharing_views.open_workspace(request, owner_pk, Page.SCENARIOS)
+    if viewer.is_owner:
+        return redirect("applicants:scenarios")
+    columns = outlook.compare_scenarios(viewer.owner)
+    context = {
+        "columns": columns,
+        "rows": _comparison_rows([column.profile for column in columns]) if columns else [],
+        "note": estimate_note(active_version()),
+        "viewer": viewer,
+        "shared_profile": profiles.active_profile(viewer.owner),
     }
     return render(request, "applicants/scenarios.html", context)
 

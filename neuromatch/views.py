@@ -8,7 +8,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from applicants import season_summary
+from applicants import comments, season_summary
 
 logger = logging.getLogger("neuromatch")
 
@@ -22,7 +22,11 @@ def old_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"timeline": season_summary.timeline(request.user)})
+    context = {
+        "timeline": season_summary.timeline(request.user),
+        "new_comments": comments.new_comments(request.user),
+    }
+    return render(request, "home.html", context)
 
 
 @login_not_required

@@ -1,12 +1,15 @@
 """Every URL in the URLconf, checked for who may reach it and how.
 
 A URL pattern without an entry in ACCESS fails `test_every_url_has_an_access_rule`: a new
-view cannot ship without saying who may use it.
+view cannot ship without saying who may use it. An owned URL also says what sharing opens:
+nothing (the default), reading it (`shared=READ`: the owner's grantees may GET it) or
+commenting (`shared=COMMENT`: grantees with comment access may POST to it). Every owned URL
+is then tried by the owner, a viewer, a commenter, a revoked grantee, a stranger and staff.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -14,7 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applicants import calendar
-from applicants.models import ModelVersion, Shortlist
+from applicants.models import (
+    CalendarFeed,
+    Comment,
+    Grant,
+    ModelVersion,
+    Profile,
+    ShareLink,
+    Shortlist,
+    ShortlistEntry,
+)
 from programs.models import Correction, ImportBatch
 from tests.factories import (
     make_catalogue_editor,
@@ -33,6 +45,9 @@ PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
 EDITOR = "catalogue editor"
 TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
 LINK = "link"  # anyone holding a live share link
+INVITEE = "invitee"  # the holder of the verified address an invitation was sent to
+READ, COMMENT = "read", "comment"  # what sharing opens on an owned URL
+ROLES = ("owner", "viewer", "commenter", "revoked grantee", "stranger", "staff")
 
 
 @dataclass(frozen=True)
@@ -40,16 +55,26 @@ class Rule:
     kind: str
     methods: tuple[str, ...] = ("GET",)
     kwargs: Callable[["World"], dict] = field(default=lambda world: {})
+    shared: str = ""
 
     @property
     def post_only(self) -> bool:
         return self.methods == ("POST",)
 
+    def admits(self, role: str, method: str) -> bool:
+        """Whether `role` may use this owned URL with `method`."""
+        if role == "owner":
+            return True
+        if method == "GET":
+            return self.shared == READ and role in ("viewer", "commenter")
+        return self.shared == COMMENT and role == "commenter"
+
 
 @dataclass
 class World:
     """Alice owns everything; bob is another applicant; stella is staff and a catalogue
-    editor."""
+    editor; victor may view alice's workspace, cora may comment on it, rex could until alice
+    revoked his access."""
 
     alice: object
     bob: object
@@ -64,6 +89,21 @@ class World:
     grant: object  # alice gives victor view access
     link: object  # a live share link to alice's list
     link_token: str
+    victor: object
+    cora: object
+    rex: object
+    ivy: object  # invited by address, not accepted yet
+    invitation: object
+
+    def user(self, role: str) -> object:
+        return {
+            "owner": self.alice,
+            "viewer": self.victor,
+            "commenter": self.cora,
+            "revoked grantee": self.rex,
+            "stranger": self.bob,
+            "staff": self.stella,
+        }[role]
 
 
 def _profile(world: World) -> dict:
@@ -88,6 +128,14 @@ def _link(world: World) -> dict:
 
 def _link_token(world: World) -> dict:
     return {"token": world.link_token}
+
+
+def _owner(world: World) -> dict:
+    return {"owner_pk": world.alice.pk}
+
+
+def _invitation(world: World) -> dict:
+    return {"pk": world.invitation.pk}
 
 
 ACCESS: dict[str, Rule] = {
@@ -147,14 +195,14 @@ ACCESS: dict[str, Rule] = {
     "applicants:profile_validate": Rule(USER, ("POST",), lambda world: {"field": "step2_score"}),
     "applicants:scenarios": Rule(USER),
     "applicants:scenario_create": Rule(USER, ("POST",)),
-    "applicants:scenario": Rule(OWNED, ("GET", "POST"), _scenario),
+    "applicants:scenario": Rule(OWNED, ("GET", "POST"), _scenario, shared=READ),
     "applicants:scenario_activate": Rule(OWNED, ("POST",), _scenario),
     "applicants:scenario_rename": Rule(OWNED, ("POST",), _scenario),
     "applicants:scenario_delete": Rule(OWNED, ("GET", "POST"), _scenario),
     "applicants:list": Rule(USER),
     "applicants:export_xlsx": Rule(USER),
     "applicants:export_csv": Rule(USER),
-    "applicants:list_of": Rule(OWNED, kwargs=_profile),
+    "applicants:list_of": Rule(OWNED, kwargs=_profile, shared=READ),
     "applicants:list_build": Rule(OWNED, ("POST",), _profile),
     "applicants:list_search": Rule(OWNED, kwargs=_profile),
     "applicants:list_add": Rule(OWNED, ("POST",), _profile),
@@ -170,7 +218,7 @@ ACCESS: dict[str, Rule] = {
     "season:index": Rule(USER),
     "season:entry": Rule(OWNED, ("GET", "POST"), _entry),
     "season:entry_signal": Rule(OWNED, ("POST",), _entry),
-    "season:interview_ics": Rule(OWNED, kwargs=_entry),
+    "season:interview_ics": Rule(OWNED, kwargs=_entry, shared=READ),
     "season:signals": Rule(USER),
     "season:time_zone": Rule(USER, ("POST",)),
     "season:costs": Rule(USER),
@@ -192,6 +240,15 @@ ACCESS: dict[str, Rule] = {
     "applicants:sharing_link_revoke": Rule(OWNED, ("POST",), _link),
     "applicants:shared": Rule(LINK, kwargs=_link_token),
     "applicants:advisor": Rule(USER),
+    "applicants:list_entry_comment": Rule(OWNED, ("POST",), _entry, shared=COMMENT),
+    "applicants:profile_comment": Rule(
+        OWNED, ("POST",), lambda world: {"pk": world.profile.pk}, shared=COMMENT
+    ),
+    "applicants:shared_scenarios": Rule(OWNED, kwargs=_owner, shared=READ),
+    "applicants:shared_season": Rule(OWNED, kwargs=_owner, shared=READ),
+    "applicants:shared_calendar": Rule(OWNED, kwargs=_owner, shared=READ),
+    "applicants:invitation_accept": Rule(INVITEE, ("POST",), _invitation),
+    "applicants:invitation_decline": Rule(INVITEE, ("POST",), _invitation),
 }
 
 
@@ -231,11 +288,16 @@ def world() -> World:
         program=program, user=bob, field="visa_h1b", value="yes", evidence="The website says so."
     )
     token = calendar.feed_token(alice)
-    grant = make_grant(alice, make_user("victor"))
+    victor, cora, rex = make_user("victor"), make_user("cora"), make_user("rex")
+    grant = make_grant(alice, victor)
+    make_grant(alice, cora, level="comment")
+    make_grant(alice, rex, level="comment", revoked_at=timezone.now())
     link, link_token = make_share_link(profile)
+    ivy = make_user("ivy")
+    invitation = make_grant(alice, email="ivy@example.org", level="comment")
     return World(
         alice, bob, stella, profile, scenario, entry, program, batch, correction, token, grant,
-        link, link_token,
+        link, link_token, victor, cora, rex, ivy, invitation,
     )  # fmt: skip
 
 
@@ -349,3 +411,121 @@ def test_the_admin_site_is_for_staff_only(client, world):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(world.stella)
     assert client.get("/admin/").status_code in (200, 403)
+
+
+# Sharing: every owned URL by every role; write endpoints; exports; share links
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == OWNED])
+def test_each_role_reaches_an_owned_url_only_as_far_as_it_is_shared(client, world, name, role):
+    rule = ACCESS[name]
+    client.force_login(world.user(role))
+    for method in rule.methods:
+        response = getattr(client, method.lower())(_url(name, world))
+        if rule.admits(role, method):
+            assert response.status_code in (200, 302), f"{role} {method} {name}"
+            assert not response.get("Location", "").startswith(reverse("login"))
+        else:
+            assert response.status_code == 404, f"{role} {method} {name}"
+
+
+def owner_data(world: World) -> list[list[dict]]:
+    """Everything of alice's that a request could change, as rows."""
+    alice = world.alice
+    return [
+        list(model.objects.filter(**{path: alice}).order_by("pk").values())
+        for model, path in (
+            (Profile, "user"),
+            (Shortlist, "profile__user"),
+            (ShortlistEntry, "shortlist__profile__user"),
+            (Grant, "owner"),
+            (ShareLink, "owner"),
+            (CalendarFeed, "user"),
+            (Comment, "owner"),
+        )
+    ]
+
+
+def plausible_post(world: World) -> dict[str, object]:
+    """Form data every write view accepts, so that only access can stop the write."""
+    return {
+        "pinned": "true",
+        "status": "applied",
+        "notes": "Written by someone else",
+        "program": world.program.pk,
+        "name": "Renamed by someone else",
+        "source": world.profile.pk,
+        "level": "comment",
+        "signalled": "true",
+        "offset": "-1",
+        "applied_on": "2026-09-02",
+        "body": "A comment",
+        "days": "7",
+    }
+
+
+@pytest.mark.parametrize("role", ["viewer", "commenter", "revoked grantee"])
+@pytest.mark.parametrize(
+    "name",
+    [n for n, r in ACCESS.items() if r.kind == OWNED and "POST" in r.methods],
+)
+def test_a_grantee_never_reaches_a_write_endpoint_of_the_owners_data(client, world, name, role):
+    rule = ACCESS[name]
+    before = owner_data(world)
+    client.force_login(world.user(role))
+    response = client.post(_url(name, world), plausible_post(world))
+    if rule.admits(role, "POST"):  # a comment: the commenter's own words, nothing of alice's
+        assert response.status_code == 302
+        assert owner_data(world)[:-1] == before[:-1]
+    else:
+        assert response.status_code == 404
+        assert owner_data(world) == before
+
+
+@pytest.mark.parametrize("role", ["viewer", "commenter"])
+def test_a_grantee_cannot_copy_the_owners_profile_into_a_scenario(client, world, role):
+    before = owner_data(world)
+    client.force_login(world.user(role))
+    client.post(reverse("applicants:scenario_create"), plausible_post(world))
+    assert owner_data(world) == before
+    assert not Profile.objects.filter(user=world.user(role)).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["applicants:export_xlsx", "applicants:export_csv"])
+def test_the_owners_exports_open_for_the_owner_and_grantees_only(client, world, name, role):
+    client.force_login(world.user(role))
+    response = client.get(reverse(name), {"profile": world.profile.pk})
+    if ACCESS["applicants:list_of"].admits(role, "GET"):
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+@pytest.mark.parametrize("state", ["live", "expired", "revoked"])
+def test_a_share_link_opens_for_anyone_while_live_and_for_nobody_after(client, world, role, state):
+    if state == "expired":
+        ShareLink.objects.filter(pk=world.link.pk).update(
+            created_at=timezone.now() - timedelta(days=8),
+            expires_at=timezone.now() - timedelta(seconds=1),
+        )
+    elif state == "revoked":
+        ShareLink.objects.filter(pk=world.link.pk).update(revoked_at=timezone.now())
+    if role != "anonymous":
+        client.force_login(world.user(role))
+    response = client.get(_url("applicants:shared", world))
+    assert response.status_code == (200 if state == "live" else 404)
+    assert client.post(_url("applicants:shared", world)).status_code == 405
+
+
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == INVITEE])
+@pytest.mark.parametrize("role", [*ROLES, "invitee"])
+def test_only_the_invitee_answers_an_invitation(client, world, name, role):
+    client.force_login(world.ivy if role == "invitee" else world.user(role))
+    response = client.post(_url(name, world))
+    assert response.status_code == (302 if role == "invitee" else 404)
+    world.invitation.refresh_from_db()
+    assert (world.invitation.revoked_at is None) == (role != "invitee" or "decline" not in name)

@@ -44,7 +44,7 @@ def applicant(name: str, advisor, *, probabilities=(0.3, 0.2), level="view", **p
 def rows(client, **query) -> list[advising.ApplicantRow]:
     response = client.get(URL, query)
     assert response.status_code == 200
-    return response.context["rows"]
+    return [row for row, _ in response.context["rows"]]
 
 
 def test_with_nobody_sharing_the_page_says_how_people_appear(client, advisor):
@@ -178,3 +178,36 @@ def test_the_number_of_queries_does_not_grow_with_the_applicants(client, advisor
     with CaptureQueriesContext(connection) as seven:
         assert len(rows(client)) == 7
     assert len(seven) == len(one)
+
+
+# Invitations by address, accepted by whoever holds it verified
+
+
+def test_an_invitation_to_my_address_waits_on_the_dashboard_until_i_accept_it(
+    client, advisor, alice
+):
+    make_profile(alice)
+    invitation = make_grant(alice, email="charlie@example.org", level="comment")
+    html = client.get(URL).content.decode()
+    assert "Invitations for you" in html and "alice" in html
+    assert rows(client) == []
+    response = client.post(reverse("applicants:invitation_accept", args=[invitation.pk]))
+    assert response.status_code == 302
+    assert [row.name for row in rows(client)] == ["alice"]
+    assert "Invitations for you" not in client.get(URL).content.decode()
+
+
+def test_declining_an_invitation_ends_it(client, advisor, alice):
+    invitation = make_grant(alice, email="charlie@example.org")
+    client.post(reverse("applicants:invitation_decline", args=[invitation.pk]))
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None and invitation.grantee is None
+
+
+@pytest.mark.parametrize("name", ["invitation_accept", "invitation_decline"])
+def test_an_invitation_to_someone_elses_address_is_not_found(client, advisor, alice, name):
+    invitation = make_grant(alice, email="dana@example.org")
+    response = client.post(reverse(f"applicants:{name}", args=[invitation.pk]))
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None and invitation.grantee is None
