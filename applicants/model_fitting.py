@@ -6,13 +6,14 @@ result is saved as a new `ModelVersion`.
 """
 
 import hashlib
+import json
 import math
 from datetime import date
 
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -35,16 +36,42 @@ _OUTCOME_FIELDS = ("season", "applicant", "program_id", *APPLICATION_FACTS)
 _FLAGS = ("invited", "interviewed", "matched")
 
 
+def _lists(column: pd.Series) -> pd.Series:
+    """A JSON list column as read raw (text on SQLite, lists on PostgreSQL), as lists; each
+    distinct text is decoded once."""
+    decoded: dict[str, list] = {}
+
+    def read(value: object) -> list:
+        if not isinstance(value, str):
+            return list(value or [])
+        if value not in decoded:
+            decoded[value] = json.loads(value)
+        return decoded[value]
+
+    return column.map(read)
+
+
 def imported_applications() -> pd.DataFrame:
-    """Every imported application as an applications frame (`fitting.APPLICATION_COLUMNS`)."""
-    rows = ApplicationOutcome.objects.order_by().values_list(*_OUTCOME_FIELDS, *_FLAGS)
+    """Every imported application as an applications frame (`fitting.APPLICATION_COLUMNS`).
+
+    One raw query: the ORM would convert 20 values and decode two JSON lists per row, 100,000
+    rows in several seconds.
+    """
+    meta = ApplicationOutcome._meta
+    names = (*_OUTCOME_FIELDS, *_FLAGS)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)}")  # noqa: S608
+        rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(
-        list(rows), columns=["season", "applicant", "program", *APPLICATION_FACTS, *_FLAGS]
+        rows, columns=["season", "applicant", "program", *APPLICATION_FACTS, *_FLAGS]
     )
     frame["source"] = OutcomeSource.IMPORT.value
     for column in ("step2_score", "step3_score"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    for column in _FLAGS:
+    for column in ("preferred_states", "preferred_regions"):
+        frame[column] = _lists(frame[column])
+    for column in _FLAGS:  # SQLite gives 1 / 0, PostgreSQL True / False
         frame[column] = frame[column].map({True: 1.0, False: 0.0}).astype(float)
     return frame[list(fitting.APPLICATION_COLUMNS)]
 

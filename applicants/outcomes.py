@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 
@@ -267,72 +269,112 @@ def _clean_columns(table: Table, positions: dict[str, int]) -> _Cleaned:
 # Check and match ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Row:
-    line: int
-    values: dict[str, object]
-    program_pk: int
+class _Checks:
+    """Row errors of the cross-column checks, found column-wise: only flagged rows loop."""
+
+    def __init__(self, table: Table, positions: dict[str, int], cleaned: _Cleaned) -> None:
+        self.table, self.positions, self.cleaned = table, positions, cleaned
+        self.ok = np.ones(len(table.lines), dtype=bool)
+        self.ok[list(cleaned.bad)] = False
+
+    def flag(self, rows: np.ndarray, name: str, messages: str | list[str]) -> None:
+        """An error at column `name` for each of `rows` (a mask, or positions), with one
+        message for all or one each; those rows are no longer valid."""
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        if isinstance(messages, str):
+            messages = [messages] * len(rows)
+        index = self.positions.get(name)
+        header = self.table.headers[index] if index is not None else name
+        for row, message in zip(rows, messages, strict=True):
+            raw = self.table.columns[index][row] if index is not None else ""
+            self.cleaned.errors.append(RowError(self.table.lines[row], header, raw, message))
+        self.ok[rows] = False
 
 
-def _check_rows(table: Table, positions: dict[str, int], cleaned: _Cleaned) -> list[_Row]:
-    """Cross-column checks, program matching and duplicates; errors go to `cleaned.errors`."""
-    header = {name: table.headers[index] for name, index in positions.items()}
+def _says(values: pd.Series, answer: bool) -> np.ndarray:
+    """Rows whose yes/no cell says `answer` (blank, unknown, says neither)."""
+    return np.fromiter((value is answer for value in values.tolist()), bool, count=len(values))
+
+
+def _program_pks(frame: pd.DataFrame, checks: _Checks) -> np.ndarray:
+    """Each row's catalogue program (0 where none), matched once per distinct key."""
     matcher = ProgramMatcher(Program.objects.only("pk", "program_id", "name", "state"))
-    found: dict[tuple[object, object, object], list[Program]] = {}
-    seen: dict[tuple[object, object, int], int] = {}
-    matches: dict[tuple[object, object], int] = {}
-    columns = cleaned.values
-    names = list(columns)
-    rows: list[_Row] = []
-
-    cells_by_row = zip(*columns.values(), strict=True)
-    for row, (line, cells) in enumerate(zip(table.lines, cells_by_row, strict=True)):
-        if row in cleaned.bad:
-            continue
-
-        def error(line: int, name: str, message: str, row: int = row) -> None:
-            raw = table.columns[positions[name]][row] if name in positions else ""
-            cleaned.errors.append(RowError(line, header.get(name, name), raw, message))
-
-        values = dict(zip(names, cells, strict=True))
-        problems = len(cleaned.errors)
-        if values["graduation_year"] > values["season"]:
-            error(line, "graduation_year", f"is after the season {values['season']}")
-        if values["interviewed"] and values["invited"] is False:
-            error(line, "interviewed", "says yes, but invited says no")
-        if values["matched"] and (values["interviewed"] is False or values["invited"] is False):
-            error(line, "matched", "says yes, but the applicant was not invited or interviewed")
-        key = (values.get("program_id"), values.get("name") or "", values.get("state") or "")
-        if not any(key):
-            error(line, "program_id", "is required (or give the program's name and state)")
-            continue
-        if key not in found:
-            found[key] = matcher.candidates(key[0], str(key[1]), str(key[2]))
-        candidates = found[key]
+    keys = list(
+        zip(
+            frame["program_id"].tolist(),
+            frame["name"].fillna("").tolist(),
+            frame["state"].fillna("").tolist(),
+            strict=True,
+        )
+    )
+    found = {
+        key: [program.pk for program in matcher.candidates(key[0], str(key[1]), str(key[2]))]
+        if any(key)
+        else []
+        for key in dict.fromkeys(keys)
+    }
+    rows = len(keys)
+    counts = np.fromiter((len(found[key]) for key in keys), dtype=int, count=rows)
+    blank = np.fromiter((not any(key) for key in keys), dtype=bool, count=rows)
+    checks.flag(
+        checks.ok & blank, "program_id", "is required (or give the program's name and state)"
+    )
+    for row in np.flatnonzero(checks.ok & (counts != 1)):
+        key = keys[row]
         column = "program_id" if key[0] else "name"
-        if not candidates:
+        if counts[row] == 0:
             where = "with this ID" if key[0] else f"with this name in {key[2] or 'that state'}"
-            error(line, column, f"matches no program in the catalogue {where}")
-            continue
-        if len(candidates) > 1:
-            error(line, column, f"matches {len(candidates)} programs: give the program ID")
-            continue
-        program_pk = candidates[0].pk
-        application = (values["season"], values["applicant"], program_pk)
-        if application in seen:
-            error(line, column, f"is the same application as line {seen[application]}")
-            continue
-        seen[application] = line
-        if values["matched"]:
-            person = (values["season"], values["applicant"])
-            if person in matches:
-                error(line, "matched", f"is a second match in this season (line {matches[person]})")
-                continue
-            matches[person] = line
-        if len(cleaned.errors) == problems:
-            rows.append(_Row(line, values, program_pk))
+            checks.flag(np.array([row]), column, f"matches no program in the catalogue {where}")
+        else:
+            many = f"matches {counts[row]} programs: give the program ID"
+            checks.flag(np.array([row]), column, many)
+    first = {key: pks[0] if len(pks) == 1 else 0 for key, pks in found.items()}
+    return np.fromiter((first[key] for key in keys), dtype=np.int64, count=rows)
+
+
+def _repeats(frame: pd.DataFrame, ok: np.ndarray, keys: list[str]) -> tuple[np.ndarray, list]:
+    """Positions of valid rows that repeat `keys` of an earlier valid row, and that row's line."""
+    valid = frame[ok]
+    again = valid.duplicated(keys).to_numpy()
+    first = valid.groupby(keys, sort=False)["line"].transform("first")[again]
+    return np.flatnonzero(ok)[again], first.tolist()
+
+
+def _check_rows(table: Table, positions: dict[str, int], cleaned: _Cleaned) -> pd.DataFrame:
+    """Cross-column checks, program matching and duplicates; errors go to `cleaned.errors`.
+
+    Returns the valid rows (cleaned values, `line` and `program`).
+    """
+    frame = pd.DataFrame(
+        {name: pd.Series(values, dtype=object) for name, values in cleaned.values.items()}
+    )
+    frame["line"] = table.lines
+    checks = _Checks(table, positions, cleaned)
+    ok = checks.ok.copy()
+    season = pd.to_numeric(frame["season"]).to_numpy()
+    late = ok & (pd.to_numeric(frame["graduation_year"]).to_numpy() > season)
+    checks.flag(late, "graduation_year", [f"is after the season {int(s)}" for s in season[late]])
+    invited_no, interviewed_no = _says(frame["invited"], False), _says(frame["interviewed"], False)
+    matched = _says(frame["matched"], True)
+    no_invitation = ok & _says(frame["interviewed"], True) & invited_no
+    checks.flag(no_invitation, "interviewed", "says yes, but invited says no")
+    no_interview = ok & matched & (interviewed_no | invited_no)
+    checks.flag(
+        no_interview, "matched", "says yes, but the applicant was not invited or interviewed"
+    )
+    frame["program"] = _program_pks(frame, checks)
+    rows, lines = _repeats(frame, checks.ok, ["season", "applicant", "program"])
+    by_id = frame["program_id"].notna().to_numpy()[rows]
+    for name, mine in (("program_id", by_id), ("name", ~by_id)):
+        repeated = [f"is the same application as line {line}" for line in np.array(lines)[mine]]
+        checks.flag(rows[mine], name, repeated)
+    rows, lines = _repeats(frame, checks.ok & matched, ["season", "applicant"])
+    checks.flag(
+        rows, "matched", [f"is a second match in this season (line {line})" for line in lines]
+    )
     cleaned.errors.sort(key=lambda item: item.line)
-    return rows
+    return frame[checks.ok]
 
 
 # Write -------------------------------------------------------------------------------------
@@ -340,30 +382,29 @@ def _check_rows(table: Table, positions: dict[str, int], cleaned: _Cleaned) -> l
 _INSERTED = ("season", "applicant", *PROFILE_COLUMNS, *OUTCOME_FLAGS)
 
 
-def _insert(rows: list[_Row], batch: OutcomeImport) -> None:
+def _insert(rows: pd.DataFrame, batch: OutcomeImport) -> None:
     """One executemany INSERT: bulk_create compiles SQL value by value, 10× slower here."""
     meta = ApplicationOutcome._meta
     names = ("source", "line", *_INSERTED, "program", "batch")
     columns = [meta.get_field(name).column for name in names]
-    lists = [meta.get_field(name) for name in ("preferred_states", "preferred_regions")]
-    prepared: dict[tuple[str, tuple[str, ...]], object] = {}
-    for row in rows:
-        for json_field in lists:  # few distinct lists: adapt each once
-            value = row.values[json_field.name]
-            key = (json_field.name, tuple(value))
-            if key not in prepared:
-                prepared[key] = json_field.get_db_prep_save(list(value), connection)
-            row.values[json_field.name] = prepared[key]
-    params = [
-        [
-            OutcomeSource.IMPORT.value,
-            row.line,
-            *(row.values[name] for name in _INSERTED),
-            row.program_pk,
-            batch.pk,
-        ]
-        for row in rows
-    ]
+    values = {name: rows[name].tolist() for name in _INSERTED}
+    for name in ("preferred_states", "preferred_regions"):  # few distinct lists: adapt each once
+        json_field = meta.get_field(name)
+        prepared: dict[tuple[str, ...], object] = {}
+        for items in map(tuple, values[name]):
+            if items not in prepared:
+                prepared[items] = json_field.get_db_prep_save(list(items), connection)
+        values[name] = [prepared[tuple(items)] for items in values[name]]
+    params = list(
+        zip(
+            [OutcomeSource.IMPORT.value] * len(rows),
+            rows["line"].tolist(),
+            *(values[name] for name in _INSERTED),
+            rows["program"].tolist(),
+            [batch.pk] * len(rows),
+            strict=True,
+        )
+    )
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
@@ -373,16 +414,21 @@ def _insert(rows: list[_Row], batch: OutcomeImport) -> None:
         cursor.executemany(sql, params)
 
 
-def _replace(rows: list[_Row], batch: OutcomeImport) -> int:
+def _people(rows: pd.DataFrame) -> set[tuple[int, str]]:
+    """(season, applicant) of every row: the people a file speaks for."""
+    people = rows[["season", "applicant"]].drop_duplicates()
+    return set(zip(people["season"].tolist(), people["applicant"].tolist(), strict=True))
+
+
+def _replace(rows: pd.DataFrame, batch: OutcomeImport) -> int:
     """Delete earlier imported rows of the file's applicants and seasons, insert the file's."""
-    people: dict[int, set[str]] = {}
-    for row in rows:
-        people.setdefault(int(row.values["season"]), set()).add(str(row.values["applicant"]))
+    people: dict[int, list[str]] = {}
+    for season, applicant in sorted(_people(rows)):
+        people.setdefault(season, []).append(applicant)
     replaced = 0
-    for season, applicants in sorted(people.items()):
-        ordered = sorted(applicants)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
+    for season, applicants in people.items():
+        for start in range(0, len(applicants), 500):
+            chunk = applicants[start : start + 500]
             replaced += ApplicationOutcome.objects.filter(
                 source=OutcomeSource.IMPORT, season=season, applicant__in=chunk
             ).delete()[0]
@@ -424,10 +470,11 @@ def import_outcomes(
             "fix the rows listed and import the file again.",
             errors=cleaned.errors,
         )
-    seasons = Counter(int(row.values["season"]) for row in rows)
+    seasons = Counter(rows["season"].tolist())
+    people = _people(rows)
     result = OutcomeImportResult(
         rows=len(rows),
-        applicants=len({(row.values["season"], row.values["applicant"]) for row in rows}),
+        applicants=len(people),
         seasons=dict(sorted(seasons.items())),
         replaced=0,
         ignored_columns=ignored,
@@ -441,7 +488,6 @@ def import_outcomes(
         seasons=sorted(seasons),
     )
     if dry_run:
-        people = {(row.values["season"], row.values["applicant"]) for row in rows}
         earlier = ApplicationOutcome.objects.filter(
             source=OutcomeSource.IMPORT,
             season__in=list(seasons),

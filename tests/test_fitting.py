@@ -84,6 +84,7 @@ def small():
     return applications, fit(applications, make_demo_frame())
 
 
+@pytest.mark.slow  # a 300-400 applicant cohort: 2-4 s
 def test_the_fit_moves_the_weights_toward_the_truth(large):
     _, result = large
     assert distance(result.weights, TRUTH) < distance(PRIOR, TRUTH)
@@ -93,6 +94,7 @@ def test_the_fit_moves_the_weights_toward_the_truth(large):
         assert np.sign(moved) == np.sign(TRUTH[name] - PRIOR[name]), name
 
 
+@pytest.mark.slow  # a 300-400 applicant cohort: 2-4 s
 def test_held_out_brier_score_and_calibration_error_improve_on_the_judgement(large):
     _, result = large
     metrics = result.metrics
@@ -102,12 +104,14 @@ def test_held_out_brier_score_and_calibration_error_improve_on_the_judgement(lar
     assert metrics["ece_fitted"] < metrics["ece_prior"]
 
 
+@pytest.mark.slow  # a 300-400 applicant cohort: 2-4 s
 def test_the_conversion_moves_toward_the_true_one(large):
     _, result = large
     assert abs(result.conversion - TRUE_CONVERSION) < abs(result.prior_conversion - TRUE_CONVERSION)
     assert result.n_conversion > 200
 
 
+@pytest.mark.slow  # a 300-400 applicant cohort: 2-4 s
 def test_about_200_applications_move_the_weights_little(large, small):
     applications, result = small
     assert 150 <= len(applications) <= 250
@@ -125,6 +129,7 @@ def assert_signs_kept(weights: dict) -> None:
             assert value <= 0, name
 
 
+@pytest.mark.slow  # a 300-400 applicant cohort: 2-4 s
 def test_every_weight_keeps_its_sign_even_when_the_outcomes_say_otherwise():
     # Letters hurt and years since graduation help in this truth: the fit stops at zero.
     contrary = {**PRIOR, "letter": -0.4, "yog_per_year": 0.15, "img_low": 0.5}
@@ -155,6 +160,7 @@ def test_the_same_data_give_the_same_fit_in_any_row_order(small):
     assert again.conversion == result.conversion
 
 
+@pytest.mark.slow  # a 300-400 applicant cohort: 2-4 s
 def test_a_held_out_season_is_the_whole_test_set(large):
     applications, _ = large
     result = fit(applications, make_demo_frame(), holdout_season=2027)

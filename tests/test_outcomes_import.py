@@ -236,3 +236,15 @@ def test_the_command_lists_each_error_and_fails(programs, tmp_path):
 def test_the_command_says_when_the_file_cannot_be_read(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_outcomes", str(tmp_path / "missing.csv"))
+
+
+def test_a_name_two_catalogue_programs_share_in_a_state_asks_for_the_program_id(programs):
+    make_program(program_id=None, name="Twin Neurology", state="TX")
+    make_program(program_id=None, name="Twin  neurology", state="TX")
+    content = make_outcomes_csv(
+        {"name": "Twin Neurology", "state": "TX"},
+        columns=["season", "applicant", "name", "state", "visa", "graduation_year", "step2_score"],
+    )
+    assert errors_of(content) == [
+        "Line 2, column “name”: “Twin Neurology” matches 2 programs: give the program ID."
+    ]

@@ -7,7 +7,7 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from applicants.scoring import (
@@ -114,7 +114,6 @@ def assert_version_one_scores_as_the_judgement_formula(profile: dict, frame: pd.
                                rtol=0, atol=1e-12)  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None)
 @given(profiles)
 def test_version_one_gives_the_judgement_probabilities_on_the_demo_catalogue(profile):
     assert_version_one_scores_as_the_judgement_formula(profile, make_demo_frame())
@@ -135,7 +134,6 @@ catalogues_with_kinds = st.lists(
 ).map(lambda rows: make_program_frame(*rows))
 
 
-@settings(max_examples=150, deadline=None)
 @given(profiles, catalogues | catalogues_with_kinds)
 def test_version_one_gives_the_judgement_probabilities_on_any_catalogue(profile, frame):
     assert_version_one_scores_as_the_judgement_formula(profile, frame)
@@ -201,7 +199,7 @@ def applications_of(profile_list: list[dict], frame: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame.from_records(records)
 
 
-@settings(max_examples=40, deadline=None)
+@pytest.mark.slow
 @given(st.lists(profiles, min_size=1, max_size=4), catalogues)
 def test_applications_row_by_row_match_each_profile_scored_alone(profile_list, frame):
     applications = applications_of(profile_list, frame)
@@ -216,7 +214,7 @@ def test_applications_row_by_row_match_each_profile_scored_alone(profile_list, f
         np.testing.assert_array_equal(eligible[rows], scored.eligible.to_numpy())
 
 
-@settings(max_examples=30, deadline=None)
+@pytest.mark.slow
 @given(profiles)
 def test_a_program_scored_alone_gets_exactly_its_probability_in_the_catalogue(profile):
     frame = make_demo_frame()
