@@ -20,7 +20,7 @@ from django.utils import timezone
 from applicants import fitting
 from applicants.catalogue import catalogue_frame
 from applicants.listbuilder import DEFAULT_CONVERSION
-from applicants.model_versions import ModelVersionError, activate_version
+from applicants.model_versions import ModelVersionError, activate_version, judgement_version
 from applicants.models import (
     ApplicationOutcome,
     ModelVersion,
@@ -195,6 +195,7 @@ def fit_version(
         holdout_season=holdout_season,
     )
     creator = user if user is not None and user.is_authenticated else None
+    judgement_version()  # number 1 is always the judgement weights, never a fit
     try:
         with transaction.atomic():
             number = (ModelVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1

@@ -137,6 +137,14 @@ def test_a_version_missing_from_the_database_is_made_again():
     assert version.number == 1 and version.active
 
 
+def test_a_fit_on_a_database_without_the_judgement_version_is_never_numbered_one(outcomes):
+    ModelVersion.objects.all().delete()  # as a flushed test database leaves it
+    version, _ = fit_version()
+    assert version.number == 2
+    judgement = ModelVersion.objects.get(number=1)
+    assert judgement.weights == weights_of(DEFAULT_PARAMETERS) and judgement.active
+
+
 def test_a_fit_counts_the_in_app_outcomes_of_applicants_who_opted_in(outcomes, alice):
     from datetime import date
 
