@@ -5,17 +5,10 @@ from playwright.sync_api import Page, expect
 
 from applicants.model_fitting import fit_version
 from applicants.model_versions import active_version
-from tests.factories import PASSWORD, make_imported_outcomes, make_user
+from tests.e2e.browser import sign_in
+from tests.factories import make_imported_outcomes, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".nav-user")).to_contain_text(username)
 
 
 def test_staff_read_a_fitted_version_and_activate_it(live_server, page: Page):

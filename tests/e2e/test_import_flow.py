@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programs.models import ImportBatch, Program
+from tests.e2e.browser import sign_in
 from tests.factories import (
-    PASSWORD,
     make_catalogue_csv,
     make_catalogue_editor,
     make_program,
@@ -13,14 +13,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".nav-user")).to_contain_text(username)
 
 
 def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: Page):
