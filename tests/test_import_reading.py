@@ -16,6 +16,7 @@ from programs.reading import CatalogueImportError, parse_file
 from tests.factories import make_catalogue_csv
 
 
+@pytest.mark.slow  # a fresh interpreter importing pandas, per module
 @pytest.mark.parametrize("module", ["programs.reading", "programs.cleaning", "programs.normalise"])
 def test_the_pure_catalogue_modules_load_no_django(module):
     probe = (
