@@ -61,12 +61,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 def shared_calendar(request: HttpRequest, owner_pk: int) -> HttpResponse:
     """Someone's season calendar, read-only (no feed address), for a user they share it with."""
     return shared_workspace_page(
-        request,
-        owner_pk,
-        Page.CALENDAR,
-        own_page="season:calendar",
-        template="applicants/calendar.html",
-        context=lambda owner: _calendar_context(request, owner),
+        request, owner_pk, Page.CALENDAR, lambda owner: _calendar_context(request, owner)
     )
 
 

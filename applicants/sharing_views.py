@@ -361,18 +361,21 @@ def open_workspace(request: HttpRequest, owner_pk: int, page: str) -> sharing.Vi
     return viewer
 
 
+# Someone's whole-workspace pages a grantee sees: the owner's own page, and the template both use.
+WORKSPACE_PAGES = {
+    Page.SCENARIOS: ("applicants:scenarios", "applicants/scenarios.html"),
+    Page.TRACKER: ("season:index", "applicants/season.html"),
+    Page.CALENDAR: ("season:calendar", "applicants/calendar.html"),
+}
+
+
 def shared_workspace_page(
-    request: HttpRequest,
-    owner_pk: int,
-    page: str,
-    *,
-    own_page: str,
-    template: str,
-    context: Callable[[Any], dict[str, Any]],
+    request: HttpRequest, owner_pk: int, page: str, context: Callable[[Any], dict[str, Any]]
 ) -> HttpResponse:
-    """One of `owner_pk`'s whole-workspace pages, read-only, for a user they share it with:
+    """One of `owner_pk`'s `WORKSPACE_PAGES`, read-only, for a user they share it with:
     `context(owner)` plus the viewer and the owner's active profile. The owner is sent to
-    `own_page`, their own editable page."""
+    their own page."""
+    own_page, template = WORKSPACE_PAGES[page]
     viewer = open_workspace(request, owner_pk, page)
     if viewer.is_owner:
         return redirect(own_page)

@@ -126,14 +126,7 @@ def season(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_season(request: HttpRequest, owner_pk: int) -> HttpResponse:
     """Someone's season, read-only, for a user they share their workspace with."""
-    return shared_workspace_page(
-        request,
-        owner_pk,
-        Page.TRACKER,
-        own_page="season:index",
-        template="applicants/season.html",
-        context=_season_context,
-    )
+    return shared_workspace_page(request, owner_pk, Page.TRACKER, _season_context)
 
 
 def _season_context(user: AbstractBaseUser) -> dict[str, Any]:

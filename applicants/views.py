@@ -99,14 +99,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_scenarios(request: HttpRequest, owner_pk: int) -> HttpResponse:
     """Someone's profile and scenarios side by side, for a user they share them with."""
-    return sharing_views.shared_workspace_page(
-        request,
-        owner_pk,
-        Page.SCENARIOS,
-        own_page="applicants:scenarios",
-        template="applicants/scenarios.html",
-        context=_comparison,
-    )
+    return sharing_views.shared_workspace_page(request, owner_pk, Page.SCENARIOS, _comparison)
 
 
 def _comparison(owner: AbstractBaseUser) -> dict[str, Any]:
