@@ -30,7 +30,13 @@ def test_a_new_user_sees_an_empty_form_and_an_invitation(client, alice):
     assert "Save profile" in content
     assert "What happens next" in content
     assert "What your profile means" not in content
-    for legend in ("Exams", "Clinical experience", "Research and letters", "Visa", "Geography"):
+    for legend in (
+        "Exams",
+        "Clinical experience",
+        "Research and letters",
+        "Visa",
+        "Where you apply",
+    ):
         assert f"<legend>{legend}</legend>" in content
 
 
