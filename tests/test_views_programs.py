@@ -156,6 +156,19 @@ def test_the_detail_page_shows_the_program_and_what_to_verify(client, alice):
     assert "H-1B sponsorship unknown" in body
 
 
+@pytest.mark.parametrize(("accepts", "says"), [(True, "accepted"), (False, "not accepted")])
+def test_the_failed_attempt_policy_says_whether_such_applicants_are_accepted(
+    client, alice, accepts, says
+):
+    program = make_program(multiple_attempts_ok=accepts)
+    client.force_login(alice)
+
+    body = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+
+    assert f"<dt>Applicants with a failed USMLE attempt</dt><dd>{says}</dd>" in body
+    assert "considered" not in body
+
+
 def test_an_archived_program_keeps_its_detail_page_with_a_badge(client, alice):
     program = make_program(active=False)
     client.force_login(alice)
