@@ -14,6 +14,7 @@ replaces the weights (`with_weights`) and keeps the structure (reference scores,
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -148,6 +149,17 @@ class BandMeaning:
     label: str
     range: str  # the interview chance it covers ("under 5 %"); "" for ineligible
     meaning: str  # one sentence a reader can act on
+
+
+def estimate_percent(share: float) -> str:
+    """An estimated chance in whole percent, as every page and reason writes it. An estimate is
+    never certain: what rounds to 0 reads "< 1 %" and what rounds to 100 reads "> 99 %"."""
+    percent = math.floor(float(share) * 100 + 0.5)  # half up, as the spreadsheet rounds
+    if percent >= 100:
+        return "> 99 %"
+    if percent < 1:
+        return "< 1 %"
+    return f"{percent} %"
 
 
 def _percent(share: float) -> str:

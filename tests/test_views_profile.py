@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from applicants.forms import form_data
 from applicants.model_versions import active_version, estimate_note
@@ -242,7 +243,7 @@ def test_the_catalogue_shows_band_and_probability_for_each_program(client, alice
     assert shown[closed.pk].band == "ineligible" and not shown[closed.pk].eligible
     assert shown[sponsor.pk].eligible and shown[sponsor.pk].band in ("reach", "target", "safety")
     content = response.content.decode()
-    assert f"{shown[sponsor.pk].percent} %" in content
+    assert escape(shown[sponsor.pk].chance) in content
     assert INELIGIBLE_BADGE in content
     assert "Fill in your profile" not in content
 
