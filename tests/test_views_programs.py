@@ -347,6 +347,22 @@ def test_a_preview_with_errors_lists_them_and_offers_to_skip_them(client, staff)
     assert list(Program.objects.values_list("name", flat=True)) == ["Fresh Neurology"]
 
 
+def test_the_preview_counts_rows_with_errors_not_their_problems(client, staff):
+    client.force_login(staff)
+    fine = ["1803500002", "Fresh Neurology", "TX", "10", "no"]
+
+    one_row = upload(client, [HEADER, fine, ["x", "Bad", "Texas?", "250", "maybe"]])
+    two_rows = upload(
+        client, [HEADER, fine, ["x", "Bad", "TX", "", ""], ["y", "Worse", "TX", "", ""]]
+    )
+
+    body = one_row.content.decode()
+    problems = len(re.findall(r"<tr><td class=\"num\">3</td>", body))
+    assert problems > 1
+    assert f"Rows with errors (1): {problems} problems</h3>" in body
+    assert "Rows with errors (2)</h3>" in two_rows.content.decode()
+
+
 def test_an_unreadable_upload_is_refused_on_the_form(client, staff):
     client.force_login(staff)
 
