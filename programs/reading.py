@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +49,11 @@ class RowError:
             "value": self.value[:200],
             "message": self.message,
         }
+
+
+def rows_with_errors(errors: Iterable[RowError]) -> int:
+    """How many lines of the file have at least one error (a row can have several)."""
+    return len({error.line for error in errors})
 
 
 class CatalogueImportError(Exception):
