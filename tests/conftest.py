@@ -2,6 +2,7 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import settings
 
@@ -30,10 +31,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # The real hasher is slow on purpose; tests create hundreds of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # The real hasher is slow on purpose; tests create hundreds of users. Session-wide, so that
+    # data built once for a whole module (before any test's own fixtures) is quick to make too.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")

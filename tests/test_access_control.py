@@ -7,11 +7,14 @@ commenting (`shared=COMMENT`: grantees with comment access may POST to it). Ever
 is then tried by the owner, a viewer, a commenter, a revoked grantee, a stranger and staff.
 """
 
-from collections.abc import Callable
+import copy
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -267,8 +270,36 @@ def url_names(resolver=None, namespace: str = "") -> list[str]:
     return names
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world, made once for the module in a transaction that is rolled back at its end.
+
+    Each test still runs in its own transaction nested inside it (the `db` fixture), so what
+    one case changes (a revoked grant, a reset feed token) is undone before the next. No test
+    here may use `transactional_db`: flushing the database would take the world with it.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = make_world()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world() -> World:
+def world(built_world, db) -> World:
+    # A copy per test, as Django's setUpTestData gives: a case that changes or refreshes an
+    # object (the invitation) leaves the next case's objects as they were made.
+    return copy.deepcopy(built_world)
+
+
+def make_world() -> World:
     alice, bob = make_user("alice"), make_user("bob")
     stella = make_catalogue_editor("stella")
     profile = make_profile(alice)
