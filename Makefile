@@ -47,8 +47,10 @@ test: $(VENV)/.installed-test browser
 	$(BIN)/pytest
 
 # The quick loop while working: no browser, fuzz or slow property tests; small property runs.
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: without it every worker
+# rewrites the asserts of every test module again on each run (most of collection's time).
 test-fast: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -n 2 -m "not slow and not browser"
+	PYTHONDONTWRITEBYTECODE= HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -n 2 -m "not slow and not browser"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ is then tried by the owner, a viewer, a commenter, a revoked grantee, a stranger
 """
 
 import copy
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -294,9 +295,12 @@ def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 @pytest.fixture
 def world(built_world, db) -> World:
-    # A copy per test, as Django's setUpTestData gives: a case that changes or refreshes an
-    # object (the invitation) leaves the next case's objects as they were made.
-    return copy.deepcopy(built_world)
+    # Fresh instances per test: a case that changes or refreshes an object (the invitation)
+    # leaves the next case's objects as they were made.
+    return dataclasses.replace(
+        built_world,
+        **{f.name: copy.copy(getattr(built_world, f.name)) for f in dataclasses.fields(World)},
+    )
 
 
 def make_world() -> World:
