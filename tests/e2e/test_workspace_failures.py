@@ -258,3 +258,26 @@ def test_exclude_then_undo_from_the_notice_keeps_focus_and_scroll(live_server, p
     assert ranks == list(range(1, 31))
     assert abs(_top(page.locator(f"#entry-{entry.pk}")) - before) < 40
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_failed_rebuild_keeps_the_list_and_a_failed_filter_keeps_the_table(
+    live_server, page: Page
+):
+    rows = _open_list(page, live_server.url)
+    page.route("**/build/", lambda route: route.fulfill(status=503, body="Unavailable"))
+
+    page.get_by_role("button", name="Rebuild list").click()
+
+    problem = page.locator(".page-head .write-problem")
+    expect(problem).to_contain_text("neuromatch had a problem (error 503)")
+    expect(page.get_by_role("button", name="Rebuild list")).to_be_enabled()
+    expect(rows).to_have_count(30)
+
+    page.route("**/list/?*", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Sort").select_option(index=1)
+    expect(page.locator("#list-filters + .write-problem")).to_contain_text(
+        "Could not load this (no connection); what is shown has not changed."
+    )
+    expect(rows).to_have_count(30)
+    expect(page.locator("#list-table")).not_to_have_attribute("aria-busy", "true")
+    assert page.evaluate("window.stillTheSamePage") is True
