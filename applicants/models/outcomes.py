@@ -14,7 +14,7 @@ from applicants.scoring import (
     ScoringParameters,
     with_weights,
 )
-from programs.models import Program
+from programs.models import FileImport, Program
 
 
 class OutcomeSource(models.TextChoices):
@@ -22,15 +22,9 @@ class OutcomeSource(models.TextChoices):
     APP = "app", "Recorded in neuromatch by an applicant who opted in"
 
 
-class OutcomeImport(models.Model):
+class OutcomeImport(FileImport):
     """One outcomes file imported (`import_outcomes`): who, when, which file, what it did."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
     rows = models.PositiveIntegerField(default=0)
     applicants = models.PositiveIntegerField(default=0)
     replaced = models.PositiveIntegerField(
