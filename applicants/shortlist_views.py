@@ -461,7 +461,10 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     if entry.excluded:
         notice = f"{entry.program.name} was already excluded."
     else:
-        shortlists.exclude_entry(entry=entry)
+        try:
+            shortlists.exclude_entry(entry=entry)
+        except shortlists.ShortlistError as error:  # e.g. changed by another request meanwhile
+            return _row_response(request, entry, str(error), focus=f"#entry-{entry.pk}")
         notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
     return _list_changed(request, entry, notice=notice, focus=f"#excluded-{entry.pk}-notice")
 
@@ -470,7 +473,17 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_rw_entry_for_user(request.user, pk)
     if entry.excluded:
-        entry = shortlists.restore_entry(entry=entry)
+        try:
+            entry = shortlists.restore_entry(entry=entry)
+        except shortlists.ShortlistError as error:
+            entry.refresh_from_db()
+            return _list_changed(
+                request,
+                entry,
+                notice=str(error),
+                focus="#excluded-notice",
+                excluded_notice=str(error),
+            )
         notice = f"Restored {entry.program.name} to your list."
     else:
         notice = f"{entry.program.name} is on your list already."
