@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -32,16 +33,27 @@ def add_comment(
         raise SharingError(
             f"A comment can be at most {MAX_COMMENT_LENGTH} characters; this one has {len(body)}."
         )
-    now = timezone.now()
-    return Comment.objects.create(
-        owner_id=profile.user_id,
-        author=author,
-        profile=profile,
-        program=program,
-        body=body,
-        created_at=now,
-        seen_at=now if author.pk == profile.user_id else None,
-    )
+    with transaction.atomic():
+        # A scenario deleted in another window meanwhile: say so, rather than fail on the key.
+        if (
+            not Profile.objects.select_for_update(no_key=True)
+            .filter(pk=profile.pk)
+            .values("pk")
+            .first()
+        ):
+            raise SharingError(
+                f"“{profile.name}” was deleted meanwhile, so the comment was not posted."
+            )
+        now = timezone.now()
+        return Comment.objects.create(
+            owner_id=profile.user_id,
+            author=author,
+            profile=profile,
+            program=program,
+            body=body,
+            created_at=now,
+            seen_at=now if author.pk == profile.user_id else None,
+        )
 
 
 def unseen_comments(owner: AbstractBaseUser) -> QuerySet[Comment]:

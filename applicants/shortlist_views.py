@@ -195,7 +195,7 @@ def shortlist_for_profile(request: HttpRequest, profile_pk: int) -> HttpResponse
 
 
 def _workspace_response(
-    request: HttpRequest, profile: Profile, *, notice: str = "", error: str = ""
+    request: HttpRequest, profile: Profile, *, notice: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
     """The whole workspace again (htmx), or a redirect to the list with the message."""
     if not request.htmx:
@@ -209,7 +209,7 @@ def _workspace_response(
         "notice": notice,
         "error": error,
     }
-    return render(request, f"{TEMPLATE}#workspace", context)
+    return render(request, f"{TEMPLATE}#workspace", context, status=status)
 
 
 @require_POST
@@ -255,7 +255,9 @@ def add(request: HttpRequest, profile_pk: int) -> HttpResponse:
     return _workspace_response(request, profile, notice=notice)
 
 
-def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") -> HttpResponse:
+def _row_response(
+    request: HttpRequest, entry: ShortlistEntry, error: str = "", status: int = 200
+) -> HttpResponse:
     """The entry's row alone (htmx), or a redirect to the list with the error."""
     if not request.htmx:
         if error:
@@ -264,7 +266,12 @@ def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") 
     [entry] = comments.attach_comments([entry], entry.shortlist.profile)
     viewer = sharing.Viewer(entry.shortlist.profile.user, sharing.OWNER)
     context = {"entry": entry, "row_error": error, "viewer": viewer, **ROW_CONTEXT}
-    return render(request, f"{TEMPLATE}#row", context)
+    return render(request, f"{TEMPLATE}#row", context, status=status)
+
+
+def _conflict(error: shortlists.ShortlistError) -> int:
+    """409 when another request removed the row first; 200 for a refusal shown in the row."""
+    return 409 if isinstance(error, shortlists.EntryGone) else 200
 
 
 def _row_action(
@@ -281,7 +288,7 @@ def _row_action(
     try:
         result = act(entry, form.cleaned_data)
     except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error))
+        return _row_response(request, entry, str(error), _conflict(error))
     return _row_response(request, result if isinstance(result, ShortlistEntry) else entry)
 
 
@@ -311,7 +318,11 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_rw_entry_for_user(request.user, pk)
     if entry.excluded:
         return _workspace_response(request, entry.shortlist.profile)
-    shortlists.exclude_entry(entry=entry)
+    try:
+        shortlists.exclude_entry(entry=entry)
+    except shortlists.ShortlistError as error:
+        profile = entry.shortlist.profile
+        return _workspace_response(request, profile, error=str(error), status=_conflict(error))
     notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
     return _workspace_response(request, entry.shortlist.profile, notice=notice)
 
@@ -321,6 +332,10 @@ def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_rw_entry_for_user(request.user, pk)
     if not entry.excluded:
         return _workspace_response(request, entry.shortlist.profile)
-    shortlists.restore_entry(entry=entry)
+    try:
+        shortlists.restore_entry(entry=entry)
+    except shortlists.ShortlistError as error:
+        profile = entry.shortlist.profile
+        return _workspace_response(request, profile, error=str(error), status=_conflict(error))
     notice = f"Restored {entry.program.name} to your list."
     return _workspace_response(request, entry.shortlist.profile, notice=notice)
