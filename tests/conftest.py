@@ -102,12 +102,12 @@ def neuromatch_log(caplog):
     logger.removeHandler(caplog.handler)
 
 
-@pytest.fixture(scope="module")
-def threads_database(django_db_setup, django_db_blocker, tmp_path_factory):
+@pytest.fixture
+def threads_database(django_db_setup, django_db_blocker, tmp_path):
     """A test database that real threads can write to at once, on every database.
 
     PostgreSQL: the test database as it is. SQLite: the in-memory test database reports a lock
-    at once instead of waiting for it, so the module runs on a copy of it in a file (WAL, each
+    at once instead of waiting for it, so the test runs on a copy of it in a file (WAL, each
     write transaction waiting for the one before, as in production); the in-memory database is
     kept open and put back afterwards. Use with `django_db(transaction=True)` tests.
     """
@@ -120,7 +120,7 @@ def threads_database(django_db_setup, django_db_blocker, tmp_path_factory):
         return
     with django_db_blocker.unblock():
         connection.ensure_connection()
-        path = tmp_path_factory.mktemp("threads") / "test.sqlite3"
+        path = tmp_path / "test.sqlite3"
         copy = sqlite3.connect(path)
         connection.connection.backup(copy)
         copy.close()
