@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from applicants.locks import lock_profile
 from applicants.models import Comment, Profile, ShortlistEntry
 from applicants.sharing import SharingError, access_of, can_comment
 from programs.models import Program
@@ -35,12 +36,7 @@ def add_comment(
         )
     with transaction.atomic():
         # A scenario deleted in another window meanwhile: say so, rather than fail on the key.
-        if (
-            not Profile.objects.select_for_update(no_key=True)
-            .filter(pk=profile.pk)
-            .values("pk")
-            .first()
-        ):
+        if not lock_profile(profile.pk):
             raise SharingError(
                 f"“{profile.name}” was deleted meanwhile, so the comment was not posted."
             )

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from applicants.locks import lock_applicant
+from applicants.locks import lock_applicant, lock_profile
 from applicants.models import PROFILE_ORDER, Profile, Visa
 
 PROFILE_KEYS: tuple[str, ...] = (
@@ -250,9 +250,9 @@ def delete_scenario(profile: Profile) -> None:
     if not profile.is_scenario:
         raise BaseProfileDeletion
     lock_applicant(profile.user_id)
-    current = Profile.objects.select_for_update(no_key=True).filter(pk=profile.pk).first()
-    if current is None:
+    if not lock_profile(profile.pk):
         return
+    current = Profile.objects.get(pk=profile.pk)
     current.delete()
     if current.active:
         activate_profile(Profile.objects.get(pk=current.based_on_id))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from applicants import tracker
 from applicants.catalogue import catalogue_frame, score_profile
 from applicants.listbuilder import BuiltList, build_list
+from applicants.locks import lock_profile
 from applicants.model_versions import active_version, version_of
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from programs.models import Program
@@ -105,12 +106,7 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
     version = active_version()
     scored = score_profile(profile, programs=programs, version=version)
     with transaction.atomic():
-        if (
-            not Profile.objects.select_for_update(no_key=True)
-            .filter(pk=profile.pk)
-            .values("pk")
-            .first()
-        ):
+        if not lock_profile(profile.pk):
             raise ShortlistError(
                 f"“{profile.name}” was deleted in another window: there is no list to build."
             )

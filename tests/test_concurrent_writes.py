@@ -25,6 +25,7 @@ from applicants.models import Comment, ModelVersion, Profile, Shortlist, Shortli
 from applicants.shortlists import build_shortlist, restore_entry
 from programs.models import Program
 from tests.factories import (
+    PASSWORD,
     make_catalogue,
     make_entry,
     make_profile,
@@ -219,6 +220,22 @@ def test_three_first_profile_saves_at_once_make_one_active_base_profile(db):
     assert tally.server_errors == 0, tally.report("3 first profile saves")
 
 
+def test_a_different_first_profile_saved_meanwhile_keeps_what_was_entered_in_the_form(
+    alice, monkeypatch
+):
+    from applicants import profiles
+
+    make_profile(alice, step2_score=230)  # saved in another window
+    monkeypatch.setattr(profiles, "active_profile", lambda user: None)  # this one looked before
+    [client] = tabs(alice, 1)
+    data = form_data(make_profile_data(step2_score=251))
+    response = client.post(reverse("applicants:profile"), data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "saved in another window" in page and 'value="251"' in page
+    assert Profile.objects.get(user=alice).step2_score == 230  # nothing overwritten unseen
+
+
 def test_four_scenarios_with_one_name_at_once_make_one_scenario(alice):
     tally = Tally()
     base = make_profile(alice)
@@ -316,6 +333,26 @@ def test_commenting_on_a_scenario_deleted_at_once_never_fails(alice):
         if comment.status_code != 404 and "Comment posted." not in messages_of(comment):
             assert "deleted meanwhile" in " ".join(messages_of(comment))
     assert tally.server_errors == 0, tally.report("comment + delete a scenario")
+
+
+def test_saving_a_scenario_while_the_account_is_deleted_never_fails(db):
+    from django.contrib.auth.models import User
+
+    tally = Tally()
+    for trial in trials(10):
+        user = make_user(f"leaving{trial}")
+        base = make_profile(user)
+        scenario = make_profile(user, name="What if", based_on=base, active=False)
+        first, second = tabs(user, 2)
+        data = form_data(make_profile_data(step2_score=240))
+        at_once(
+            tally,
+            post(first, reverse("applicants:scenario", args=[scenario.pk]), data),
+            post(second, reverse("account_delete"), {"password": PASSWORD}),
+        )
+        assert not User.objects.filter(pk=user.pk).exists()
+        assert not Profile.objects.filter(user_id=user.pk).exists()
+    assert tally.server_errors == 0, tally.report("scenario save + account deletion")
 
 
 # The season tracker
