@@ -381,6 +381,12 @@ class NotesForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The note the editor started from (two tabs: a save over a changed note is refused).
+    based_on = forms.CharField(required=False, strip=False)
+
+    def clean_based_on(self) -> str | None:
+        """None when the form did not say what it started from (then nothing is compared)."""
+        return self.cleaned_data["based_on"] if "based_on" in self.data else None
 
 
 class SearchForm(forms.Form):

@@ -181,7 +181,7 @@ def test_a_row_action_racing_a_rebuild_that_drops_the_row_is_saved_or_refused_cl
     assert tally.server_errors == 0, tally.report(f"{action} + rebuild")
 
 
-def test_a_row_removed_after_the_view_fetched_it_answers_409_with_what_happened(
+def test_a_row_removed_after_the_view_fetched_it_answers_404_with_what_happened(
     alice, built, monkeypatch
 ):
     from applicants import shortlist_views
@@ -195,11 +195,23 @@ def test_a_row_removed_after_the_view_fetched_it_answers_409_with_what_happened(
 
     monkeypatch.setattr(shortlist_views, "get_rw_entry_for_user", fetch_then_rebuild_removes_it)
     [client] = tabs(alice, 1)
-    for action, data in [("notes", {"notes": "x"}), ("pin", {"pinned": "true"}), ("exclude", {})]:
+    actions = [
+        ("notes", {"notes": "x"}),
+        ("pin", {"pinned": "true"}),
+        ("status", {"status": "applied"}),
+        ("exclude", {}),
+    ]
+    for action, data in actions:
         entry = built.entries.filter(excluded=False).first()
+        # htmx: 404, as for a row already gone (the page's script says so, offers a reload).
         response = client.post(entry_url(action, entry), data, **HTMX)
-        assert response.status_code == 409, action
+        assert response.status_code == 404, action
         assert b"no longer on your list" in response.content
+        # A plain form post: back to the list, with the message.
+        entry = built.entries.filter(excluded=False).first()
+        response = client.post(entry_url(action, entry), data)
+        assert response.status_code == 302, action
+        assert "no longer on your list" in " ".join(messages_of(response))
 
 
 # Profiles and scenarios
