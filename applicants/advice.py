@@ -19,7 +19,12 @@ from applicants.listbuilder import (
     eras_fee,
     list_outlook,
 )
-from applicants.scoring import DEFAULT_PARAMETERS, ScoringParameters, score_programs
+from applicants.scoring import (
+    DEFAULT_PARAMETERS,
+    ScoringParameters,
+    estimate_percent,
+    score_programs,
+)
 from programs.geography import STATE_NAMES
 
 STEP3_STRONG = round(DEFAULT_PARAMETERS.step3_strong_at)
@@ -78,9 +83,10 @@ class Advice:
         parts = [f"adds about {gain} expected interviews ({before:.1f} → {after:.1f})"]
         if self.opened > 0:
             parts.append(f"opens {self.opened} more program{'s' if self.opened != 1 else ''}")
-        before, after = round(self.before.match_chance * 100), round(self.after.match_chance * 100)
+        before = estimate_percent(self.before.match_chance)
+        after = estimate_percent(self.after.match_chance)
         if after != before:
-            parts.append(f"match chance {before} % → {after} %")
+            parts.append(f"match chance {before} → {after}")
         if self.note:
             parts.append(self.note)
         return "; ".join(parts)

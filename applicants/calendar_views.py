@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from applicants import calendar, tracker
 from applicants.access import get_entry_for_user
 from applicants.models import Page
-from applicants.profiles import active_profile
 from applicants.season import season_window
 from applicants.sharing import OWNER, Viewer
-from applicants.sharing_views import open_workspace
+from applicants.sharing_views import shared_workspace_page
 from applicants.tracker_forms import zone_options
 
 ICS = "text/calendar; charset=utf-8"
@@ -61,14 +60,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_calendar(request: HttpRequest, owner_pk: int) -> HttpResponse:
     """Someone's season calendar, read-only (no feed address), for a user they share it with."""
-    viewer = open_workspace(request, owner_pk, Page.CALENDAR)
-    if viewer.is_owner:
-        return redirect("season:calendar")
-    context = _calendar_context(request, viewer.owner) | {
-        "viewer": viewer,
-        "shared_profile": active_profile(viewer.owner),
-    }
-    return render(request, "applicants/calendar.html", context)
+    return shared_workspace_page(
+        request, owner_pk, Page.CALENDAR, lambda owner: _calendar_context(request, owner)
+    )
 
 
 def _calendar_context(request: HttpRequest, user: AbstractBaseUser) -> dict[str, Any]:

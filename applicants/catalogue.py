@@ -84,9 +84,9 @@ class ProgramScore:
     broken_rules: list[str]
 
     @property
-    def percent(self) -> int:
-        """The interview probability in whole percent, never shown as 0 when eligible."""
-        return max(1, round(self.probability * 100)) if self.eligible else 0
+    def chance(self) -> str:
+        """The interview probability as the pages write it (never 0 % or 100 %)."""
+        return scoring.estimate_percent(self.probability)
 
     @property
     def reason_items(self) -> list[Reason]:

@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from applicants.outlook import CURVE_SIZES
+from applicants.scoring import estimate_percent
 
 X_TICKS = (30, 50, 80, 100, 120, 150, 200)
 Y_TICKS = (0, 25, 50, 75, 100)
@@ -52,14 +53,14 @@ def curve_chart(
     return {
         **_frame(width, height, left, right, top, bottom),
         "points": " ".join(f"{x(n)},{y(p)}" for n, p in curve),
-        "dots": [{"x": x(n), "y": y(p), "size": n, "pct": round(p * 100)} for n, p in curve],
+        "dots": [{"x": x(n), "y": y(p), "size": n, "pct": estimate_percent(p)} for n, p in curve],
         "x_ticks": [{"x": x(n), "label": n} for n in X_TICKS],
         "y_ticks": [{"y": y(p / 100), "label": f"{p}%"} for p in Y_TICKS],
         "current": {
             "x": cx,
             "y": cy,
             "size": size,
-            "pct": round(chance * 100),
+            "pct": estimate_percent(chance),
             "label_x": cx + 8 if cx < middle else cx - 8,
             "label_y": cy - 12 if low else cy + 22,
             "anchor": "start" if cx < middle else "end",

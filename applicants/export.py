@@ -31,6 +31,9 @@ from programs.normalise import is_formula_like, neutralise_csv_text
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
+# An estimate stays a number but reads as `scoring.estimate_percent` writes it: never 0 % or 100 %.
+ESTIMATE_NUM_FORMAT = '[>=0.995]"> 99 %";[<0.005]"< 1 %";0 %'
+
 # header, kind, minimum width, maximum width (in characters)
 SHORTLIST_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("Rank", "integer", 6, 6),
@@ -42,7 +45,7 @@ SHORTLIST_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("Setting", "text", 12, 32),
     ("Tier", "integer", 6, 6),
     ("Band", "band", 10, 10),
-    ("Interview probability", "percent", 12, 12),
+    ("Interview probability", "chance", 12, 12),
     ("Fit score", "integer", 7, 7),
     ("J-1", "text", 9, 9),
     ("H-1B", "text", 9, 9),
@@ -212,6 +215,7 @@ class _Styles:
             "integer": {"valign": "top", "align": "center", "num_format": "0"},
             "band": {"valign": "top"},
             "percent": {"valign": "top", "num_format": "0%"},
+            "chance": {"valign": "top", "num_format": ESTIMATE_NUM_FORMAT},
             "window": {"valign": "top", "align": "left"},
             "wrap": {"valign": "top", "text_wrap": True},
             "url": {"valign": "top", "font_color": "#2a4fb5", "underline": 1},
@@ -228,7 +232,7 @@ class _Styles:
             "label": {"valign": "top"},
             "value": {"valign": "top", "align": "left"},
             "decimal": {"valign": "top", "align": "left", "num_format": "0.0"},
-            "share": {"valign": "top", "align": "left", "num_format": "0%"},
+            "share": {"valign": "top", "align": "left", "num_format": ESTIMATE_NUM_FORMAT},
             "dollars": {"valign": "top", "align": "left", "num_format": "$#,##0"},
             "count": {"valign": "top", "num_format": "0"},
             "datetime": {"valign": "top", "align": "left", "num_format": "yyyy-mm-dd hh:mm"},
@@ -270,7 +274,7 @@ def _finish_shortlist(sheet: Worksheet, table: pd.DataFrame, styles: _Styles) ->
     for col, (header, kind, min_width, max_width) in enumerate(SHORTLIST_COLUMNS):
         sheet.write_string(0, col, header, styles.get("header"))
         sheet.set_column(col, col, _width(table[header], min_width, max_width), styles.get(kind))
-        if kind in ("integer", "percent"):
+        if kind in ("integer", "percent", "chance"):
             continue
         for row, value in enumerate(table[header], start=1):
             if _is_web_address(value) and sheet.write_url(row, col, value, styles.get(kind)) == 0:

@@ -48,6 +48,9 @@ HELP_TEXTS = {
 
 
 BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
+# The place fields of the "Where you apply" group, named in its collapsed summary line.
+PLACE_FIELDS = ("preferred_regions", "preferred_states", "excluded_states")
+PLACE_NAMES = {**STATE_NAMES, **dict(REGION_CHOICES)}
 
 
 def _states_field(label: str) -> forms.MultipleChoiceField:
@@ -65,6 +68,9 @@ def _states_field(label: str) -> forms.MultipleChoiceField:
 
 class ProfileForm(forms.ModelForm):
     """Every field of the DESIGN.md profile, with its bounds, grouped like an application."""
+
+    # Shown behind one disclosure under the exam scores (most applicants pass first time).
+    ATTEMPT_FIELDS = ("step1_attempts", "step2_attempts")
 
     preferred_states = _states_field(LABELS["preferred_states"])
     excluded_states = _states_field(LABELS["excluded_states"])
@@ -135,6 +141,16 @@ class ProfileForm(forms.ModelForm):
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in PROFILE_FIELDSETS]
+
+    def places_chosen(self) -> list[tuple[forms.BoundField, list[str]]]:
+        """Each place field with the names ticked in it, for the collapsed group's summary."""
+        return [
+            (self[name], [PLACE_NAMES.get(code, code) for code in self[name].value() or []])
+            for name in PLACE_FIELDS
+        ]
+
+    def places_have_errors(self) -> bool:
+        return any(self[name].errors for name in (*PLACE_FIELDS, "list_size"))
 
     def _clean_codes(self, name: str) -> list[str]:
         return list(dict.fromkeys(self.cleaned_data.get(name) or []))
@@ -365,6 +381,12 @@ class NotesForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The note the editor started from (two tabs: a save over a changed note is refused).
+    based_on = forms.CharField(required=False, strip=False)
+
+    def clean_based_on(self) -> str | None:
+        """None when the form did not say what it started from (then nothing is compared)."""
+        return self.cleaned_data["based_on"] if "based_on" in self.data else None
 
 
 class SearchForm(forms.Form):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from applicants.scoring import BANDS, RULES, BandMeaning
+from applicants.scoring import BANDS, RULES, BandMeaning, estimate_percent
 
 # Share of interviews that turn into a match, each independently: about one in five for an
 # IMG, so 5 interviews give ~67 % and 10 give ~89 %, in line with NRMP Charting Outcomes curves
@@ -366,15 +366,15 @@ def suggest_signals(
     for i in order[:n]:
         if value[i] < 0:
             break
-        percent = round(probability[i] * 100)
+        percent = estimate_percent(probability[i])
         if preferred[i]:
-            reason = f"In your preferred area and a realistic chance ({percent} %)"
+            reason = f"In your preferred area and a realistic chance ({percent})"
         elif band[i] == "target":
-            reason = f"{BANDS['target'].label} ({percent} %): a signal moves these the most"
+            reason = f"{BANDS['target'].label} ({percent}): a signal moves these the most"
         elif band[i] == "safety":
-            reason = f"{BANDS['safety'].label} ({percent} %): a signal makes it likelier still"
+            reason = f"{BANDS['safety'].label} ({percent}): a signal makes it likelier still"
         else:
-            reason = f"{BANDS['reach'].label} ({percent} %): a signal shows real interest"
+            reason = f"{BANDS['reach'].label} ({percent}): a signal shows real interest"
         picks.append((int(pks[i]), reason))
     return picks
 
@@ -410,6 +410,6 @@ def empty_band_reasons(
         else:
             why = f"none of the programs open to you has {band.range} chance of an interview"
             if key == "safety":
-                why += f"; your best has {best:.0%}"
+                why += f"; your best has {estimate_percent(best)}"
         reasons.append((key, f"No program on the list is “{band.label}”: {why}."))
     return reasons

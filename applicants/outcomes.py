@@ -209,11 +209,8 @@ def _positions(table: Table) -> tuple[dict[str, int], list[str]]:
             if header.strip():
                 ignored.append(header)
             continue
-        if name in positions:
-            other = table.headers[positions[name]]
-            raise OutcomeImportError(
-                f"Columns “{other}” and “{header}” both mean {name}: keep one of them."
-            )
+        if clash := table.clash(positions, name, header):
+            raise OutcomeImportError(clash)
         positions[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if "program_id" not in positions and not {"name", "state"} <= set(positions):

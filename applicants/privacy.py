@@ -137,7 +137,10 @@ def user_data(*, user: AbstractBaseUser, now: datetime | None = None) -> dict[st
     }
     profiles = [
         {**_fields(profile, skip=("user",)), "list": lists.get(profile.pk)}
-        for profile in Profile.objects.filter(user=user).order_by("based_on_id", "pk")
+        # Base profiles first on every database (PostgreSQL sorts NULL last, SQLite first).
+        for profile in Profile.objects.filter(user=user).order_by(
+            models.F("based_on_id").asc(nulls_first=True), "pk"
+        )
     ]
     return {
         "exported_at": now or timezone.now(),

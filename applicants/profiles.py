@@ -48,8 +48,8 @@ PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Clinical experience", ("usce_months", "observership_months")),
     ("Research and letters", ("neuro_publications", "neuro_presentations", "us_neuro_letters")),
     ("Visa", ("visa",)),
-    ("Geography", ("preferred_regions", "preferred_states", "excluded_states")),
-    ("List size", ("list_size",)),
+    # Shown collapsed behind one summary line: 104 state checkboxes are one tab stop.
+    ("Where you apply", ("preferred_regions", "preferred_states", "excluded_states", "list_size")),
 )
 PROFILE_FIELDS: tuple[str, ...] = tuple(name for _, names in PROFILE_FIELDSETS for name in names)
 LABELS = {

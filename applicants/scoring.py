@@ -14,6 +14,7 @@ replaces the weights (`with_weights`) and keeps the structure (reference scores,
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -148,6 +149,17 @@ class BandMeaning:
     label: str
     range: str  # the interview chance it covers ("under 5 %"); "" for ineligible
     meaning: str  # one sentence a reader can act on
+
+
+def estimate_percent(share: float) -> str:
+    """An estimated chance in whole percent, as every page and reason writes it. An estimate is
+    never certain: what rounds to 0 reads "< 1 %" and what rounds to 100 reads "> 99 %"."""
+    percent = math.floor(float(share) * 100 + 0.5)  # half up, as the spreadsheet rounds
+    if percent >= 100:
+        return "> 99 %"
+    if percent < 1:
+        return "< 1 %"
+    return f"{percent} %"
 
 
 def _percent(share: float) -> str:
@@ -760,7 +772,7 @@ def _applicant_reasons(a: _Applicant, p: ScoringParameters) -> list[str]:
     if a.years > p.yog_free_years:
         reasons.append(f"{MINUS} Graduated {a.years} years ago")
     if a.usce >= p.usce_typical_requirement:
-        reasons.append(f"+ {_number(a.usce)} months of US clinical experience (counted)")
+        reasons.append(f"+ {_usce_counted(a, p)}")
     elif a.usce == 0:
         reasons.append(f"{MINUS} No US clinical experience")
     if a.publications or a.presentations:
@@ -774,6 +786,26 @@ def _applicant_reasons(a: _Applicant, p: ScoringParameters) -> list[str]:
     if a.step3 is not None and a.step3 >= p.step3_strong_at:
         reasons.append(f"+ Step 3 {_number(a.step3)} strengthens the application")
     return reasons
+
+
+def _months(value: float) -> str:
+    return f"{_number(value)} month{'' if value == 1 else 's'}"
+
+
+def _usce_counted(a: _Applicant, p: ScoringParameters) -> str:
+    """The US clinical experience the estimate counts, saying what observership adds: the
+    months entered, never the weighted total as if it had been entered."""
+    counted = a.usce - a.usce_hands_on
+    observed = counted / p.observership_weight if p.observership_weight else 0.0
+    if not observed:
+        return f"{_months(a.usce_hands_on)} of hands-on US clinical experience"
+    observership = f"observership (counted as {_number(counted)})"
+    if not a.usce_hands_on:
+        return f"{_months(observed)} of US {observership}"
+    return (
+        f"{_months(a.usce_hands_on)} of hands-on US clinical experience "
+        f"+ {_number(observed)} of {observership}"
+    )
 
 
 def _breaks_any(broken: Mapping[str, np.ndarray], n: int) -> np.ndarray:

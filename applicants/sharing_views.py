@@ -2,6 +2,7 @@
 shared profile and comments."""
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applicants import advising, comments, outlook, sharing
 from applicants.access import get_entry_for_user, get_owner_for_user, get_profile_for_user
 from applicants.models import Access, Grant, Page, Profile, ShareLink, Shortlist
-from applicants.profiles import profile_data, profiles_of, shown_profile
+from applicants.profiles import active_profile, profile_data, profiles_of, shown_profile
 from applicants.selectors import listed_entries
 
 TEMPLATE = "applicants/sharing.html"
@@ -358,6 +359,28 @@ def open_workspace(request: HttpRequest, owner_pk: int, page: str) -> sharing.Vi
     if viewer.shared:
         sharing.record_view(owner_pk=owner_pk, viewer=request.user, page=page)
     return viewer
+
+
+# Someone's whole-workspace pages a grantee sees: the owner's own page, and the template both use.
+WORKSPACE_PAGES = {
+    Page.SCENARIOS: ("applicants:scenarios", "applicants/scenarios.html"),
+    Page.TRACKER: ("season:index", "applicants/season.html"),
+    Page.CALENDAR: ("season:calendar", "applicants/calendar.html"),
+}
+
+
+def shared_workspace_page(
+    request: HttpRequest, owner_pk: int, page: str, context: Callable[[Any], dict[str, Any]]
+) -> HttpResponse:
+    """One of `owner_pk`'s `WORKSPACE_PAGES`, read-only, for a user they share it with:
+    `context(owner)` plus the viewer and the owner's active profile. The owner is sent to
+    their own page."""
+    own_page, template = WORKSPACE_PAGES[page]
+    viewer = open_workspace(request, owner_pk, page)
+    if viewer.is_owner:
+        return redirect(own_page)
+    shared = {"viewer": viewer, "shared_profile": active_profile(viewer.owner)}
+    return render(request, template, context(viewer.owner) | shared)
 
 
 def shared_profile(request: HttpRequest, profile: Profile) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from applicants import comments, outlook, sharing, shortlists
 from applicants.access import get_profile_for_user, get_rw_entry_for_user, get_rw_profile_for_user
@@ -34,6 +35,7 @@ from applicants.selectors import (
     built_shortlist,
     excluded_entries,
     filtered_entries,
+    listed_entries,
     listed_states,
     search_results,
 )
@@ -94,27 +96,22 @@ def _new_comments(profile: Profile, viewer: sharing.Viewer) -> dict[str, int]:
 def _table_context(shortlist: Shortlist, data: Any) -> dict[str, Any]:
     form = ListFilterForm(data or None, states=listed_states(shortlist))
     entries = filtered_entries(shortlist, **form.filters())
+    entries = comments.attach_comments(entries, shortlist.profile)
     return {
         "filter_form": form,
-        "entries": comments.attach_comments(entries, shortlist.profile),
+        "entries": entries,
+        "shown_count": len(entries),
         "listed_count": shortlist.entries.filter(excluded=False).count(),
         **ROW_CONTEXT,
     }
 
 
-def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewer) -> dict:
-    context: dict[str, Any] = {"profile": profile, "shortlist": None, "viewer": viewer}
-    if profile is None:
-        return context
-    context["list_url"] = _list_url(profile, viewer)
-    shortlist = built_shortlist(profile)
-    if shortlist is None:
-        return context
+def _overview_context(profile: Profile, shortlist: Shortlist) -> dict[str, Any]:
+    """What the list's figures around the table need: outlook, curve, scenarios, signals and
+    the excluded programs."""
     summary = outlook.shortlist_outlook(shortlist)
     analysis = outlook.analyse(profile, shortlist)
-    query = SearchForm(data or None).query()
-    active = active_version().number
-    return context | {
+    return {
         "shortlist": shortlist,
         "summary": summary,
         "analysis": analysis,
@@ -128,20 +125,39 @@ def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewe
         "curve_longest": max(outlook.CURVE_SIZES),
         "excluded": list(excluded_entries(shortlist)),
         "scenarios": outlook.compare_scenarios(profile.user),
-        "built_at": shortlist.built_at,
-        "built_ago": built_ago(shortlist.built_at),
-        "profile_changed": profile.updated_at > shortlist.built_at,
-        "catalogue_changed": Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
-        "query": query,
-        "results": search_results(shortlist, query),
         "conversion_pct": round(summary.conversion * 100),
-        "active_version": active,
-        "version_changed": summary.version != active,
         "signal_count": settings.PREFERENCE_SIGNALS,
         "signals_used": signal_count(profile.user),
-        **_new_comments(profile, viewer),
-        **_table_context(shortlist, data),
     }
+
+
+def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewer) -> dict:
+    context: dict[str, Any] = {"profile": profile, "shortlist": None, "viewer": viewer}
+    if profile is None:
+        return context
+    context["list_url"] = _list_url(profile, viewer)
+    shortlist = built_shortlist(profile)
+    if shortlist is None:
+        return context
+    overview = _overview_context(profile, shortlist)
+    query = SearchForm(data or None).query()
+    active = active_version().number
+    return (
+        context
+        | overview
+        | {
+            "built_at": shortlist.built_at,
+            "built_ago": built_ago(shortlist.built_at),
+            "profile_changed": profile.updated_at > shortlist.built_at,
+            "catalogue_changed": Program.objects.filter(updated_at__gt=shortlist.built_at).exists(),
+            "query": query,
+            "results": search_results(shortlist, query),
+            "active_version": active,
+            "version_changed": overview["summary"].version != active,
+            **_new_comments(profile, viewer),
+            **_table_context(shortlist, data),
+        }
+    )
 
 
 def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
@@ -194,6 +210,14 @@ def shortlist_for_profile(request: HttpRequest, profile_pk: int) -> HttpResponse
     return _page(request, profile_pk)
 
 
+def _written(response: HttpResponse, *, focus: str = "", announce: str = "") -> HttpResponse:
+    """Tell static/js/workspace.js, once the swap has settled, where focus goes and what to
+    announce to screen readers."""
+    return trigger_client_event(
+        response, "nm:written", {"focus": focus, "announce": announce}, after="settle"
+    )
+
+
 def _workspace_response(
     request: HttpRequest, profile: Profile, *, notice: str = "", error: str = ""
 ) -> HttpResponse:
@@ -209,7 +233,77 @@ def _workspace_response(
         "notice": notice,
         "error": error,
     }
-    return render(request, f"{TEMPLATE}#workspace", context)
+    response = render(request, f"{TEMPLATE}#workspace", context)
+    return _written(response, focus="#workspace-notice" if notice or error else "")
+
+
+def _list_changed(
+    request: HttpRequest,
+    changed: ShortlistEntry,
+    *,
+    notice: str,
+    focus: str,
+    search_notice: str = "",
+    search_error: str = "",
+    excluded_notice: str = "",
+) -> HttpResponse:
+    """After exclude, restore or add (htmx): the changed row, where it goes among the rows the
+    filters show, the new ranks and every figure the change moves, all out of band — not the
+    whole workspace. Without htmx: back to the list with the notice."""
+    profile = changed.shortlist.profile
+    if not request.htmx:
+        if search_error:
+            messages.error(request, search_error)
+        else:
+            messages.success(request, notice)
+        return redirect(_list_url(profile))
+    shortlist = changed.shortlist
+    form = ListFilterForm(request.POST, states=listed_states(shortlist))
+    shown = list(filtered_entries(shortlist, **form.filters()).values_list("pk", flat=True))
+    row_oob = ""
+    if not changed.excluded and changed.pk in shown:
+        after = shown[shown.index(changed.pk) + 1 :]
+        row_oob = f"beforebegin:#entry-{after[0]}" if after else "beforeend:#list-rows"
+        [changed] = comments.attach_comments([changed], profile)
+    viewer = sharing.Viewer(profile.user, sharing.OWNER)
+    context = _overview_context(profile, shortlist) | {
+        "profile": profile,
+        "viewer": viewer,
+        "oob": True,
+        "changed": changed,
+        "row_oob": row_oob,
+        "ranks": listed_entries(shortlist).values_list("pk", "rank"),
+        "listed_count": shortlist.entries.filter(excluded=False).count(),
+        "shown_count": len(shown),
+        "notice": notice,
+        "search_notice": search_notice,
+        "search_error": search_error,
+        "excluded_notice": excluded_notice,
+        "query": SearchForm(request.POST).query(),
+        **ROW_CONTEXT,
+    }
+    if search_notice or search_error:
+        context["results"] = search_results(shortlist, context["query"])
+    response = render(request, f"{TEMPLATE}#list-changed", context)
+    return _written(response, focus=focus, announce=notice)
+
+
+def _add_refused(request: HttpRequest, profile: Profile, error: str) -> HttpResponse:
+    """The add form's error where the add was asked for: above the search results."""
+    if not request.htmx:
+        return _workspace_response(request, profile, error=error)
+    shortlist = built_shortlist(profile)
+    query = SearchForm(request.POST).query()
+    context = {
+        "profile": profile,
+        "query": query,
+        "results": search_results(shortlist, query) if shortlist else [],
+        "search_error": error,
+    }
+    response = render(request, f"{TEMPLATE}#search_results", context)
+    response["HX-Retarget"] = "#search-results"
+    response["HX-Reswap"] = "innerHTML"
+    return _written(response, focus="#search-notice", announce=error)
 
 
 @require_POST
@@ -239,88 +333,151 @@ def add(request: HttpRequest, profile_pk: int) -> HttpResponse:
     profile = get_rw_profile_for_user(request.user, profile_pk)
     shortlist = built_shortlist(profile)
     if shortlist is None:
-        error = "Build your list before adding programs."
-        return _workspace_response(request, profile, error=error)
+        return _add_refused(request, profile, "Build your list before adding programs.")
     form = AddProgramForm(request.POST)
     if not form.is_valid():
-        return _workspace_response(request, profile, error=form.errors["program"][0])
+        return _add_refused(request, profile, form.errors["program"][0])
     try:
         entry = shortlists.add_program(shortlist=shortlist, program=form.cleaned_data["program"])
     except shortlists.ShortlistError as error:
-        return _workspace_response(request, profile, error=str(error))
+        return _add_refused(request, profile, str(error))
     notice = f"Added {entry.program.name} to your list."
     if entry.band == Band.INELIGIBLE:
         broken = "; ".join(reason[2:] for reason in entry.reasons if reason.startswith("− "))
         notice = f"{notice[:-1]}, although it looks closed to you: {broken}."
-    return _workspace_response(request, profile, notice=notice)
+    return _list_changed(
+        request, entry, notice=notice, focus="#search-notice", search_notice=notice
+    )
 
 
-def _row_response(request: HttpRequest, entry: ShortlistEntry, error: str = "") -> HttpResponse:
-    """The entry's row alone (htmx), or a redirect to the list with the error."""
+def _row_response(
+    request: HttpRequest,
+    entry: ShortlistEntry,
+    error: str = "",
+    *,
+    saved: str = "",
+    focus: str = "",
+    notes_conflict: str | None = None,
+) -> HttpResponse:
+    """The entry's row alone (htmx), or a redirect to the list with the message."""
     if not request.htmx:
         if error:
             messages.error(request, error)
+        elif notes_conflict is not None:
+            messages.error(request, STALE_NOTE)
+        elif saved:
+            messages.success(request, saved)
         return redirect(_list_url(entry.shortlist.profile))
     [entry] = comments.attach_comments([entry], entry.shortlist.profile)
     viewer = sharing.Viewer(entry.shortlist.profile.user, sharing.OWNER)
-    context = {"entry": entry, "row_error": error, "viewer": viewer, **ROW_CONTEXT}
-    return render(request, f"{TEMPLATE}#row", context)
+    context = {
+        "entry": entry,
+        "row_error": error,
+        "row_saved": saved,
+        "notes_conflict": notes_conflict,
+        "viewer": viewer,
+        **ROW_CONTEXT,
+    }
+    status = 409 if notes_conflict is not None else 200
+    response = render(request, f"{TEMPLATE}#row", context, status=status)
+    return _written(response, focus=focus, announce=error or saved)
+
+
+STALE_NOTE = "This note was changed in another tab or on another device since you opened it."
 
 
 def _row_action(
     request: HttpRequest,
     pk: int,
     form_class: type[forms.Form],
-    act: Callable[[ShortlistEntry, dict[str, Any]], object],
+    act: Callable[[ShortlistEntry, dict[str, Any]], ShortlistEntry],
+    *,
+    saved: Callable[[ShortlistEntry], str],
+    focus: str,
 ) -> HttpResponse:
     """Parse the form, fetch the entry (the owner's only), act on it, answer with its row."""
     entry = get_rw_entry_for_user(request.user, pk)
+    focus = focus.format(pk=entry.pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        return _row_response(request, entry, first_error(form))
+        return _row_response(request, entry, first_error(form), focus=focus)
     try:
-        result = act(entry, form.cleaned_data)
+        entry = act(entry, form.cleaned_data)
     except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error))
-    return _row_response(request, result if isinstance(result, ShortlistEntry) else entry)
+        return _row_response(request, entry, str(error), focus=focus)
+    return _row_response(request, entry, saved=saved(entry), focus=focus)
 
 
 @require_POST
 def entry_pin(request: HttpRequest, pk: int) -> HttpResponse:
     return _row_action(
-        request, pk, PinForm, lambda entry, data: shortlists.set_pinned(entry=entry, **data)
+        request,
+        pk,
+        PinForm,
+        lambda entry, data: shortlists.set_pinned(entry=entry, **data),
+        saved=lambda entry: f"{'Pinned' if entry.pinned else 'Unpinned'} {entry.program.name}.",
+        focus="#pin-{pk}",
     )
 
 
 @require_POST
 def entry_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _row_action(
-        request, pk, StatusForm, lambda entry, data: shortlists.set_status(entry=entry, **data)
+        request,
+        pk,
+        StatusForm,
+        lambda entry, data: shortlists.set_status(entry=entry, **data),
+        saved=lambda entry: f"Status saved: {entry.get_status_display()}.",
+        focus="#status-{pk}",
     )
 
 
 @require_POST
 def entry_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    return _row_action(
-        request, pk, NotesForm, lambda entry, data: shortlists.set_notes(entry=entry, **data)
-    )
+    entry = get_rw_entry_for_user(request.user, pk)
+    focus = f"#note-summary-{entry.pk}"
+    if request.POST.get("keep_saved"):  # the stale editor's "Keep the saved note"
+        return _row_response(request, entry, saved="Kept the saved note.", focus=focus)
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        return _row_response(request, entry, first_error(form), focus=focus)
+    try:
+        entry = shortlists.set_notes(entry=entry, **form.cleaned_data)
+    except shortlists.StaleNotes:
+        entry.refresh_from_db()
+        conflict = form.cleaned_data["notes"]
+        return _row_response(
+            request, entry, notes_conflict=conflict, focus=f"#note-conflict-{entry.pk}"
+        )
+    except shortlists.ShortlistError as error:
+        return _row_response(request, entry, str(error), focus=focus)
+    saved = "Note saved." if entry.notes else "Note removed."
+    return _row_response(request, entry, saved=saved, focus=focus)
 
 
 @require_POST
 def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_rw_entry_for_user(request.user, pk)
     if entry.excluded:
-        return _workspace_response(request, entry.shortlist.profile)
-    shortlists.exclude_entry(entry=entry)
-    notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
-    return _workspace_response(request, entry.shortlist.profile, notice=notice)
+        notice = f"{entry.program.name} was already excluded."
+    else:
+        shortlists.exclude_entry(entry=entry)
+        notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
+    return _list_changed(request, entry, notice=notice, focus=f"#excluded-{entry.pk}-notice")
 
 
 @require_POST
 def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_rw_entry_for_user(request.user, pk)
-    if not entry.excluded:
-        return _workspace_response(request, entry.shortlist.profile)
-    shortlists.restore_entry(entry=entry)
-    notice = f"Restored {entry.program.name} to your list."
-    return _workspace_response(request, entry.shortlist.profile, notice=notice)
+    if entry.excluded:
+        entry = shortlists.restore_entry(entry=entry)
+        notice = f"Restored {entry.program.name} to your list."
+    else:
+        notice = f"{entry.program.name} is on your list already."
+    if request.POST.get("undo"):  # from the notice in the row's place: back to the row
+        return _list_changed(
+            request, entry, notice=notice, focus=f"#entry-{entry.pk} .program-cell > a"
+        )
+    return _list_changed(
+        request, entry, notice=notice, focus="#excluded-notice", excluded_notice=notice
+    )

@@ -150,9 +150,32 @@ def set_status(*, entry: ShortlistEntry, status: str) -> ShortlistEntry:
         raise ShortlistError(str(error)) from None
 
 
-def set_notes(*, entry: ShortlistEntry, notes: str) -> ShortlistEntry:
-    entry.notes = notes.strip()
-    entry.save(update_fields=["notes", "updated_at"])
+class StaleNotes(ShortlistError):
+    """The note changed since the editor that saves over it was opened (another tab)."""
+
+
+def _same_note(one: str, other: str) -> bool:
+    # Browsers send line breaks as CRLF and HTML turns them back into LF: compare the text.
+    return one.replace("\r\n", "\n").strip() == other.replace("\r\n", "\n").strip()
+
+
+def set_notes(*, entry: ShortlistEntry, notes: str, based_on: str | None = None) -> ShortlistEntry:
+    """Save the entry's note; with `based_on` (the note the editor started from), refuse with
+    StaleNotes when the stored note has changed since and this save would replace it."""
+    with transaction.atomic():
+        stored = (
+            ShortlistEntry.objects.select_for_update()
+            .filter(pk=entry.pk)
+            .values_list("notes", flat=True)
+            .first()
+        )
+        if stored is None:
+            raise ShortlistError("This program is no longer on your list.")
+        changed_since = based_on is not None and not _same_note(stored, based_on)
+        if changed_since and not _same_note(stored, notes):
+            raise StaleNotes("This note was changed elsewhere since you opened it.")
+        entry.notes = notes.strip()
+        entry.save(update_fields=["notes", "updated_at"])
     return entry
 
 

@@ -19,7 +19,7 @@ from applicants.access import get_rw_entry_for_user
 from applicants.models import Page, ShortlistEntry, Status
 from applicants.profiles import active_profile
 from applicants.sharing import OWNER, Viewer
-from applicants.sharing_views import open_workspace
+from applicants.sharing_views import shared_workspace_page
 from applicants.tracker_forms import EntryFactsForm, SignalForm, TimeZoneForm, first_error
 from programs.geography import time_zone_note, time_zone_of
 
@@ -126,14 +126,7 @@ def season(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_season(request: HttpRequest, owner_pk: int) -> HttpResponse:
     """Someone's season, read-only, for a user they share their workspace with."""
-    viewer = open_workspace(request, owner_pk, Page.TRACKER)
-    if viewer.is_owner:
-        return redirect("season:index")
-    context = _season_context(viewer.owner) | {
-        "viewer": viewer,
-        "shared_profile": active_profile(viewer.owner),
-    }
-    return render(request, "applicants/season.html", context)
+    return shared_workspace_page(request, owner_pk, Page.TRACKER, _season_context)
 
 
 def _season_context(user: AbstractBaseUser) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,18 +99,16 @@ def scenarios(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_scenarios(request: HttpRequest, owner_pk: int) -> HttpResponse:
     """Someone's profile and scenarios side by side, for a user they share them with."""
-    viewer = sharing_views.open_workspace(request, owner_pk, Page.SCENARIOS)
-    if viewer.is_owner:
-        return redirect("applicants:scenarios")
-    columns = outlook.compare_scenarios(viewer.owner)
-    context = {
+    return sharing_views.shared_workspace_page(request, owner_pk, Page.SCENARIOS, _comparison)
+
+
+def _comparison(owner: AbstractBaseUser) -> dict[str, Any]:
+    columns = outlook.compare_scenarios(owner)
+    return {
         "columns": columns,
         "rows": _comparison_rows([column.profile for column in columns]) if columns else [],
         "note": estimate_note(active_version()),
-        "viewer": viewer,
-        "shared_profile": profiles.active_profile(viewer.owner),
     }
-    return render(request, "applicants/scenarios.html", context)
 
 
 def _comparison_rows(shown: list[Profile]) -> list[tuple[str, list[tuple[object, bool]]]]:

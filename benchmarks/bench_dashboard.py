@@ -13,34 +13,34 @@ other work does not inflate.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
-os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    arguments,
+    cpu_runs,
+    load_average,
+    report,
+    setup_django,
+    test_database,
+    time_runs,
+)
 
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applicants.models import Grant, Profile, Shortlist, ShortlistEntry  # noqa: E402
-from benchmarks.bench_scoring import report, time_runs  # noqa: E402
 from programs.models import Program  # noqa: E402
 
 TARGET_MS = 300.0
@@ -148,7 +148,7 @@ def run(applicants: int, runs: int) -> int:
     report(f"GET /advising/ ({applicants} applicants), wall clock", timings, TARGET_MS)
     cpu = cpu_runs(page, runs)
     report(f"GET /advising/ ({applicants} applicants), CPU time", cpu, TARGET_MS)
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(load_average())
     # On a shared machine the wall clock mostly measures waiting for a core; the CPU time the
     # page takes is what it would take alone.
     failed = statistics.median(cpu) >= TARGET_MS
@@ -158,27 +158,10 @@ def run(applicants: int, runs: int) -> int:
     return 1 if failed else 0
 
 
-def cpu_runs(run: Callable[[], object], runs: int) -> list[float]:
-    """CPU milliseconds this process spends on each of `runs` calls."""
-    timings = []
-    for _ in range(runs):
-        start = time.process_time()
-        run()
-        timings.append((time.process_time() - start) * 1000.0)
-    return timings
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applicants", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=21)
-    args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    args = arguments(__doc__, applicants=300, runs=21)
+    with test_database():
         return run(args.applicants, args.runs)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -6,25 +6,19 @@ times the writers alone and the whole export the download view does (read the sa
 outlook and catalogue facts, write the workbook).
 """
 
-import os
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
-os.environ.setdefault("DEBUG", "true")
 
-import django  # noqa: E402
+from benchmarks.harness import setup_django, test_database, time_runs  # noqa: E402
 
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from applicants import shortlists  # noqa: E402
 from applicants.export import write_csv, write_xlsx  # noqa: E402
@@ -67,19 +61,11 @@ def saved_list(n: int) -> Shortlist:
 
 
 def median_ms(action: Callable[[], object]) -> float:
-    action()  # warm-up: imports, format caches
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
+    return statistics.median(time_runs(action, RUNS, warm_up=1))  # warm-up: imports, caches
 
 
 def main() -> int:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with test_database():
         shortlist = saved_list(PROGRAMS)
         rows, summary, about = export_shortlist(shortlist)
         size = len(write_xlsx(rows, summary=summary, about=about))
@@ -91,8 +77,6 @@ def main() -> int:
             return write_xlsx(rows, summary=summary, about=about)
 
         whole = median_ms(whole_export)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     verdict = "OK" if whole < TARGET_MS else "SLOWER THAN TARGET"
     print(f"export {len(rows)} listed programs, median of {RUNS} runs, target < {TARGET_MS} ms")
     print(f"  write_xlsx              {xlsx:6.1f} ms  ({size / 1024:.0f} KiB)")

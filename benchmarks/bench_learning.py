@@ -14,20 +14,21 @@ fit under 10 s; the script exits non-zero when one is missed.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
-os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    arguments,
+    load_average,
+    setup_django,
+    test_database,
+    verdict,
+)
 
-django.setup()
+setup_django()
 
 import pandas as pd  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -37,7 +38,6 @@ from applicants.model_fitting import fit_version  # noqa: E402
 from applicants.models import ApplicationOutcome  # noqa: E402
 from applicants.outcomes import import_outcomes  # noqa: E402
 from applicants.scoring import DEFAULT_PARAMETERS, with_weights  # noqa: E402
-from benchmarks.demo_database import demo_database  # noqa: E402
 from programs.models import Program  # noqa: E402
 
 IMPORT_TARGET_S = 5.0
@@ -74,10 +74,6 @@ def best_of(repeat: int, run) -> tuple[float, float, object]:
     return best, cpu, result
 
 
-def verdict(seconds: float, target: float) -> str:
-    return "meets the target" if seconds < target else "OVER the target"
-
-
 def run(rows: int, repeat: int) -> bool:
     content = outcomes_file(rows)
     print(
@@ -107,16 +103,13 @@ def run(rows: int, repeat: int) -> bool:
         f"{metrics['ece_prior']:.4f} → {metrics['ece_fitted']:.4f}, q "
         f"{result.prior_conversion:.3f} → {result.conversion:.3f}"
     )
-    print(f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
+    print(f"While measuring: {load_average()}.")
     return max(first_s, again_s) < IMPORT_TARGET_S and fit_s < FIT_TARGET_S
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    with demo_database():
+    args = arguments(__doc__, rows=100_000, repeat=3)
+    with test_database(demo=True):
         met = run(args.rows, args.repeat)
     if not met:
         raise SystemExit(1)

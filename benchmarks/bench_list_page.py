@@ -9,33 +9,24 @@ Full stack through the Django test client: a throwaway test database (SQLite in 
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
-os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from benchmarks.harness import arguments, report, setup_django, test_database, time_runs  # noqa: E402
 
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applicants.models import Profile  # noqa: E402
-from benchmarks.bench_scoring import report, time_runs  # noqa: E402
 from tests.factories import make_profile_data  # noqa: E402
 
-DEMO_CSV = ROOT / "fixtures" / "demo_programs.csv"
 PAGE_TARGET_MS = 250.0
 ROW_TARGET_MS = 50.0
 BUILD_TARGET_MS = 500.0
@@ -47,8 +38,6 @@ def matched_average(user: User) -> Profile:
 
 
 def run(runs: int) -> None:
-    with open(os.devnull, "w") as quiet:
-        call_command("import_programs", str(DEMO_CSV), stdout=quiet)
     user = User.objects.create_user("bench", password="a-long-unusual-passphrase-42")
     profile = matched_average(user)
     client = Client()
@@ -80,15 +69,8 @@ def run(runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21)
-    args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args.runs)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with test_database(demo=True):
+        run(arguments(__doc__, runs=21).runs)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,7 @@ Pure core only: no Django, no database. Programs are generated with a fixed seed
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +18,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from applicants.scoring import score_programs  # noqa: E402
+from benchmarks.harness import arguments, report, time_runs  # noqa: E402
 from programs.geography import STATE_REGION  # noqa: E402
 
 TARGET_MS = 20.0
@@ -85,35 +83,11 @@ def generate_programs(count: int, seed: int = 42) -> pd.DataFrame:
     return frame
 
 
-def time_runs(run: Callable[[], object], runs: int) -> list[float]:
-    """Wall-clock milliseconds of `runs` calls, after three warm-up calls."""
-    for _ in range(3):
-        run()
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - start) * 1000.0)
-    return timings
-
-
-def report(label: str, timings: list[float], target_ms: float) -> None:
-    median = statistics.median(timings)
-    verdict = "meets the target" if median < target_ms else "OVER the target"
-    print(
-        f"{label}: median {median:.1f} ms, best {min(timings):.1f} ms over {len(timings)} runs "
-        f"(target < {target_ms:.0f} ms: {verdict})"
-    )
-
-
 def run_benchmark(
     doc: str, label: str, target_ms: float, make_run: Callable[[pd.DataFrame], Callable[[], object]]
 ) -> None:
     """Parse --programs/--runs, generate the catalogue, time `make_run(programs)`, print."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--programs", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=31)
-    args = parser.parse_args()
+    args = arguments(doc, programs=10_000, runs=31)
     programs = generate_programs(args.programs)
     timings = time_runs(make_run(programs), args.runs)
     report(f"{label}, {args.programs:,} programs", timings, target_ms)

@@ -10,32 +10,26 @@ Server time is measured around the request in the client (no network).
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
-os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from benchmarks.harness import arguments, report, setup_django, test_database, time_runs  # noqa: E402
 
-django.setup()
+setup_django()
 
 from datetime import UTC, datetime  # noqa: E402
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applicants import calendar  # noqa: E402
-from benchmarks.bench_scoring import report, time_runs  # noqa: E402
 from tests.factories import make_full_season  # noqa: E402
 
 TARGET_MS = 50.0
@@ -75,15 +69,8 @@ def run(runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21)
-    args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args.runs)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with test_database():
+        run(arguments(__doc__, runs=21).runs)
 
 
 if __name__ == "__main__":

@@ -15,19 +15,15 @@ matched mean: 245).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuromatch.settings")
-os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from benchmarks.harness import setup_django, test_database  # noqa: E402
 
-django.setup()
+setup_django()
 
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -37,7 +33,6 @@ from applicants.cohort import draw_cohort  # noqa: E402
 from applicants.listbuilder import build_list, outlook  # noqa: E402
 from applicants.model_versions import active_version, estimate_note  # noqa: E402
 from applicants.scoring import score_programs  # noqa: E402
-from benchmarks.demo_database import demo_database  # noqa: E402
 from programs.models import Program  # noqa: E402
 
 PUBLISHED_MATCH_RATE = (0.45, 0.55)
@@ -95,7 +90,7 @@ def main() -> None:
     if not args.demo and Program.objects.active().exists():
         check(args.applicants, args.seed, f"the {connection.vendor} database")
         return
-    with demo_database():
+    with test_database(demo=True):
         check(args.applicants, args.seed, "the demo catalogue in a throwaway database")
 
 

@@ -16,9 +16,10 @@ from allauth.account.utils import filter_users_by_email
 from axes.utils import reset as reset_axes
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 
 logger = logging.getLogger("neuromatch.accounts")
 
@@ -127,6 +128,23 @@ class EmailNotSentMiddleware:
         if not isinstance(exception, EmailNotSent):
             return None
         return render(request, "account/email_not_sent.html", status=503)
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's sign-in requirement, except that an htmx request from a signed-out browser
+    gets a 401 its page can explain ("You were signed out") instead of a redirect whose sign-in
+    page htmx would insert where the row or table was."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        response = HttpResponse(
+            "You were signed out. Sign in again; this change was not saved.",
+            status=401,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["X-Sign-In-URL"] = resolve_url(self.get_login_url(view_func))
+        return response
 
 
 class _OurWording:

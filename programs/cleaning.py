@@ -70,11 +70,8 @@ def clean_table(table: Table, mapping: Mapping[str, str] | None = None) -> Clean
             if header:
                 unknown.append(header)
             continue
-        if name in positions:
-            other = table.headers[positions[name]]
-            raise CatalogueImportError(
-                f"Columns “{other}” and “{header}” both mean {name}: keep one of them."
-            )
+        if clash := table.clash(positions, name, header):
+            raise CatalogueImportError(clash)
         positions[name] = index
     for required in REQUIRED_COLUMNS:
         if required not in positions:

@@ -27,7 +27,15 @@ TIER_CHOICES = [
 ]
 
 
-class CatalogueFilterForm(forms.Form):
+class PlainLabelForm(forms.Form):
+    """A form whose labels have no colon after them, as on every catalogue page."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CatalogueFilterForm(PlainLabelForm):
     q = forms.CharField(
         label="Search",
         required=False,
@@ -83,7 +91,7 @@ class CatalogueFilterForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         next_year = timezone.now().year + 1
         self.fields["grad_year"].validators.append(MaxValueValidator(next_year))
         self.fields["grad_year"].widget.attrs["max"] = next_year
@@ -96,7 +104,7 @@ class CatalogueFilterForm(forms.Form):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainLabelForm):
     file = forms.FileField(
         label="Catalogue file",
         help_text="CSV (comma, semicolon or tab) or Excel .xlsx; up to 5 MB and 20,000 programs.",
@@ -112,7 +120,7 @@ class ImportForm(forms.Form):
     )
 
     def __init__(self, *args: object, content_length: int = 0, **kwargs: object) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.content_length = content_length
 
     def clean_file(self) -> UploadedFile | None:
@@ -132,11 +140,11 @@ class ImportForm(forms.Form):
             )
 
 
-class ColumnMappingForm(forms.Form):
+class ColumnMappingForm(PlainLabelForm):
     """A field (or none) for each column the importer does not know, by position."""
 
     def __init__(self, *args: object, headers: Sequence[str], **kwargs: object) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.headers = list(headers)
         choices = [("", "Not part of the catalogue")] + [(name, name) for name in MAPPABLE_FIELDS]
         for index, header in enumerate(self.headers):
@@ -158,7 +166,7 @@ class ConfirmImportForm(forms.Form):
     skip_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(PlainLabelForm):
     field = forms.ChoiceField(label="What is wrong or missing", choices=[])
     value = forms.CharField(
         label="Correct value",
@@ -173,17 +181,14 @@ class CorrectionForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["field"].choices = [("", "Choose a field")] + list(CORRECTABLE.items())
 
 
-class RejectCorrectionForm(forms.Form):
+class RejectCorrectionForm(PlainLabelForm):
     reason = forms.CharField(
         label="Reason",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The person who suggested it sees this.",
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)

@@ -32,6 +32,7 @@ from programs.reading import (
     RowError,
     Table,
     parse_file,
+    rows_with_errors,
 )
 from programs.writer import catalogue_lock, write_changes
 
@@ -117,7 +118,7 @@ class ImportPlan:
 
     @property
     def rejected(self) -> int:
-        return len({error.line for error in self.errors})
+        return rows_with_errors(self.errors)
 
     @property
     def changes(self) -> int:

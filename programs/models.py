@@ -244,8 +244,8 @@ class Program(models.Model):
         return self.last_verified is None or self.last_verified < today - STALE_AFTER
 
 
-class ImportBatch(models.Model):
-    """One import of a catalogue file: who, what, and what it changed (or would change)."""
+class FileImport(models.Model):
+    """An imported file: who imported it, when, its name and the SHA-256 of its bytes."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -253,6 +253,14 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class ImportBatch(FileImport):
+    """One import of a catalogue file: who, what, and what it changed (or would change)."""
+
     dry_run = models.BooleanField(default=False)
     full_catalogue = models.BooleanField(default=False)
     skip_invalid = models.BooleanField("skip invalid rows", default=False)

@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,11 @@ class RowError:
         }
 
 
+def rows_with_errors(errors: Iterable[RowError]) -> int:
+    """How many lines of the file have at least one error (a row can have several)."""
+    return len({error.line for error in errors})
+
+
 class CatalogueImportError(Exception):
     """A catalogue file that cannot be imported; `errors` lists the rows at fault, if any."""
 
@@ -67,6 +72,13 @@ class Table:
     headers: list[str]
     lines: list[int]
     columns: list[list[str]]
+
+    def clash(self, positions: Mapping[str, int], name: str, header: str) -> str:
+        """Why `header` cannot be read as `name`: another column is already; else ""."""
+        if name not in positions:
+            return ""
+        other = self.headers[positions[name]]
+        return f"Columns “{other}” and “{header}” both mean {name}: keep one of them."
 
 
 def parse_file(

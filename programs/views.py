@@ -26,6 +26,7 @@ from programs.importer import (
 )
 from programs.models import ImportBatch, Program
 from programs.permissions import can_edit_catalogue, require_catalogue_editor
+from programs.reading import rows_with_errors
 
 PAGE_SIZE = 25
 
@@ -89,6 +90,8 @@ def detail_page(
 
 def _import_page(request: HttpRequest, context: dict[str, object]) -> HttpResponse:
     context.setdefault("form", ImportForm())
+    if context.get("errors"):
+        context["error_rows"] = rows_with_errors(context["errors"])
     context["history"] = ImportBatch.objects.select_related("user")[:10]
     template = "programs/import.html#step" if request.htmx else "programs/import.html"
     return render(request, template, context)

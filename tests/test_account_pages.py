@@ -73,3 +73,13 @@ def test_the_lock_out_and_rate_limit_pages_are_ours(client, alice, settings, wor
 def test_the_sign_in_page_links_to_the_reset_once(client):
     html = client.get(reverse("login")).content.decode()
     assert html.count(f'href="{reverse("password_reset")}"') == 1
+
+
+def test_the_sign_in_page_names_every_field_the_sign_up_form_asks_for(client):
+    login = client.get(reverse("login")).content.decode()
+    signup = client.get(reverse("signup")).content.decode()
+
+    asked = set(re.findall(r'<input[^>]*name="(username|email|password1)"', signup))
+    assert asked == {"username", "email", "password1"}
+    assert "it takes a username, your e-mail address and a password" in login
+    assert "only a username" not in login

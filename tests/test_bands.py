@@ -36,7 +36,7 @@ def test_an_empty_band_says_why():
         "reach": "No program on the list is “Long shot”: the list takes them only when programs "
         "with better odds run out (40 are open to you).",
         "safety": "No program on the list is “Best odds”: none of the programs open to you has "
-        "20 % or more chance of an interview; your best has 14%.",
+        "20 % or more chance of an interview; your best has 14 %.",
     }
 
 

@@ -177,6 +177,7 @@ def test_json_no_profile_can_hold_is_a_clear_error(tmp_path, text):
         _run(str(path))
 
 
+@pytest.mark.slow  # Django in a subprocess
 def test_malformed_json_exits_non_zero_with_a_message_and_no_traceback(tmp_path):
     path = tmp_path / "profile.json"
     path.write_text('{"step2_score": ' + "9" * 5000 + "}", encoding="utf-8")

@@ -211,6 +211,11 @@ def test_probabilities_and_img_shares_are_real_numbers_in_percent_format():
     probability = column(sheet, "Interview probability")
     assert [c.value for c in probability] == [0.1234, 0.5, 0.8765]
     assert all(c.data_type == "n" and "%" in c.number_format for c in probability)
+    # An estimate never reads 0 % or 100 % in Excel either: the format has sections for both.
+    assert all(
+        '[>=0.995]"> 99 %"' in c.number_format and '[<0.005]"< 1 %"' in c.number_format
+        for c in probability
+    )
     share = column(sheet, "IMG share")
     assert share[0].value == pytest.approx(0.35)
     assert share[0].number_format == "0%"
@@ -273,7 +278,9 @@ def test_the_summary_sheet_shows_the_profile_and_the_outlook_with_number_formats
     assert values["USMLE Step 3 score"].value == "Not taken"
     assert values["Expected interviews"].value == 1.5
     assert values["Match chance (estimate)"].value == 0.27
-    assert values["Match chance (estimate)"].number_format == "0%"
+    assert values["Match chance (estimate)"].number_format.endswith(";0 %")
+    for label in ("Match chance (estimate)", "Chance of at least 1 interview"):
+        assert '[>=0.995]"> 99 %";[<0.005]"< 1 %"' in values[label].number_format
     assert values["ERAS application fee"].value == 33
     assert "$" in values["ERAS application fee"].number_format
     assert values["Chance of at least 1 interview"].value == 0.8

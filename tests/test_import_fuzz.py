@@ -203,12 +203,17 @@ def csv_bad_headers(rng: random.Random) -> tuple[str, bytes]:
     return "headers.csv", make_catalogue_csv(rows)
 
 
-def csv_bad_values(rng: random.Random) -> tuple[str, bytes]:
-    rows = valid_rows(rng)
+def spoil(rows: list[list], rng: random.Random, values: list, share: float) -> None:
+    """Replace about `share` of the data cells (not the header) by one of `values`."""
     for row in rows[1:]:
         for column in range(len(row)):
-            if rng.random() < 0.4:
-                row[column] = rng.choice(BAD_VALUES)
+            if rng.random() < share:
+                row[column] = rng.choice(values)
+
+
+def csv_bad_values(rng: random.Random) -> tuple[str, bytes]:
+    rows = valid_rows(rng)
+    spoil(rows, rng, BAD_VALUES, 0.4)
     return "values.csv", make_catalogue_csv(rows)
 
 
@@ -370,10 +375,7 @@ def xlsx_odd_values(rng: random.Random) -> tuple[str, bytes]:
     ]  # fmt: skip
     # openpyxl refuses control characters in cells, so no workbook can hold them.
     odd += [value for value in BAD_VALUES if value.isprintable()]
-    for row in rows[1:]:
-        for column in range(len(row)):
-            if rng.random() < 0.5:
-                row[column] = rng.choice(odd)
+    spoil(rows, rng, odd, 0.5)
     return "values.xlsx", xlsx_bytes(rows)
 
 

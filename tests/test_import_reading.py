@@ -16,6 +16,7 @@ from programs.reading import CatalogueImportError, parse_file
 from tests.factories import make_catalogue_csv
 
 
+@pytest.mark.slow  # a fresh interpreter importing pandas, per module
 @pytest.mark.parametrize("module", ["programs.reading", "programs.cleaning", "programs.normalise"])
 def test_the_pure_catalogue_modules_load_no_django(module):
     probe = (
@@ -80,6 +81,7 @@ def _workbook(*sheets: tuple[str, list[list[object]]], blank_rows_after: int = 0
     return padded.getvalue()
 
 
+@pytest.mark.slow  # a timed read of a 2,000,000-row workbook: a benchmark
 def test_a_workbook_with_two_million_empty_rows_is_read_in_under_two_seconds():
     content = _workbook(
         ("Programs", [["name", "state"], ["Alpha Neurology", "TX"], ["Beta Neurology", "NY"]]),

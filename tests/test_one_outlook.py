@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from applicants.catalogue import catalogue_frame, score_data
 from applicants.listbuilder import ListRules, build_list
 from applicants.models import Profile
+from applicants.scoring import estimate_percent
 from applicants.shortlists import build_shortlist
 from tests.factories import (
     make_low_score_profile_data,
@@ -82,9 +84,9 @@ def test_on_this_catalogue_the_reach_cap_holds_back_a_weak_applicants_list(cappe
 def figures_on_profile_page(html: str) -> tuple[int, str, str, str]:
     size = re.search(r"expected interviews applying to the (\d+) programs", html)[1]
     expected = re.search(r'<span class="value">([\d.]+)</span><span class="label">expected', html)
-    chance = re.search(r'<span class="value">(\d+) %</span><span class="label">estimated', html)
+    chance = re.search(r'<span class="value">([^<]+)</span><span class="label">estimated', html)
     fee = re.search(r'<span class="value">\$([\d,]+)</span><span class="label">in ERAS', html)
-    return int(size), expected[1], chance[1], fee[1]
+    return int(size), expected[1], unescape(chance[1]), fee[1]
 
 
 def figures_on_scenarios_page(html: str) -> tuple[int, str, str, str]:
@@ -96,7 +98,7 @@ def figures_on_scenarios_page(html: str) -> tuple[int, str, str, str]:
 
     size = re.match(r"(\d+)", cell("Programs on the list"))[1]
     expected = re.search(r"<strong>([\d.]+)</strong>", cell("Expected interviews"))[1]
-    chance = re.match(r"(\d+) %", cell("Estimated chance to match"))[1]
+    chance = unescape(cell("Estimated chance to match"))
     fee = re.match(r"\$([\d,]+)", cell("ERAS fee"))[1]
     return int(size), expected, chance, fee
 
@@ -111,7 +113,7 @@ def figures_on_list_page(html: str) -> tuple[int, str, str, str]:
     return (
         int(stats["programs"]),
         stats["expected interviews"],
-        stats["match chance"].rstrip("%"),
+        unescape(stats["match chance"]),
         stats["ERAS fee"].lstrip("$"),
     )
 
@@ -122,8 +124,8 @@ def figures_in_workbook(content: bytes) -> dict[str, float]:
 
 
 def shown(size: int, expected: float, chance: float, fee: int) -> tuple[int, str, str, str]:
-    """The figures as the pages write them: 1 decimal, whole percent, dollars with commas."""
-    return size, floatformat(expected, 1), str(round(chance * 100)), f"{fee:,}"
+    """The figures as the pages write them: 1 decimal, an estimate's percent, dollars."""
+    return size, floatformat(expected, 1), estimate_percent(chance), f"{fee:,}"
 
 
 def build_list_json(data: dict, folder: Path) -> dict:

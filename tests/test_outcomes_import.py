@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from applicants.models import ApplicationOutcome, OutcomeImport, OutcomeSource
 from applicants.outcomes import OutcomeImportError, import_outcomes
-from tests.factories import make_outcomes_csv, make_program
+from tests.factories import OUTCOME_ROW_DEFAULTS, make_outcomes_csv, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +169,13 @@ def test_a_file_without_a_required_column_names_it(programs):
     content = make_outcomes_csv({}, columns=["season", "applicant", "program_id", "visa"])
     with pytest.raises(OutcomeImportError, match="no graduation_year, step2_score columns"):
         run(content)
+
+
+def test_two_columns_for_one_field_are_refused_naming_both(programs):
+    content = make_outcomes_csv({}, columns=[*OUTCOME_ROW_DEFAULTS, "Visa"])
+    with pytest.raises(OutcomeImportError, match="Columns “visa” and “Visa” both mean visa"):
+        run(content)
+    assert not OutcomeImport.objects.exists()
 
 
 def test_missing_optional_columns_take_the_profile_defaults(programs):

@@ -121,3 +121,24 @@ def test_a_program_not_verified_for_a_year_says_so_in_its_reasons():
 
     stale = "? Not verified for over a year — verify"
     assert stale in scored.iloc[0]["reasons"] and stale not in scored.iloc[1]["reasons"]
+
+
+def test_the_usce_reason_gives_the_months_entered_and_what_observership_counts_for():
+    programs = make_program_frame({"state": "TX"})
+    weight = DEFAULT_PARAMETERS.observership_weight
+
+    def reasons(**fields) -> list[str]:
+        return score(make_profile_data(**fields), programs).iloc[0]["reasons"]
+
+    both = reasons(usce_months=4, observership_months=2)
+    assert (
+        f"+ 4 months of hands-on US clinical experience + 2 of observership "
+        f"(counted as {2 * weight:g})" in both
+    )
+    assert not any("5 months" in reason for reason in both)
+    assert "+ 4 months of hands-on US clinical experience" in reasons(
+        usce_months=4, observership_months=0
+    )
+    assert f"+ 12 months of US observership (counted as {12 * weight:g})" in reasons(
+        usce_months=0, observership_months=12
+    )

@@ -167,6 +167,7 @@ def test_problems_name_the_field_to_fix():
     assert error.problems[0].field == "applied_on"
 
 
+@pytest.mark.slow  # migrates the schema back and forward again
 @pytest.mark.django_db(transaction=True)
 def test_stored_statuses_migrate_into_facts_and_a_duplicate_keeps_its_status_in_notes():
     executor = MigrationExecutor(connection)

@@ -156,6 +156,19 @@ def test_the_detail_page_shows_the_program_and_what_to_verify(client, alice):
     assert "H-1B sponsorship unknown" in body
 
 
+@pytest.mark.parametrize(("accepts", "says"), [(True, "accepted"), (False, "not accepted")])
+def test_the_failed_attempt_policy_says_whether_such_applicants_are_accepted(
+    client, alice, accepts, says
+):
+    program = make_program(multiple_attempts_ok=accepts)
+    client.force_login(alice)
+
+    body = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+
+    assert f"<dt>Applicants with a failed USMLE attempt</dt><dd>{says}</dd>" in body
+    assert "considered" not in body
+
+
 def test_an_archived_program_keeps_its_detail_page_with_a_badge(client, alice):
     program = make_program(active=False)
     client.force_login(alice)
@@ -332,6 +345,22 @@ def test_a_preview_with_errors_lists_them_and_offers_to_skip_them(client, staff)
         {"sha256": batch.sha256, "skip_invalid": "True"},
     )
     assert list(Program.objects.values_list("name", flat=True)) == ["Fresh Neurology"]
+
+
+def test_the_preview_counts_rows_with_errors_not_their_problems(client, staff):
+    client.force_login(staff)
+    fine = ["1803500002", "Fresh Neurology", "TX", "10", "no"]
+
+    one_row = upload(client, [HEADER, fine, ["x", "Bad", "Texas?", "250", "maybe"]])
+    two_rows = upload(
+        client, [HEADER, fine, ["x", "Bad", "TX", "", ""], ["y", "Worse", "TX", "", ""]]
+    )
+
+    body = one_row.content.decode()
+    problems = len(re.findall(r"<tr><td class=\"num\">3</td>", body))
+    assert problems > 1
+    assert f"Rows with errors (1): {problems} problems</h3>" in body
+    assert "Rows with errors (2)</h3>" in two_rows.content.decode()
 
 
 def test_an_unreadable_upload_is_refused_on_the_form(client, staff):

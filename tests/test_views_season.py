@@ -148,6 +148,7 @@ def test_signals_page_offers_one_action_per_suggestion_and_counts_use(
     client.force_login(alice)
     page = client.get(reverse("season:signals")).content.decode()
     assert page.count('name="signalled" value="true"') == 3
+    assert 'aria-label="What the bands mean"' in page  # reasons name bands: say what they mean
     assert "0 of 2" in page
     for entry in entries[:2]:
         client.post(entry_url(entry, "entry_signal"), {"signalled": "true"})
@@ -234,6 +235,7 @@ def test_the_review_compares_invitations_with_expected_interviews_after_the_seas
     page = client.get(reverse("season:index")).content.decode()
     assert "What happened against what neuromatch expected" in page
     assert '<td class="num">0.2</td><td class="num">1</td>' in page  # reach: expected, invited
+    assert 'aria-label="What the bands mean"' in page  # the review's band badges, explained
 
 
 def test_the_season_page_lists_tracked_programs_by_status(client, alice, shortlist, mid_season):

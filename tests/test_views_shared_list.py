@@ -39,6 +39,7 @@ def test_anyone_with_the_link_sees_the_list_with_bands_reasons_and_outlook(clien
     assert response.status_code == 200
     assert "Riverside Neurology" in html and "Lakeside Neurology" in html
     assert "badge-target" in html and "Sponsors J-1" in html
+    assert 'aria-label="What the bands mean"' in html  # the legend explains the badges
     assert "expected interviews" in html and "match chance" in html
 
 

@@ -211,7 +211,7 @@ def test_a_row_action_without_javascript_redirects_back_with_the_error(client, a
     assert b"Status: Select a valid choice" in response.content
 
 
-def test_excluding_moves_the_program_to_the_excluded_list_and_updates_the_outlook(
+def test_excluding_answers_with_a_notice_in_the_rows_place_not_the_whole_workspace(
     client, alice, built
 ):
     entry = _first_entry(built)
@@ -220,33 +220,54 @@ def test_excluding_moves_the_program_to_the_excluded_list_and_updates_the_outloo
     response = client.post(_entry_url("exclude", entry), **HTMX)
 
     content = response.content.decode()
-    assert f'<tr id="entry-{entry.pk}"' not in content
+    notice_row = re.search(r'<tr id="excluded-(\d+)"[^>]*hx-swap-oob="([^"]+)"', content)
+    assert notice_row.groups() == (str(entry.pk), f"outerHTML:#entry-{entry.pk}")
+    assert f"Excluded {entry.program.name}." in content
+    assert _entry_url("restore", entry) in content  # the notice's Undo, and the excluded list's
     assert "Excluded programs (1)" in content
-    assert _entry_url("restore", entry) in content
-    assert content.count('<tr id="entry-') == 29
+    assert "Programs on your list (29)" in content
+    assert '<tr id="entry-' not in content  # no table: the other rows stay as they are
+    # The 29 others move up one rank each, out of band.
+    ranks = dict(re.findall(r'<span id="rank-(\d+)" hx-swap-oob="true">(\d+)</span>', content))
+    listed = built.entries.filter(excluded=False)
+    assert ranks == {str(pk): str(rank) for pk, rank in listed.values_list("pk", "rank")}
+    assert sorted(map(int, ranks.values())) == list(range(1, 30))
     entry.refresh_from_db()
     assert entry.excluded
 
 
-def test_undoing_an_exclusion_puts_the_program_back(client, alice, built):
-    entry = exclude_entry(entry=_first_entry(built))
+def test_undoing_an_exclusion_puts_the_row_back_before_the_next_one(client, alice, built):
+    first, second = built.entries.filter(excluded=False).order_by("rank")[:2]
+    entry = exclude_entry(entry=first)
     client.force_login(alice)
 
-    response = client.post(_entry_url("restore", entry), **HTMX)
+    response = client.post(_entry_url("restore", entry), {"undo": "1"}, **HTMX)
 
-    assert f'<tr id="entry-{entry.pk}"'.encode() in response.content
-    assert b"Excluded programs (0)" in response.content
+    content = response.content.decode()
+    assert f'<tr id="entry-{entry.pk}"' in content
+    assert f'hx-swap-oob="beforebegin:#entry-{second.pk}"' in content
+    assert f'<tr id="excluded-{entry.pk}" hx-swap-oob="delete">' in content
+    assert "Excluded programs (0)" in content
     entry.refresh_from_db()
     assert not entry.excluded and entry.rank == 1
 
 
-def test_workspace_actions_keep_the_table_filters(client, alice, built):
-    entry = _first_entry(built)
+def test_a_restored_row_goes_where_the_tables_filters_place_it(client, alice, built):
+    states = list(built.entries.values_list("program__state", flat=True))
+    state = max(set(states), key=states.count)
+    in_state = list(built.entries.filter(program__state=state).order_by("rank"))
+    entry = exclude_entry(entry=in_state[0])
     client.force_login(alice)
-    response = client.post(_entry_url("exclude", entry), {"state": "TX"}, **HTMX)
-    rows = re.findall(r'<tr id="entry-(\d+)"', response.content.decode())
-    states = {ShortlistEntry.objects.get(pk=pk).program.state for pk in rows}
-    assert states == {"TX"}
+
+    response = client.post(_entry_url("restore", entry), {"state": state}, **HTMX)
+    content = response.content.decode()
+    assert f'hx-swap-oob="beforebegin:#entry-{in_state[1].pk}"' in content
+    assert f"Showing {len(in_state)} of 30 programs." in content
+
+    exclude_entry(entry=in_state[-1])
+    other = next(s for s in states if s != state)
+    response = client.post(_entry_url("restore", in_state[-1]), {"state": other}, **HTMX)
+    assert f'<tr id="entry-{in_state[-1].pk}"' not in response.content.decode()  # hidden
 
 
 def test_searching_the_catalogue_offers_programs_to_add(client, alice, built):

@@ -65,6 +65,10 @@ def forwards(apps, schema_editor):
             entry.rank_position = position
         entry.applicant_id, entry.season = user, season
         entry.save()
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the new foreign keys now: PostgreSQL refuses the ALTER TABLE that follows in
+        # this transaction while deferred checks on the table are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def backwards(apps, schema_editor):

@@ -5,25 +5,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core import mail
 from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import link_in_last_email, sign_in, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIRST, SECOND = "a-long-unusual-passphrase-42", "a-second-passphrase-for-farida-7"
-
-
-def link_in_last_email(live_server, path: str) -> str:
-    match = re.search(rf"https?://[^/\s]+(/accounts/{path}/\S+/)", mail.outbox[-1].body)
-    assert match, mail.outbox[-1].body
-    return f"{live_server.url}{match.group(1)}"
-
-
-def sign_in(page: Page, live_server, login: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or e-mail").fill(login)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
@@ -32,33 +20,28 @@ def test_sign_up_confirm_sign_in_reset_and_delete(live_server, page: Page, setti
     page.set_viewport_size({"width": width, "height": height})
 
     page.goto(f"{live_server.url}/accounts/signup/")
-    page.get_by_label("Username").fill("farida")
-    page.get_by_label("E-mail").fill("farida@example.org")
-    page.get_by_label(re.compile(r"^Password:?$")).fill(FIRST)
-    page.get_by_label("Password confirmation").fill(FIRST)
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, "farida", "farida@example.org", FIRST)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
 
-    page.goto(link_in_last_email(live_server, "confirm-email"))
+    page.goto(link_in_last_email(live_server.url, "confirm-email"))
     page.get_by_role("button", name="Yes, confirm it").click()
     expect(page.locator(".nav-user")).to_contain_text("farida")
 
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, live_server, "farida@example.org", FIRST)
-    expect(page.locator(".nav-user")).to_contain_text("farida")
+    sign_in(page, live_server.url, "farida@example.org", password=FIRST, username="farida")
     page.get_by_role("button", name="Sign out").click()
 
     page.get_by_role("link", name="Forgotten your password?").click()
     page.get_by_label("E-mail").fill("farida@example.org")
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
-    page.goto(link_in_last_email(live_server, "password/reset/key"))
+    page.goto(link_in_last_email(live_server.url, "password/reset/key"))
     page.get_by_label(re.compile(r"^New password:?$")).fill(SECOND)
     page.get_by_label("New password confirmation").fill(SECOND)
     page.get_by_role("button", name="Set password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password is set")
 
-    sign_in(page, live_server, "farida", SECOND)
+    sign_in(page, live_server.url, "farida", password=SECOND)
     page.get_by_role("link", name="Account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account and data")
     with page.expect_download() as download:

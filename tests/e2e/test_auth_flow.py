@@ -3,6 +3,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import sign_up
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -11,11 +13,7 @@ def test_a_newcomer_signs_up_signs_out_and_signs_in_again(live_server, page: Pag
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
     page.get_by_role("link", name="Create an account").click()
 
-    page.get_by_label("Username").fill("farida")
-    page.get_by_label("E-mail").fill("farida@example.org")
-    page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-unusual-passphrase-42")
-    page.get_by_label("Password confirmation").fill("a-long-unusual-passphrase-42")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, "farida", "farida@example.org", "a-long-unusual-passphrase-42")
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Build a realistic neurology application list"

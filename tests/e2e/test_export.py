@@ -3,19 +3,13 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from applicants import shortlists
+from tests.e2e.browser import sign_in_with_cookie
 from tests.factories import make_profile, make_program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, client, user, live_server) -> None:
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def show_export_buttons(page: Page, live_server, shortlist) -> None:
@@ -24,13 +18,13 @@ def show_export_buttons(page: Page, live_server, shortlist) -> None:
 
 
 def test_an_applicant_clicks_export_and_gets_a_workbook_of_their_list(
-    live_server, page: Page, client, alice, tmp_path
+    live_server, page: Page, alice, tmp_path
 ):
     for number in range(8):
         make_program(name=f"Riverside Neurology {number}", city="Zürich", tier=4, img_pct=55.0)
     profile = make_profile(alice, name="Main plan")
     shortlist = shortlists.build_shortlist(profile=profile)
-    sign_in(page, client, alice, live_server)
+    sign_in_with_cookie(page, live_server.url, alice)
     show_export_buttons(page, live_server, shortlist)
 
     button = page.get_by_role("link", name="Download spreadsheet (XLSX)")
@@ -51,13 +45,13 @@ def test_an_applicant_clicks_export_and_gets_a_workbook_of_their_list(
 
 
 def test_an_applicant_clicks_export_csv_and_gets_accents_intact(
-    live_server, page: Page, client, alice, tmp_path
+    live_server, page: Page, alice, tmp_path
 ):
     for number in range(4):
         make_program(name=f"São Paulo Neurology {number}", tier=4, img_pct=55.0)
     profile = make_profile(alice)
     shortlist = shortlists.build_shortlist(profile=profile)
-    sign_in(page, client, alice, live_server)
+    sign_in_with_cookie(page, live_server.url, alice)
     show_export_buttons(page, live_server, shortlist)
 
     with page.expect_download() as download_info:

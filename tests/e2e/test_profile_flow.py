@@ -5,17 +5,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applicants.models import Profile
-from tests.factories import PASSWORD, make_program, make_user
+from tests.e2e.browser import sign_in
+from tests.factories import make_program, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".nav-user")).to_contain_text(username)
 
 
 def test_an_applicant_fills_the_profile_sees_the_summary_and_makes_a_scenario(
@@ -26,29 +19,33 @@ def test_an_applicant_fills_the_profile_sees_the_summary_and_makes_a_scenario(
         make_program(visa_j1=True, tier=4, img_pct=60.0)
     make_program(visa_j1=False)
     make_program(usce_min_months=6)
-    _sign_in(page, live_server, "farida")
+    sign_in(page, live_server.url, "farida")
 
     page.get_by_role("navigation").get_by_role("link", name="Profile", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
 
     # A score out of range is flagged as soon as the field is left, before saving.
     page.get_by_label("USMLE Step 2 CK score").fill("320")
-    page.get_by_label("Step 2 CK attempts").focus()
+    page.get_by_label("USMLE Step 3 score").focus()
     expect(page.locator("#step2_score-feedback")).to_contain_text(
         "Enter a whole number from 1 to 300."
     )
     page.get_by_label("USMLE Step 2 CK score").fill("238")
-    page.get_by_label("Step 2 CK attempts").focus()
+    page.get_by_label("USMLE Step 3 score").focus()
     expect(page.locator("#step2_score-feedback")).to_be_empty()
 
     page.get_by_label("Year of graduation from medical school").fill(str(timezone.now().year - 3))
     page.get_by_label("US clinical experience (months)").fill("3")
     page.get_by_label("Letters from US neurologists").fill("2")
     page.get_by_role("radio", name="Needs a J-1 visa").check()
+    page.get_by_text("Regions, states and number of programs").click()
     page.get_by_role("checkbox", name="Midwest").check()
     preferred = page.locator(".field-preferred_states")
     preferred.get_by_role("checkbox", name="Illinois").check()
     expect(preferred.locator(".chosen")).to_have_text("Ticked: Illinois")
+    expect(page.locator(".places-chosen").last).to_contain_text(
+        "Preferred regions: Midwest; Preferred states: Illinois"
+    )
     page.get_by_role("button", name="Save profile").click()
 
     expect(page.locator(".messages")).to_contain_text("Profile saved.")

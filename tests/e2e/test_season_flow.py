@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from applicants.models import Shortlist, ShortlistEntry
+from tests.e2e.browser import sign_in
 from tests.factories import (
-    PASSWORD,
     make_entry,
     make_profile,
     make_program,
@@ -17,13 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
@@ -35,7 +28,7 @@ def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
     )
     entry = make_entry(shortlist, make_program(name="Prairie State Neurology", state="TX"))
     base = live_server.url
-    sign_in(page, base, "farida", f"/season/entries/{entry.pk}/")
+    sign_in(page, base, "farida", next_url=f"/season/entries/{entry.pk}/")
 
     # The invitation, then the interview in the program's own time (Chicago).
     page.get_by_label("Applied on").fill("2026-09-10")

@@ -6,10 +6,10 @@ list; the applicant sees the comment, revokes the advisor, and the advisor's nex
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from tests.factories import PASSWORD, make_built_list, make_profile, make_program, make_user
+from tests.e2e.browser import link_in_last_email, sign_in, sign_up
+from tests.factories import make_built_list, make_profile, make_program, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +19,7 @@ MENTOR_PASSWORD = "a-long-unusual-passphrase-42"
 def signed_in(browser: Browser, base: str, username: str, size: dict) -> Page:
     """A page in a browser context of its own, signed in as `username`."""
     page = browser.new_context(viewport=size).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username or e-mail").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".nav-user")).to_contain_text(username)
+    sign_in(page, base, username)
     return page
 
 
@@ -66,13 +62,8 @@ def test_share_comment_see_it_revoke_and_the_advisor_is_refused(
     # The mentor signs up with the invited address, confirms it and sees the list, read-only.
     mentor = browser.new_context(viewport=size).new_page()
     mentor.goto(f"{base}/accounts/signup/")
-    mentor.get_by_label("Username").fill("mentor")
-    mentor.get_by_label("E-mail").fill("mentor@clinic.example")
-    mentor.get_by_label(re.compile(r"^Password:?$")).fill(MENTOR_PASSWORD)
-    mentor.get_by_label("Password confirmation").fill(MENTOR_PASSWORD)
-    mentor.get_by_role("button", name="Create account").click()
-    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
-    mentor.goto(f"{base}{link.group(1)}")
+    sign_up(mentor, "mentor", "mentor@clinic.example", MENTOR_PASSWORD)
+    mentor.goto(link_in_last_email(base, "confirm-email"))
     mentor.get_by_role("button", name="Yes, confirm it").click()
     mentor.goto(f"{base}{list_path}")
     expect(mentor.get_by_role("heading", level=1)).to_have_text("alice’s list")

@@ -5,28 +5,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from programs.importer import CatalogueImportError, import_catalogue
 from programs.models import Program
 
+FLAGS = {
+    "--dry-run": "report what would change; write nothing",
+    "--full-catalogue": "the file is the whole catalogue: archive programs missing from it",
+    "--skip-invalid": "import the valid rows, skip the others",
+    "--if-empty": "import only into an empty catalogue (used by `make run`)",
+}
+
 
 class Command(BaseCommand):
     help = "Import a catalogue file (CSV or XLSX) into the program catalogue."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="CSV or XLSX file in the canonical or a FREIDA layout")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="report what would change; write nothing"
-        )
-        parser.add_argument(
-            "--full-catalogue",
-            action="store_true",
-            help="the file is the whole catalogue: archive programs missing from it",
-        )
-        parser.add_argument(
-            "--skip-invalid", action="store_true", help="import the valid rows, skip the others"
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="import only into an empty catalogue (used by `make run`)",
-        )
+        for flag, meaning in FLAGS.items():
+            parser.add_argument(flag, action="store_true", help=meaning)
 
     def handle(self, *args: object, **options: object) -> None:
         path = Path(str(options["path"]))

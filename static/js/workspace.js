@@ -1,0 +1,321 @@
+// The list workspace (/list/): every htmx write reports what happened. The server says where
+// focus goes and what to announce (the "nm:written" event); this file shows failures next to
+// the control with a Retry, puts back the value the server last confirmed, keeps unsaved notes
+// through swaps of their row, and lets only the last status chosen be saved.
+(function () {
+  "use strict";
+
+  var MESSAGES = {
+    network: "Could not reach neuromatch: the connection dropped. This change was not saved.",
+    csrf:
+      "neuromatch refused this change because this page's security token is out of date " +
+      "(for example after signing in again in another tab). It was not saved.",
+    gone:
+      "This program is no longer on your list: a rebuild or another tab removed it. " +
+      "Nothing was saved. Reload the page to see your list as it is saved.",
+    conflict:
+      "This changed in another tab at the same time, so it was not saved. " +
+      "Reload the page to see what is saved, or try again.",
+    server: "neuromatch had a problem (error {status}) and did not confirm this change.",
+    refused: "This change was refused (error {status}).",
+    signedOut: "You were signed out — sign in again. This change was not saved.",
+    putBack: " The page shows the last value neuromatch confirmed.",
+    keptNote: " Your text is still in the note box.",
+  };
+
+  function announce(text) {
+    var region = document.getElementById("write-status");
+    if (!region || !text) {
+      return;
+    }
+    region.textContent = "";
+    window.setTimeout(function () {
+      region.textContent = text;
+    }, 50);
+  }
+
+  // The element that made the request (htmx's `elt` can be the swap target in some events).
+  function sourceOf(evt) {
+    var config = evt.detail.requestConfig;
+    return (config && config.elt) || evt.detail.elt;
+  }
+
+  function inWorkspace(elt) {
+    return elt && elt.closest && elt.closest("#workspace");
+  }
+
+  function statusSelect(form) {
+    return form && form.classList && form.classList.contains("status-form")
+      ? form.querySelector("select")
+      : null;
+  }
+
+  // The value the server last confirmed: the option it rendered as selected.
+  function confirm(select, value) {
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.defaultSelected = option.value === value;
+    });
+  }
+
+  function putBack(form) {
+    var select = statusSelect(form);
+    if (!select) {
+      return false;
+    }
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.selected = option.defaultSelected;
+    });
+    return true;
+  }
+
+  function clearProblem(form) {
+    var next = form.nextElementSibling;
+    if (next && next.classList.contains("write-problem")) {
+      next.remove();
+    }
+  }
+
+  function showProblem(form, text, actions) {
+    clearProblem(form);
+    var box = document.createElement("div");
+    box.className = "write-problem";
+    box.setAttribute("role", "alert");
+    var line = document.createElement("p");
+    line.textContent = text;
+    box.appendChild(line);
+    actions.forEach(function (action) {
+      var control;
+      if (action.href) {
+        control = document.createElement("a");
+        control.href = action.href;
+      } else {
+        control = document.createElement("button");
+        control.type = "button";
+        control.className = "button small secondary";
+        control.addEventListener("click", function () {
+          box.remove();
+          action.run();
+        });
+      }
+      control.textContent = action.label;
+      box.appendChild(control);
+    });
+    form.insertAdjacentElement("afterend", box);
+  }
+
+  function csrfCookie() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // Take the token the browser holds now (it changes when the user signs in again elsewhere).
+  function refreshToken() {
+    var token = csrfCookie();
+    if (!token) {
+      return;
+    }
+    var headers = {};
+    try {
+      headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    } catch (error) {
+      headers = {};
+    }
+    headers["X-CSRFToken"] = token;
+    document.body.setAttribute("hx-headers", JSON.stringify(headers));
+    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+      input.value = token;
+    });
+  }
+
+  function retryAction(form, eventName, intended, before) {
+    return {
+      label: "Retry",
+      run: function () {
+        if (!document.body.contains(form)) {
+          window.location.reload();
+          return;
+        }
+        if (before) {
+          before();
+        }
+        var select = statusSelect(form);
+        if (select && intended !== undefined) {
+          select.value = intended;
+        }
+        htmx.trigger(form, eventName);
+      },
+    };
+  }
+
+  function failed(evt, status, xhr) {
+    var form = sourceOf(evt);
+    if (!inWorkspace(form) && !(form && form.closest && form.closest("#search-results"))) {
+      return;
+    }
+    if (form.tagName !== "FORM") {
+      form = form.closest("form") || form;
+    }
+    var config = evt.detail.requestConfig || {};
+    var trigger = config.triggeringEvent ? config.triggeringEvent.type : "submit";
+    var intended = form.dataset.sent;
+    var tail = putBack(form) ? MESSAGES.putBack : "";
+    if (form.classList.contains("notes-form")) {
+      tail = MESSAGES.keptNote;
+    }
+    var reload = { label: "Reload the page", href: window.location.href };
+    if (status === 401) {
+      var signIn = (xhr && xhr.getResponseHeader("X-Sign-In-URL")) || "/accounts/login/";
+      var next = window.location.pathname + window.location.search;
+      var href = signIn + (signIn.indexOf("?") < 0 ? "?" : "&") + "next=" + encodeURIComponent(next);
+      showProblem(form, MESSAGES.signedOut, [{ label: "Sign in again", href: href }]);
+      return;
+    }
+    var text;
+    var actions = [retryAction(form, trigger, intended)];
+    if (status === 0) {
+      text = MESSAGES.network;
+    } else if (status === 403) {
+      text = MESSAGES.csrf;
+      actions = [retryAction(form, trigger, intended, refreshToken), reload];
+    } else if (status === 404) {
+      text = MESSAGES.gone;
+      actions = [reload];
+    } else if (status === 409) {
+      text = MESSAGES.conflict;
+      actions.push(reload);
+    } else if (status >= 500) {
+      text = MESSAGES.server.replace("{status}", status);
+    } else {
+      text = MESSAGES.refused.replace("{status}", status);
+    }
+    showProblem(form, text + tail, actions);
+  }
+
+  // Unsaved notes (open editors with text not saved) inside what a swap replaces.
+  var keptNotes = {};
+
+  function keepNotes(target, saving) {
+    if (!target || !target.querySelectorAll) {
+      return;
+    }
+    target.querySelectorAll(".notes-form textarea").forEach(function (box) {
+      var form = box.form;
+      var details = box.closest("details");
+      if (form === saving || !box.id) {
+        return;
+      }
+      if (box.value === box.defaultValue && !(details && details.open)) {
+        return;
+      }
+      keptNotes[box.id] = {
+        value: box.value,
+        basedOn: form.elements.based_on ? form.elements.based_on.value : null,
+        open: details ? details.open : false,
+      };
+    });
+  }
+
+  function restoreNotes() {
+    Object.keys(keptNotes).forEach(function (id) {
+      var box = document.getElementById(id);
+      var kept = keptNotes[id];
+      if (box) {
+        box.value = kept.value;
+        if (kept.basedOn !== null && box.form.elements.based_on) {
+          box.form.elements.based_on.value = kept.basedOn;
+        }
+        var details = box.closest("details");
+        if (details && kept.open) {
+          details.open = true;
+        }
+      }
+    });
+    keptNotes = {};
+  }
+
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var select = statusSelect(sourceOf(evt));
+    if (select) {
+      sourceOf(evt).dataset.sent = select.value;
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = sourceOf(evt);
+    if (elt.tagName === "FORM") {
+      clearProblem(elt);
+    }
+    var busy = elt.closest("tr") || evt.detail.target;
+    if (busy) {
+      busy.setAttribute("aria-busy", "true");
+      elt.dataset.busy = busy.id || "";
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var id = sourceOf(evt).dataset.busy;
+    var busy = (id && document.getElementById(id)) || evt.detail.target;
+    if (busy) {
+      busy.removeAttribute("aria-busy");
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    var elt = sourceOf(evt);
+    if (!inWorkspace(elt) && !(elt.closest && elt.closest("#search-results"))) {
+      return;
+    }
+    // A redirect followed to the sign-in page: never show that page inside the list.
+    if (xhr.responseURL && /\/accounts\/login\//.test(new URL(xhr.responseURL).pathname)) {
+      evt.detail.shouldSwap = false;
+      failed(evt, 401, null);
+      return;
+    }
+    // A note saved over a newer one: the row comes back with both texts and the choice.
+    if (xhr.status === 409 && xhr.responseText.indexOf("note-conflict") >= 0) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+    if (!evt.detail.shouldSwap) {
+      return;
+    }
+    var select = statusSelect(elt);
+    if (select && select.value !== elt.dataset.sent) {
+      // The user chose again while this was saving: the queued request brings the row.
+      evt.detail.shouldSwap = false;
+      confirm(select, elt.dataset.sent);
+      return;
+    }
+    keepNotes(evt.detail.target, elt.closest("form"));
+  });
+
+  document.addEventListener("htmx:afterSwap", restoreNotes);
+
+  document.addEventListener("htmx:responseError", function (evt) {
+    failed(evt, evt.detail.xhr.status, evt.detail.xhr);
+  });
+
+  document.addEventListener("htmx:sendError", function (evt) {
+    failed(evt, 0, null);
+  });
+
+  document.addEventListener("htmx:timeout", function (evt) {
+    failed(evt, 0, null);
+  });
+
+  document.addEventListener("nm:written", function (evt) {
+    var detail = evt.detail || {};
+    var active = document.activeElement;
+    var lost = !active || active === document.body || !document.body.contains(active);
+    var place = detail.focus ? document.querySelector(detail.focus) : null;
+    if (place && (lost || evt.target === document.body || evt.target.contains(active))) {
+      if (!place.matches("a, button, input, select, textarea, summary, [tabindex]")) {
+        place.setAttribute("tabindex", "-1");
+      }
+      place.focus({ preventScroll: true });
+      place.scrollIntoView({ block: "nearest" });
+    }
+    announce(detail.announce);
+  });
+})();

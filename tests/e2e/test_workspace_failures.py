@@ -1,0 +1,260 @@
+"""Writes on the list workspace when things go wrong: each failure shows what went wrong and
+the control shows what the server holds; arrow keys, open notes, two tabs, focus and scroll."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Locator, Page, expect
+
+from applicants.models import ShortlistEntry
+from applicants.shortlists import build_shortlist
+from tests.e2e.browser import sign_in_with_cookie
+from tests.factories import make_catalogue, make_profile, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _open_list(page: Page, base: str, *, size: int = 30) -> Locator:
+    """Farida's built list of `size`, open in the browser; returns its table rows."""
+    make_catalogue(size + 15)
+    farida = make_user("farida")
+    build_shortlist(profile=make_profile(farida, list_size=size))
+    sign_in_with_cookie(page, base, farida)
+    page.goto(f"{base}/list/")
+    rows = page.locator("table.list tbody tr.entry")
+    expect(rows).to_have_count(size)
+    page.evaluate("window.stillTheSamePage = true")  # gone if the page reloads
+    return rows
+
+
+def _wait_until(page: Page, condition, timeout_ms: int = 10000) -> None:
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out")
+
+
+def _top(locator: Locator) -> float:
+    return locator.evaluate("element => element.getBoundingClientRect().top")
+
+
+def _row(page: Page, rows: Locator, n: int) -> tuple[Locator, ShortlistEntry]:
+    row_id = rows.nth(n).get_attribute("id")
+    return page.locator(f"#{row_id}"), ShortlistEntry.objects.get(pk=row_id.split("-")[1])
+
+
+def test_a_server_error_says_so_puts_the_status_back_and_retries(
+    live_server, page: Page, mid_season
+):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 0)
+    select = row.get_by_role("combobox")
+    page.route("**/status/", lambda route: route.fulfill(status=500, body="Server Error"))
+
+    select.select_option("applied")
+
+    problem = row.locator(".write-problem")
+    expect(problem).to_contain_text("neuromatch had a problem (error 500)")
+    expect(problem).to_contain_text("last value neuromatch confirmed")
+    expect(select).to_have_value("considering")
+    entry.refresh_from_db()
+    assert entry.status == "considering"
+
+    page.unroute("**/status/")
+    problem.get_by_role("button", name="Retry").click()
+    expect(row.locator(".row-saved")).to_have_text("Status saved: Applied.")
+    expect(select).to_have_value("applied")
+    expect(row.locator(".write-problem")).to_have_count(0)
+    entry.refresh_from_db()
+    assert entry.status == "applied"
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_dropped_connection_says_so_and_the_pin_stays_as_saved(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 3)
+    page.route("**/pin/", lambda route: route.abort("internetdisconnected"))
+
+    row.get_by_role("button", name=re.compile("^Pin")).click()
+
+    expect(row.locator(".write-problem")).to_contain_text("the connection dropped")
+    expect(row.get_by_role("button", name=re.compile("^Pin"))).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    expect(row.locator(".badge-pinned")).to_have_count(0)
+    entry.refresh_from_db()
+    assert not entry.pinned
+
+    page.unroute("**/pin/")
+    row.locator(".write-problem").get_by_role("button", name="Retry").click()
+    expect(row.get_by_role("button", name=re.compile("^Unpin"))).to_be_visible()
+    entry.refresh_from_db()
+    assert entry.pinned
+
+
+def test_an_expired_session_asks_to_sign_in_again_instead_of_showing_the_page_in_a_row(
+    live_server, page: Page, mid_season
+):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 1)
+    # The session ended meanwhile; the browser keeps its CSRF cookie, as it does.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+
+    row.get_by_role("combobox").select_option("applied")
+
+    problem = row.locator(".write-problem")
+    expect(problem).to_contain_text("You were signed out — sign in again.")
+    link = problem.get_by_role("link", name="Sign in again")
+    expect(link).to_have_attribute("href", "/accounts/login/?next=%2Flist%2F")
+    expect(row.get_by_role("combobox")).to_have_value("considering")
+    expect(page.locator("#workspace").get_by_label("Username")).to_have_count(0)
+    entry.refresh_from_db()
+    assert entry.status == "considering"
+
+
+def test_a_rejected_security_token_keeps_the_note_and_retry_saves_it(live_server, page: Page):
+    base = live_server.url
+    rows = _open_list(page, base)
+    row, entry = _row(page, rows, 2)
+    # Signing in again in another tab gave the browser a new CSRF secret: the page's tokens
+    # no longer match it.
+    page.context.add_cookies(
+        [{"name": settings.CSRF_COOKIE_NAME, "value": "N3wSecret" * 3 + "abcde", "url": base}]
+    )
+    row.get_by_text("Add note").click()
+    row.get_by_role("textbox").fill("Ask about the J-1 waiver")
+    row.get_by_role("button", name="Save note").click()
+
+    problem = row.locator(".write-problem")
+    expect(problem).to_contain_text("security token is out of date")
+    expect(problem).to_contain_text("Your text is still in the note box.")
+    expect(row.get_by_role("textbox")).to_have_value("Ask about the J-1 waiver")
+    expect(row.locator(".note-text")).to_have_count(0)  # the server holds no note
+    entry.refresh_from_db()
+    assert entry.notes == ""
+
+    problem.get_by_role("button", name="Retry").click()
+    expect(row.locator(".row-saved")).to_have_text("Note saved.")
+    expect(row.locator(".note-text")).to_have_text("Ask about the J-1 waiver")
+    entry.refresh_from_db()
+    assert entry.notes == "Ask about the J-1 waiver"
+
+
+def test_a_row_removed_in_another_tab_says_so(live_server, page: Page, mid_season):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 4)
+    entry.delete()  # a rebuild in another tab dropped it
+
+    row.get_by_role("combobox").select_option("applied")
+
+    expect(row.locator(".write-problem")).to_contain_text("no longer on your list")
+    expect(row.locator(".write-problem").get_by_role("link", name="Reload")).to_be_visible()
+    expect(row.get_by_role("combobox")).to_have_value("considering")
+
+
+def test_two_tabs_saving_one_note_lets_the_second_choose(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 0)
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/list/")
+    other_row = other.locator(f"#entry-{entry.pk}")
+    for tab_row in (row, other_row):
+        tab_row.get_by_text("Add note").click()
+
+    row.get_by_role("textbox").fill("Coordinator: J-1 only")
+    row.get_by_role("button", name="Save note").click()
+    expect(row.locator(".note-text")).to_have_text("Coordinator: J-1 only")
+
+    other_row.get_by_role("textbox").fill("PD likes research")
+    other_row.get_by_role("button", name="Save note").click()
+
+    conflict = other_row.locator(".note-conflict")
+    expect(conflict).to_contain_text("This note was changed in another tab")
+    expect(conflict.locator("blockquote")).to_have_text("Coordinator: J-1 only")
+    expect(other_row.get_by_role("textbox")).to_have_value("PD likes research")
+    entry.refresh_from_db()
+    assert entry.notes == "Coordinator: J-1 only"  # not silently overwritten
+
+    other_row.get_by_role("button", name="Save mine over it").click()
+    expect(other_row.locator(".note-text")).to_have_text("PD likes research")
+    entry.refresh_from_db()
+    assert entry.notes == "PD likes research"
+
+
+def test_arrow_keys_on_a_status_save_the_last_status_chosen(live_server, page: Page, mid_season):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 0)
+    select = row.get_by_role("combobox")
+    held = []  # the first step's request, held back until the second step is chosen
+    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
+
+    select.focus()
+    select.press("ArrowDown")
+    _wait_until(page, lambda: len(held) == 1)
+    select.press("ArrowDown")
+    page.wait_for_timeout(800)
+    assert len(held) == 1  # the second waits in the queue, not dropped nor sent alongside
+    held[0].continue_()
+
+    expect(row.locator(".row-saved")).to_have_text(
+        "Status saved: Interview offered.", timeout=15000
+    )
+    expect(row.get_by_role("combobox")).to_have_value("interview_offered")
+    entry.refresh_from_db()
+    assert entry.status == "interview_offered"
+    expect(row.get_by_role("combobox")).to_be_focused()
+
+
+def test_an_open_note_survives_pinning_its_row(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 5)
+    row.get_by_text("Add note").click()
+    row.get_by_role("textbox").fill("Half-written thought")
+
+    row.get_by_role("button", name=re.compile("^Pin")).click()
+
+    expect(row.get_by_role("button", name=re.compile("^Unpin"))).to_be_focused()
+    expect(row.locator(".row-saved")).to_contain_text("Pinned")
+    expect(row.get_by_role("textbox")).to_be_visible()
+    expect(row.get_by_role("textbox")).to_have_value("Half-written thought")
+    entry.refresh_from_db()
+    assert entry.pinned and entry.notes == ""
+
+
+def test_exclude_then_undo_from_the_notice_keeps_focus_and_scroll(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 20)
+    name = entry.program.name
+    exclude = row.get_by_role("button", name=re.compile("^Exclude"))
+    exclude.scroll_into_view_if_needed()
+    # What a jump is: the place of the change moving on the screen (the page may get shorter).
+    before = _top(row)
+
+    exclude.click()
+
+    notice = page.locator(f"#excluded-{entry.pk}-notice")
+    expect(notice).to_have_text(
+        f"Excluded {name}. Rebuilds will leave it out until you restore it."
+    )
+    expect(notice).to_be_focused()
+    expect(page.get_by_role("heading", name="Excluded programs (1)")).to_be_visible()
+    expect(rows).to_have_count(29)
+    assert abs(_top(page.locator(f"#excluded-{entry.pk}")) - before) < 40
+    expect(page.locator("#write-status")).to_have_text(re.compile(f"^Excluded {re.escape(name)}"))
+
+    page.keyboard.press("Tab")
+    undo = page.locator(f"#excluded-{entry.pk}").get_by_role(
+        "button", name=f"Undo excluding {name}"
+    )
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(30)
+    expect(page.locator(f"#entry-{entry.pk} .program-cell > a")).to_be_focused()
+    expect(page.locator(f"#excluded-{entry.pk}")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Excluded programs (0)")).to_be_visible()
+    ranks = [int(text) for text in rows.locator("td:first-child").all_inner_texts()]
+    assert ranks == list(range(1, 31))
+    assert abs(_top(page.locator(f"#entry-{entry.pk}")) - before) < 40
+    assert page.evaluate("window.stillTheSamePage") is True
