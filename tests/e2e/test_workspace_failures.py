@@ -4,6 +4,7 @@ the control shows what the server holds; arrow keys, open notes, two tabs, focus
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Locator, Page, expect
 
@@ -333,3 +334,26 @@ def test_an_exclusion_in_flight_shows_progress_and_cannot_be_sent_twice(live_ser
     held[0].continue_()
     expect(page.locator(f"#excluded-{entry.pk}-notice")).to_be_focused(timeout=20000)
     assert len(held) == 1
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)])
+def test_the_write_messages_pass_axe(live_server, page: Page, viewport):
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    rows = _open_list(page, live_server.url)
+    failing, _ = _row(page, rows, 1)
+    page.route("**/pin/", lambda route: route.fulfill(status=500, body="Server Error"))
+    failing.get_by_role("button", name=re.compile("^Pin")).click()
+    expect(failing.locator(".write-problem")).to_be_visible()
+    conflicted, entry = _row(page, rows, 2)
+    conflicted.get_by_text("Add note").click()
+    conflicted.get_by_role("textbox").fill("Mine")
+    ShortlistEntry.objects.filter(pk=entry.pk).update(notes="Theirs")
+    conflicted.get_by_role("button", name="Save note").click()
+    expect(conflicted.locator(".note-conflict")).to_be_visible()
+    excluded, gone = _row(page, rows, 3)
+    excluded.get_by_role("button", name=re.compile("^Exclude")).click()
+    expect(page.locator(f"#excluded-{gone.pk}-notice")).to_be_focused(timeout=20000)
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}}).response
+    assert [violation["id"] for violation in results["violations"]] == []
