@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from applicants.locks import lock_profile
 from applicants.models import Comment, Profile, ShortlistEntry
 from applicants.sharing import SharingError, access_of, can_comment
 from programs.models import Program
@@ -32,16 +34,22 @@ def add_comment(
         raise SharingError(
             f"A comment can be at most {MAX_COMMENT_LENGTH} characters; this one has {len(body)}."
         )
-    now = timezone.now()
-    return Comment.objects.create(
-        owner_id=profile.user_id,
-        author=author,
-        profile=profile,
-        program=program,
-        body=body,
-        created_at=now,
-        seen_at=now if author.pk == profile.user_id else None,
-    )
+    with transaction.atomic():
+        # A scenario deleted in another window meanwhile: say so, rather than fail on the key.
+        if not lock_profile(profile.pk):
+            raise SharingError(
+                f"“{profile.name}” was deleted meanwhile, so the comment was not posted."
+            )
+        now = timezone.now()
+        return Comment.objects.create(
+            owner_id=profile.user_id,
+            author=author,
+            profile=profile,
+            program=program,
+            body=body,
+            created_at=now,
+            seen_at=now if author.pk == profile.user_id else None,
+        )
 
 
 def unseen_comments(owner: AbstractBaseUser) -> QuerySet[Comment]:

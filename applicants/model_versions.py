@@ -61,6 +61,9 @@ def activate_version(version: ModelVersion, *, user: AbstractBaseUser | None) ->
     """Make `version` the one every new estimate and rebuilt list uses."""
     try:
         with transaction.atomic():
+            # Every version locked in one order first: two activations at once queue instead
+            # of each switching off the other's version (or deadlocking on the rows).
+            list(ModelVersion.objects.select_for_update().order_by("pk").values_list("pk"))
             ModelVersion.objects.filter(active=True).exclude(pk=version.pk).update(active=False)
             ModelVersion.objects.filter(pk=version.pk).update(
                 active=True,

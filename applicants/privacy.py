@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from applicants import calendar, export
 from applicants.export_data import export_shortlist
+from applicants.locks import lock_applicant
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.outlook import ANALYSIS_SLOTS
 from neuromatch.caching import PAGE_SLOTS, forget_user
@@ -198,6 +199,7 @@ def delete_account(*, user: AbstractBaseUser) -> None:
     history, unattributed."""
     pk = user.pk
     with transaction.atomic():
+        lock_applicant(pk)  # a save in another tab finishes first, or finds the account gone
         names = _account_names(user)
         for model in LOGIN_RECORDS.values():
             model.objects.filter(username__in=names).delete()

@@ -11,7 +11,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from applicants.locks import lock_applicant, lock_profile
 from applicants.models import PROFILE_ORDER, Profile, Visa
 
 PROFILE_KEYS: tuple[str, ...] = (
@@ -110,13 +112,89 @@ def active_profile(user: AbstractBaseUser) -> Profile | None:
 
 
 # Writes
+#
+# Every write takes the applicant's lock first (`applicants.locks`): two tabs saving, naming,
+# activating or deleting at once queue behind each other, and the second sees what the first
+# did. The database constraints stay as the last guard; what they refuse comes back as a
+# `ProfileError` with a message, never as a server error.
+
+
+class ProfileError(Exception):
+    """A profile write that cannot be done as asked, with a message for the user."""
+
+
+class ProfileExists(ProfileError):
+    """A first profile was saved in another window while this one was being filled in."""
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__(
+            "Your profile was saved in another window while you filled in this one, and it "
+            "holds different values. What you entered here is below and not saved yet: save "
+            "again to keep it, or reload the page to see the saved profile."
+        )
+        self.profile = profile
+
+
+class BaseProfileDeletion(ProfileError):
+    """The base profile cannot be deleted: scenarios are copies of it."""
+
+    def __init__(self) -> None:
+        super().__init__("Your base profile cannot be deleted: scenarios are copies of it.")
+
+
+class ProfileGone(ProfileError):
+    """The profile or scenario was deleted (in another window) before this write."""
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__(
+            f"“{profile.name}” was deleted in another window, so nothing was changed. "
+            "Reload to see your profiles as they are now."
+        )
+
+
+def _name_taken(user_id: int, name: str, *, exclude: Profile | None = None) -> ProfileError | None:
+    taken = Profile.objects.filter(user_id=user_id, name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        return ProfileError(f"You already have a profile or scenario named “{name}”.")
+    return None
+
+
+def _current(profile: Profile) -> Profile:
+    """The profile as the database holds it now (call after `lock_applicant`)."""
+    current = Profile.objects.filter(pk=profile.pk).first()
+    if current is None:
+        raise ProfileGone(profile)
+    return current
 
 
 @transaction.atomic
 def create_profile(*, user: AbstractBaseUser, data: Mapping[str, Any]) -> Profile:
-    """The user's base profile; it becomes active unless another profile is."""
+    """The user's base profile; it becomes active unless another profile is.
+
+    Raises `ProfileExists` when another window saved a different first profile meanwhile;
+    the same values saved twice (a double click) give the one profile.
+    """
+    lock_applicant(user.pk)
+    existing = Profile.objects.filter(user=user, based_on__isnull=True).first()
+    if existing is not None:
+        if all(getattr(existing, key) == value for key, value in data.items()):
+            return existing
+        raise ProfileExists(existing)
     active = Profile.objects.filter(user=user, active=True).exists()
     return Profile.objects.create(user=user, active=not active, **data)
+
+
+@transaction.atomic
+def update_profile(*, profile: Profile, data: Mapping[str, Any]) -> Profile:
+    """Save changed values of a profile or scenario (`ProfileError` if it was deleted)."""
+    lock_applicant(profile.user_id)
+    _current(profile)
+    for key, value in data.items():
+        setattr(profile, key, value)
+    profile.save(update_fields=[*data, "updated_at"])
+    return profile
 
 
 @transaction.atomic
@@ -124,6 +202,10 @@ def create_scenario(
     *, source: Profile, name: str, changes: Mapping[str, Any] | None = None
 ) -> Profile:
     """A named what-if copy of `source` (base or scenario), optionally with changes applied."""
+    lock_applicant(source.user_id)
+    source = _current(source)
+    if (taken := _name_taken(source.user_id, name)) is not None:
+        raise taken
     data = {**profile_data(source), **(changes or {})}
     return Profile.objects.create(
         user=source.user,
@@ -134,7 +216,12 @@ def create_scenario(
     )
 
 
+@transaction.atomic
 def rename_profile(*, profile: Profile, name: str) -> Profile:
+    lock_applicant(profile.user_id)
+    _current(profile)
+    if (taken := _name_taken(profile.user_id, name, exclude=profile)) is not None:
+        raise taken
     profile.name = name
     profile.save(update_fields=["name", "updated_at"])
     return profile
@@ -143,25 +230,29 @@ def rename_profile(*, profile: Profile, name: str) -> Profile:
 @transaction.atomic
 def activate_profile(profile: Profile) -> None:
     """Make this profile or scenario the one lists and scores are shown for."""
-    Profile.objects.filter(user=profile.user, active=True).exclude(pk=profile.pk).update(
+    lock_applicant(profile.user_id)
+    _current(profile)
+    Profile.objects.filter(user_id=profile.user_id, active=True).exclude(pk=profile.pk).update(
         active=False
     )
-    if not profile.active:
-        profile.active = True
-        profile.save(update_fields=["active", "updated_at"])
-
-
-class BaseProfileDeletion(Exception):
-    """The base profile cannot be deleted: scenarios are copies of it."""
+    Profile.objects.filter(pk=profile.pk, active=False).update(
+        active=True, updated_at=timezone.now()
+    )
+    profile.active = True
 
 
 @transaction.atomic
 def delete_scenario(profile: Profile) -> None:
-    """Delete a scenario; if it was active, the base profile becomes active again."""
+    """Delete a scenario; if it was active, the base profile becomes active again.
+
+    A scenario deleted in another window meanwhile is simply gone: nothing to do.
+    """
     if not profile.is_scenario:
         raise BaseProfileDeletion
-    base = profile.based_on
-    was_active = profile.active
-    profile.delete()
-    if was_active and base is not None:
-        activate_profile(base)
+    lock_applicant(profile.user_id)
+    if not lock_profile(profile.pk):
+        return
+    current = Profile.objects.get(pk=profile.pk)
+    current.delete()
+    if current.active:
+        activate_profile(Profile.objects.get(pk=current.based_on_id))

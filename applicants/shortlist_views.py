@@ -219,7 +219,7 @@ def _written(response: HttpResponse, *, focus: str = "", announce: str = "") -> 
 
 
 def _workspace_response(
-    request: HttpRequest, profile: Profile, *, notice: str = "", error: str = ""
+    request: HttpRequest, profile: Profile, *, notice: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
     """The whole workspace again (htmx), or a redirect to the list with the message."""
     if not request.htmx:
@@ -233,7 +233,7 @@ def _workspace_response(
         "notice": notice,
         "error": error,
     }
-    response = render(request, f"{TEMPLATE}#workspace", context)
+    response = render(request, f"{TEMPLATE}#workspace", context, status=status)
     return _written(response, focus="#workspace-notice" if notice or error else "")
 
 
@@ -358,6 +358,7 @@ def _row_response(
     saved: str = "",
     focus: str = "",
     notes_conflict: str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The entry's row alone (htmx), or a redirect to the list with the message."""
     if not request.htmx:
@@ -378,7 +379,7 @@ def _row_response(
         "viewer": viewer,
         **ROW_CONTEXT,
     }
-    status = 409 if notes_conflict is not None else 200
+    status = 409 if notes_conflict is not None else status
     response = render(request, f"{TEMPLATE}#row", context, status=status)
     return _written(response, focus=focus, announce=error or saved)
 
@@ -404,8 +405,20 @@ def _row_action(
     try:
         entry = act(entry, form.cleaned_data)
     except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error), focus=focus)
+        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
     return _row_response(request, entry, saved=saved(entry), focus=focus)
+
+
+def _status_of(error: shortlists.ShortlistError) -> int:
+    """404 when another request (a rebuild) removed the row first, as for a row already gone
+    when asked for (static/js/workspace.js then says so and offers a reload); 200 for a
+    refusal shown in the row."""
+    return 404 if isinstance(error, shortlists.EntryGone) else 200
+
+
+def _gone(request: HttpRequest, entry: ShortlistEntry, error: shortlists.EntryGone) -> HttpResponse:
+    """A row a rebuild removed meanwhile: the workspace as it is now, with what happened."""
+    return _workspace_response(request, entry.shortlist.profile, error=str(error), status=404)
 
 
 @require_POST
@@ -450,7 +463,7 @@ def entry_notes(request: HttpRequest, pk: int) -> HttpResponse:
             request, entry, notes_conflict=conflict, focus=f"#note-conflict-{entry.pk}"
         )
     except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error), focus=focus)
+        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
     saved = "Note saved." if entry.notes else "Note removed."
     return _row_response(request, entry, saved=saved, focus=focus)
 
@@ -461,7 +474,12 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     if entry.excluded:
         notice = f"{entry.program.name} was already excluded."
     else:
-        shortlists.exclude_entry(entry=entry)
+        try:
+            shortlists.exclude_entry(entry=entry)
+        except shortlists.EntryGone as error:
+            return _gone(request, entry, error)
+        except shortlists.ShortlistError as error:  # e.g. changed by another request meanwhile
+            return _row_response(request, entry, str(error), focus=f"#entry-{entry.pk}")
         notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
     return _list_changed(request, entry, notice=notice, focus=f"#excluded-{entry.pk}-notice")
 
@@ -470,7 +488,19 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_rw_entry_for_user(request.user, pk)
     if entry.excluded:
-        entry = shortlists.restore_entry(entry=entry)
+        try:
+            entry = shortlists.restore_entry(entry=entry)
+        except shortlists.EntryGone as error:
+            return _gone(request, entry, error)
+        except shortlists.ShortlistError as error:
+            entry.refresh_from_db()
+            return _list_changed(
+                request,
+                entry,
+                notice=str(error),
+                focus="#excluded-notice",
+                excluded_notice=str(error),
+            )
         notice = f"Restored {entry.program.name} to your list."
     else:
         notice = f"{entry.program.name} is on your list already."

@@ -19,6 +19,7 @@ from django.utils import timezone
 from applicants import tracker
 from applicants.catalogue import catalogue_frame, score_profile
 from applicants.listbuilder import BuiltList, build_list
+from applicants.locks import lock_profile
 from applicants.model_versions import active_version, version_of
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from programs.models import Program
@@ -28,6 +29,32 @@ SNAPSHOT_FIELDS = ["rank", "band", "probability", "fit_score", "reasons"]
 
 class ShortlistError(Exception):
     """A list action that cannot be done, with a message for the user."""
+
+
+class EntryGone(ShortlistError):
+    """The entry was removed (by a rebuild in another window) before this action could run."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This program is no longer on your list: a rebuild in another window removed it. "
+            "Nothing was saved here; reload the list to see it as it is now."
+        )
+
+
+def _locked(entry: ShortlistEntry) -> ShortlistEntry:
+    """The entry as the database holds it now, locked until the transaction ends.
+
+    Call inside `transaction.atomic()`. Raises `EntryGone` when a rebuild deleted it meanwhile.
+    """
+    locked = ShortlistEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        raise EntryGone
+    return locked
+
+
+def _lock_list(shortlist: Shortlist) -> None:
+    """Queue changes to which programs are listed (and their ranks) one behind the other."""
+    Shortlist.objects.select_for_update(no_key=True).filter(pk=shortlist.pk).first()
 
 
 def is_held(entry: ShortlistEntry) -> bool:
@@ -79,7 +106,13 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
     version = active_version()
     scored = score_profile(profile, programs=programs, version=version)
     with transaction.atomic():
-        shortlist, _ = Shortlist.objects.select_for_update().get_or_create(profile=profile)
+        if not lock_profile(profile.pk):
+            raise ShortlistError(
+                f"“{profile.name}” was deleted in another window: there is no list to build."
+            )
+        shortlist, _ = Shortlist.objects.select_for_update(no_key=True).get_or_create(
+            profile=profile
+        )
         entries = {entry.program_id: entry for entry in shortlist.entries.select_for_update().all()}
         built = _choose(profile, scored, entries.values(), size=profile.list_size)
         # Held programs the builder leaves out (ineligible or archived ones, pins beyond the
@@ -134,18 +167,33 @@ def _rerank(shortlist: Shortlist, *, insert: ShortlistEntry | None = None) -> No
     ShortlistEntry.objects.bulk_update(changed, ["rank"], batch_size=500)
 
 
-def set_pinned(*, entry: ShortlistEntry, pinned: bool) -> ShortlistEntry:
-    if entry.excluded:
-        raise ShortlistError("Restore this program to your list before pinning it.")
-    entry.pinned = pinned
-    entry.save(update_fields=["pinned", "updated_at"])
+def _copy(locked: ShortlistEntry, entry: ShortlistEntry, names: list[str]) -> ShortlistEntry:
+    """Bring the caller's copy of the entry up to date with the locked row just saved."""
+    for name in names:
+        setattr(entry, name, getattr(locked, name))
     return entry
+
+
+ROW_FIELDS = ["pinned", "excluded", "rank", "notes", "updated_at"]
+
+
+def set_pinned(*, entry: ShortlistEntry, pinned: bool) -> ShortlistEntry:
+    with transaction.atomic():
+        locked = _locked(entry)
+        if locked.excluded:
+            _copy(locked, entry, ROW_FIELDS)
+            raise ShortlistError("Restore this program to your list before pinning it.")
+        locked.pinned = pinned
+        locked.save(update_fields=["pinned", "updated_at"])
+    return _copy(locked, entry, ROW_FIELDS)
 
 
 def set_status(*, entry: ShortlistEntry, status: str) -> ShortlistEntry:
     """Move the entry to `status` by recording the facts it implies (see applicants.tracker)."""
     try:
         return tracker.record_status(entry=entry, status=status)
+    except tracker.EntryGone:
+        raise EntryGone from None
     except tracker.TrackerError as error:
         raise ShortlistError(str(error)) from None
 
@@ -163,40 +211,39 @@ def set_notes(*, entry: ShortlistEntry, notes: str, based_on: str | None = None)
     """Save the entry's note; with `based_on` (the note the editor started from), refuse with
     StaleNotes when the stored note has changed since and this save would replace it."""
     with transaction.atomic():
-        stored = (
-            ShortlistEntry.objects.select_for_update()
-            .filter(pk=entry.pk)
-            .values_list("notes", flat=True)
-            .first()
-        )
-        if stored is None:
-            raise ShortlistError("This program is no longer on your list.")
-        changed_since = based_on is not None and not _same_note(stored, based_on)
-        if changed_since and not _same_note(stored, notes):
+        locked = _locked(entry)
+        changed_since = based_on is not None and not _same_note(locked.notes, based_on)
+        if changed_since and not _same_note(locked.notes, notes):
             raise StaleNotes("This note was changed elsewhere since you opened it.")
-        entry.notes = notes.strip()
-        entry.save(update_fields=["notes", "updated_at"])
-    return entry
+        locked.notes = notes.strip()
+        locked.save(update_fields=["notes", "updated_at"])
+    return _copy(locked, entry, ROW_FIELDS)
 
 
 def exclude_entry(*, entry: ShortlistEntry) -> ShortlistEntry:
     """Take a program off the list; rebuilds will keep it off until it is restored."""
     with transaction.atomic():
-        entry.excluded = True
-        entry.pinned = False
-        entry.rank = None
-        entry.save(update_fields=["excluded", "pinned", "rank", "updated_at"])
-        _rerank(entry.shortlist)
-    return entry
+        _lock_list(entry.shortlist)
+        locked = _locked(entry)
+        if not locked.excluded:
+            locked.excluded = True
+            locked.pinned = False
+            locked.rank = None
+            locked.save(update_fields=["excluded", "pinned", "rank", "updated_at"])
+            _rerank(entry.shortlist)
+    return _copy(locked, entry, ROW_FIELDS)
 
 
 def restore_entry(*, entry: ShortlistEntry) -> ShortlistEntry:
     """Undo an exclusion: the program returns to the list where its probability places it."""
     with transaction.atomic():
-        entry.excluded = False
-        entry.save(update_fields=["excluded", "updated_at"])
-        _rerank(entry.shortlist, insert=entry)
-    return entry
+        _lock_list(entry.shortlist)
+        locked = _locked(entry)
+        if locked.excluded:
+            locked.excluded = False
+            locked.save(update_fields=["excluded", "updated_at"])
+            _rerank(entry.shortlist, insert=locked)
+    return _copy(locked, entry, ROW_FIELDS)
 
 
 def add_program(*, shortlist: Shortlist, program: Program) -> ShortlistEntry:
@@ -206,7 +253,7 @@ def add_program(*, shortlist: Shortlist, program: Program) -> ShortlistEntry:
     scored = score_profile(shortlist.profile, programs=one, version=version_of(shortlist))
     with transaction.atomic():
         # Two quick clicks must not both pass the check: the second waits for the first.
-        Shortlist.objects.select_for_update().filter(pk=shortlist.pk).first()
+        _lock_list(shortlist)
         entry = shortlist.entries.filter(program=program).first()
         if entry is not None and not entry.excluded:
             raise ShortlistError(f"{program.name} is on your list already.")

@@ -14,12 +14,12 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Max, QuerySet, Value, When
 from django.utils import timezone
 
+from applicants.locks import lock_applicant
 from applicants.models import Profile, ShortlistEntry, validate_time_zone
 from applicants.season import (
     FACT_FIELDS,
@@ -42,6 +42,21 @@ class TrackerError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(" ".join(problem.message for problem in problems))
         self.problems = problems
+
+
+class EntryGone(TrackerError):
+    """The entry was removed (by a rebuild in another window) before its facts were written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            [
+                Problem(
+                    "",
+                    "This program is no longer on your list: a rebuild in another window "
+                    "removed it. Nothing was saved; reload to see your list as it is now.",
+                )
+            ]
+        )
 
 
 def applicant_zone(user: AbstractBaseUser) -> tzinfo:
@@ -120,18 +135,16 @@ def status_expression() -> Case:
     )
 
 
-def _lock_applicant(user_id: int) -> None:
-    # One applicant's writes queue behind each other (PostgreSQL row lock; SQLite runs write
-    # transactions one at a time anyway).
-    get_user_model().objects.select_for_update().filter(pk=user_id).first()
-
-
 def _locked_entry(entry: ShortlistEntry) -> ShortlistEntry:
-    return (
-        ShortlistEntry.objects.select_for_update()
+    locked = (
+        ShortlistEntry.objects.select_for_update(of=("self",))
         .select_related("program", "shortlist__profile")
-        .get(pk=entry.pk)
+        .filter(pk=entry.pk)
+        .first()
     )
+    if locked is None:
+        raise EntryGone
+    return locked
 
 
 def _problems(
@@ -196,7 +209,7 @@ def record_facts(
         raise ValueError(f"not tracker fields: {sorted(unknown)}")
     user_id = entry.shortlist.profile.user_id
     with transaction.atomic():
-        _lock_applicant(user_id)
+        lock_applicant(user_id)
         entry = _locked_entry(entry)
         user = entry.shortlist.profile.user
         zone = applicant_zone(user)
@@ -220,20 +233,25 @@ def record_status(
     """Move an entry to `status` in one step (the list row's quick edit).
 
     Forward fills in the facts the status implies (dated today); back clears the later ones.
+    Worked out from the facts as they are once the applicant's lock is held, so a change made
+    in another window meanwhile is built on, not overwritten.
     """
     now = now or timezone.now()
-    if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
-        raise TrackerError(
-            [Problem("interview_at", "Choose the interview's day and time on its page.")]
-        )
     user = entry.shortlist.profile.user
-    today = now.astimezone(applicant_zone(user)).date()
-    season = entry.season or season_of(today)
-    ranked = ShortlistEntry.objects.filter(applicant=user, season=season)
-    last = ranked.aggregate(last=Max("rank_position"))["last"] or 0
-    facts = facts_for_status(entry.facts, Stage(status), today=today, next_rank=last + 1)
-    changes = {name: getattr(facts, name) for name in FACT_FIELDS}
-    return record_facts(entry=entry, changes=changes, now=now)
+    with transaction.atomic():
+        lock_applicant(user.pk)
+        entry = _locked_entry(entry)
+        if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
+            raise TrackerError(
+                [Problem("interview_at", "Choose the interview's day and time on its page.")]
+            )
+        today = now.astimezone(applicant_zone(user)).date()
+        season = entry.season or season_of(today)
+        ranked = ShortlistEntry.objects.filter(applicant=user, season=season)
+        last = ranked.aggregate(last=Max("rank_position"))["last"] or 0
+        facts = facts_for_status(entry.facts, Stage(status), today=today, next_rank=last + 1)
+        changes = {name: getattr(facts, name) for name in FACT_FIELDS}
+        return record_facts(entry=entry, changes=changes, now=now)
 
 
 def set_signal(*, entry: ShortlistEntry, signalled: bool) -> ShortlistEntry:
@@ -279,10 +297,13 @@ def _compact_ranks(user_id: int, season: int) -> None:
 
 def add_to_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
     """Put an interviewed program at the bottom of the rank order list."""
-    if entry.rank_position is not None:
-        return entry
-    last = season_entries(entry.applicant, entry.season).aggregate(last=Max("rank_position"))
-    return record_facts(entry=entry, changes={"rank_position": (last["last"] or 0) + 1})
+    with transaction.atomic():
+        lock_applicant(entry.shortlist.profile.user_id)
+        entry = _locked_entry(entry)
+        if entry.rank_position is not None:
+            return entry
+        last = season_entries(entry.applicant, entry.season).aggregate(last=Max("rank_position"))
+        return record_facts(entry=entry, changes={"rank_position": (last["last"] or 0) + 1})
 
 
 def remove_from_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
@@ -292,7 +313,7 @@ def remove_from_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
 def move_rank(*, entry: ShortlistEntry, offset: int) -> ShortlistEntry:
     """Swap a ranked program with its neighbour above (offset -1) or below (+1)."""
     with transaction.atomic():
-        _lock_applicant(entry.applicant_id)
+        lock_applicant(entry.applicant_id)
         entry = _locked_entry(entry)
         if entry.rank_position is None:
             raise TrackerError([Problem("rank_position", "Add the program to your list first.")])

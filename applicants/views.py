@@ -27,21 +27,31 @@ def _edit_url(profile: Profile) -> str:
 def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
     """The profile page for the base profile or a scenario: form, summary, advice."""
     form = ProfileForm(request.POST or None, instance=profile, validate=True)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if profile is None:
-            profile = profiles.create_profile(user=request.user, data=form.cleaned_data)
-            messages.success(request, "Profile saved. Here is what it means for your applications.")
+        try:
+            if profile is None:
+                profile = profiles.create_profile(user=request.user, data=form.cleaned_data)
+                notice = "Profile saved. Here is what it means for your applications."
+            else:
+                profile = profiles.update_profile(profile=profile, data=form.cleaned_data)
+                notice = f"“{profile.name}” saved."
+        except profiles.ProfileExists as error:
+            form.add_error(None, str(error))  # the values entered stay in the form
+            status = 409
+        except profiles.ProfileError as error:
+            messages.error(request, str(error))
+            return redirect("applicants:profile")
         else:
-            profile = form.save()
-            messages.success(request, f"“{profile.name}” saved.")
-        return redirect(_edit_url(profile))
+            messages.success(request, notice)
+            return redirect(_edit_url(profile))
     context: dict[str, Any] = {
         "form": form,
         "profile": profile,
         "profiles": profiles.profiles_of(request.user),
     }
     if profile is None:
-        return render(request, "applicants/profile.html", context)
+        return render(request, "applicants/profile.html", context, status=status)
     shown = comments.profile_comments(profile)
     context |= {
         "report": outlook.profile_report(profile),
@@ -158,9 +168,13 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     if changes is None:
         messages.error(request, "That change is not possible for this profile.")
         return redirect(back or "applicants:profile")
-    created = profiles.create_scenario(
-        source=source, name=form.cleaned_data["name"], changes=changes
-    )
+    try:
+        created = profiles.create_scenario(
+            source=source, name=form.cleaned_data["name"], changes=changes
+        )
+    except profiles.ProfileError as error:
+        messages.error(request, str(error))
+        return redirect(back or "applicants:profile")
     messages.success(
         request, f"Scenario “{created.name}” created from “{source.name}”. Edit it below."
     )
@@ -170,7 +184,11 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def scenario_activate(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_rw_profile_for_user(request.user, pk)
-    profiles.activate_profile(profile)
+    try:
+        profiles.activate_profile(profile)
+    except profiles.ProfileError as error:
+        messages.error(request, str(error))
+        return redirect("applicants:scenarios")
     messages.success(request, f"“{profile.name}” is now active: lists and scores use it.")
     return redirect("applicants:profile")
 
@@ -180,7 +198,14 @@ def scenario_rename(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_rw_profile_for_user(request.user, pk)
     form = RenameForm(request.POST, profile=profile)
     if form.is_valid():
-        profiles.rename_profile(profile=profile, name=form.cleaned_data["name"])
+        try:
+            profiles.rename_profile(profile=profile, name=form.cleaned_data["name"])
+        except profiles.ProfileGone as error:
+            messages.error(request, str(error))
+            return redirect("applicants:scenarios")
+        except profiles.ProfileError as error:
+            messages.error(request, str(error))
+            return redirect(_edit_url(profile))
         messages.success(request, f"Renamed to “{profile.name}”.")
     else:
         for error in form.errors["name"]:
@@ -195,8 +220,8 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "applicants/scenario_delete.html", {"profile": profile})
     try:
         profiles.delete_scenario(profile)
-    except profiles.BaseProfileDeletion:
-        messages.error(request, "Your base profile cannot be deleted: scenarios are copies of it.")
+    except profiles.ProfileError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, f"Scenario “{profile.name}” deleted.")
     return redirect("applicants:scenarios")

@@ -100,3 +100,36 @@ def neuromatch_log(caplog):
     logger.addHandler(caplog.handler)
     yield caplog
     logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def threads_database(django_db_setup, django_db_blocker, tmp_path):
+    """A test database that real threads can write to at once, on every database.
+
+    PostgreSQL: the test database as it is. SQLite: the in-memory test database reports a lock
+    at once instead of waiting for it, so the test runs on a copy of it in a file (WAL, each
+    write transaction waiting for the one before, as in production); the in-memory database is
+    kept open and put back afterwards. Use with `django_db(transaction=True)` tests.
+    """
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    with django_db_blocker.unblock():
+        connection.ensure_connection()
+        path = tmp_path / "test.sqlite3"
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        memory_name, in_memory = connection.settings_dict["NAME"], connection.connection
+        connection.connection = None  # detached, not closed: closing would drop the database
+        connection.settings_dict["NAME"] = str(path)  # every thread's connection reads it
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = memory_name
+            connection.connection = in_memory

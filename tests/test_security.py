@@ -67,6 +67,16 @@ def test_an_unhandled_error_gives_the_friendly_page_and_is_logged(client, alice,
     assert any("boom" in str(record.exc_info) for record in caplog.records if record.exc_info)
 
 
+def test_the_error_page_never_claims_that_the_change_was_saved(client, alice):
+    client.raise_request_exception = False
+    client.force_login(alice)
+    with mock.patch("neuromatch.views.render", side_effect=RuntimeError("boom")):
+        body = client.get(reverse("home")).content.decode()
+    # A failed request may have saved nothing, or only part of what was sent.
+    assert "lost" not in body and "saved." not in body
+    assert "may not have been saved" in body and "reload" in body
+
+
 def test_uploads_are_kept_in_memory_never_written_under_the_users_file_name(settings):
     assert settings.FILE_UPLOAD_HANDLERS == [
         "django.core.files.uploadhandler.MemoryFileUploadHandler"

@@ -7,7 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from applicants import comments, privacy, sharing
@@ -161,13 +161,8 @@ def test_a_grant_lost_to_a_simultaneous_request_becomes_the_duplicate_message(
     assert Grant.objects.get().level == "comment"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite runs write transactions one at a time (BEGIN IMMEDIATE): no race to lose; "
-    "its in-memory test database reports the lock instead of waiting for it",
-)
 @pytest.mark.django_db(transaction=True)
-def test_two_grants_at_once_leave_one_grant_and_one_message(alice, bob):
+def test_two_grants_at_once_leave_one_grant_and_one_message(alice, bob, threads_database):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -7,6 +7,7 @@
 
   var MESSAGES = {
     network: "Could not reach neuromatch: the connection dropped. This change was not saved.",
+    loadFailed: "Could not load this ({reason}); what is shown has not changed.",
     csrf:
       "neuromatch refused this change because this page's security token is out of date " +
       "(for example after signing in again in another tab). It was not saved.",
@@ -163,6 +164,14 @@
       tail = MESSAGES.keptNote;
     }
     var reload = { label: "Reload the page", href: window.location.href };
+    if (config.verb === "get" && status !== 401) {
+      // A filter or a search: nothing was written, only the view did not change.
+      var reason = status ? "error " + status : "no connection";
+      showProblem(form, MESSAGES.loadFailed.replace("{reason}", reason), [
+        retryAction(form, trigger),
+      ]);
+      return;
+    }
     if (status === 401) {
       var signIn = (xhr && xhr.getResponseHeader("X-Sign-In-URL")) || "/accounts/login/";
       var next = window.location.pathname + window.location.search;
@@ -190,6 +199,10 @@
     }
     showProblem(form, text + tail, actions);
   }
+
+  // Where on the screen the row that made the request was: the row, or the notice that takes
+  // its place, stays there even when the table reflows around it.
+  var keptPlace = null;
 
   // Unsaved notes (open editors with text not saved) inside what a swap replaces.
   var keptNotes = {};
@@ -288,6 +301,8 @@
       return;
     }
     keepNotes(evt.detail.target, elt.closest("form"));
+    var row = elt.closest("tr");
+    keptPlace = row ? row.getBoundingClientRect().top : null;
   });
 
   document.addEventListener("htmx:afterSwap", restoreNotes);
@@ -314,8 +329,13 @@
         place.setAttribute("tabindex", "-1");
       }
       place.focus({ preventScroll: true });
+      var row = place.closest("tr");
+      if (row && keptPlace !== null) {
+        window.scrollBy(0, row.getBoundingClientRect().top - keptPlace);
+      }
       place.scrollIntoView({ block: "nearest" });
     }
+    keptPlace = null;
     announce(detail.announce);
   });
 })();
