@@ -50,7 +50,6 @@ HELP_TEXTS = {
 BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
 # The place fields of the "Where you apply" group, named in its collapsed summary line.
 PLACE_FIELDS = ("preferred_regions", "preferred_states", "excluded_states")
-PLACE_NAMES = {**STATE_NAMES, **dict(REGION_CHOICES)}
 
 
 def _states_field(label: str) -> forms.MultipleChoiceField:
@@ -144,10 +143,12 @@ class ProfileForm(forms.ModelForm):
 
     def places_chosen(self) -> list[tuple[forms.BoundField, list[str]]]:
         """Each place field with the names ticked in it, for the collapsed group's summary."""
-        return [
-            (self[name], [PLACE_NAMES.get(code, code) for code in self[name].value() or []])
-            for name in PLACE_FIELDS
-        ]
+        places = []
+        for name in PLACE_FIELDS:
+            chosen = set(self[name].value() or [])
+            names = [label for code, label in self.fields[name].choices if code in chosen]
+            places.append((self[name], names))  # in the order of the checkboxes
+        return places
 
     def places_have_errors(self) -> bool:
         return any(self[name].errors for name in (*PLACE_FIELDS, "list_size"))

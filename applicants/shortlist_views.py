@@ -478,6 +478,8 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
             shortlists.exclude_entry(entry=entry)
         except shortlists.EntryGone as error:
             return _gone(request, entry, error)
+        except shortlists.ShortlistError as error:  # e.g. changed by another request meanwhile
+            return _row_response(request, entry, str(error), focus=f"#entry-{entry.pk}")
         notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
     return _list_changed(request, entry, notice=notice, focus=f"#excluded-{entry.pk}-notice")
 
@@ -490,6 +492,15 @@ def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
             entry = shortlists.restore_entry(entry=entry)
         except shortlists.EntryGone as error:
             return _gone(request, entry, error)
+        except shortlists.ShortlistError as error:
+            entry.refresh_from_db()
+            return _list_changed(
+                request,
+                entry,
+                notice=str(error),
+                focus="#excluded-notice",
+                excluded_notice=str(error),
+            )
         notice = f"Restored {entry.program.name} to your list."
     else:
         notice = f"{entry.program.name} is on your list already."

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +9,7 @@ from applicants.forms import form_data
 from applicants.model_versions import active_version, estimate_note
 from applicants.models import Profile
 from applicants.scoring import BANDS
+from programs.geography import STATE_NAMES
 from programs.models import Program
 from tests.factories import make_profile, make_profile_data, make_program
 
@@ -131,6 +134,47 @@ def test_every_field_rejects_bad_input_with_a_clear_message(client, alice, field
     assert message in feedback
     assert "Some answers need fixing" in content
     assert not Profile.objects.filter(user=alice).exists()
+
+
+def _disclosures(content: str) -> dict[str, bool]:
+    """Each collapsed group of the form by its title, and whether it is open."""
+    return {
+        title: bool(opened)
+        for opened, title in re.findall(
+            r'<details class="places[^"]*" data-places( open)?>\s*<summary>\s*'
+            r'<span class="places-title">([^<]+)</span>',
+            content,
+        )
+    }
+
+
+def test_the_state_lists_and_attempts_wait_closed_with_what_they_hold_in_the_summary(client, alice):
+    make_profile(alice, preferred_states=["IL", "TX", "NY", "CA", "OH"], step1_attempts=2)
+    client.force_login(alice)
+    content = client.get(PROFILE_URL).content.decode()
+    assert _disclosures(content) == {
+        "Attempts": False,
+        "Regions, states and number of programs": False,
+    }
+    assert "Preferred states: California, Illinois, New York, Ohio and 1 more" in content
+    assert "Step 1: 2 attempts</span>; " in content and "Step 2 CK: 1 attempt</span>" in content
+    # Without JavaScript the lists are the plain checkboxes, every state a choice.
+    assert content.count('name="excluded_states"') == len(STATE_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("fields", "group"),
+    [
+        ({"preferred_states": ["TX"], "excluded_states": ["TX"]}, "Regions"),
+        ({"list_size": 5000}, "Regions"),
+        ({"step2_attempts": 0}, "Attempts"),
+    ],
+)
+def test_a_group_with_an_error_inside_opens(client, alice, fields, group):
+    client.force_login(alice)
+    content = client.post(PROFILE_URL, _post_data(**fields)).content.decode()
+    opened = [title for title, is_open in _disclosures(content).items() if is_open]
+    assert [title.split(",")[0] for title in opened] == [group]
 
 
 def test_a_state_both_preferred_and_excluded_is_refused(client, alice):

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from applicants import shortlists
 from applicants.models import Shortlist, ShortlistEntry
 from applicants.shortlists import build_shortlist, exclude_entry, set_notes
 from programs.models import Program
@@ -242,3 +243,49 @@ def test_a_signed_out_page_request_still_goes_to_the_sign_in_page(client, built)
     response = client.post(_url("status", _entry(built)), {"status": "applied"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_exclusion_refused_by_the_service_answers_with_the_row_and_why(
+    client, alice, built, monkeypatch
+):
+    entry = _entry(built, 2)
+    refusal = "This program changed in another tab; try again."
+
+    def refuse(**_):
+        raise shortlists.ShortlistError(refusal)
+
+    monkeypatch.setattr(shortlists, "exclude_entry", refuse)
+    client.force_login(alice)
+
+    response = client.post(_url("exclude", entry), **HTMX)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('<tr id="entry-') == 1
+    assert f'<p class="errorlist" role="alert">{refusal}</p>' in content
+    entry.refresh_from_db()
+    assert not entry.excluded
+
+
+def test_a_restore_refused_by_the_service_says_so_in_the_excluded_list(
+    client, alice, built, monkeypatch
+):
+    entry = exclude_entry(entry=_entry(built, 2))
+    refusal = "This program changed in another tab; try again."
+
+    def refuse(**_):
+        raise shortlists.ShortlistError(refusal)
+
+    monkeypatch.setattr(shortlists, "restore_entry", refuse)
+    client.force_login(alice)
+
+    response = client.post(_url("restore", entry), **HTMX)
+
+    content = response.content.decode()
+    notice = re.search(
+        r'<p id="excluded-notice" class="message message-error" role="alert"[^>]*>(.*?)</p>',
+        content,
+    )
+    assert notice.group(1) == refusal
+    assert f'<tr id="entry-{entry.pk}"' not in content
+    assert "Excluded programs (1)" in content

@@ -7,6 +7,7 @@
 
   var MESSAGES = {
     network: "Could not reach neuromatch: the connection dropped. This change was not saved.",
+    loadFailed: "Could not load this ({reason}); what is shown has not changed.",
     csrf:
       "neuromatch refused this change because this page's security token is out of date " +
       "(for example after signing in again in another tab). It was not saved.",
@@ -163,6 +164,14 @@
       tail = MESSAGES.keptNote;
     }
     var reload = { label: "Reload the page", href: window.location.href };
+    if (config.verb === "get" && status !== 401) {
+      // A filter or a search: nothing was written, only the view did not change.
+      var reason = status ? "error " + status : "no connection";
+      showProblem(form, MESSAGES.loadFailed.replace("{reason}", reason), [
+        retryAction(form, trigger),
+      ]);
+      return;
+    }
     if (status === 401) {
       var signIn = (xhr && xhr.getResponseHeader("X-Sign-In-URL")) || "/accounts/login/";
       var next = window.location.pathname + window.location.search;

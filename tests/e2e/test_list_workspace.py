@@ -6,7 +6,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from applicants.models import ShortlistEntry
 from programs.models import Program
-from tests.factories import PASSWORD, make_catalogue, make_profile, make_user
+from tests.e2e.browser import sign_in
+from tests.factories import make_catalogue, make_profile, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,10 +16,7 @@ def _build_a_list_of_30(page: Page, base: str) -> Locator:
     """Sign in as an applicant with a profile, build the list, and return its table rows."""
     make_catalogue(45)
     make_profile(make_user("farida"), list_size=30)
-    page.goto(f"{base}/accounts/login/?next=/list/")
-    page.get_by_label("Username").fill("farida")
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, "farida", next_url="/list/")
     page.get_by_role("button", name="Build my list").click()
     rows = page.locator("table.list tbody tr.entry")  # a notice row takes an excluded row's place
     expect(rows).to_have_count(30)

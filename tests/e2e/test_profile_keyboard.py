@@ -56,12 +56,20 @@ def test_save_is_at_most_25_tab_presses_from_the_top_and_never_covered(
     assert covered == []
 
     # A saved profile adds its summary above the form; the count must still hold.
-    make_profile(user, preferred_states=["IL", "TX"], excluded_states=["AK"])
+    base = make_profile(user, preferred_states=["IL", "TX"], excluded_states=["AK"])
     make_program()
     page.goto(f"{live_server.url}/profile/")
     expect(page.locator(".profile-summary")).to_be_visible()
     presses, covered = _tab_to_save(page)
     assert presses <= MAX_TABS, f"{presses} Tab presses to Save on a saved profile"
+    assert covered == []
+
+    # A scenario that is not active has a "Make active" button above the form.
+    scenario = make_profile(user, name="plus Step 3", based_on=base, active=False)
+    page.goto(f"{live_server.url}/profile/scenarios/{scenario.pk}/")
+    expect(page.get_by_role("button", name="Make active")).to_be_visible()
+    presses, covered = _tab_to_save(page)
+    assert presses <= MAX_TABS, f"{presses} Tab presses to Save on a scenario"
     assert covered == []
     page.close()
 

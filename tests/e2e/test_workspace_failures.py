@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from applicants.models import ShortlistEntry
 from applicants.shortlists import build_shortlist
+from programs.models import Program
 from tests.e2e.browser import sign_in_with_cookie
 from tests.factories import make_catalogue, make_profile, make_user
 
@@ -205,6 +206,7 @@ def test_arrow_keys_on_a_status_save_the_last_status_chosen(live_server, page: P
     entry.refresh_from_db()
     assert entry.status == "interview_offered"
     expect(row.get_by_role("combobox")).to_be_focused()
+    expect(page.locator("#write-status")).to_have_text("Status saved: Interview offered.")
 
 
 def test_an_open_note_survives_pinning_its_row(live_server, page: Page):
@@ -258,3 +260,58 @@ def test_exclude_then_undo_from_the_notice_keeps_focus_and_scroll(live_server, p
     assert ranks == list(range(1, 31))
     assert abs(_top(page.locator(f"#entry-{entry.pk}")) - before) < 40
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_failed_rebuild_keeps_the_list_and_a_failed_filter_keeps_the_table(
+    live_server, page: Page
+):
+    rows = _open_list(page, live_server.url)
+    page.route("**/build/", lambda route: route.fulfill(status=503, body="Unavailable"))
+
+    page.get_by_role("button", name="Rebuild list").click()
+
+    problem = page.locator(".page-head .write-problem")
+    expect(problem).to_contain_text("neuromatch had a problem (error 503)")
+    expect(page.get_by_role("button", name="Rebuild list")).to_be_enabled()
+    expect(rows).to_have_count(30)
+
+    page.route("**/list/?*", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Sort").select_option(index=1)
+    expect(page.locator("#list-filters + .write-problem")).to_contain_text(
+        "Could not load this (no connection); what is shown has not changed."
+    )
+    expect(rows).to_have_count(30)
+    expect(page.locator("#list-table")).not_to_have_attribute("aria-busy", "true")
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_adding_from_the_search_inserts_the_row_and_focuses_the_notice(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    listed = ShortlistEntry.objects.values_list("program_id", flat=True)
+    program = Program.objects.exclude(pk__in=listed).first()
+
+    page.get_by_label("Find any program in the catalogue").fill(program.name)
+    add = page.get_by_role("button", name=f"Add {program.name}", exact=True)
+    add.click()
+
+    notice = page.locator("#search-notice")
+    expect(notice).to_contain_text(f"Added {program.name} to your list")
+    expect(notice).to_be_focused()
+    expect(rows).to_have_count(31)
+    expect(page.get_by_role("heading", name="Programs on your list (31)")).to_be_visible()
+    expect(page.locator("#search-results")).to_contain_text("On your list")
+    entry = ShortlistEntry.objects.get(program=program)
+    expect(page.locator(f"#entry-{entry.pk} td:first-child")).to_have_text(str(entry.rank))
+    ranks = [int(text) for text in rows.locator("td:first-child").all_inner_texts()]
+    assert ranks == list(range(1, 32))
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_rebuild_focuses_its_notice(live_server, page: Page):
+    _open_list(page, live_server.url)
+
+    page.get_by_role("button", name="Rebuild list").click()
+
+    notice = page.locator("#workspace-notice")
+    expect(notice).to_have_text("Built your list: 30 programs.")
+    expect(notice).to_be_focused()
