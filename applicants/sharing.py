@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from applicants.locks import lock_applicant, lock_profile
 from applicants.models import (
     Access,
     AccessEvent,
@@ -362,18 +363,27 @@ def create_share_link(
         )
     if not Shortlist.objects.filter(profile=profile, built_at__isnull=False).exists():
         raise SharingError(f"Build the list of “{profile.name}” before sharing it.")
-    now = timezone.now()
-    if live_links(owner).count() >= MAX_LIVE_LINKS:
-        raise SharingError(f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need.")
-    token = secrets.token_urlsafe(32)
-    link = ShareLink.objects.create(
-        owner=owner,
-        profile=profile,
-        label=label.strip(),
-        token_digest=_digest(token),
-        created_at=now,
-        expires_at=now + datetime.timedelta(days=days),
-    )
+    with transaction.atomic():
+        # Two links made at once both count the live ones: the second waits for the first.
+        lock_applicant(owner.pk)
+        if not lock_profile(profile.pk):
+            raise SharingError(
+                f"“{profile.name}” was deleted meanwhile: there is no list to share."
+            )
+        now = timezone.now()
+        if live_links(owner).count() >= MAX_LIVE_LINKS:
+            raise SharingError(
+                f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need."
+            )
+        token = secrets.token_urlsafe(32)
+        link = ShareLink.objects.create(
+            owner=owner,
+            profile=profile,
+            label=label.strip(),
+            token_digest=_digest(token),
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=days),
+        )
     return link, token
 
 
@@ -389,9 +399,12 @@ def past_links(owner: AbstractBaseUser, *, limit: int = 10) -> list[ShareLink]:
 
 
 def revoke_share_link(*, link: ShareLink) -> ShareLink:
+    # An update, not save(): the link may be gone meanwhile with its deleted scenario.
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+        ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+            revoked_at=link.revoked_at
+        )
     return link
 
 

@@ -21,15 +21,25 @@ from django.test import Client
 from django.urls import reverse
 
 from applicants.forms import form_data
-from applicants.models import Comment, ModelVersion, Profile, Shortlist, ShortlistEntry
+from applicants.models import (
+    Comment,
+    ModelVersion,
+    Profile,
+    ShareLink,
+    Shortlist,
+    ShortlistEntry,
+)
 from applicants.shortlists import build_shortlist, restore_entry
 from programs.models import Program
 from tests.factories import (
     PASSWORD,
+    make_built_list,
     make_catalogue,
     make_entry,
     make_profile,
     make_profile_data,
+    make_program,
+    make_share_link,
     make_tracked_entry,
     make_user,
 )
@@ -366,6 +376,50 @@ def test_saving_a_scenario_while_the_account_is_deleted_never_fails(db):
         assert not User.objects.filter(pk=user.pk).exists()
         assert not Profile.objects.filter(user_id=user.pk).exists()
     assert tally.server_errors == 0, tally.report("scenario save + account deletion")
+
+
+def test_sharing_a_scenario_being_deleted_never_fails(alice):
+    tally = Tally()
+    base = make_profile(alice)
+    first, second = tabs(alice, 2)
+    for trial in trials(10):
+        scenario = make_profile(alice, name=f"Shared {trial}", based_on=base, active=False)
+        make_built_list(scenario, make_program())
+        link, _token = make_share_link(scenario)
+        at_once(
+            tally,
+            post(first, reverse("applicants:sharing_link"), {"profile": scenario.pk, "days": 7}),
+            post(second, reverse("applicants:scenario_delete", args=[scenario.pk])),
+        )
+        scenario = make_profile(alice, name=f"Revoked {trial}", based_on=base, active=False)
+        make_built_list(scenario, make_program())
+        link, _token = make_share_link(scenario)
+        at_once(
+            tally,
+            post(first, reverse("applicants:sharing_link_revoke", args=[link.pk])),
+            post(second, reverse("applicants:scenario_delete", args=[scenario.pk])),
+        )
+        assert not ShareLink.objects.filter(profile__name__startswith="Revoked").exists()
+    assert tally.server_errors == 0, tally.report("share link + scenario deletion")
+
+
+def test_links_made_at_once_never_pass_the_limit_of_live_links(alice):
+    from applicants.sharing import MAX_LIVE_LINKS
+
+    tally = Tally()
+    profile = make_profile(alice)
+    make_built_list(profile, make_program())
+    clients = tabs(alice, 3)
+    for _ in trials(5):
+        ShareLink.objects.all().delete()
+        for _ in range(MAX_LIVE_LINKS - 1):
+            make_share_link(profile)
+        data = {"profile": profile.pk, "days": 7}
+        at_once(
+            tally, *(post(client, reverse("applicants:sharing_link"), data) for client in clients)
+        )
+        assert ShareLink.objects.filter(owner=alice).count() == MAX_LIVE_LINKS
+    assert tally.server_errors == 0, tally.report("3 links at the limit")
 
 
 # The season tracker
