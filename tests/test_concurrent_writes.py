@@ -501,6 +501,27 @@ def test_three_programs_added_to_the_rank_order_list_at_once_take_three_places(a
     assert tally.server_errors == 0, tally.report("3 rank list additions")
 
 
+# The catalogue
+
+
+def test_corrections_suggested_at_once_never_pass_the_daily_limit(alice):
+    from programs.corrections import DAILY_LIMIT
+    from programs.models import Correction
+
+    tally = Tally()
+    program = make_program()
+    clients = tabs(alice, 3)
+    url = reverse("programs:suggest_correction", args=[program.pk])
+    data = {"field": "visa_h1b", "value": "yes", "evidence": "https://example.org/visas"}
+    for _ in trials(5):
+        Correction.objects.all().delete()
+        for _ in range(DAILY_LIMIT - 1):
+            clients[0].post(url, data)
+        at_once(tally, *(post(client, url, data) for client in clients))
+        assert Correction.objects.filter(user=alice).count() == DAILY_LIMIT
+    assert tally.server_errors == 0, tally.report("3 corrections at the daily limit")
+
+
 # Staff
 
 
