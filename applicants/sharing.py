@@ -239,11 +239,23 @@ def recently_revoked(owner: AbstractBaseUser) -> QuerySet[Grant]:
     )
 
 
+def _gone(grant: Grant) -> SharingError:
+    return SharingError(
+        f"Access for {_who(grant)} was changed meanwhile (revoked, or their account deleted). "
+        "Nothing was changed here: reload to see who has access now."
+    )
+
+
+# Grant writes are updates, not save(): a grant vanishes with its grantee's deleted account,
+# and a save on a vanished row fails instead of telling the owner.
+
+
 def revoke_grant(*, grant: Grant) -> Grant:
     """End the grant (or withdraw the invitation) at once; `restore_grant` undoes it."""
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
+        live = Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True)
+        live.update(revoked_at=grant.revoked_at)
     return grant
 
 
@@ -257,7 +269,8 @@ def restore_grant(*, grant: Grant) -> Grant:
     grant.revoked_at = None
     try:
         with transaction.atomic():
-            grant.save(update_fields=["revoked_at"])
+            if not Grant.objects.filter(pk=grant.pk).update(revoked_at=None):
+                raise _gone(grant)
     except IntegrityError:
         grant.refresh_from_db()
         _check_not_shared(grant.owner, grantee=grant.grantee, email=grant.email)
@@ -270,8 +283,9 @@ def set_level(*, grant: Grant, level: str) -> Grant:
         raise SharingError(f"Access for {_who(grant)} was revoked. Restore it first.")
     if level not in Access.values:
         raise SharingError("Choose View or View and comment.")
+    if not Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(level=level):
+        raise _gone(grant)
     grant.level = level
-    grant.save(update_fields=["level"])
     return grant
 
 

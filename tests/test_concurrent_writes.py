@@ -23,6 +23,7 @@ from django.urls import reverse
 from applicants.forms import form_data
 from applicants.models import (
     Comment,
+    Grant,
     ModelVersion,
     Profile,
     ShareLink,
@@ -36,6 +37,7 @@ from tests.factories import (
     make_built_list,
     make_catalogue,
     make_entry,
+    make_grant,
     make_profile,
     make_profile_data,
     make_program,
@@ -420,6 +422,23 @@ def test_links_made_at_once_never_pass_the_limit_of_live_links(alice):
         )
         assert ShareLink.objects.filter(owner=alice).count() == MAX_LIVE_LINKS
     assert tally.server_errors == 0, tally.report("3 links at the limit")
+
+
+def test_changing_a_grant_while_its_grantee_deletes_their_account_never_fails(alice):
+    tally = Tally()
+    [owner] = tabs(alice, 1)
+    for trial in trials(10):
+        mentor = make_user(f"mentor{trial}")
+        grant = make_grant(alice, mentor)
+        [leaving] = tabs(mentor, 1)
+        change = ("sharing_level", {"level": "comment"}) if trial % 2 else ("sharing_revoke", {})
+        at_once(
+            tally,
+            post(owner, reverse(f"applicants:{change[0]}", args=[grant.pk]), change[1]),
+            post(leaving, reverse("account_delete"), {"password": PASSWORD}),
+        )
+        assert not Grant.objects.filter(pk=grant.pk).exists()
+    assert tally.server_errors == 0, tally.report("grant change + grantee account deletion")
 
 
 # The season tracker
