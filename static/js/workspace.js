@@ -200,6 +200,10 @@
     showProblem(form, text + tail, actions);
   }
 
+  // Where on the screen the row that made the request was: the row, or the notice that takes
+  // its place, stays there even when the table reflows around it.
+  var keptPlace = null;
+
   // Unsaved notes (open editors with text not saved) inside what a swap replaces.
   var keptNotes = {};
 
@@ -297,6 +301,8 @@
       return;
     }
     keepNotes(evt.detail.target, elt.closest("form"));
+    var row = elt.closest("tr");
+    keptPlace = row ? row.getBoundingClientRect().top : null;
   });
 
   document.addEventListener("htmx:afterSwap", restoreNotes);
@@ -323,8 +329,13 @@
         place.setAttribute("tabindex", "-1");
       }
       place.focus({ preventScroll: true });
+      var row = place.closest("tr");
+      if (row && keptPlace !== null) {
+        window.scrollBy(0, row.getBoundingClientRect().top - keptPlace);
+      }
       place.scrollIntoView({ block: "nearest" });
     }
+    keptPlace = null;
     announce(detail.announce);
   });
 })();
