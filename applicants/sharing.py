@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from applicants.locks import lock_applicant, lock_profile
 from applicants.models import (
     Access,
     AccessEvent,
@@ -238,11 +239,23 @@ def recently_revoked(owner: AbstractBaseUser) -> QuerySet[Grant]:
     )
 
 
+def _gone(grant: Grant) -> SharingError:
+    return SharingError(
+        f"Access for {_who(grant)} was changed meanwhile (revoked, or their account deleted). "
+        "Nothing was changed here: reload to see who has access now."
+    )
+
+
+# Grant writes are updates, not save(): a grant vanishes with its grantee's deleted account,
+# and a save on a vanished row fails instead of telling the owner.
+
+
 def revoke_grant(*, grant: Grant) -> Grant:
     """End the grant (or withdraw the invitation) at once; `restore_grant` undoes it."""
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
+        live = Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True)
+        live.update(revoked_at=grant.revoked_at)
     return grant
 
 
@@ -256,7 +269,8 @@ def restore_grant(*, grant: Grant) -> Grant:
     grant.revoked_at = None
     try:
         with transaction.atomic():
-            grant.save(update_fields=["revoked_at"])
+            if not Grant.objects.filter(pk=grant.pk).update(revoked_at=None):
+                raise _gone(grant)
     except IntegrityError:
         grant.refresh_from_db()
         _check_not_shared(grant.owner, grantee=grant.grantee, email=grant.email)
@@ -269,8 +283,9 @@ def set_level(*, grant: Grant, level: str) -> Grant:
         raise SharingError(f"Access for {_who(grant)} was revoked. Restore it first.")
     if level not in Access.values:
         raise SharingError("Choose View or View and comment.")
+    if not Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(level=level):
+        raise _gone(grant)
     grant.level = level
-    grant.save(update_fields=["level"])
     return grant
 
 
@@ -362,18 +377,27 @@ def create_share_link(
         )
     if not Shortlist.objects.filter(profile=profile, built_at__isnull=False).exists():
         raise SharingError(f"Build the list of “{profile.name}” before sharing it.")
-    now = timezone.now()
-    if live_links(owner).count() >= MAX_LIVE_LINKS:
-        raise SharingError(f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need.")
-    token = secrets.token_urlsafe(32)
-    link = ShareLink.objects.create(
-        owner=owner,
-        profile=profile,
-        label=label.strip(),
-        token_digest=_digest(token),
-        created_at=now,
-        expires_at=now + datetime.timedelta(days=days),
-    )
+    with transaction.atomic():
+        # Two links made at once both count the live ones: the second waits for the first.
+        lock_applicant(owner.pk)
+        if not lock_profile(profile.pk):
+            raise SharingError(
+                f"“{profile.name}” was deleted meanwhile: there is no list to share."
+            )
+        now = timezone.now()
+        if live_links(owner).count() >= MAX_LIVE_LINKS:
+            raise SharingError(
+                f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need."
+            )
+        token = secrets.token_urlsafe(32)
+        link = ShareLink.objects.create(
+            owner=owner,
+            profile=profile,
+            label=label.strip(),
+            token_digest=_digest(token),
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=days),
+        )
     return link, token
 
 
@@ -389,9 +413,12 @@ def past_links(owner: AbstractBaseUser, *, limit: int = 10) -> list[ShareLink]:
 
 
 def revoke_share_link(*, link: ShareLink) -> ShareLink:
+    # An update, not save(): the link may be gone meanwhile with its deleted scenario.
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+        ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+            revoked_at=link.revoked_at
+        )
     return link
 
 

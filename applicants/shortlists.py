@@ -35,10 +35,7 @@ class EntryGone(ShortlistError):
     """The entry was removed (by a rebuild in another window) before this action could run."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "This program is no longer on your list: a rebuild in another window removed it. "
-            "Nothing was saved here; reload the list to see it as it is now."
-        )
+        super().__init__(tracker.ENTRY_GONE)
 
 
 def _locked(entry: ShortlistEntry) -> ShortlistEntry:

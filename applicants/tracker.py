@@ -44,19 +44,17 @@ class TrackerError(Exception):
         self.problems = problems
 
 
+ENTRY_GONE = (
+    "This program is no longer on your list: a rebuild in another window removed it. "
+    "Nothing was saved; reload to see your list as it is now."
+)
+
+
 class EntryGone(TrackerError):
     """The entry was removed (by a rebuild in another window) before its facts were written."""
 
     def __init__(self) -> None:
-        super().__init__(
-            [
-                Problem(
-                    "",
-                    "This program is no longer on your list: a rebuild in another window "
-                    "removed it. Nothing was saved; reload to see your list as it is now.",
-                )
-            ]
-        )
+        super().__init__([Problem("", ENTRY_GONE)])
 
 
 def applicant_zone(user: AbstractBaseUser) -> tzinfo:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,6 +48,7 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
             return redirect(_edit_url(profile))
     context: dict[str, Any] = {
         "form": form,
+        "field_errors": any(name != NON_FIELD_ERRORS for name in form.errors),
         "profile": profile,
         "profiles": profiles.profiles_of(request.user),
     }

@@ -21,15 +21,27 @@ from django.test import Client
 from django.urls import reverse
 
 from applicants.forms import form_data
-from applicants.models import Comment, ModelVersion, Profile, Shortlist, ShortlistEntry
+from applicants.models import (
+    Comment,
+    Grant,
+    ModelVersion,
+    Profile,
+    ShareLink,
+    Shortlist,
+    ShortlistEntry,
+)
 from applicants.shortlists import build_shortlist, restore_entry
 from programs.models import Program
 from tests.factories import (
     PASSWORD,
+    make_built_list,
     make_catalogue,
     make_entry,
+    make_grant,
     make_profile,
     make_profile_data,
+    make_program,
+    make_share_link,
     make_tracked_entry,
     make_user,
 )
@@ -245,6 +257,7 @@ def test_a_different_first_profile_saved_meanwhile_keeps_what_was_entered_in_the
     assert response.status_code == 409
     page = response.content.decode()
     assert "saved in another window" in page and 'value="251"' in page
+    assert "Some answers need fixing" not in page  # every answer was fine
     assert Profile.objects.get(user=alice).step2_score == 230  # nothing overwritten unseen
 
 
@@ -307,44 +320,50 @@ def test_two_renames_to_one_name_at_once_leave_the_names_unique(alice):
     assert tally.server_errors == 0, tally.report("2 renames to one name")
 
 
-def test_activating_and_deleting_one_scenario_at_once_leaves_one_active_profile(alice):
+def _activate(scenario: Profile) -> tuple[str, dict]:
+    return reverse("applicants:scenario_activate", args=[scenario.pk]), {}
+
+
+def _comment(scenario: Profile) -> tuple[str, dict]:
+    return reverse("applicants:profile_comment", args=[scenario.pk]), {"body": "Worth a try"}
+
+
+def _share(scenario: Profile) -> tuple[str, dict]:
+    make_built_list(scenario, make_program())
+    return reverse("applicants:sharing_link"), {"profile": scenario.pk, "days": 7}
+
+
+def _revoke_link(scenario: Profile) -> tuple[str, dict]:
+    make_built_list(scenario, make_program())
+    link, _token = make_share_link(scenario)
+    return reverse("applicants:sharing_link_revoke", args=[link.pk]), {}
+
+
+@pytest.mark.parametrize(
+    "action", [_activate, _comment, _share, _revoke_link], ids=lambda action: action.__name__
+)
+def test_an_action_on_a_scenario_deleted_at_once_never_fails(alice, action):
     tally = Tally()
     base = make_profile(alice)
     first, second = tabs(alice, 2)
-    for trial in trials(15):
+    for trial in trials(10):
         scenario = make_profile(alice, name=f"Doomed {trial}", based_on=base, active=False)
-        at_once(
-            tally,
-            post(first, reverse("applicants:scenario_activate", args=[scenario.pk])),
-            post(second, reverse("applicants:scenario_delete", args=[scenario.pk])),
-        )
+        url, data = action(scenario)
+        delete = reverse("applicants:scenario_delete", args=[scenario.pk])
+        act, _deleted = at_once(tally, post(first, url, data), post(second, delete))
         assert not Profile.objects.filter(pk=scenario.pk).exists()
         assert Profile.objects.filter(user=alice, active=True).count() == 1
-    assert tally.server_errors == 0, tally.report("activate + delete a scenario")
-
-
-def test_commenting_on_a_scenario_deleted_at_once_never_fails(alice):
-    tally = Tally()
-    base = make_profile(alice)
-    first, second = tabs(alice, 2)
-    for trial in trials(15):
-        scenario = make_profile(alice, name=f"Commented {trial}", based_on=base, active=False)
-        responses = at_once(
-            tally,
-            post(
-                first,
-                reverse("applicants:profile_comment", args=[scenario.pk]),
-                {"body": "Worth a try"},
-            ),
-            post(second, reverse("applicants:scenario_delete", args=[scenario.pk])),
-        )
-        comment, _delete = responses
         assert not Comment.objects.filter(profile_id=scenario.pk).exists()
-        # Posted first (then deleted with its scenario), refused as deleted meanwhile, or a
-        # 404 when the scenario was gone before the request looked it up.
-        if comment.status_code != 404 and "Comment posted." not in messages_of(comment):
-            assert "deleted meanwhile" in " ".join(messages_of(comment))
-    assert tally.server_errors == 0, tally.report("comment + delete a scenario")
+        assert not ShareLink.objects.filter(profile_id=scenario.pk).exists()
+        # Done before the deletion, refused as deleted meanwhile, or (gone before the request
+        # looked it up) a 404 or the form's "choose one of your own lists".
+        refused = [text for text in messages_of(act) if "deleted" in text]
+        assert act.status_code in (302, 400, 404)
+        if act.status_code == 400:
+            page = act.content.decode()
+            assert "deleted meanwhile" in page or "Choose one of your own lists" in page
+        assert all("meanwhile" in text or "in another window" in text for text in refused)
+    assert tally.server_errors == 0, tally.report(f"{action.__name__[1:]} + scenario deletion")
 
 
 def test_saving_a_scenario_while_the_account_is_deleted_never_fails(db):
@@ -365,6 +384,42 @@ def test_saving_a_scenario_while_the_account_is_deleted_never_fails(db):
         assert not User.objects.filter(pk=user.pk).exists()
         assert not Profile.objects.filter(user_id=user.pk).exists()
     assert tally.server_errors == 0, tally.report("scenario save + account deletion")
+
+
+def test_links_made_at_once_never_pass_the_limit_of_live_links(alice):
+    from applicants.sharing import MAX_LIVE_LINKS
+
+    tally = Tally()
+    profile = make_profile(alice)
+    make_built_list(profile, make_program())
+    clients = tabs(alice, 3)
+    for _ in trials(5):
+        ShareLink.objects.all().delete()
+        for _ in range(MAX_LIVE_LINKS - 1):
+            make_share_link(profile)
+        data = {"profile": profile.pk, "days": 7}
+        at_once(
+            tally, *(post(client, reverse("applicants:sharing_link"), data) for client in clients)
+        )
+        assert ShareLink.objects.filter(owner=alice).count() == MAX_LIVE_LINKS
+    assert tally.server_errors == 0, tally.report("3 links at the limit")
+
+
+def test_changing_a_grant_while_its_grantee_deletes_their_account_never_fails(alice):
+    tally = Tally()
+    [owner] = tabs(alice, 1)
+    for trial in trials(10):
+        mentor = make_user(f"mentor{trial}")
+        grant = make_grant(alice, mentor)
+        [leaving] = tabs(mentor, 1)
+        change = ("sharing_level", {"level": "comment"}) if trial % 2 else ("sharing_revoke", {})
+        at_once(
+            tally,
+            post(owner, reverse(f"applicants:{change[0]}", args=[grant.pk]), change[1]),
+            post(leaving, reverse("account_delete"), {"password": PASSWORD}),
+        )
+        assert not Grant.objects.filter(pk=grant.pk).exists()
+    assert tally.server_errors == 0, tally.report("grant change + grantee account deletion")
 
 
 # The season tracker
@@ -444,6 +499,27 @@ def test_three_programs_added_to_the_rank_order_list_at_once_take_three_places(a
         assert sorted(positions) == [1, 2, 3]
         assert not any(messages_of(answer) for answer in answers)  # no refusal either
     assert tally.server_errors == 0, tally.report("3 rank list additions")
+
+
+# The catalogue
+
+
+def test_corrections_suggested_at_once_never_pass_the_daily_limit(alice):
+    from programs.corrections import DAILY_LIMIT
+    from programs.models import Correction
+
+    tally = Tally()
+    program = make_program()
+    clients = tabs(alice, 3)
+    url = reverse("programs:suggest_correction", args=[program.pk])
+    data = {"field": "visa_h1b", "value": "yes", "evidence": "https://example.org/visas"}
+    for _ in trials(5):
+        Correction.objects.all().delete()
+        for _ in range(DAILY_LIMIT - 1):
+            clients[0].post(url, data)
+        at_once(tally, *(post(client, url, data) for client in clients))
+        assert Correction.objects.filter(user=alice).count() == DAILY_LIMIT
+    assert tally.server_errors == 0, tally.report("3 corrections at the daily limit")
 
 
 # Staff

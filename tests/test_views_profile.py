@@ -132,6 +132,7 @@ def test_every_field_rejects_bad_input_with_a_clear_message(client, alice, field
     content = response.content.decode()
     feedback = content.split(f'id="{field}-feedback"')[1].split("</div>")[0]
     assert message in feedback
+    assert "Some answers need fixing" in content
     assert not Profile.objects.filter(user=alice).exists()
 
 
