@@ -44,7 +44,7 @@ browser:
 	@sh .ci/ensure-chromium
 
 test: $(VENV)/.installed-test browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # The quick loop while working: no browser, fuzz or slow property tests; small property runs.
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: without it every worker

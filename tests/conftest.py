@@ -39,6 +39,15 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_browser_expectations():
+    # A shared 2-core machine (CI runs the suite twice beside a database server) can take
+    # several seconds for a list rebuild: browser assertions wait up to 20 s, not 5.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
