@@ -375,8 +375,6 @@ def create_share_link(
             f"A share link can last at most {ShareLink.MAX_DAYS} days; you asked for {days}. "
             "Make a new link when it runs out."
         )
-    if not Shortlist.objects.filter(profile=profile, built_at__isnull=False).exists():
-        raise SharingError(f"Build the list of “{profile.name}” before sharing it.")
     with transaction.atomic():
         # Two links made at once both count the live ones: the second waits for the first.
         lock_applicant(owner.pk)
@@ -384,6 +382,9 @@ def create_share_link(
             raise SharingError(
                 f"“{profile.name}” was deleted meanwhile: there is no list to share."
             )
+        # Checked under the lock: a scenario deleted meanwhile is said as such, not as unbuilt.
+        if not Shortlist.objects.filter(profile=profile, built_at__isnull=False).exists():
+            raise SharingError(f"Build the list of “{profile.name}” before sharing it.")
         now = timezone.now()
         if live_links(owner).count() >= MAX_LIVE_LINKS:
             raise SharingError(
