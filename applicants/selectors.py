@@ -29,6 +29,11 @@ def listed_entries(shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
     return shortlist.entries.filter(excluded=False).select_related("program").order_by("rank", "id")
 
 
+def listed_count(shortlist: Shortlist) -> int:
+    """How many programs are on the list (not excluded)."""
+    return shortlist.entries.filter(excluded=False).count()
+
+
 def excluded_entries(shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
     return (
         shortlist.entries.filter(excluded=True).select_related("program").order_by("program__name")

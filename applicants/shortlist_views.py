@@ -35,6 +35,7 @@ from applicants.selectors import (
     built_shortlist,
     excluded_entries,
     filtered_entries,
+    listed_count,
     listed_entries,
     listed_states,
     search_results,
@@ -101,7 +102,7 @@ def _table_context(shortlist: Shortlist, data: Any) -> dict[str, Any]:
         "filter_form": form,
         "entries": entries,
         "shown_count": len(entries),
-        "listed_count": shortlist.entries.filter(excluded=False).count(),
+        "listed_count": listed_count(shortlist),
         **ROW_CONTEXT,
     }
 
@@ -210,6 +211,11 @@ def shortlist_for_profile(request: HttpRequest, profile_pk: int) -> HttpResponse
     return _page(request, profile_pk)
 
 
+def _owner_view(profile: Profile) -> sharing.Viewer:
+    """How a write's answer is rendered: only the owner changes a list."""
+    return sharing.Viewer(profile.user, sharing.OWNER)
+
+
 def _written(response: HttpResponse, *, focus: str = "", announce: str = "") -> HttpResponse:
     """Tell static/js/workspace.js, once the swap has settled, where focus goes and what to
     announce to screen readers."""
@@ -228,7 +234,7 @@ def _workspace_response(
         if error:
             messages.error(request, error)
         return redirect(_list_url(profile))
-    viewer = sharing.Viewer(profile.user, sharing.OWNER)  # only the owner changes a list
+    viewer = _owner_view(profile)
     context = _workspace_context(profile, request.POST, viewer) | {
         "notice": notice,
         "error": error,
@@ -265,7 +271,7 @@ def _list_changed(
         after = shown[shown.index(changed.pk) + 1 :]
         row_oob = f"beforebegin:#entry-{after[0]}" if after else "beforeend:#list-rows"
         [changed] = comments.attach_comments([changed], profile)
-    viewer = sharing.Viewer(profile.user, sharing.OWNER)
+    viewer = _owner_view(profile)
     context = _overview_context(profile, shortlist) | {
         "profile": profile,
         "viewer": viewer,
@@ -273,7 +279,7 @@ def _list_changed(
         "changed": changed,
         "row_oob": row_oob,
         "ranks": listed_entries(shortlist).values_list("pk", "rank"),
-        "listed_count": shortlist.entries.filter(excluded=False).count(),
+        "listed_count": listed_count(shortlist),
         "shown_count": len(shown),
         "notice": notice,
         "search_notice": search_notice,
@@ -313,7 +319,7 @@ def build(request: HttpRequest, profile_pk: int) -> HttpResponse:
         shortlist = shortlists.build_shortlist(profile=profile)
     except shortlists.ShortlistError as error:
         return _workspace_response(request, profile, error=str(error))
-    count = shortlist.entries.filter(excluded=False).count()
+    count = listed_count(shortlist)
     return _workspace_response(request, profile, notice=f"Built your list: {count} programs.")
 
 
@@ -370,7 +376,7 @@ def _row_response(
             messages.success(request, saved)
         return redirect(_list_url(entry.shortlist.profile))
     [entry] = comments.attach_comments([entry], entry.shortlist.profile)
-    viewer = sharing.Viewer(entry.shortlist.profile.user, sharing.OWNER)
+    viewer = _owner_view(entry.shortlist.profile)
     context = {
         "entry": entry,
         "row_error": error,
