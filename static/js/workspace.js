@@ -41,8 +41,14 @@
     return (config && config.elt) || evt.detail.elt;
   }
 
+  // The workspace's own requests (the search results are swapped in beside it).
   function inWorkspace(elt) {
-    return elt && elt.closest && elt.closest("#workspace");
+    return elt && elt.closest && (elt.closest("#workspace") || elt.closest("#search-results"));
+  }
+
+  // A request that hangs is reported like a dropped connection (htmx:timeout below).
+  if (window.htmx && !htmx.config.timeout) {
+    htmx.config.timeout = 30000;
   }
 
   function statusSelect(form) {
@@ -150,7 +156,7 @@
 
   function failed(evt, status, xhr) {
     var form = sourceOf(evt);
-    if (!inWorkspace(form) && !(form && form.closest && form.closest("#search-results"))) {
+    if (!inWorkspace(form)) {
       return;
     }
     if (form.tagName !== "FORM") {
@@ -276,7 +282,7 @@
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
     var elt = sourceOf(evt);
-    if (!inWorkspace(elt) && !(elt.closest && elt.closest("#search-results"))) {
+    if (!inWorkspace(elt)) {
       return;
     }
     // A redirect followed to the sign-in page: never show that page inside the list.

@@ -96,6 +96,24 @@ def test_a_dropped_connection_says_so_and_the_pin_stays_as_saved(live_server, pa
     assert entry.pinned
 
 
+def test_a_request_that_hangs_is_reported_and_the_pin_stays_as_saved(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 3)
+    assert page.evaluate("htmx.config.timeout") == 30000  # the workspace sets a limit
+    page.evaluate("htmx.config.timeout = 1000")  # the same handling, sooner
+    page.route("**/pin/", lambda route: None)  # never answered
+
+    row.get_by_role("button", name=re.compile("^Pin")).click()
+
+    expect(row.locator(".write-problem")).to_contain_text("the connection dropped")
+    expect(row.get_by_role("button", name=re.compile("^Pin"))).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    expect(row).not_to_have_attribute("aria-busy", "true")
+    entry.refresh_from_db()
+    assert not entry.pinned
+
+
 def test_an_expired_session_asks_to_sign_in_again_instead_of_showing_the_page_in_a_row(
     live_server, page: Page, mid_season
 ):
