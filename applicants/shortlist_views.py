@@ -28,7 +28,7 @@ from applicants.forms import (
     first_error,
 )
 from applicants.model_versions import active_version
-from applicants.models import Band, Page, Profile, Shortlist, ShortlistEntry, Status
+from applicants.models import Band, Page, Profile, Shortlist, ShortlistEntry
 from applicants.profiles import active_profile
 from applicants.season_summary import signal_count
 from applicants.selectors import (
@@ -47,7 +47,6 @@ from programs.models import Program
 TEMPLATE = "applicants/list.html"
 # What every row needs besides its entry: the status choices and the fields' limits.
 ROW_CONTEXT = {
-    "status_choices": Status.choices,
     "limits": {
         "notes": NotesForm.base_fields["notes"].max_length,
         "search": SearchForm.base_fields["q"].max_length,

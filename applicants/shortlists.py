@@ -59,11 +59,15 @@ def is_held(entry: ShortlistEntry) -> bool:
     return entry.pinned or entry.added_by_hand or entry.facts.any or bool(entry.notes.strip())
 
 
-def _snapshot(entry: ShortlistEntry, row: pd.Series) -> None:
+def _snapshot(entry: ShortlistEntry, row: pd.Series, *, rank: int | None) -> bool:
+    """Give the entry its rank and the scorer's figures; whether any of them changed."""
+    before = [getattr(entry, name) for name in SNAPSHOT_FIELDS]
+    entry.rank = rank
     entry.band = str(row["band"])
     entry.probability = min(1.0, max(0.0, float(row["probability"])))
     entry.fit_score = int(row["fit_score"])
     entry.reasons = [str(reason) for reason in row["reasons"]]
+    return [getattr(entry, name) for name in SNAPSHOT_FIELDS] != before
 
 
 def held_and_excluded(entries: Collection[ShortlistEntry]) -> tuple[list[int], list[int]]:
@@ -118,16 +122,19 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
         ranked = sorted(
             set(built.ranked) | kept, key=lambda pk: (-float(scored.at[pk, "probability"]), pk)
         )
+        # Only rows whose rank or figures change are written: a rebuild of an unchanged list
+        # writes none of them.
         updated, created = [], []
         for rank, pk in enumerate(ranked, start=1):
             entry = entries.get(pk) or ShortlistEntry(shortlist=shortlist, program_id=pk)
-            entry.rank = rank
-            _snapshot(entry, scored.loc[pk])
-            (updated if entry.pk else created).append(entry)
+            if entry.pk is None:
+                _snapshot(entry, scored.loc[pk], rank=rank)
+                created.append(entry)
+            elif _snapshot(entry, scored.loc[pk], rank=rank):
+                updated.append(entry)
         for entry in entries.values():
-            if entry.excluded and entry.program_id in scored.index:
-                entry.rank = None
-                _snapshot(entry, scored.loc[entry.program_id])
+            excluded_and_scored = entry.excluded and entry.program_id in scored.index
+            if excluded_and_scored and _snapshot(entry, scored.loc[entry.program_id], rank=None):
                 updated.append(entry)
         listed = set(ranked)
         dropped = [
@@ -255,7 +262,7 @@ def add_program(*, shortlist: Shortlist, program: Program) -> ShortlistEntry:
         if entry is not None and not entry.excluded:
             raise ShortlistError(f"{program.name} is on your list already.")
         entry = entry or ShortlistEntry(shortlist=shortlist, program=program)
-        _snapshot(entry, scored.loc[program.pk])
+        _snapshot(entry, scored.loc[program.pk], rank=entry.rank)
         entry.excluded = False
         entry.added_by_hand = True
         entry.save()

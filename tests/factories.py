@@ -44,7 +44,8 @@ def make_catalogue_editor(username: str = "stella") -> User:
     return user
 
 
-def make_program(**fields: object) -> Program:
+def _program(**fields: object) -> Program:
+    """An unsaved Program: a unique id, name and institution, test defaults, then `fields`."""
     number = next(_program_numbers)
     defaults: dict[str, object] = {
         "program_id": f"99{number:08d}",
@@ -67,7 +68,13 @@ def make_program(**fields: object) -> Program:
         "data_source": "test",
     }
     defaults.update(fields)
-    return Program.objects.create(**defaults)
+    return Program(**defaults)
+
+
+def make_program(**fields: object) -> Program:
+    program = _program(**fields)
+    program.save(force_insert=True)
+    return program
 
 
 PROGRAM_FRAME_DEFAULTS: dict[str, object] = {
@@ -232,14 +239,14 @@ CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
 
 def make_catalogue(n: int = 45) -> list[Program]:
     """`n` J-1 sponsoring programs spread over ten states and all four tiers."""
-    return [
-        make_program(
+    return Program.objects.bulk_create(
+        _program(
             state=CATALOGUE_STATES[i % len(CATALOGUE_STATES)],
             tier=1 + i % 4,
             img_pct=float(10 + (i * 7) % 60),
         )
         for i in range(n)
-    ]
+    )
 
 
 def make_catalogue_csv(

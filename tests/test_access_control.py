@@ -448,9 +448,12 @@ def test_the_admin_site_is_for_staff_only(client, world):
     assert client.get("/admin/").status_code in (200, 403)
 
 
-# Sharing: every owned URL by every role; write endpoints; exports; share links
+# Sharing: every owned URL by every role; write endpoints; exports; share links.
+# The two role-by-URL sweeps are left out of `make test-fast`; its owner and stranger cases
+# of every URL are the tests above.
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == OWNED])
 def test_each_role_reaches_an_owned_url_only_as_far_as_it_is_shared(client, world, name, role):
@@ -500,6 +503,7 @@ def plausible_post(world: World) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["viewer", "commenter", "revoked grantee"])
 @pytest.mark.parametrize(
     "name",

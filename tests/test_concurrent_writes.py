@@ -46,7 +46,12 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("threads_database")]
+# Real threads racing on real connections, many trials each: left out of `make test-fast`.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("threads_database"),
+]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Trials per case are kept small enough for a few seconds a test; CONCURRENCY_SCALE=3 runs

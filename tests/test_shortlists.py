@@ -2,11 +2,14 @@ import math
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from applicants.catalogue import score_profile
 from applicants.export_data import list_rows, rows_frame
 from applicants.listbuilder import build_list
-from applicants.models import Shortlist, Status
+from applicants.models import Shortlist, ShortlistEntry, Status
 from applicants.outlook import compare_scenarios
 from applicants.profiles import profile_data
 from applicants.scoring import score_programs
@@ -58,6 +61,31 @@ def test_building_twice_gives_the_same_list(alice):
     first = [entry.program_id for entry in _listed(build_shortlist(profile=profile))]
     second = [entry.program_id for entry in _listed(build_shortlist(profile=profile))]
     assert first == second
+
+
+def _entry_updates(queries: CaptureQueriesContext) -> int:
+    table = ShortlistEntry._meta.db_table
+    return sum(query["sql"].startswith(f'UPDATE "{table}"') for query in queries.captured_queries)
+
+
+def test_a_rebuild_writes_only_the_entries_whose_rank_or_figures_change(alice):
+    make_catalogue(45)
+    profile = make_profile(alice, list_size=30)
+    build_shortlist(profile=profile)
+
+    with CaptureQueriesContext(connection) as unchanged:
+        build_shortlist(profile=profile)
+    assert _entry_updates(unchanged) == 0
+
+    profile.step2_score += 15
+    profile.save()
+    with CaptureQueriesContext(connection) as changed:
+        shortlist = build_shortlist(profile=profile)
+    assert _entry_updates(changed) >= 1
+    fresh = score_profile(profile)
+    for entry in _listed(shortlist):
+        assert entry.probability == pytest.approx(fresh.at[entry.program_id, "probability"])
+        assert entry.reasons == [str(reason) for reason in fresh.at[entry.program_id, "reasons"]]
 
 
 def test_a_rebuild_keeps_pins_statuses_notes_hand_added_programs_and_exclusions(alice, mid_season):
