@@ -455,3 +455,21 @@ def test_a_scenario_list_marks_only_my_list_in_the_navigation(client, alice, bui
     content = client.get(reverse("applicants:list_of", args=[scenario.pk])).content.decode()
     assert content.count('aria-current="page"') == 1
     assert f'href="{reverse("applicants:list")}" aria-current="page"' in content
+
+
+def test_each_rows_reasons_are_listed_with_their_sign_and_tone_and_escaped(client, alice, built):
+    entry = _first_entry(built)
+    entry.reasons = ["+ Sponsors J-1", "− Step 2 CK 226 is below the minimum 230", "? <b>Odd</b>"]
+    entry.save()
+    client.force_login(alice)
+    content = client.get(reverse("applicants:list")).content.decode()
+    row = re.search(rf'<tr id="entry-{entry.pk}".*?</tr>', content, re.S).group(0)
+    assert (
+        '<ul class="reasons">'
+        '<li class="reason-plus"><span class="reason-sign" aria-hidden="true">+</span>'
+        " Sponsors J-1</li>"
+        '<li class="reason-minus"><span class="reason-sign" aria-hidden="true">−</span>'
+        " Step 2 CK 226 is below the minimum 230</li>"
+        '<li class="reason-unknown"><span class="reason-sign" aria-hidden="true">?</span>'
+        " &lt;b&gt;Odd&lt;/b&gt;</li></ul>"
+    ) in row
