@@ -361,14 +361,9 @@ def _write_summary(
 ) -> None:
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 1, 22)
-    sheet.set_column(2, 2, 3)
-    sheet.set_column(3, 3, 30)
-    sheet.set_column(4, 4, 9)
-    sheet.set_column(5, 5, 3)
-    sheet.set_column(6, 6, 24)
-    sheet.set_column(7, 7, 9)
+    # profile and outlook, a gap, counts by band and setting, a gap, counts by state
+    for col, width in enumerate((34, 22, 3, 30, 9, 3, 24, 9)):
+        sheet.set_column(col, col, width)
     _put(sheet, 0, 0, f"neuromatch list: {summary.get('scenario', '')}", styles, "title")
 
     row = _section(sheet, 2, 0, "Profile", styles)
