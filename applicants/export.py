@@ -10,7 +10,7 @@ literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
 import dataclasses
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -33,43 +33,6 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 # An estimate stays a number but reads as `scoring.estimate_percent` writes it: never 0 % or 100 %.
 ESTIMATE_NUM_FORMAT = '[>=0.995]"> 99 %";[<0.005]"< 1 %";0 %'
-
-# header, kind, minimum width, maximum width (in characters)
-SHORTLIST_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
-    ("Rank", "integer", 6, 6),
-    ("Program", "text", 24, 48),
-    ("Institution", "text", 20, 40),
-    ("City", "text", 10, 22),
-    ("State", "text", 6, 6),
-    ("Region", "text", 10, 10),
-    ("Setting", "text", 12, 32),
-    ("Tier", "integer", 6, 6),
-    ("Band", "band", 10, 10),
-    ("Interview probability", "chance", 12, 12),
-    ("Fit score", "integer", 7, 7),
-    ("J-1", "text", 9, 9),
-    ("H-1B", "text", 9, 9),
-    ("IMG share", "percent", 9, 9),
-    ("Step 2 minimum", "integer", 9, 9),
-    ("Graduation window (years)", "window", 12, 12),
-    ("Reasons", "wrap", 60, 60),
-    ("Status", "text", 12, 18),
-    ("Signalled", "text", 9, 9),
-    ("Applied on", "date", 11, 11),
-    ("Invited on", "date", 11, 11),
-    ("Rejected on", "date", 11, 11),
-    ("Withdrawn on", "date", 11, 11),
-    ("Interview", "datetime", 16, 16),
-    ("Interview format", "text", 10, 10),
-    ("Interviewed", "text", 11, 11),
-    ("Rank position", "integer", 8, 8),
-    ("Matched", "text", 8, 8),
-    ("Notes", "wrap", 30, 40),
-    ("Website", "url", 16, 40),
-    ("NRMP codes", "text", 12, 24),
-    ("Program ID", "text", 12, 12),
-)
-SHORTLIST_HEADERS = tuple(header for header, *_ in SHORTLIST_COLUMNS)
 
 LINE_HEIGHT = 15  # points per line of 11-point text
 MAX_ROW_LINES = 12
@@ -103,6 +66,123 @@ VERIFY_REMINDER = (
 )
 
 
+Converter = Callable[[pd.Series], Any]  # a `list_rows` column in, a Shortlist column out
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _texts(column: pd.Series) -> list[str]:
+    return ["" if _missing(value) else str(value) for value in column]
+
+
+def _labels(choices: type) -> Converter:
+    """Codes as the labels `choices` gives them."""
+    labels = dict(choices.choices)
+    return lambda column: [
+        "" if _missing(value) else str(labels.get(value, value)) for value in column
+    ]
+
+
+def _integers(column: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
+    return numbers.round().astype("Int64")
+
+
+def _fractions(*, scale: float) -> Converter:
+    def convert(column: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
+        return (numbers.astype(float) / scale).round(4)
+
+    return convert
+
+
+def _flags(column: pd.Series) -> list[str]:
+    """Tracker yes/no facts: "Yes" or blank (not recorded)."""
+    return ["Yes" if value is True or value == 1 else "" for value in column]
+
+
+def _dates(column: pd.Series) -> list[object]:
+    return [None if _missing(value) or value is pd.NaT else value for value in column]
+
+
+def _yes_no_unknown(column: pd.Series) -> list[str]:
+    """Tri-state policies (True, False, or None / NaN for unknown) in words."""
+    return ["Unknown" if _missing(value) else "Yes" if bool(value) else "No" for value in column]
+
+
+def _windows(column: pd.Series) -> list[int | str]:
+    """Graduation windows (years, infinity for no limit, None / NaN for unknown)."""
+    return [_window(value) for value in column]
+
+
+def _window(value: object) -> int | str:
+    if _missing(value):
+        return "Unknown"
+    number = float(value)  # type: ignore[arg-type]
+    return "No limit" if math.isinf(number) else int(number)
+
+
+def _joined(reasons: object, separator: str) -> str:
+    if _missing(reasons):
+        return ""
+    if isinstance(reasons, str):
+        return reasons
+    return separator.join(str(reason) for reason in reasons)  # type: ignore[union-attr]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Column:
+    header: str
+    source: str  # the `list_rows` column shown
+    convert: Converter
+    kind: str  # the cell format, a key of `_Styles.properties`
+    min_width: int  # in characters
+    max_width: int
+
+
+SHORTLIST_COLUMNS: tuple[_Column, ...] = (
+    _Column("Rank", "rank", _integers, "integer", 6, 6),
+    _Column("Program", "name", _texts, "text", 24, 48),
+    _Column("Institution", "institution", _texts, "text", 20, 40),
+    _Column("City", "city", _texts, "text", 10, 22),
+    _Column("State", "state", _texts, "text", 6, 6),
+    _Column("Region", "region", _texts, "text", 10, 10),
+    _Column("Setting", "setting", _labels(Setting), "text", 12, 32),
+    _Column("Tier", "tier", _integers, "integer", 6, 6),
+    _Column("Band", "band", _labels(Band), "band", 10, 10),
+    _Column(
+        "Interview probability", "interview_probability", _fractions(scale=1), "chance", 12, 12
+    ),
+    _Column("Fit score", "fit_score", _integers, "integer", 7, 7),
+    _Column("J-1", "visa_j1", _yes_no_unknown, "text", 9, 9),
+    _Column("H-1B", "visa_h1b", _yes_no_unknown, "text", 9, 9),
+    _Column("IMG share", "img_pct", _fractions(scale=100), "percent", 9, 9),
+    _Column("Step 2 minimum", "step2_min", _integers, "integer", 9, 9),
+    _Column("Graduation window (years)", "yog_window", _windows, "window", 12, 12),
+    _Column("Reasons", "reasons", list, "wrap", 60, 60),  # joined by `shortlist_table`
+    _Column("Status", "status", _labels(Status), "text", 12, 18),
+    _Column("Signalled", "signalled", _flags, "text", 9, 9),
+    _Column("Applied on", "applied_on", _dates, "date", 11, 11),
+    _Column("Invited on", "invited_on", _dates, "date", 11, 11),
+    _Column("Rejected on", "rejected_on", _dates, "date", 11, 11),
+    _Column("Withdrawn on", "withdrawn_on", _dates, "date", 11, 11),
+    _Column("Interview", "interview_at", _dates, "datetime", 16, 16),
+    _Column("Interview format", "interview_format", _labels(InterviewFormat), "text", 10, 10),
+    _Column("Interviewed", "interviewed", _flags, "text", 11, 11),
+    _Column("Rank position", "rank_position", _integers, "integer", 8, 8),
+    _Column("Matched", "matched", _flags, "text", 8, 8),
+    _Column("Notes", "notes", _texts, "wrap", 30, 40),
+    _Column("Website", "website", _texts, "url", 16, 40),
+    _Column("NRMP codes", "nrmp_codes", _texts, "text", 12, 24),
+    _Column("Program ID", "program_id", _texts, "text", 12, 12),
+)
+SHORTLIST_HEADERS = tuple(column.header for column in SHORTLIST_COLUMNS)
+
+
 def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:
     """The Shortlist sheet as a DataFrame with human headers.
 
@@ -110,40 +190,8 @@ def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.
     probabilities and IMG shares become fractions (0.42 is 42 %), integers stay nullable
     integers, and the graduation window is a number of years, "No limit" or "Unknown".
     """
-    columns: dict[str, Any] = {
-        "Rank": _integers(rows["rank"]),
-        "Program": _texts(rows["name"]),
-        "Institution": _texts(rows["institution"]),
-        "City": _texts(rows["city"]),
-        "State": _texts(rows["state"]),
-        "Region": _texts(rows["region"]),
-        "Setting": _labels(rows["setting"], Setting),
-        "Tier": _integers(rows["tier"]),
-        "Band": _labels(rows["band"], Band),
-        "Interview probability": _fractions(rows["interview_probability"], scale=1),
-        "Fit score": _integers(rows["fit_score"]),
-        "J-1": [_yes_no_unknown(value) for value in rows["visa_j1"]],
-        "H-1B": [_yes_no_unknown(value) for value in rows["visa_h1b"]],
-        "IMG share": _fractions(rows["img_pct"], scale=100),
-        "Step 2 minimum": _integers(rows["step2_min"]),
-        "Graduation window (years)": [_window(value) for value in rows["yog_window"]],
-        "Reasons": [_joined(value, reasons_separator) for value in rows["reasons"]],
-        "Status": _labels(rows["status"], Status),
-        "Signalled": _flags(rows["signalled"]),
-        "Applied on": _dates(rows["applied_on"]),
-        "Invited on": _dates(rows["invited_on"]),
-        "Rejected on": _dates(rows["rejected_on"]),
-        "Withdrawn on": _dates(rows["withdrawn_on"]),
-        "Interview": _dates(rows["interview_at"]),
-        "Interview format": _labels(rows["interview_format"], InterviewFormat),
-        "Interviewed": _flags(rows["interviewed"]),
-        "Rank position": _integers(rows["rank_position"]),
-        "Matched": _flags(rows["matched"]),
-        "Notes": _texts(rows["notes"]),
-        "Website": _texts(rows["website"]),
-        "NRMP codes": _texts(rows["nrmp_codes"]),
-        "Program ID": _texts(rows["program_id"]),
-    }
+    columns = {column.header: column.convert(rows[column.source]) for column in SHORTLIST_COLUMNS}
+    columns["Reasons"] = [_joined(reasons, reasons_separator) for reasons in columns["Reasons"]]
     table = pd.DataFrame(columns, index=range(len(rows)), columns=list(SHORTLIST_HEADERS))
     table["Graduation window (years)"] = table["Graduation window (years)"].astype(object)
     return table
@@ -271,12 +319,15 @@ def _put(sheet: Worksheet, row: int, col: int, value: object, styles: _Styles, k
 
 def _finish_shortlist(sheet: Worksheet, table: pd.DataFrame, styles: _Styles) -> None:
     last_row = len(table)
-    for col, (header, kind, min_width, max_width) in enumerate(SHORTLIST_COLUMNS):
-        sheet.write_string(0, col, header, styles.get("header"))
-        sheet.set_column(col, col, _width(table[header], min_width, max_width), styles.get(kind))
+    for col, column in enumerate(SHORTLIST_COLUMNS):
+        values, kind = table[column.header], column.kind
+        sheet.write_string(0, col, column.header, styles.get("header"))
+        sheet.set_column(
+            col, col, _width(values, column.min_width, column.max_width), styles.get(kind)
+        )
         if kind in ("integer", "percent", "chance"):
             continue
-        for row, value in enumerate(table[header], start=1):
+        for row, value in enumerate(values, start=1):
             if _is_web_address(value) and sheet.write_url(row, col, value, styles.get(kind)) == 0:
                 continue
             if is_formula_like(value):
@@ -310,14 +361,9 @@ def _write_summary(
 ) -> None:
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 1, 22)
-    sheet.set_column(2, 2, 3)
-    sheet.set_column(3, 3, 30)
-    sheet.set_column(4, 4, 9)
-    sheet.set_column(5, 5, 3)
-    sheet.set_column(6, 6, 24)
-    sheet.set_column(7, 7, 9)
+    # profile and outlook, a gap, counts by band and setting, a gap, counts by state
+    for col, width in enumerate((34, 22, 3, 30, 9, 3, 24, 9)):
+        sheet.set_column(col, col, width)
     _put(sheet, 0, 0, f"neuromatch list: {summary.get('scenario', '')}", styles, "title")
 
     row = _section(sheet, 2, 0, "Profile", styles)
@@ -461,11 +507,11 @@ def _sorted_counts(counts: pd.Series) -> list[tuple[str, int]]:
 def _row_heights(table: pd.DataFrame) -> list[int]:
     """Lines each row needs: spreadsheets do not grow rows for wrapped text on their own."""
     heights = [1] * len(table)
-    for header, kind, width, _ in SHORTLIST_COLUMNS:
-        if kind != "wrap":
+    for column in SHORTLIST_COLUMNS:
+        if column.kind != "wrap":
             continue
-        for i, text in enumerate(table[header]):
-            heights[i] = max(heights[i], min(_lines(text, width), MAX_ROW_LINES))
+        for i, text in enumerate(table[column.header]):
+            heights[i] = max(heights[i], min(_lines(text, column.min_width), MAX_ROW_LINES))
     return heights
 
 
@@ -487,63 +533,6 @@ def _width(column: pd.Series, min_width: int, max_width: int) -> int:
         return min_width
     longest = int(column.astype(str).str.len().max())
     return max(min_width, min(max_width, longest + 2))
-
-
-def _texts(column: pd.Series) -> list[str]:
-    return ["" if _missing(value) else str(value) for value in column]
-
-
-def _labels(column: pd.Series, choices: type) -> list[str]:
-    labels = dict(choices.choices)
-    return ["" if _missing(value) else str(labels.get(value, value)) for value in column]
-
-
-def _integers(column: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
-    return numbers.round().astype("Int64")
-
-
-def _fractions(column: pd.Series, *, scale: float) -> pd.Series:
-    numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
-    return (numbers.astype(float) / scale).round(4)
-
-
-def _flags(column: pd.Series) -> list[str]:
-    """Tracker yes/no facts: "Yes" or blank (not recorded)."""
-    return ["Yes" if value is True or value == 1 else "" for value in column]
-
-
-def _dates(column: pd.Series) -> list[object]:
-    return [None if _missing(value) or value is pd.NaT else value for value in column]
-
-
-def _yes_no_unknown(value: object) -> str:
-    """A tri-state policy (True, False, or None / NaN for unknown) in words."""
-    if _missing(value):
-        return "Unknown"
-    return "Yes" if bool(value) else "No"
-
-
-def _window(value: object) -> int | str:
-    """A graduation window (years, infinity for no limit, None / NaN for unknown)."""
-    if _missing(value):
-        return "Unknown"
-    number = float(value)  # type: ignore[arg-type]
-    return "No limit" if math.isinf(number) else int(number)
-
-
-def _joined(reasons: object, separator: str) -> str:
-    if _missing(reasons):
-        return ""
-    if isinstance(reasons, str):
-        return reasons
-    return separator.join(str(reason) for reason in reasons)  # type: ignore[union-attr]
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def export_filename(scenario: str, day: date, extension: str) -> str:
