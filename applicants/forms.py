@@ -23,6 +23,7 @@ from applicants.models import (
 )
 from applicants.profiles import LABELS, PROFILE_FIELDS, PROFILE_FIELDSETS, PROFILE_KEYS
 from applicants.selectors import LIST_SORTS
+from applicants.widgets import Checkboxes
 from programs.geography import REGION_CHOICES, STATE_CHOICES, STATE_NAMES
 from programs.models import Program
 
@@ -57,7 +58,7 @@ def _states_field(label: str) -> forms.MultipleChoiceField:
         label=label,
         choices=STATE_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice"}),
+        widget=Checkboxes(attrs={"class": "choice"}),
         error_messages={
             "invalid_choice": "%(value)s is not a US state code (use USPS codes such as TX).",
             "invalid_list": "Give a list of US state codes.",
@@ -77,7 +78,7 @@ class ProfileForm(forms.ModelForm):
         label=LABELS["preferred_regions"],
         choices=REGION_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice"}),
+        widget=Checkboxes(attrs={"class": "choice"}),
         error_messages={
             "invalid_choice": "%(value)s is not a US Census region "
             "(choose from Northeast, Midwest, South, West).",
