@@ -46,11 +46,12 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(BIN)/pytest -n 2
 
-# The quick loop while working: no browser, fuzz or slow property tests; small property runs.
+# The quick loop while working: no browser, fuzz, slow property, thread-race or role-by-URL
+# sweep tests; small property runs; an idle worker takes tests queued for the other.
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: without it every worker
 # rewrites the asserts of every test module again on each run (most of collection's time).
 test-fast: $(VENV)/.installed-test
-	PYTHONDONTWRITEBYTECODE= HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -n 2 -m "not slow and not browser"
+	PYTHONDONTWRITEBYTECODE= HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -n 2 --dist worksteal -m "not slow and not browser"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
