@@ -92,17 +92,6 @@ def mark_seen(owner: AbstractBaseUser, profile: Profile, *, on_programs: bool) -
     return unseen.update(seen_at=timezone.now())
 
 
-def comments_version(owner_pk: int) -> tuple[object, ...]:
-    """Changes whenever a comment on the owner's data is written or seen: for page caches."""
-    return tuple(
-        Comment.objects.filter(owner_id=owner_pk)
-        .aggregate(
-            count=Count("pk"), last=Max("pk"), unseen=Count("pk", filter=Q(seen_at__isnull=True))
-        )
-        .values()
-    )
-
-
 def profile_comments(profile: Profile) -> list[Comment]:
     """The comments on the profile itself, oldest first."""
     return list(

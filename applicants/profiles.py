@@ -15,25 +15,8 @@ from django.utils import timezone
 
 from applicants.locks import lock_applicant, lock_profile
 from applicants.models import PROFILE_ORDER, Profile, Visa
+from applicants.scoring import PROFILE_KEYS
 
-PROFILE_KEYS: tuple[str, ...] = (
-    "visa",
-    "graduation_year",
-    "step1_attempts",
-    "step1_score",
-    "step2_score",
-    "step2_attempts",
-    "step3_score",
-    "usce_months",
-    "observership_months",
-    "neuro_publications",
-    "neuro_presentations",
-    "us_neuro_letters",
-    "preferred_states",
-    "preferred_regions",
-    "excluded_states",
-    "list_size",
-)
 # Grouped like an application; every profile key appears exactly once.
 PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (

@@ -833,12 +833,12 @@ def design_matrix(
     return _design_matrix(a, c, _program_terms(a, c, params), params)
 
 
-# The profile keys an application records (DESIGN.md, "Outcomes CSV"): what
-# `application_design` reads per row, besides `as_of_year`.
-APPLICATION_FACTS: tuple[str, ...] = (
+# The keys of the profile JSON (DESIGN.md, "Profile JSON"), in its order.
+PROFILE_KEYS: tuple[str, ...] = (
     "visa",
     "graduation_year",
     "step1_attempts",
+    "step1_score",
     "step2_score",
     "step2_attempts",
     "step3_score",
@@ -849,6 +849,14 @@ APPLICATION_FACTS: tuple[str, ...] = (
     "us_neuro_letters",
     "preferred_states",
     "preferred_regions",
+    "excluded_states",
+    "list_size",
+)
+# The profile keys an application records (DESIGN.md, "Outcomes CSV"), in the profile's
+# order: all but the Step 1 score and the list's own settings. What `application_design`
+# reads per row, besides `as_of_year`.
+APPLICATION_FACTS: tuple[str, ...] = tuple(
+    key for key in PROFILE_KEYS if key not in ("step1_score", "excluded_states", "list_size")
 )
 
 

@@ -1,5 +1,6 @@
 """The list workspace: `/list/`, its row actions (htmx, POST-only) and rebuilds."""
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -78,7 +79,8 @@ def _list_url(profile: Profile, viewer: sharing.Viewer | None = None) -> str:
 
 def _viewer(request: HttpRequest, profile: Profile | None) -> sharing.Viewer:
     """How the signed-in user sees the list's workspace (their own when there is no profile)."""
-    viewer = sharing.viewer_of(request.user, profile.user if profile else request.user)
+    mine = profile is None or profile.user_id == request.user.pk
+    viewer = sharing.viewer_of(request.user, request.user if mine else profile.user)
     if viewer is None:  # access revoked since the profile was fetched
         raise Http404("No such list.")
     return viewer
@@ -163,21 +165,24 @@ def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewe
 def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
     # Rendering 100 rows and analysing the list cost far more than the queries that tell
     # whether anything changed: the page is cached under the owner's data version (which also
-    # changes when another profile becomes the active one), their comments' version and how
-    # the viewer sees the list (their own, or shared with them read-only).
-    profile = _shown_profile(request, profile_pk)  # another user's profile: 404, always
-    viewer = _viewer(request, profile)
-    version = (
-        data_version(viewer.owner),
-        comments.comments_version(viewer.owner.pk),
-        viewer.level,
-    )
+    # changes when another profile becomes the active one or a comment is written or seen)
+    # and how the viewer sees the list (their own, or shared with them read-only).
+    # A profile in the URL is read first (another user's: 404, always). Which profile `/list/`
+    # shows, the active one, is part of the data version: a cache hit there never reads it.
+    shown = functools.cache(functools.partial(_shown_profile, request, profile_pk))
+    viewer = _viewer(request, shown() if profile_pk is not None else None)
+    owners_data = data_version(viewer.owner)
+    version = (owners_data, viewer.level)
     if viewer.shared:
         sharing.record_view(
-            owner_pk=viewer.owner.pk, viewer=request.user, page=Page.LIST, profile=profile
+            owner_pk=viewer.owner.pk, viewer=request.user, page=Page.LIST, profile=shown()
         )
+    # The profile and its built list are read only where they decide something.
+    table = bool(request.htmx) and request.htmx.target == "list-table"
+    new_to_owner = viewer.is_owner and owners_data.unseen_comments > 0
+    profile = shown() if table or new_to_owner else None
     shortlist = built_shortlist(profile) if profile is not None else None
-    if request.htmx and request.htmx.target == "list-table" and shortlist is not None:
+    if table and shortlist is not None:
         response = cached_page(
             request,
             f"{TEMPLATE}#table",
@@ -191,11 +196,11 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
         response = cached_page(
             request,
             TEMPLATE,
-            lambda: _workspace_context(profile, request.GET, viewer),
+            lambda: _workspace_context(shown(), request.GET, viewer),
             version=version,
             per_view={"built_at": built_ago},
         )
-    if viewer.is_owner and shortlist is not None:
+    if new_to_owner and shortlist is not None:
         comments.mark_seen(viewer.owner, profile, on_programs=True)  # shown as new just now
     return response
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load test: gunicorn (2 workers) on PostgreSQL, wrk with a signed-in browser's cookies,
+# Load test: gunicorn (2 workers) on PostgreSQL, wrk with a signed-in browser's cookies and
+# Accept-Encoding,
 # 20 s at 16 connections against /programs/, /list/ and the trivial /healthz view, twice:
 # with each worker's own in-process cache, then with one shared Redis cache (CACHE_URL).
 # Prints requests/s, latency percentiles, non-2xx counts, and each page's throughput
@@ -64,12 +65,14 @@ run() {  # run LABEL: measure the three paths against the gunicorn of the curren
          | awk '$6 == "csrftoken" {print $7}')
   [ -n "$csrf" ] || { echo "no CSRF cookie from /programs/"; exit 1; }
   COOKIE="sessionid=$SESSION; csrftoken=$csrf"
+  # Every browser says it takes compressed responses; cached pages are kept compressed.
+  ENCODING="Accept-Encoding: gzip, deflate, br"
   declare -A RPS
   for path in /healthz /programs/ /list/; do
     # A signed-in page must answer 200, not a redirect to sign-in, before it is measured.
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path")
     [ "$code" = 200 ] || { echo "$path answered $code before the run"; exit 1; }
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE" \
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -H "$ENCODING" \
           "http://127.0.0.1:$PORT$path")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from applicants.models import ApplicationOutcome, OutcomeImport, OutcomeSource
-from applicants.outcomes import OutcomeImportError, import_outcomes
+from applicants.outcomes import PROFILE_COLUMNS, OutcomeImportError, import_outcomes
 from tests.factories import OUTCOME_ROW_DEFAULTS, make_outcomes_csv, make_program
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,14 @@ def errors_of(content: bytes) -> list[str]:
     with pytest.raises(OutcomeImportError) as caught:
         run(content)
     return [str(error) for error in caught.value.errors]
+
+
+def test_the_profile_columns_are_the_designs_in_its_order():
+    assert ",".join(PROFILE_COLUMNS) == (
+        "visa,graduation_year,step1_attempts,step2_score,step2_attempts,step3_score,"
+        "usce_months,observership_months,neuro_publications,neuro_presentations,"
+        "us_neuro_letters,preferred_states,preferred_regions"
+    )
 
 
 def test_a_file_in_the_design_layout_is_imported_row_by_row(programs):

@@ -3,6 +3,7 @@
 The suite runs with DEBUG, where the page cache is off; these tests turn it on.
 """
 
+import gzip
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from applicants import outlook, shortlist_views
+from applicants import comments, outlook, shortlist_views
 from applicants.forms import form_data
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.shortlists import build_shortlist, exclude_entry
@@ -21,7 +22,13 @@ from neuromatch import caching
 from programs import views as program_views
 from programs.importer import import_catalogue
 from programs.models import Program
-from tests.factories import make_catalogue, make_catalogue_csv, make_profile, make_profile_data
+from tests.factories import (
+    make_catalogue,
+    make_catalogue_csv,
+    make_grant,
+    make_profile,
+    make_profile_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -337,3 +344,54 @@ def test_a_page_too_large_to_cache_is_rendered_every_time(client, alice, built, 
     client.force_login(alice)
     page(client, PROGRAMS_URL)
     assert cached_page_keys(alice) == []
+
+
+def test_a_cached_page_is_sent_compressed_to_a_browser_that_accepts_it(client, alice, built):
+    client.force_login(alice)
+    plain = client.get(LIST_URL)
+    compressed = client.get(LIST_URL, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"] and "HX-Request" in compressed["Vary"]
+    assert len(compressed.content) < len(plain.content) / 5
+    shown = gzip.decompress(compressed.content).decode()
+    assert ANY_TOKEN.sub("", shown) == ANY_TOKEN.sub("", plain.content.decode())
+    assert f'<tr id="entry-{first_entry(built).pk}"' in shown
+
+
+def test_a_browser_that_does_not_accept_gzip_gets_the_page_as_html(client, alice, built):
+    client.force_login(alice)
+    client.get(LIST_URL, HTTP_ACCEPT_ENCODING="gzip")  # cached, compressed
+    response = client.get(LIST_URL, HTTP_ACCEPT_ENCODING="identity")
+    assert "Content-Encoding" not in response
+    assert response.content.decode().startswith("<!doctype html>")
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_comment_by_an_advisor_shows_on_the_owners_cached_list_once_as_new(
+    client, alice, bob, built
+):
+    make_grant(alice, bob, level="comment")
+    entry = first_entry(built)
+    client.force_login(alice)
+    assert "Read my personal statement" not in page(client)  # cached now
+    comments.add_comment(
+        author=bob, profile=built.profile, program=entry.program, body="Read my personal statement"
+    )
+
+    first = row(page(client), entry)
+    assert "Read my personal statement" in first
+    assert "badge-new" in first
+    again = row(page(client), entry)  # seen: no longer new, and the page says so
+    assert "Read my personal statement" in again
+    assert "badge-new" not in again
+
+
+@pytest.mark.parametrize("url", [LIST_URL, PROGRAMS_URL])
+def test_a_cache_hit_reads_only_the_session_the_user_and_the_data_version(
+    client, alice, built, url, django_assert_num_queries
+):
+    client.force_login(alice)
+    page(client, url)
+    with django_assert_num_queries(3):
+        page(client, url)
