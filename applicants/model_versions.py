@@ -43,8 +43,9 @@ def judgement_version(model: type[ModelVersion] = ModelVersion) -> ModelVersion:
 def active_version() -> ModelVersion:
     """The version the estimates use now: one small query, the weights kept per process."""
     key = ModelVersion.objects.filter(active=True).values_list("pk", "created_at").first()
-    if key is None:
-        return judgement_version()
+    if key is None:  # no version at all, as in a flushed test database: make version 1
+        version = judgement_version()
+        return _versions.setdefault((version.pk, version.created_at), version)
     if key not in _versions:
         _versions[key] = ModelVersion.objects.get(pk=key[0])
     return _versions[key]

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load test: gunicorn (2 workers) on PostgreSQL, wrk with a signed-in browser's cookies and
-# Accept-Encoding,
-# 20 s at 16 connections against /programs/, /list/ and the trivial /healthz view, twice:
-# with each worker's own in-process cache, then with one shared Redis cache (CACHE_URL).
+# Accept-Encoding, 20 s at 16 connections against /programs/, /list/ and the trivial /healthz
+# view, twice: with each worker's own in-process cache, then with one shared Redis cache
+# (CACHE_URL).
 # Prints requests/s, latency percentiles, non-2xx counts, and each page's throughput
 # as a ratio of the trivial view's. Targets: 0 errors, ratio >= 0.40, p99 < 250 ms.
 # Without a Redis server that answers or can be started, only the Redis run is skipped.
@@ -28,6 +28,9 @@ export SECRET_KEY="load-test-only-$(head -c 48 /dev/urandom | base64 | tr -dc 'A
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export SECURE_HSTS_SECONDS=0
+# Static files go to a folder of their own, removed at the end: a staticfiles/ left in the
+# project would be read by whitenoise each time a test client starts.
+STATIC_ROOT=$(mktemp -d); export STATIC_ROOT
 unset CACHE_URL PAGE_CACHE
 
 "$PY" manage.py migrate --no-input -v0
@@ -41,6 +44,7 @@ cleanup() {
   [ -n "$GUNICORN" ] && kill "$GUNICORN" 2>/dev/null || true
   [ -n "$REDIS_USED" ] && redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true
   dropdb -h 127.0.0.1 -U postgres --if-exists "$DB_NAME" || true
+  rm -rf "$STATIC_ROOT"
 }
 trap cleanup EXIT
 
