@@ -140,9 +140,11 @@ def _step2_finding(data: Mapping[str, Any], excluded: int) -> Finding:
             "minus",
         )
     gap = score - MATCHED_IMG_STEP2
-    text = f"Step 2 CK {score}: " + (
-        f"{gap} points at or above" if gap >= 0 else f"{-gap} points below"
-    )
+    if gap == 0:
+        text = f"Step 2 CK {score}: at"
+    else:
+        text = f"Step 2 CK {score}: " + _count(abs(gap), "point", "points")
+        text += " above" if gap > 0 else " below"
     text += f" the {MATCHED_IMG_STEP2} average of IMGs who matched in neurology (2022)"
     if excluded:
         text += f"; {_excluding(excluded, ' with a higher minimum')}"
