@@ -167,8 +167,9 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
     # whether anything changed: the page is cached under the owner's data version (which also
     # changes when another profile becomes the active one or a comment is written or seen)
     # and how the viewer sees the list (their own, or shared with them read-only).
+    #
     # A profile in the URL is read first (another user's: 404, always). Which profile `/list/`
-    # shows, the active one, is part of the data version: a cache hit there never reads it.
+    # shows, the active one, is covered by the data version: a cache hit there never reads it.
     shown = functools.cache(functools.partial(_shown_profile, request, profile_pk))
     viewer = _viewer(request, shown() if profile_pk is not None else None)
     owners_data = data_version(viewer.owner)
