@@ -47,6 +47,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         "profiles": Profile.objects.filter(user=user).count(),
         "entries": ShortlistEntry.objects.filter(shortlist__profile__user=user).count(),
         "login_records_days": settings.LOGIN_RECORDS_DAYS,
+        "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        "cache_minutes": (settings.CACHES["default"].get("TIMEOUT") or 0) // 60,
+        "share_outcomes": Profile.objects.filter(
+            user=user, based_on__isnull=True, share_outcomes=True
+        ).exists(),
+        "share_outcomes_label": Profile._meta.get_field("share_outcomes").verbose_name,
     }
     return render(request, "applicants/privacy.html", context)
 

@@ -168,6 +168,30 @@ def test_the_account_page_offers_download_and_delete(client, alice):
     assert "Deleted after 30 days" in content
 
 
+def test_the_account_page_says_what_sharing_keeps_and_how_long_sessions_last(client, alice):
+    client.force_login(alice)
+    content = client.get(reverse("privacy")).content.decode()
+    assert "your share links and when each was opened" in content
+    assert "signed in for 14 days" in content
+    assert reverse("applicants:sharing") in content
+    assert "Nothing is sold or shared" not in content  # sharing is what the Sharing page does
+
+
+def test_the_account_page_says_whether_the_applicant_s_outcomes_are_used(client, alice):
+    client.force_login(alice)
+    profile = make_profile(alice)
+    # Only the base profile's choice counts: a scenario's copy of the field decides nothing.
+    make_profile(alice, name="What if", based_on=profile, active=False, share_outcomes=True)
+    assert "Your outcomes, for the estimates</strong> — not used" in (
+        client.get(reverse("privacy")).content.decode()
+    )
+    Profile.objects.filter(pk=profile.pk).update(share_outcomes=True)
+    content = client.get(reverse("privacy")).content.decode()
+    assert "you chose to let the invitations, interviews and match you record here be used" in (
+        content
+    )
+
+
 # --- delete my account -------------------------------------------------------------------
 
 
