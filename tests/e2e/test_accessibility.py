@@ -397,6 +397,28 @@ DANGLING_REFERENCES_JS = """
 """
 
 
+# What sticks out past the right edge of its card, unless a box in the card scrolls or clips it.
+STICKING_OUT_JS = """
+() => {
+  const clipped = (element, card) => {
+    for (let node = element.parentElement; node && node !== card; node = node.parentElement) {
+      if (getComputedStyle(node).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll(".card")].flatMap((card) => {
+    const edge = card.getBoundingClientRect().right + 0.5;
+    return [...card.querySelectorAll("*")]
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        return box.width > 1 && box.right > edge && !clipped(element, card);
+      })
+      .map((element) => element.tagName.toLowerCase() + ` "${element.textContent.trim()}"`);
+  });
+}
+"""
+
+
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("name", list(VISITS))
 def test_every_page_passes_axe_and_fits_the_screen(contexts, world, screen, name):
@@ -415,6 +437,8 @@ def test_every_page_passes_axe_and_fits_the_screen(contexts, world, screen, name
         assert not dangling, f"{name} ({screen}) refers to ids that do not exist: {dangling}"
         if screen == "phone":
             assert width <= SCREENS["phone"]["width"], f"{name} is {width} px wide on a phone"
+            sticking_out = page.evaluate(STICKING_OUT_JS)
+            assert not sticking_out, f"{name} sticks out of its card on a phone: {sticking_out}"
     finally:
         page.close()
 
