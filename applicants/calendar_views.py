@@ -27,15 +27,26 @@ from applicants.tracker_forms import zone_options
 ICS = "text/calendar; charset=utf-8"
 
 
+YEARS = range(2000, 2101)  # months a season calendar can be paged to
+
+
 class CalendarViewForm(forms.Form):
     view = forms.ChoiceField(choices=[("month", "Month"), ("agenda", "Agenda")], required=False)
     month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
 
-
-def _month(value: str, season: int, today: date) -> date:
-    if value:
+    def clean_month(self) -> date | None:
+        value = self.cleaned_data["month"]
+        if not value:
+            return None
         year, month = map(int, value.split("-"))
+        if year not in YEARS:
+            raise forms.ValidationError("Out of range.")
         return date(year, month, 1)
+
+
+def _month(month: date | None, season: int, today: date) -> date:
+    if month is not None:
+        return month
     first, last = season_window(season)
     return date(today.year, today.month, 1) if first <= today <= last else first
 
@@ -69,11 +80,15 @@ def _calendar_context(request: HttpRequest, user: AbstractBaseUser) -> dict[str,
     form = CalendarViewForm(request.GET or None)
     choices = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and form.errors:
-        messages.error(request, "That month is not a month (use YYYY-MM): showing this one.")
+        messages.error(
+            request,
+            f"That month is not a month (use YYYY-MM, a year from {YEARS[0]} to {YEARS[-1]}): "
+            "showing this one.",
+        )
     clock = tracker.clock(user)
     today = clock.today
     season_calendar = calendar.season_calendar(user, clock.season, zone=clock.zone)
-    month = _month(choices.get("month") or "", season_calendar.season, today)
+    month = _month(choices.get("month"), season_calendar.season, today)
     view = choices.get("view") or "month"
     return {
         "calendar": season_calendar,

@@ -80,12 +80,23 @@ def test_the_month_view_shows_interviews_in_the_applicants_zone_beside_the_progr
     assert "Match Day" in agenda  # key dates too
 
 
-def test_a_bad_month_gets_a_message_and_the_current_month(client, alice, shortlist, mid_season):
+@pytest.mark.parametrize("month", ["2026-13", "9999-12", "0001-01", "0000-05", "1999-12"])
+@pytest.mark.parametrize("view", ["month", "agenda"])
+def test_a_bad_month_gets_a_message_and_the_current_month(
+    client, alice, shortlist, mid_season, month, view
+):
     client.force_login(alice)
-    response = client.get(reverse("season:calendar"), {"month": "2026-13"}, follow=True)
+    response = client.get(reverse("season:calendar"), {"month": month, "view": view})
     assert response.status_code == 200
     page = response.content.decode()
     assert "not a month" in page and "November 2026" in page
+
+
+def test_the_first_and_last_months_page_without_an_error(client, alice, shortlist, mid_season):
+    client.force_login(alice)
+    for month, shown in [("2000-01", "January 2000"), ("2100-12", "December 2100")]:
+        page = client.get(reverse("season:calendar"), {"month": month}).content.decode()
+        assert shown in page and "not a month" not in page
 
 
 def test_the_feed_parses_and_round_trips_times_across_zones_and_a_dst_change(
