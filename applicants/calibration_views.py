@@ -17,6 +17,10 @@ from applicants.model_versions import (
 )
 from applicants.models import ModelVersion
 
+# Activating changes every applicant's estimates: staff see the page, but only those with the
+# permission the admin's activate action asks for may do it.
+ACTIVATE_VERSION = "applicants.change_modelversion"
+
 
 def _require_staff(request: HttpRequest) -> None:
     if not request.user.is_staff:
@@ -38,6 +42,7 @@ def calibration(request: HttpRequest) -> HttpResponse:
         "versions": shown,
         "active": active,
         "report": version_report(selected, judgement=judgement_version()),
+        "can_activate": request.user.has_perm(ACTIVATE_VERSION),
     }
     return render(request, "applicants/calibration.html", context)
 
@@ -45,6 +50,8 @@ def calibration(request: HttpRequest) -> HttpResponse:
 @require_POST
 def activate(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
+    if not request.user.has_perm(ACTIVATE_VERSION):
+        raise PermissionDenied
     version = get_object_or_404(ModelVersion, pk=pk)
     try:
         activate_version(version, user=request.user)

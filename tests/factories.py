@@ -44,6 +44,17 @@ def make_catalogue_editor(username: str = "stella") -> User:
     return user
 
 
+def make_model_steward(username: str = "mona") -> User:
+    """A staff member who may activate a model version (the permission to change one)."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username, is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="applicants", codename="change_modelversion")
+    )
+    return user
+
+
 def _program(**fields: object) -> Program:
     """An unsaved Program: a unique id, name and institution, test defaults, then `fields`."""
     number = next(_program_numbers)

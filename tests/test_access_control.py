@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -47,6 +48,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC, USER, STAFF, OWNED = "public", "user", "staff", "owned"
 # Staff with the Program add and change permissions ("Catalogue editors"); staff alone are not.
 EDITOR = "catalogue editor"
+STEWARD = "model steward"  # staff who may change a model version; staff alone may not
+STAFF_KINDS = (STAFF, EDITOR, STEWARD)
 TOKEN = "token"  # anonymous allowed, but only with the owner's secret token in the URL
 LINK = "link"  # anyone holding a live share link
 INVITEE = "invitee"  # the holder of the verified address an invitation was sent to
@@ -76,9 +79,9 @@ class Rule:
 
 @dataclass
 class World:
-    """Alice owns everything; bob is another applicant; stella is staff and a catalogue
-    editor; victor may view alice's workspace, cora may comment on it, rex could until alice
-    revoked his access."""
+    """Alice owns everything; bob is another applicant; stella is staff, a catalogue editor
+    and may activate model versions; victor may view alice's workspace, cora may comment on
+    it, rex could until alice revoked his access."""
 
     alice: object
     bob: object
@@ -217,7 +220,7 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),
     "applicants:calibration": Rule(STAFF),
     "applicants:calibration_activate": Rule(
-        STAFF, ("POST",), lambda world: {"pk": ModelVersion.objects.get(number=1).pk}
+        STEWARD, ("POST",), lambda world: {"pk": ModelVersion.objects.get(number=1).pk}
     ),
     "season:index": Rule(USER),
     "season:entry": Rule(OWNED, ("GET", "POST"), _entry),
@@ -306,6 +309,9 @@ def world(built_world, db) -> World:
 def make_world() -> World:
     alice, bob = make_user("alice"), make_user("bob")
     stella = make_catalogue_editor("stella")
+    stella.user_permissions.add(
+        Permission.objects.get(content_type__app_label="applicants", codename="change_modelversion")
+    )
     profile = make_profile(alice)
     scenario = make_profile(alice, name="After Step 3", based_on=profile, active=False)
     program = make_program()
@@ -363,15 +369,15 @@ def test_anonymous_users_are_sent_to_sign_in(client, world, name):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind in (STAFF, EDITOR)])
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind in STAFF_KINDS])
 def test_staff_pages_are_forbidden_to_applicants(client, world, name):
     client.force_login(world.alice)
     response = getattr(client, _first_method(ACCESS[name]))(_url(name, world))
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind == EDITOR])
-def test_catalogue_editor_pages_are_forbidden_to_staff_without_the_program_permissions(
+@pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.kind in (EDITOR, STEWARD)])
+def test_editor_and_steward_pages_are_forbidden_to_staff_without_their_permissions(
     client, world, name
 ):
     client.force_login(make_user("sam", is_staff=True))
@@ -402,7 +408,7 @@ def test_the_owner_can_open_every_page(client, world, name):
 
 @pytest.mark.parametrize("name", [n for n, r in ACCESS.items() if r.post_only])
 def test_state_changing_views_refuse_get(client, world, name):
-    user = world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice
+    user = world.stella if ACCESS[name].kind in STAFF_KINDS else world.alice
     client.force_login(user)
     assert client.get(_url(name, world)).status_code == 405
 
@@ -411,7 +417,7 @@ def test_state_changing_views_refuse_get(client, world, name):
 def test_posts_without_a_csrf_token_are_refused(world, name):
     client = Client(enforce_csrf_checks=True)
     if ACCESS[name].kind != PUBLIC:
-        client.force_login(world.stella if ACCESS[name].kind in (STAFF, EDITOR) else world.alice)
+        client.force_login(world.stella if ACCESS[name].kind in STAFF_KINDS else world.alice)
     response = client.post(_url(name, world), {})
     assert response.status_code == 403
 

@@ -9,7 +9,7 @@ from applicants.charts import reliability_chart
 from applicants.model_fitting import fit_version
 from applicants.model_versions import active_version
 from applicants.models import ModelVersion
-from tests.factories import make_imported_outcomes
+from tests.factories import make_imported_outcomes, make_model_steward, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,9 @@ def test_applicants_may_not_see_or_activate_versions(client, alice):
     assert client.post(activate_url(active_version())).status_code == 403
 
 
-def test_a_fitted_version_shows_its_data_scores_reliability_and_weights(client, staff, outcomes):
+def test_a_fitted_version_shows_its_data_scores_reliability_and_weights(client, outcomes):
     version, result = fit_version()
-    client.force_login(staff)
+    client.force_login(make_model_steward())
     content = client.get(URL, {"version": version.number}).content.decode()
     assert f'<h2 id="version-heading">Version {version.number}' in content
     for season in ("2026", "2027"):
@@ -59,9 +59,9 @@ def test_a_fitted_version_shows_its_data_scores_reliability_and_weights(client, 
     assert f"Activate version {version.number}" in content
 
 
-def test_activating_a_version_makes_it_the_active_one(client, staff):
+def test_activating_a_version_makes_it_the_active_one(client):
     version = ModelVersion.objects.create(number=2, weights={}, conversion=0.3, n_train=10)
-    client.force_login(staff)
+    client.force_login(make_model_steward())
     response = client.post(activate_url(version), follow=True)
     assert response.redirect_chain[-1][0] == f"{URL}?version=2"
     assert "Version 2 is active" in response.content.decode()
@@ -69,8 +69,19 @@ def test_activating_a_version_makes_it_the_active_one(client, staff):
     assert ModelVersion.objects.filter(active=True).count() == 1
 
 
-def test_an_unknown_version_is_not_found(client, staff):
-    client.force_login(staff)
+@pytest.mark.parametrize("who", ["catalogue editor", "staff flag only"])
+def test_staff_without_the_permission_see_versions_but_may_not_activate_one(client, staff, who):
+    version = ModelVersion.objects.create(number=2, weights={}, conversion=0.3, n_train=10)
+    client.force_login(staff if who == "catalogue editor" else make_user("sam", is_staff=True))
+    content = client.get(URL).content.decode()
+    assert "Version 2" in content and "Activate version 2" not in content
+    assert "needs the permission to change model versions" in content
+    assert client.post(activate_url(version)).status_code == 403
+    assert active_version().number == 1
+
+
+def test_an_unknown_version_is_not_found(client):
+    client.force_login(make_model_steward())
     assert client.post(reverse("applicants:calibration_activate", args=[9999])).status_code == 404
     content = client.get(URL, {"version": "9999"}, follow=True).content.decode()
     assert "There is no version 9999" in content

@@ -6,13 +6,13 @@ from playwright.sync_api import Page, expect
 from applicants.model_fitting import fit_version
 from applicants.model_versions import active_version
 from tests.e2e.browser import sign_in
-from tests.factories import make_imported_outcomes, make_user
+from tests.factories import make_imported_outcomes, make_model_steward, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_read_a_fitted_version_and_activate_it(live_server, page: Page):
-    make_user("stella", is_staff=True)
+    make_model_steward("stella")
     make_imported_outcomes()
     version, _ = fit_version()
     problems: list[str] = []
