@@ -5,7 +5,7 @@ schedule and the profile's upper bounds are given. Each outlook is the one a lis
 give (`listbuilder.build_list`), the same rules every page's outlook follows.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from applicants.listbuilder import (
     build_list,
     eras_fee,
     list_outlook,
+    with_held,
 )
 from applicants.scoring import (
     DEFAULT_PARAMETERS,
@@ -136,23 +137,30 @@ def advise(
     limits: Mapping[str, int | None],
     params: ScoringParameters = DEFAULT_PARAMETERS,
     conversion: float = DEFAULT_CONVERSION,
+    held: Collection[int] = (),
+    excluded: Collection[int] = (),
 ) -> list[Advice]:
     """The changes that would raise the profile's outlook, best first.
 
     Each candidate change is applied to a copy of the profile and the catalogue re-scored;
     only changes that are still possible (within `limits`, the profile fields' upper bounds)
     and gain at least a twentieth of an interview are kept. `params` and `conversion` are the
-    model version's weights and interview → match conversion.
+    model version's weights and interview → match conversion. Each outlook is the one a
+    rebuild of the list would give: `held` programs stay on it, `excluded` ones off it, so the
+    figures start from the list's own.
     """
 
     def prospect(values: Mapping[str, Any]) -> tuple[int, Outlook]:
         scored = score_programs(values, programs, as_of_year=as_of_year, params=params)
         built = build_list(
-            scored, size=values["list_size"], preferred_states=values["preferred_states"]
+            scored,
+            size=values["list_size"],
+            pinned=held,
+            excluded=excluded,
+            preferred_states=values["preferred_states"],
         )
-        figures = list_outlook(
-            scored, built.ranked, conversion=conversion, fee_schedule=fee_schedule
-        )
+        ranked = with_held(scored, built, held)
+        figures = list_outlook(scored, ranked, conversion=conversion, fee_schedule=fee_schedule)
         return built.eligible_count, figures
 
     eligible, before = prospect(data)

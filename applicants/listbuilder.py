@@ -195,6 +195,14 @@ def build_list(
     )
 
 
+def with_held(scored: pd.DataFrame, built: BuiltList, held: Collection[int]) -> list[int]:
+    """A list as a rebuild leaves it: the build's programs and every held program it left out
+    (ineligible or archived ones, pins beyond the size: user data is never dropped), in the
+    builder's order (probability descending, then pk)."""
+    listed = set(built.ranked) | (set(held) & set(scored.index))
+    return sorted(listed, key=lambda pk: (-float(scored.at[pk, "probability"]), pk))
+
+
 def eras_fee(
     n_programs: int, schedule: Sequence[tuple[int | None, int]] = DEFAULT_FEE_SCHEDULE
 ) -> int:

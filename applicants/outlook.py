@@ -259,8 +259,10 @@ class ProfileReport:
 
 def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> list[Advice]:
     """The changes that would raise the profile's outlook most (see `applicants.advice`),
-    with the active model version."""
+    with the active model version, each measured on the list as a rebuild would leave it."""
     version = active_version()
+    shortlist = built_shortlist(profile) if profile.pk else None  # an unsaved profile has none
+    held, excluded = held_and_excluded(list(shortlist.entries.all()) if shortlist else [])
     return advise(
         profile_data(profile),
         catalogue_frame() if programs is None else programs,
@@ -269,6 +271,8 @@ def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> lis
         limits={key: model_bounds(key)[1] for key in (*(m[0] for m in MORE_OF), "list_size")},
         params=version.parameters,
         conversion=version.conversion,
+        held=held,
+        excluded=excluded,
     )
 
 

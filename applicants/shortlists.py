@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from applicants import tracker
 from applicants.catalogue import catalogue_frame, score_profile
-from applicants.listbuilder import BuiltList, build_list
+from applicants.listbuilder import BuiltList, build_list, with_held
 from applicants.locks import lock_profile
 from applicants.model_versions import active_version, version_of
 from applicants.models import Profile, Shortlist, ShortlistEntry
@@ -115,13 +115,9 @@ def build_shortlist(*, profile: Profile) -> Shortlist:
             profile=profile
         )
         entries = {entry.program_id: entry for entry in shortlist.entries.select_for_update().all()}
+        held, _excluded = held_and_excluded(entries.values())
         built = _choose(profile, scored, entries.values(), size=profile.list_size)
-        # Held programs the builder leaves out (ineligible or archived ones, pins beyond the
-        # size) stay listed: user data is never dropped. Same order as the builder's ranking.
-        kept = {pk for pk, entry in entries.items() if not entry.excluded and is_held(entry)}
-        ranked = sorted(
-            set(built.ranked) | kept, key=lambda pk: (-float(scored.at[pk, "probability"]), pk)
-        )
+        ranked = with_held(scored, built, held)
         # Only rows whose rank or figures change are written: a rebuild of an unchanged list
         # writes none of them.
         updated, created = [], []

@@ -26,7 +26,8 @@ from applicants.catalogue import catalogue_frame, score_data
 from applicants.listbuilder import ListRules, build_list
 from applicants.models import Profile
 from applicants.scoring import estimate_percent
-from applicants.shortlists import build_shortlist
+from applicants.shortlists import add_program, build_shortlist, exclude_entry, set_pinned
+from programs.models import Program
 from tests.factories import (
     make_low_score_profile_data,
     make_profile_data,
@@ -180,3 +181,29 @@ def test_every_page_and_export_shows_the_same_outlook(capped_catalogue, tmp_path
     assert command["expected_interviews"] == pytest.approx(reference[1], abs=5e-4)
     assert command["match_chance"] == pytest.approx(reference[2], abs=5e-5)
     assert command["fee_usd"] == reference[3]
+
+
+def test_the_profile_page_s_advice_starts_from_the_list_s_own_figures(capped_catalogue):
+    """Exclusions, a pin and a program added by hand change the list; the advice measures each
+    change on the list as a rebuild would leave it, so it starts where the headline stands."""
+    user = make_user("adela")
+    data = make_low_score_profile_data(graduation_year=this_year() - 2, list_size=40)
+    profile = Profile.objects.create(user=user, **data)
+    shortlist = build_shortlist(profile=profile)
+    listed = list(shortlist.entries.filter(excluded=False).order_by("rank"))
+    for entry in listed[:3]:  # the three likeliest programs, out
+        exclude_entry(entry=entry)
+    set_pinned(entry=listed[-1], pinned=True)
+    left_out = Program.objects.exclude(pk__in=[e.program_id for e in listed]).order_by("pk")
+    add_program(shortlist=shortlist, program=left_out.first())
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("applicants:profile")).content.decode()
+
+    _size, expected, chance, _fee = figures_on_profile_page(html)
+    advice = re.findall(
+        r"\(([\d.]+) → [\d.]+\)(?:[^<]*?match chance ([^ ]+ %|[<>] \d+ %) →)?", html
+    )
+    assert advice, "the page gives advice"
+    assert {before for before, _ in advice} == {expected}
+    assert {unescape(before) for _, before in advice if before} == {chance}
