@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from applicants.locks import lock_applicant, lock_profile
 from applicants.models import PROFILE_ORDER, Profile, Visa
@@ -218,9 +217,9 @@ def activate_profile(profile: Profile) -> None:
     Profile.objects.filter(user_id=profile.user_id, active=True).exclude(pk=profile.pk).update(
         active=False
     )
-    Profile.objects.filter(pk=profile.pk, active=False).update(
-        active=True, updated_at=timezone.now()
-    )
+    # `updated_at` is left alone: it says when the profile's data last changed, and a list
+    # built since then is still current (the page cache keys on the active profile too).
+    Profile.objects.filter(pk=profile.pk, active=False).update(active=True)
     profile.active = True
 
 

@@ -200,6 +200,20 @@ def test_switching_scenario_shows_the_scenario_list(client, alice, built):
     assert "For <strong>With Step 3</strong>" in page(client)
 
 
+def test_switching_back_shows_the_base_list_as_current(client, alice, built):
+    scenario = make_profile(alice, name="With Step 3", based_on=built.profile, active=False)
+    client.force_login(alice)
+    page(client)
+    client.post(reverse("applicants:scenario_activate", args=[scenario.pk]))
+    client.post(reverse("applicants:scenario_activate", args=[built.profile.pk]))
+    page(client)  # shows the flash message, so it is rendered afresh
+    html = page(client)
+    assert "For <strong>My profile</strong>" in html
+    assert "Your profile changed" not in html  # making it active changed none of its data
+    profile_page = client.get(reverse("applicants:profile")).content.decode()
+    assert "built before this profile last changed" not in profile_page
+
+
 def test_a_catalogue_import_shows_on_both_pages(client, alice, staff, built):
     client.force_login(alice)
     assert "Imported Neurology" not in page(client, PROGRAMS_URL)
