@@ -220,8 +220,13 @@ class RenameForm(forms.Form):
         return _unique_name(self.profile.user, self.cleaned_data["name"], exclude=self.profile)
 
 
+# Embedding, override and isolate controls reorder the text around them when a name is shown
+# (“Step 3 \u202egnol” reads “Step 3 long”): a name has no use for them.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def _unique_name(user: Any, name: str, *, exclude: Profile | None = None) -> str:
-    name = " ".join(name.split())
+    name = " ".join(name.translate(BIDI_CONTROLS).split())
     if not name:
         raise forms.ValidationError("Give the scenario a name.")
     taken = Profile.objects.filter(user=user, name__iexact=name)

@@ -62,7 +62,13 @@ def test_an_impossible_change_creates_nothing(client, alice, base):
     assert not Profile.objects.filter(name="Too much").exists()
 
 
-@pytest.mark.parametrize("name", ["", "   ", "My profile", "my PROFILE", "x" * 81])
+def test_a_name_loses_the_controls_that_would_reverse_the_text_around_it(client, alice, base):
+    client.force_login(alice)
+    client.post(CREATE_URL, {"name": "Step3=240 \u202egnol\u2066 x\u2069", "source": base.pk})
+    assert Profile.objects.get(user=alice, based_on=base).name == "Step3=240 gnol x"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "My profile", "my PROFILE", "x" * 81, "\u202e"])
 def test_a_scenario_needs_a_new_short_name(client, alice, base, name):
     client.force_login(alice)
     response = client.post(CREATE_URL, {"name": name, "source": base.pk}, follow=True)
