@@ -146,14 +146,15 @@ def _locked_entry(entry: ShortlistEntry) -> ShortlistEntry:
 
 
 def _problems(
-    entry: ShortlistEntry, facts: Facts, *, user_id: int, season: int, zone: tzinfo, now: datetime
+    entry: ShortlistEntry, facts: Facts, *, user_id: int, season: int, when: Clock, now: datetime
 ) -> list[Problem]:
     others = ShortlistEntry.objects.filter(applicant_id=user_id, season=season).exclude(pk=entry.pk)
     matched = others.filter(matched=True).select_related("program").first()
     problems = check_facts(
         facts,
         season=season,
-        zone=zone,
+        zone=when.zone,
+        zone_is_set=when.zone_is_set,
         now=now,
         signals_elsewhere=others.filter(signalled=True).count() if facts.signalled else 0,
         signal_limit=settings.PREFERENCE_SIGNALS,
@@ -209,11 +210,10 @@ def record_facts(
     with transaction.atomic():
         lock_applicant(user_id)
         entry = _locked_entry(entry)
-        user = entry.shortlist.profile.user
-        zone = applicant_zone(user)
+        when = clock(entry.shortlist.profile.user, now=now)
         facts = replace(entry.facts, **{k: v for k, v in changes.items() if k in FACT_FIELDS})
-        season = entry.season or season_of(now.astimezone(zone).date())
-        problems = _problems(entry, facts, user_id=user_id, season=season, zone=zone, now=now)
+        season = entry.season or when.season
+        problems = _problems(entry, facts, user_id=user_id, season=season, when=when, now=now)
         if problems:
             raise TrackerError(problems)
         for name, value in changes.items():
