@@ -309,6 +309,40 @@ def test_costs_add_eras_fees_for_applied_programs_nrmp_and_travel(
     assert f"${eras + 85 + 400 + 700:,}" in page
 
 
+@pytest.mark.parametrize("user", ["alice", "bob"])  # bob has no profile
+def test_a_season_with_nothing_recorded_has_cost_nothing_so_far(
+    client, request, shortlist, settings, mid_season, user
+):
+    settings.NRMP_REGISTRATION_FEE = 85
+    client.force_login(request.getfixturevalue(user))
+    season = client.get(reverse("season:index")).content.decode()
+    assert "Season cost so far: <strong>$0</strong>" in season
+    assert "the $85 NRMP registration comes on top" in season
+    costs = client.get(reverse("season:costs")).content.decode()
+    assert '<span class="value">$0</span><span class="label">season total so far</span>' in costs
+    assert "+ $85 NRMP registration to come" in costs
+
+
+def test_the_nrmp_fee_is_counted_once_a_program_is_ranked(
+    client, alice, shortlist, settings, mid_season
+):
+    settings.NRMP_REGISTRATION_FEE = 85
+    make_tracked_entry(
+        shortlist,
+        applied_on=date(2026, 9, 10),
+        invited_on=date(2026, 10, 1),
+        interview_at=datetime(2026, 11, 2, 14, tzinfo=UTC),
+        interviewed=True,
+        rank_position=1,
+    )
+    client.force_login(alice)
+    assert "Season cost so far: <strong>$96</strong>." in (
+        client.get(reverse("season:index")).content.decode()
+    )
+    costs = client.get(reverse("season:costs")).content.decode()
+    assert '<span class="value">$96</span>' in costs and "to come" not in costs
+
+
 def test_the_home_page_shows_the_timeline_with_days_left(client, alice, mid_season):
     client.force_login(alice)
     page = client.get(reverse("home")).content.decode()
