@@ -24,6 +24,11 @@ HEADERS = (
 )
 
 
+def headers(zone: tzinfo) -> tuple[str, ...]:
+    """The column headers; the interview's names the zone its times are in."""
+    return tuple(f"Interview ({zone})" if name == "Interview" else name for name in HEADERS)
+
+
 def rank_rows(entries: Sequence[ShortlistEntry], zone: tzinfo) -> list[list[object]]:
     """One row per ranked program, in rank order; the interview in the applicant's zone."""
     return [
@@ -45,16 +50,16 @@ def rank_rows(entries: Sequence[ShortlistEntry], zone: tzinfo) -> list[list[obje
     ]
 
 
-def write_csv(rows: list[list[object]]) -> bytes:
+def write_csv(rows: list[list[object]], *, zone: tzinfo) -> bytes:
     """UTF-8 with a byte-order mark (Excel reads accents); formula-like text behind a `'`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(headers(zone))
     writer.writerows([[neutralise_csv_text(value) for value in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: list[list[object]], *, title: str) -> bytes:
+def write_xlsx(rows: list[list[object]], *, title: str, zone: tzinfo) -> bytes:
     """One sheet; text is written as text (never a formula), the rank as a number."""
     out = io.BytesIO()
     book = Workbook(out, {"in_memory": True})
@@ -62,13 +67,13 @@ def write_xlsx(rows: list[list[object]], *, title: str) -> bytes:
     bold = book.add_format({"bold": True, "bg_color": "#E8EEFC", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
-    for col, header in enumerate(HEADERS):
+    for col, header in enumerate(headers(zone)):
         sheet.write_string(2, col, header, bold)
     for r, row in enumerate(rows, start=3):
         sheet.write_number(r, 0, row[0])
         for col, value in enumerate(row[1:], start=1):
             sheet.write_string(r, col, str(value or ""), wrap)
-    for col, width in enumerate((6, 40, 34, 16, 7, 22, 17, 10, 40, 40)):
+    for col, width in enumerate((6, 40, 34, 16, 7, 22, 24, 10, 40, 40)):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(3, 2)
     book.close()

@@ -75,24 +75,27 @@ def rank_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("season:rank") + f"#rank-{item.pk}")
 
 
-def _rows(request: HttpRequest) -> tuple[int, list[list[object]]]:
-    season = tracker.current_season(request.user)
-    order = tracker.rank_order(request.user, season)
-    return season, rank_export.rank_rows(order.ranked, tracker.applicant_zone(request.user))
+def _rows(request: HttpRequest) -> tuple[tracker.Clock, list[list[object]]]:
+    when = tracker.clock(request.user)
+    order = tracker.rank_order(request.user, when.season)
+    return when, rank_export.rank_rows(order.ranked, when.zone)
 
 
 @require_GET
 def rank_csv(request: HttpRequest) -> HttpResponse:
-    season, rows = _rows(request)
-    response = HttpResponse(rank_export.write_csv(rows), content_type="text/csv; charset=utf-8")
+    when, rows = _rows(request)
+    season = when.season
+    body = rank_export.write_csv(rows, zone=when.zone)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rank-order-list-{season}.csv"'
     return response
 
 
 @require_GET
 def rank_xlsx(request: HttpRequest) -> HttpResponse:
-    season, rows = _rows(request)
-    body = rank_export.write_xlsx(rows, title=f"Rank order list, {season} Match")
+    when, rows = _rows(request)
+    season = when.season
+    body = rank_export.write_xlsx(rows, title=f"Rank order list, {season} Match", zone=when.zone)
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -7,7 +7,7 @@ facts and asks this module what they mean.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -179,6 +179,13 @@ def _local_day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
+# The first zone to reach a new day (Kiribati's Line Islands): for an applicant who has not
+# chosen a zone, today is the latest today anywhere, so nobody ahead of UTC is refused theirs.
+EARLIEST_ZONE = timezone(timedelta(hours=14))
+# Facts that say something already happened: none can be dated after today.
+PAST_FIELDS: tuple[str, ...] = DATE_FIELDS
+
+
 def check_facts(
     facts: Facts,
     *,
@@ -188,10 +195,13 @@ def check_facts(
     signals_elsewhere: int,
     signal_limit: int,
     matched_elsewhere: str = "",
+    zone_is_set: bool = True,
 ) -> list[Problem]:
     """Everything wrong with `facts` for an application in `season`, as messages for the user.
 
-    `zone` is the applicant's time zone (an interview's day is the applicant's day),
+    `zone` is the applicant's time zone (an interview's day is the applicant's day, and no
+    application, invitation, rejection or withdrawal is dated after today there; with
+    `zone_is_set` false, after the latest today on Earth),
     `signals_elsewhere` the signals the applicant used on other programs this season and
     `matched_elsewhere` the program already recorded as the match, if any.
     """
@@ -209,15 +219,32 @@ def check_facts(
                     f"({_day(first)} – {_day(last)}).",
                 )
             )
+    today = now.astimezone(zone if zone_is_set else EARLIEST_ZONE).date()
+    for name in PAST_FIELDS:
+        day = days[name]
+        # A day outside the season has its message already.
+        if day is not None and day > today and first <= day <= last:
+            problems.append(
+                Problem(
+                    name,
+                    f"{FACT_LABELS[name]}: {_day(day)} is after today ({_day(today)}): "
+                    "record it once it has happened.",
+                )
+            )
     order = (
         ("invited_on", "applied_on", "The invitation is dated before the application"),
         ("rejected_on", "applied_on", "The rejection is dated before the application"),
         ("withdrawn_on", "applied_on", "The withdrawal is dated before the application"),
         ("interview_at", "invited_on", "The interview is before the invitation"),
+        ("interview_at", "applied_on", "The interview is before the application"),
     )
+    out_of_order: set[str] = set()
     for later, earlier, sentence in order:
         first_day, second_day = days.get(earlier), days.get(later)
-        if first_day is not None and second_day is not None and second_day < first_day:
+        if later in out_of_order or first_day is None or second_day is None:
+            continue
+        if second_day < first_day:
+            out_of_order.add(later)  # one message per field: the nearest fact it precedes
             problems.append(
                 Problem(later, f"{sentence} ({_day(second_day)} is before {_day(first_day)}).")
             )

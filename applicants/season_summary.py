@@ -142,11 +142,24 @@ class SeasonCosts:
     travel: list[TravelCost]
 
     @property
+    def nrmp_counted(self) -> bool:
+        """Whether the NRMP registration is counted as paid: nothing records registering, but
+        ranking a program needs it, so a rank order list is the sign it was paid."""
+        return self.ranked > 0
+
+    @property
     def travel_total(self) -> int:
         return sum(item.usd for item in self.travel)
 
     @property
     def total(self) -> int:
+        """What the season has cost so far (the NRMP fee once counted)."""
+        nrmp = self.nrmp_fee if self.nrmp_counted else 0
+        return self.eras_fee + nrmp + self.extra_ranks_fee + self.travel_total
+
+    @property
+    def total_with_nrmp(self) -> int:
+        """The season with the NRMP registration, paid or still to pay."""
         return self.eras_fee + self.nrmp_fee + self.extra_ranks_fee + self.travel_total
 
 

@@ -202,18 +202,13 @@ class StaleNotes(ShortlistError):
     """The note changed since the editor that saves over it was opened (another tab)."""
 
 
-def _same_note(one: str, other: str) -> bool:
-    # Browsers send line breaks as CRLF and HTML turns them back into LF: compare the text.
-    return one.replace("\r\n", "\n").strip() == other.replace("\r\n", "\n").strip()
-
-
 def set_notes(*, entry: ShortlistEntry, notes: str, based_on: str | None = None) -> ShortlistEntry:
     """Save the entry's note; with `based_on` (the note the editor started from), refuse with
     StaleNotes when the stored note has changed since and this save would replace it."""
     with transaction.atomic():
         locked = _locked(entry)
-        changed_since = based_on is not None and not _same_note(locked.notes, based_on)
-        if changed_since and not _same_note(locked.notes, notes):
+        changed_since = based_on is not None and not tracker.same_text(locked.notes, based_on)
+        if changed_since and not tracker.same_text(locked.notes, notes):
             raise StaleNotes("This note was changed elsewhere since you opened it.")
         locked.notes = notes.strip()
         locked.save(update_fields=["notes", "updated_at"])

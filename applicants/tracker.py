@@ -23,6 +23,7 @@ from applicants.locks import lock_applicant
 from applicants.models import Profile, ShortlistEntry, validate_time_zone
 from applicants.season import (
     FACT_FIELDS,
+    FACT_LABELS,
     Facts,
     Problem,
     check_facts,
@@ -33,6 +34,7 @@ from applicants.season import Status as Stage
 
 # Saved with the facts from the entry page, but facts of nothing: they never track an entry.
 DETAIL_FIELDS: tuple[str, ...] = ("pros", "cons", "travel_estimate")
+DETAIL_LABELS: dict[str, str] = {"pros": "Pros", "cons": "Cons", "travel_estimate": "Travel"}
 UTC = zoneinfo.ZoneInfo("UTC")
 
 
@@ -55,6 +57,50 @@ class EntryGone(TrackerError):
 
     def __init__(self) -> None:
         super().__init__([Problem("", ENTRY_GONE)])
+
+
+class StaleFacts(TrackerError):
+    """Fields this save changes were changed elsewhere since the page that saves was opened."""
+
+    def __init__(self, names: list[str]) -> None:
+        labels = [FACT_LABELS.get(name) or DETAIL_LABELS[name] for name in names]
+        listed = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
+        summary = Problem(
+            "",
+            f"{listed} changed in another tab or on another device since you opened this page: "
+            "reload to see {}.".format("them" if len(names) > 1 else "it"),
+        )
+        here = [Problem(name, "Changed elsewhere since you opened this page.") for name in names]
+        super().__init__([summary, *here])
+        self.names = names
+
+
+def same_text(one: str, other: str) -> bool:
+    """Whether two texts read the same: browsers send line breaks as CRLF, HTML shows LF."""
+    return one.replace("\r\n", "\n").strip() == other.replace("\r\n", "\n").strip()
+
+
+def _same(one: Any, other: Any) -> bool:
+    if isinstance(one, str) and isinstance(other, str):
+        return same_text(one, other)
+    if isinstance(one, datetime) and isinstance(other, datetime):
+        return one.replace(second=0, microsecond=0) == other.replace(second=0, microsecond=0)
+    return one == other
+
+
+def _changed_since(
+    entry: ShortlistEntry, changes: Mapping[str, Any], based_on: Mapping[str, Any]
+) -> list[str]:
+    """The fields this save changes that hold another value than the page showed (and than
+    this save would write): changed elsewhere meanwhile. Fields without a shown value (a page
+    or script without the snapshot) are taken as they are sent."""
+    return [
+        name
+        for name, value in changes.items()
+        if name in based_on
+        and not _same(getattr(entry, name), based_on[name])
+        and not _same(getattr(entry, name), value)
+    ]
 
 
 def applicant_zone(user: AbstractBaseUser) -> tzinfo:
@@ -146,14 +192,15 @@ def _locked_entry(entry: ShortlistEntry) -> ShortlistEntry:
 
 
 def _problems(
-    entry: ShortlistEntry, facts: Facts, *, user_id: int, season: int, zone: tzinfo, now: datetime
+    entry: ShortlistEntry, facts: Facts, *, user_id: int, season: int, when: Clock, now: datetime
 ) -> list[Problem]:
     others = ShortlistEntry.objects.filter(applicant_id=user_id, season=season).exclude(pk=entry.pk)
     matched = others.filter(matched=True).select_related("program").first()
     problems = check_facts(
         facts,
         season=season,
-        zone=zone,
+        zone=when.zone,
+        zone_is_set=when.zone_is_set,
         now=now,
         signals_elsewhere=others.filter(signalled=True).count() if facts.signalled else 0,
         signal_limit=settings.PREFERENCE_SIGNALS,
@@ -194,26 +241,36 @@ def _save(entry: ShortlistEntry, names: list[str]) -> None:
 
 
 def record_facts(
-    *, entry: ShortlistEntry, changes: Mapping[str, Any], now: datetime | None = None
+    *,
+    entry: ShortlistEntry,
+    changes: Mapping[str, Any],
+    based_on: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> ShortlistEntry:
     """Record changed facts (and ranking details) of one entry, or raise `TrackerError`.
 
-    The first fact makes the entry tracked for the applicant's current season; clearing every
-    fact untracks it. Nothing is written when any problem is found.
+    Only the fields in `changes` are written; the others keep what is stored. `based_on` holds
+    what the page that saves showed of those fields: when one of them has been changed
+    elsewhere since, `StaleFacts` names it. The first fact makes the entry tracked for the
+    applicant's current season; clearing every fact untracks it. Nothing is written when any
+    problem is found.
     """
     now = now or timezone.now()
     unknown = set(changes) - set(FACT_FIELDS) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"not tracker fields: {sorted(unknown)}")
+    if not changes:
+        return entry
     user_id = entry.shortlist.profile.user_id
     with transaction.atomic():
         lock_applicant(user_id)
         entry = _locked_entry(entry)
-        user = entry.shortlist.profile.user
-        zone = applicant_zone(user)
+        if stale := _changed_since(entry, changes, based_on or {}):
+            raise StaleFacts(stale)
+        when = clock(entry.shortlist.profile.user, now=now)
         facts = replace(entry.facts, **{k: v for k, v in changes.items() if k in FACT_FIELDS})
-        season = entry.season or season_of(now.astimezone(zone).date())
-        problems = _problems(entry, facts, user_id=user_id, season=season, zone=zone, now=now)
+        season = entry.season or when.season
+        problems = _problems(entry, facts, user_id=user_id, season=season, when=when, now=now)
         if problems:
             raise TrackerError(problems)
         for name, value in changes.items():

@@ -38,7 +38,11 @@ def _text(label: str) -> forms.CharField:
 
 
 class EntryFactsForm(forms.Form):
-    """Every fact of one entry, with the interview's day and time in a chosen zone."""
+    """Every fact of one entry, with the interview's day and time in a chosen zone.
+
+    Each field carries what the page showed (Django's hidden initial, `initial-<name>`), so a
+    save writes only what this user changed and the tracker can tell what changed elsewhere.
+    """
 
     applied_on = _date("applied_on")
     signalled = forms.BooleanField(label="I signalled this program", required=False)
@@ -65,6 +69,9 @@ class EntryFactsForm(forms.Form):
 
     def __init__(self, *args: Any, mine: tzinfo, program: tzinfo | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # The zone select always opens on "mine": it has nothing of the entry to show.
+            field.show_hidden_initial = name != "interview_zone"
         self.zones = {MINE: mine, PROGRAMS: program or mine}
         choices = [(MINE, f"my time zone ({mine})")]
         if program is not None:
@@ -103,14 +110,47 @@ class EntryFactsForm(forms.Form):
                 data["interview_at"] = moment
         return data
 
+    def _interview_changed(self) -> bool:
+        changed = {"interview_day", "interview_time"} & set(self.changed_data)
+        # The same day and time read in the program's zone is another moment.
+        elsewhere = self.cleaned_data.get("interview_zone") == PROGRAMS
+        return bool(changed) or (elsewhere and self.cleaned_data["interview_at"] is not None)
+
     def changes(self) -> dict[str, Any]:
-        """The cleaned facts and details as the tracker takes them."""
-        data = self.cleaned_data
+        """The facts and details this user changed from what the page showed, as the tracker
+        takes them. A post without the page's snapshot (an old page, a script) changes only
+        the fields it sends with a value."""
+        data, changed = self.cleaned_data, set(self.changed_data)
         names = [name for name in self.base_fields if not name.startswith("interview_")]
-        return {name: data[name] for name in names} | {
-            "interview_at": data["interview_at"],
-            "interview_format": data["interview_format"],
-        }
+        result = {name: data[name] for name in names if name in changed}
+        if "interview_format" in changed:
+            result["interview_format"] = data["interview_format"]
+        if self._interview_changed():
+            result["interview_at"] = data["interview_at"]
+        return result
+
+    def based_on(self) -> dict[str, Any]:
+        """What the page showed of each changed field, for the fields whose snapshot was sent."""
+        shown: dict[str, Any] = {}
+        for name in self.changes():
+            parts = ("interview_day", "interview_time") if name == "interview_at" else (name,)
+            if not all(self[part].html_initial_name in self.data for part in parts):
+                continue
+            values = [self._shown(part) for part in parts]
+            if name != "interview_at":
+                shown[name] = values[0]
+            elif None in values:
+                shown[name] = None
+            else:
+                shown[name] = datetime.combine(*values, tzinfo=self.zones[MINE])
+        return shown
+
+    def _shown(self, name: str) -> Any:
+        field = self.fields[name]
+        try:
+            return field.clean(self.data.get(self[name].html_initial_name))
+        except forms.ValidationError:
+            return None
 
 
 class TimeZoneForm(forms.Form):

@@ -47,19 +47,23 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         program=zone,
         initial=EntryFactsForm.initial_for(item, mine=mine),
     )
+    conflict = False
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
         try:
-            tracker.record_facts(entry=item, changes=form.changes())
+            tracker.record_facts(entry=item, changes=changes, based_on=form.based_on())
         except tracker.TrackerError as error:
+            conflict = isinstance(error, tracker.StaleFacts)
             for problem in error.problems:
                 field = problem.field if problem.field in form.fields else None
                 if problem.field == "interview_at":
                     field = "interview_day"
                 form.add_error(field, problem.message)
         else:
-            messages.success(request, f"Saved {item.program.name}.")
+            saved = f"Saved {item.program.name}." if changes else "Nothing was changed."
+            messages.success(request, saved)
             return redirect("season:entry", pk=item.pk)
-    status = 400 if form.errors else 200
+    status = 409 if conflict else 400 if form.errors else 200
     context = {
         "entry": item,
         "form": form,

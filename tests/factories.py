@@ -476,3 +476,55 @@ def make_share_link(profile, *, days: int = 7, **fields: object):
         **defaults,
     )
     return link, token
+
+
+def make_form_data(page: str, action: str) -> dict[str, str]:
+    """What a browser would post from the form of `page` whose action is `action`, untouched:
+    text, hidden and date inputs, checked boxes, each select's chosen option, textareas."""
+    from html.parser import HTMLParser
+
+    class FormReader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.data: dict[str, str] = {}
+            self.inside = False
+            self.select = self.textarea = ""
+            self.first_option: dict[str, str] = {}
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            at = {key: value or "" for key, value in attrs}
+            if tag == "form":
+                self.inside = at.get("action") == action
+            elif not self.inside or "name" not in at and tag != "option":
+                return
+            elif tag == "input" and at.get("type") not in ("submit", "button"):
+                if at.get("type") != "checkbox":
+                    self.data[at["name"]] = at.get("value", "")
+                elif "checked" in at:
+                    self.data[at["name"]] = at.get("value", "on")
+            elif tag == "select":
+                self.select = at["name"]
+            elif tag == "option" and self.select:
+                self.first_option.setdefault(self.select, at.get("value", ""))
+                if "selected" in at:
+                    self.data[self.select] = at.get("value", "")
+            elif tag == "textarea":
+                self.textarea = at["name"]
+                self.data[self.textarea] = ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.data.setdefault(self.select, self.first_option.get(self.select, ""))
+                self.select = ""
+            elif tag == "textarea":
+                self.textarea = ""
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                self.data[self.textarea] += data.removeprefix("\n")
+
+    reader = FormReader()
+    reader.feed(page)
+    return reader.data

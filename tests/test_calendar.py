@@ -163,6 +163,21 @@ def test_resetting_the_feed_changes_the_address_shown(client, alice, shortlist):
     assert "stopped working" in page
 
 
+def test_making_a_new_address_asks_first_and_says_subscriptions_stop_updating(
+    client, alice, shortlist
+):
+    client.force_login(alice)
+    page = client.get(reverse("season:calendar")).content.decode()
+    panel = page[page.index('<details class="rename feed-reset">') :]
+    panel = panel[: panel.index("</details>")]
+    # The real submit is inside a closed <details>: one more deliberate step, no script.
+    assert "<summary>Make a new address…</summary>" in panel
+    assert "stop updating" in panel
+    assert 'method="post"' in panel and "Yes, make a new address</button>" in panel
+    assert page.count(reverse("season:feed_reset")) == 1
+    assert client.get(reverse("season:feed_reset")).status_code == 405
+
+
 def test_month_weeks_start_on_monday_and_cover_the_month():
     weeks = calendar.month_weeks(2027, 2, [])
     days = [cell.day for week in weeks for cell in week if cell.in_month]

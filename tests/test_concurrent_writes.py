@@ -37,6 +37,7 @@ from tests.factories import (
     make_built_list,
     make_catalogue,
     make_entry,
+    make_form_data,
     make_grant,
     make_profile,
     make_profile_data,
@@ -451,6 +452,45 @@ def test_two_matches_at_once_leave_at_most_one_matched_program(alice, built, mid
         )
         assert ShortlistEntry.objects.filter(applicant=alice, matched=True).count() == 1
     assert tally.server_errors == 0, tally.report("2 matches")
+
+
+def test_two_tabs_saving_one_entry_at_once_keep_both_or_refuse_the_second_by_name(
+    alice, built, mid_season
+):
+    tally = Tally()
+    first, second = tabs(alice, 2)
+    entry = built.entries.filter(excluded=False).order_by("rank").first()
+    url = reverse("season:entry", args=[entry.pk])
+    dates = {"applied_on": "2026-09-10", "invited_on": "2026-10-20"}
+    for _ in trials(8):
+        ShortlistEntry.objects.filter(pk=entry.pk).update(
+            applied_on=None, invited_on=None, cons="", pros="", applicant=None, season=None
+        )
+        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
+        # Different fields: both saves are kept.
+        at_once(
+            tally,
+            post(first, url, pages[0] | dates),
+            post(second, url, pages[1] | {"cons": "Long commute"}),
+        )
+        stored = ShortlistEntry.objects.get(pk=entry.pk)
+        assert (stored.applied_on, stored.cons) == (date(2026, 9, 10), "Long commute")
+        # One field in both: one save wins, the other is refused naming it, never mixed.
+        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
+        answers = at_once(
+            tally,
+            post(first, url, pages[0] | {"pros": "Kind", "invited_on": ""}),
+            post(second, url, pages[1] | {"pros": "Warm", "applied_on": "2026-09-11"}),
+        )
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses == [302, 409], statuses
+        refused = next(answer for answer in answers if answer.status_code == 409)
+        assert "Pros changed in another tab" in refused.content.decode()
+        stored = ShortlistEntry.objects.get(pk=entry.pk)
+        first_won = stored.pros == "Kind"
+        assert (stored.invited_on is None) == first_won
+        assert stored.applied_on == (date(2026, 9, 10) if first_won else date(2026, 9, 11))
+    assert tally.server_errors == 0, tally.report("two tabs on one entry")
 
 
 def test_signals_beyond_the_limit_at_once_never_pass_it(alice, built, mid_season):

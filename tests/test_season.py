@@ -4,10 +4,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from applicants.season import (
+    FACT_LABELS,
     Facts,
     KeyDate,
     Status,
@@ -126,6 +128,69 @@ def test_an_interview_before_the_invitation_is_refused():
     facts = Facts(invited_on=date(2026, 10, 10), interview_at=datetime(2026, 10, 5, 9, tzinfo=UTC))
     [message] = problems(facts)
     assert message.startswith("The interview is before the invitation (5 October 2026")
+
+
+def test_an_interview_before_the_application_is_refused_without_an_invitation():
+    # 09:00 in India on 20 November, five days before the application.
+    interview = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
+    [message] = problems(Facts(applied_on=date(2026, 11, 25), interview_at=interview))
+    assert message == (
+        "The interview is before the application (20 November 2026 is before 25 November 2026)."
+    )
+
+
+def test_an_interview_before_the_invitation_and_the_application_gets_one_message():
+    facts = Facts(
+        applied_on=date(2026, 10, 1),
+        invited_on=date(2026, 10, 10),
+        interview_at=datetime(2026, 9, 5, 9, tzinfo=UTC),
+    )
+    [message] = problems(facts)
+    assert message.startswith("The interview is before the invitation")
+
+
+def test_an_interview_on_the_day_of_the_application_is_accepted():
+    facts = Facts(applied_on=date(2026, 11, 25), interview_at=datetime(2026, 11, 25, 4, tzinfo=UTC))
+    assert problems(facts) == []
+
+
+@pytest.mark.parametrize("name", ["applied_on", "invited_on", "rejected_on", "withdrawn_on"])
+def test_a_date_after_today_is_refused_and_today_is_accepted(name):
+    # NOW is 30 November 2026 at 20:30 in India.
+    future = {"applied_on": date(2026, 9, 1), name: date(2026, 12, 1)}
+    messages = problems(Facts(**future))
+    assert f"{FACT_LABELS[name]}: 1 December 2026 is after today (30 November 2026)" in (
+        " ".join(messages)
+    )
+    assert problems(Facts(**{"applied_on": date(2026, 9, 1), name: date(2026, 11, 30)})) == []
+
+
+def test_applied_on_15_january_is_refused_on_1_december():
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    [message] = problems(Facts(applied_on=date(2027, 1, 15)), now=now)
+    assert message == (
+        "Applied on: 15 January 2027 is after today (1 December 2026): record it once it has "
+        "happened."
+    )
+
+
+def test_today_is_the_applicants_today_ahead_of_utc():
+    # 23:00 UTC on 30 November is already 1 December in Auckland (and on Kiritimati).
+    late = datetime(2026, 11, 30, 23, tzinfo=UTC)
+    facts = Facts(applied_on=date(2026, 12, 1))
+    assert problems(facts, now=late, zone=ZoneInfo("Pacific/Auckland")) == []
+    assert problems(facts, now=late, zone=ZoneInfo("America/Chicago")) != []
+    # A zone not chosen yet (UTC) does not refuse anyone their own today.
+    assert problems(facts, now=late, zone=UTC, zone_is_set=False) == []
+    assert problems(Facts(applied_on=date(2026, 12, 2)), now=late, zone=UTC, zone_is_set=False)
+
+
+def test_an_interview_may_be_in_the_future():
+    assert problems(Facts(interview_at=NOW + timedelta(days=30))) == []
+
+
+def test_a_date_outside_the_season_gets_one_message_not_also_a_future_one():
+    assert len(problems(Facts(applied_on=date(2027, 6, 2)))) == 1
 
 
 def test_the_interview_day_is_the_applicants_day():

@@ -151,6 +151,59 @@ def test_a_quick_status_edit_records_the_implied_facts(shortlist, mid_season):
         tracker.record_status(entry=make_entry(shortlist), status="interview_scheduled")
 
 
+def test_a_quick_status_edit_ahead_of_utc_is_dated_today_there_and_accepted(alice, shortlist):
+    tracker.set_time_zone(user=alice, name="Pacific/Auckland")
+    late = datetime(2026, 11, 30, 23, tzinfo=UTC)  # 1 December, noon, in Auckland
+    tracker.record_status(entry=make_entry(shortlist), status="rejected", now=late)
+    stored = ShortlistEntry.objects.get(shortlist=shortlist)
+    assert stored.applied_on == stored.rejected_on == date(2026, 12, 1)
+
+
+def test_a_date_after_today_is_refused_by_the_service(shortlist, mid_season):
+    entry = make_entry(shortlist)
+    with pytest.raises(tracker.TrackerError) as error:
+        tracker.record_facts(entry=entry, changes={"applied_on": date(2027, 1, 15)})
+    assert error.value.problems[0].field == "applied_on"
+    assert "after today" in str(error.value)
+
+
+def test_only_the_fields_a_save_changes_are_written(shortlist, mid_season):
+    entry = make_tracked_entry(shortlist, applied_on=date(2026, 9, 10), cons="Far")
+    stale = ShortlistEntry.objects.get(pk=entry.pk)
+    ShortlistEntry.objects.filter(pk=entry.pk).update(invited_on=date(2026, 10, 1))
+    tracker.record_facts(entry=stale, changes={"pros": "Kind"}, based_on={"pros": ""})
+    entry.refresh_from_db()
+    assert (entry.invited_on, entry.pros, entry.cons) == (date(2026, 10, 1), "Kind", "Far")
+
+
+def test_a_field_changed_since_the_page_showed_it_is_refused_by_name(shortlist, mid_season):
+    entry = make_tracked_entry(shortlist, applied_on=date(2026, 9, 12), pros="Kind")
+    with pytest.raises(tracker.StaleFacts) as error:
+        tracker.record_facts(
+            entry=entry,
+            changes={"applied_on": date(2026, 9, 15), "cons": "Far", "pros": "Warm"},
+            based_on={"applied_on": date(2026, 9, 10), "cons": "", "pros": ""},
+        )
+    assert error.value.names == ["applied_on", "pros"]
+    assert str(error.value).startswith(
+        "Applied on and Pros changed in another tab or on another device since you opened "
+        "this page: reload to see them."
+    )
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.applied_on, stored.pros, stored.cons) == (date(2026, 9, 12), "Kind", "")
+
+
+def test_a_field_changed_elsewhere_to_what_this_save_writes_is_no_conflict(shortlist, mid_season):
+    interview = datetime(2026, 12, 7, 15, 0, 30, tzinfo=UTC)  # seconds the page never shows
+    entry = make_tracked_entry(shortlist, applied_on=date(2026, 9, 10), interview_at=interview)
+    tracker.record_facts(
+        entry=entry,
+        changes={"applied_on": date(2026, 9, 10), "interview_at": interview.replace(hour=16)},
+        based_on={"applied_on": None, "interview_at": interview.replace(second=0)},
+    )
+    assert ShortlistEntry.objects.get(pk=entry.pk).interview_at.hour == 16
+
+
 def test_the_time_zone_is_validated_and_saving_it_is_not_a_profile_change(alice):
     profile = make_profile(alice)
     with pytest.raises(ValidationError):

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from applicants import tracker
 from applicants.models import Shortlist, ShortlistEntry
 from tests.factories import make_profile, make_program, make_tracked_entry
 
@@ -117,6 +118,31 @@ def test_exports_keep_the_order_and_never_hold_a_formula(client, alice, intervie
     ]
     assert sheet.cell(row=4, column=2).data_type == "s"  # text, not a formula
     assert sheet.cell(row=4, column=1).value == 1
+
+
+def test_exports_name_the_zone_of_the_interview_times(client, alice, interviewed, mid_season):
+    tracker.set_time_zone(user=alice, name="America/Chicago")
+    client.force_login(alice)
+    move(client, interviewed[0], "add")
+    response = client.get(reverse("season:rank_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Rank",
+        "Program",
+        "Institution",
+        "City",
+        "State",
+        "NRMP codes",
+        "Interview (America/Chicago)",
+        "Format",
+        "Pros",
+        "Cons",
+    ]
+    assert rows[1][6] == "2026-11-02 09:00"  # 15:00 UTC in Chicago
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("season:rank_xlsx")).content))
+    sheet = book.active
+    assert sheet.cell(row=3, column=7).value == "Interview (America/Chicago)"
+    assert sheet.cell(row=4, column=7).value == "2026-11-02 09:00"
 
 
 def test_the_print_view_and_the_certification_deadline(client, alice, interviewed, mid_season):

@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
 from applicants.season import Status
-from tests.factories import make_entry, make_profile, make_program, make_tracked_entry
+from tests.factories import (
+    make_entry,
+    make_form_data,
+    make_profile,
+    make_program,
+    make_tracked_entry,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +128,111 @@ def test_a_second_match_on_the_entry_page_is_refused(client, alice, shortlist, m
     assert not ShortlistEntry.objects.get(pk=other.pk).matched
 
 
+def page_form(client, entry) -> dict[str, str]:
+    """The entry page's form as a tab that opened it now would post it, untouched."""
+    return make_form_data(client.get(entry_url(entry)).content.decode(), entry_url(entry))
+
+
+def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shortlist, mid_season):
+    entry = make_entry(shortlist, make_program(state="IL"))
+    client.force_login(alice)
+    tab_b = page_form(client, entry)  # opened before tab A saves
+    tab_a = page_form(client, entry)
+    tab_a |= {"applied_on": "2026-09-10", "invited_on": "2026-10-20"}
+    tab_a |= {"interview_day": "2026-12-07", "interview_time": "09:00"}
+    assert client.post(entry_url(entry), tab_a).status_code == 302
+    response = client.post(
+        entry_url(entry), tab_b | {"cons": "Long commute", "travel_estimate": "450"}, follow=True
+    )
+    assert "Saved" in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.applied_on, entry.invited_on) == (date(2026, 9, 10), date(2026, 10, 20))
+    assert entry.interview_at == datetime(2026, 12, 7, 3, 30, tzinfo=UTC)  # 09:00 in Kolkata
+    assert (entry.cons, entry.travel_estimate) == ("Long commute", 450)
+    assert entry.status == Status.INTERVIEW_SCHEDULED
+
+
+def test_a_fact_changed_in_both_tabs_is_refused_by_name_and_nothing_is_written(
+    client, alice, shortlist, mid_season
+):
+    entry = make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
+    client.force_login(alice)
+    tab_b = page_form(client, entry)
+    tab_a = page_form(client, entry) | {"applied_on": "2026-09-12", "cons": "Small program"}
+    assert client.post(entry_url(entry), tab_a).status_code == 302
+    response = client.post(
+        entry_url(entry), tab_b | {"applied_on": "2026-09-15", "cons": "Far", "pros": "Kind"}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Nothing was saved." in page
+    assert (
+        "Applied on and Cons changed in another tab or on another device since you opened "
+        "this page: reload to see them."
+    ) in page
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.applied_on, stored.cons, stored.pros) == (date(2026, 9, 12), "Small program", "")
+
+
+def test_the_same_change_made_in_two_tabs_is_no_conflict(client, alice, shortlist, mid_season):
+    entry = make_entry(shortlist, make_program(state="IL"))
+    client.force_login(alice)
+    tab_a, tab_b = page_form(client, entry), page_form(client, entry)
+    assert client.post(entry_url(entry), tab_a | {"cons": "Far\r\naway"}).status_code == 302
+    assert client.post(entry_url(entry), tab_b | {"cons": "Far\r\naway"}).status_code == 302
+
+
+def test_clearing_and_unticking_facts_on_the_page_still_clears_them(
+    client, alice, shortlist, mid_season
+):
+    entry = make_tracked_entry(
+        shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10), signalled=True
+    )
+    client.force_login(alice)
+    form = page_form(client, entry)
+    assert form["signalled"] == "on" and form["applied_on"] == "2026-09-10"
+    del form["signalled"]
+    assert client.post(entry_url(entry), form | {"applied_on": ""}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.applied_on, entry.signalled, entry.season) == (None, False, None)
+
+
+@pytest.mark.parametrize("sent", [{"cons": "Far"}, facts_form(cons="Far")])
+def test_a_post_without_the_pages_snapshot_keeps_the_facts_it_does_not_send(
+    client, alice, shortlist, mid_season, sent
+):
+    facts = {"applied_on": date(2026, 9, 10), "invited_on": date(2026, 10, 1), "signalled": True}
+    interview = datetime(2026, 12, 7, 15, tzinfo=UTC)
+    entry = make_tracked_entry(
+        shortlist, interview_at=interview, interview_format="virtual", **facts
+    )
+    client.force_login(alice)
+    assert client.post(entry_url(entry), sent).status_code == 302
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert stored.facts == entry.facts and stored.cons == "Far"
+
+
+def test_saving_the_page_unchanged_writes_nothing(client, alice, shortlist, mid_season):
+    entry = make_tracked_entry(shortlist, applied_on=date(2026, 9, 10), pros="Kind\nteam")
+    client.force_login(alice)
+    response = client.post(entry_url(entry), page_form(client, entry), follow=True)
+    assert "Nothing was changed." in response.content.decode()
+    assert ShortlistEntry.objects.get(pk=entry.pk).updated_at == entry.updated_at
+
+
+def test_a_future_application_date_is_refused_on_the_entry_page(
+    client, alice, shortlist, mid_season
+):
+    entry = make_entry(shortlist)
+    client.force_login(alice)
+    response = client.post(entry_url(entry), facts_form(applied_on="2027-01-15"))
+    assert response.status_code == 400
+    assert "Applied on: 15 January 2027 is after today (30 November 2026)" in (
+        response.content.decode()
+    )
+    assert ShortlistEntry.objects.get(pk=entry.pk).applied_on is None
+
+
 def test_another_users_entry_is_not_found_on_every_season_url(client, bob, shortlist):
     entry = make_entry(shortlist)
     client.force_login(bob)
@@ -196,6 +307,40 @@ def test_costs_add_eras_fees_for_applied_programs_nrmp_and_travel(
     eras = 30 * 11 + 2 * 30
     assert f"${eras:,}" in page
     assert f"${eras + 85 + 400 + 700:,}" in page
+
+
+@pytest.mark.parametrize("user", ["alice", "bob"])  # bob has no profile
+def test_a_season_with_nothing_recorded_has_cost_nothing_so_far(
+    client, request, shortlist, settings, mid_season, user
+):
+    settings.NRMP_REGISTRATION_FEE = 85
+    client.force_login(request.getfixturevalue(user))
+    season = client.get(reverse("season:index")).content.decode()
+    assert "Season cost so far: <strong>$0</strong>" in season
+    assert "the $85 NRMP registration comes on top" in season
+    costs = client.get(reverse("season:costs")).content.decode()
+    assert '<span class="value">$0</span><span class="label">season total so far</span>' in costs
+    assert "+ $85 NRMP registration to come" in costs
+
+
+def test_the_nrmp_fee_is_counted_once_a_program_is_ranked(
+    client, alice, shortlist, settings, mid_season
+):
+    settings.NRMP_REGISTRATION_FEE = 85
+    make_tracked_entry(
+        shortlist,
+        applied_on=date(2026, 9, 10),
+        invited_on=date(2026, 10, 1),
+        interview_at=datetime(2026, 11, 2, 14, tzinfo=UTC),
+        interviewed=True,
+        rank_position=1,
+    )
+    client.force_login(alice)
+    assert "Season cost so far: <strong>$96</strong>." in (
+        client.get(reverse("season:index")).content.decode()
+    )
+    costs = client.get(reverse("season:costs")).content.decode()
+    assert '<span class="value">$96</span>' in costs and "to come" not in costs
 
 
 def test_the_home_page_shows_the_timeline_with_days_left(client, alice, mid_season):

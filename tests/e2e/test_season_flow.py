@@ -73,3 +73,59 @@ def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
         page.get_by_role("link", name="CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Prairie State Neurology" in text and "Strong stroke unit" in text
+
+
+def test_two_tabs_on_one_entry_keep_each_others_facts_and_name_a_clash(
+    live_server, page: Page, mid_season
+):
+    user = make_user("farida")
+    shortlist = Shortlist.objects.create(
+        profile=make_profile(user, time_zone="America/Chicago"), built_at=mid_season
+    )
+    entry = make_entry(shortlist, make_program(name="Prairie State Neurology", state="TX"))
+    url = f"{live_server.url}/season/entries/{entry.pk}/"
+    sign_in(page, live_server.url, "farida", next_url=f"/season/entries/{entry.pk}/")
+    other = page.context.new_page()
+    other.goto(url)  # tab B, opened before tab A saves
+
+    page.get_by_label("Applied on").fill("2026-09-10")
+    page.get_by_label("Invited on").fill("2026-10-20")
+    page.get_by_label("Cons").fill("Small program")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved Prairie State Neurology.")).to_be_visible()
+
+    other.get_by_label("Travel estimate (US$)").fill("450")
+    other.get_by_role("button", name="Save").click()
+    expect(other.get_by_text("Saved Prairie State Neurology.")).to_be_visible()
+    expect(other.locator(".entry-status")).to_contain_text("Interview offered")
+
+    other.get_by_label("Cons").fill("Far away")  # tab B's page still shows no cons
+    page.goto(url)
+    page.get_by_label("Cons").fill("Small, friendly program")
+    page.get_by_role("button", name="Save").click()
+    other.get_by_role("button", name="Save").click()
+    expect(other.get_by_role("alert")).to_contain_text(
+        "Cons changed in another tab or on another device since you opened this page"
+    )
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.applied_on.isoformat(), stored.travel_estimate) == ("2026-09-10", 450)
+    assert stored.cons == "Small, friendly program"
+
+
+def test_a_new_calendar_address_is_asked_for_twice_by_keyboard(live_server, page: Page, mid_season):
+    user = make_user("farida")
+    Shortlist.objects.create(profile=make_profile(user), built_at=mid_season)
+    sign_in(page, live_server.url, "farida", next_url="/season/calendar/?view=agenda")
+    before = page.locator("#feed-url").input_value()
+    confirm = page.get_by_role("button", name="Yes, make a new address")
+    expect(confirm).to_be_hidden()
+    page.locator("#feed-url").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("summary", has_text="Make a new address")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("stop updating at once")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(confirm).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Your calendar has a new address")).to_be_visible()
+    assert page.locator("#feed-url").input_value() != before
