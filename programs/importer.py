@@ -47,6 +47,7 @@ __all__ = [
     "clean_table",
     "confirm_import",
     "import_catalogue",
+    "pending_result",
     "plan_changes",
     "preview_unknown_headers",
     "remap_preview",
@@ -415,6 +416,19 @@ def _pending_preview(
     if hashlib.sha256(content).hexdigest() != batch.sha256 or sha256 not in (None, batch.sha256):
         raise CatalogueImportError("The file does not match its preview: upload it again.")
     return batch, content
+
+
+def pending_result(*, batch_id: int, user: AbstractBaseUser) -> ImportResult:
+    """This user's pending preview planned again as it stands (its own column mapping), saving
+    nothing: to show it again beside a mapping that could not be applied."""
+    batch, content = _pending_preview(batch_id, user)
+    table = parse_file(content=content, file_name=batch.file_name)
+    clean = clean_table(table, batch.column_mapping)
+    run = _Run(
+        content, batch.file_name, user, batch.full_catalogue, batch.skip_invalid, clean.mapped
+    )
+    plan = plan_changes(clean, full_catalogue=batch.full_catalogue)
+    return ImportResult(plan=plan, batch=batch, problem=run.problem(plan))
 
 
 def remap_preview(
