@@ -511,6 +511,46 @@ def test_a_new_preview_forgets_the_previous_pending_file():
     assert first.content is None
 
 
+def test_a_preview_replaced_by_a_newer_upload_says_so_and_that_nothing_was_imported():
+    staff = make_user("stella", is_staff=True)
+    tab_a = run(
+        make_catalogue_csv([HEADER, ["1803500100", "A Neurology", "TX", "1"]]),
+        file_name="a.csv",
+        user=staff,
+        dry_run=True,
+        keep_content=True,
+    ).batch
+    tab_b = run(
+        make_catalogue_csv([HEADER, ["1803500200", "B Neurology", "TX", "1"]]),
+        file_name="b.csv",
+        user=staff,
+        dry_run=True,
+        keep_content=True,
+    ).batch
+    confirm_import(batch_id=tab_b.pk, sha256=tab_b.sha256, user=staff)
+
+    with pytest.raises(CatalogueImportError) as refused:
+        confirm_import(batch_id=tab_a.pk, sha256=tab_a.sha256, user=staff)
+
+    assert refused.value.message.startswith("A newer upload (b.csv, ")
+    assert "replaced this preview, so nothing was imported from a.csv" in refused.value.message
+    assert "imported already" not in refused.value.message
+    assert list(Program.objects.values_list("name", flat=True)) == ["B Neurology"]
+
+
+def test_an_expired_preview_says_it_expired_and_an_imported_one_that_it_was_imported():
+    staff = make_user("stella", is_staff=True)
+    old, done = preview(staff), None
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    done = preview(staff)  # also forgets the old file, as expired
+    confirm_import(batch_id=done.pk, sha256=done.sha256, user=staff)
+
+    with pytest.raises(CatalogueImportError, match=r"^This preview has expired \(a preview"):
+        confirm_import(batch_id=old.pk, sha256=old.sha256, user=staff)
+    with pytest.raises(CatalogueImportError, match=r"^This preview was imported already"):
+        confirm_import(batch_id=done.pk, sha256=done.sha256, user=staff)
+
+
 def test_the_canonical_export_is_the_template_header():
     out = io.StringIO()
     write_catalogue(out=out, programs=Program.objects.none())
