@@ -92,9 +92,14 @@ class OutcomeImportResult:
     def summary(self) -> str:
         seasons = ", ".join(f"{season}: {count:,}" for season, count in self.seasons.items())
         return (
-            f"{self.rows:,} applications of {self.applicants:,} applicants "
-            f"(by season {seasons}); {self.replaced:,} rows of earlier imports replaced"
+            f"{_count(self.rows, 'application')} of {_count(self.applicants, 'applicant')} "
+            f"(by season {seasons}); {_count(self.replaced, 'row')} of earlier imports replaced"
         )
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 applicant`, `2 applicants`, `15,000 rows`."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # Clean -------------------------------------------------------------------------------------

@@ -144,13 +144,15 @@ class ImportPlan:
         """Why this plan may not be applied with these options, or None when it may."""
         if not self.errors:
             return None
-        rows = "1 row has" if self.rejected == 1 else f"{self.rejected} rows have"
+        rows = "1 row has" if self.rejected == 1 else f"{self.rejected:,} rows have"
         if full_catalogue:
             return (
                 f"{rows} errors. A full-catalogue import archives every program missing "
                 "from the file, so it needs a file without errors: fix the rows listed, or "
                 "import without “full catalogue”."
             )
+        if not self.changes:  # no valid row would change anything: skipping is no way out
+            return f"{rows} errors, so nothing is imported. Fix the rows listed."
         if not skip_invalid:
             return (
                 f"{rows} errors, so nothing is imported. Fix the rows listed, or import "
@@ -172,9 +174,9 @@ class ImportResult:
         """The counts in words: `3 created, 2 updated, 10 unchanged, 0 archived, 1 rejected`."""
         plan = self.plan
         return (
-            f"{len(plan.creates)} created, {len(plan.updates)} updated, "
-            f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
-            f"{plan.rejected} rejected"
+            f"{len(plan.creates):,} created, {len(plan.updates):,} updated, "
+            f"{len(plan.unchanged):,} unchanged, {len(plan.archives):,} archived, "
+            f"{plan.rejected:,} rejected"
         )
 
 

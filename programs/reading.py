@@ -320,7 +320,7 @@ def _read_xlsx(content: bytes, max_rows: int) -> Table:
                 if filled is not None:
                     raise CatalogueImportError(
                         f"The first sheet, “{first.title}”, is empty; data found on sheet "
-                        f"'{filled}'. Move that sheet to the front (or save it as CSV) and "
+                        f"“{filled}”. Move that sheet to the front (or save it as CSV) and "
                         "upload again."
                     )
     except CatalogueImportError:

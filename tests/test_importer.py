@@ -636,3 +636,31 @@ def test_a_failed_confirm_leaves_the_preview_usable():
 
     assert len(result.plan.creates) == 1
     assert Program.objects.filter(program_id="1803500100").exists()
+
+
+def test_large_counts_are_written_with_thousands_separators_as_the_page_writes_them():
+    rows = [HEADER] + [["", f"Bad Neurology {n}", "Narnia", "1"] for n in range(15_000)]
+    rows.append(["1803500100", "Good Neurology", "TX", "1"])
+
+    result = run(make_catalogue_csv(rows), dry_run=True)
+
+    assert result.problem.startswith("15,000 rows have errors, so nothing is imported.")
+    assert result.summary == "1 created, 0 updated, 0 unchanged, 0 archived, 15,000 rejected"
+
+
+def test_a_file_without_a_valid_row_does_not_offer_to_skip_the_invalid_ones(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import make_catalogue_editor
+
+    client.force_login(make_catalogue_editor())
+    content = make_catalogue_csv([HEADER, ["", "Bad Neurology", "Narnia", "1"]])
+
+    response = client.post(
+        reverse("programs:import"), {"file": SimpleUploadedFile("bad.csv", content, "text/csv")}
+    )
+
+    page = response.content.decode()
+    assert "1 row has errors, so nothing is imported. Fix the rows listed." in page
+    assert "skip the invalid ones" not in page and "skip the 1 row" not in page

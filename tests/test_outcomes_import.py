@@ -235,7 +235,7 @@ def test_the_command_prints_what_it_imported(programs, tmp_path):
     assert "Dry run of outcomes.csv, nothing written: would import 2 applications" in out.getvalue()
     assert not ApplicationOutcome.objects.exists()
     call_command("import_outcomes", str(path), stdout=out)
-    assert "Imported outcomes.csv: 2 applications of 1 applicants" in out.getvalue()
+    assert "Imported outcomes.csv: 2 applications of 1 applicant (by season" in out.getvalue()
     assert ApplicationOutcome.objects.count() == 2
 
 
