@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
@@ -172,3 +173,16 @@ def test_a_session_ended_in_another_tab_asks_to_sign_in_again(live_server, page:
     )
     expect(page.locator("#import-step").get_by_label("Username or e-mail")).to_have_count(0)
     assert not Program.objects.exists()
+
+
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_import_failure_messages_pass_axe(live_server, page: Page, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    _previewed(page, live_server.url)
+    _on_post(page, "**/confirm/", lambda route: route.fulfill(status=500, body="Server Error"))
+    page.get_by_role("button", name="Import 1 change").click()
+    expect(page.locator(".import-problem")).to_be_focused()
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}}).response
+    assert [violation["id"] for violation in results["violations"]] == []
