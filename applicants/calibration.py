@@ -71,8 +71,11 @@ class VersionReport:
 
 def versions() -> QuerySet[ModelVersion]:
     """Every version, newest first, with how many lists it scored (`list_count`)."""
-    return ModelVersion.objects.annotate(list_count=Count("shortlists")).select_related(
-        "created_by", "activated_by"
+    # Explicit: Django leaves Meta.ordering out of a query with GROUP BY (the annotation).
+    return (
+        ModelVersion.objects.annotate(list_count=Count("shortlists"))
+        .select_related("created_by", "activated_by")
+        .order_by("-number")
     )
 
 

@@ -66,7 +66,7 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_ERRORS_SHOWN = 200
 FIRST_SEASON = 1990
 _APPLICANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}", re.ASCII)
-_WHOLE = re.compile(r"\s*\+?(\d+)(?:[.,]0+)?\s*", re.ASCII)
+_WHOLE = re.compile(r"\s*([+-]?\d+)(?:[.,]0+)?(?:[eE]\+?(\d+))?\s*", re.ASCII)
 _REGIONS = {squash(region): region for region in REGION_STATES}
 
 
@@ -92,9 +92,14 @@ class OutcomeImportResult:
     def summary(self) -> str:
         seasons = ", ".join(f"{season}: {count:,}" for season, count in self.seasons.items())
         return (
-            f"{self.rows:,} applications of {self.applicants:,} applicants "
-            f"(by season {seasons}); {self.replaced:,} rows of earlier imports replaced"
+            f"{_count(self.rows, 'application')} of {_count(self.applicants, 'applicant')} "
+            f"(by season {seasons}); {_count(self.replaced, 'row')} of earlier imports replaced"
         )
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 applicant`, `2 applicants`, `15,000 rows`."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # Clean -------------------------------------------------------------------------------------
@@ -111,10 +116,11 @@ def _whole(low: int, high: int, *, blank: object = CellError) -> Callable[[str],
         match = _WHOLE.fullmatch(text)
         if not match:
             raise CellError("should be a whole number")
-        number = int(match.group(1))
+        # Negative or huge (`-2`, `1e9`) is a number out of range, not a misspelt one.
+        number = float(f"{match.group(1)}e{match.group(2) or 0}")
         if not low <= number <= high:
             raise CellError(f"should be between {low} and {high}")
-        return number
+        return int(number)
 
     return clean
 

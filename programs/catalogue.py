@@ -113,3 +113,18 @@ class ProgramMatcher:
             for program in self.by_name.get((name_key(name), state), ())
             if not (program_id and program.program_id)
         ]
+
+
+def identity_clash(program: Program, *, name: str, state: str) -> Program | None:
+    """Another program that a file row without a program ID could not tell from `program` once
+    `program` is called `name` in `state`, or None.
+
+    Such a row finds its program by name and state (`ProgramMatcher`); two programs sharing
+    them are told apart only when both have a program ID.
+    """
+    key = name_key(name)
+    others = Program.objects.filter(state=state).exclude(pk=program.pk)
+    for other in others.only("pk", "program_id", "name", "state"):
+        if name_key(other.name) == key and not (program.program_id and other.program_id):
+            return other
+    return None

@@ -71,7 +71,7 @@ def clean_table(table: Table, mapping: Mapping[str, str] | None = None) -> Clean
                 unknown.append(header)
             continue
         if clash := table.clash(positions, name, header):
-            raise CatalogueImportError(clash)
+            raise CatalogueImportError(clash, headers=[table.headers[positions[name]], header])
         positions[name] = index
     for required in REQUIRED_COLUMNS:
         if required not in positions:

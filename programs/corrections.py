@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from programs.catalogue import identity_clash
 from programs.cleaning import clean_table
 from programs.export import catalogue_row
 from programs.history import Origin, describe
@@ -25,6 +26,8 @@ from programs.writer import catalogue_lock, write_changes
 DAILY_LIMIT = 5
 # What each column writes: the graduation window sets a policy and a number of years.
 _WRITES: dict[str, tuple[str, ...]] = {"yog_window": ("yog_policy", "yog_window")}
+# The fields a file row without a program ID is matched by (the catalogue's identity).
+_IDENTITY = ("name", "state")
 
 
 class CorrectionError(Exception):
@@ -44,9 +47,12 @@ def suggest_correction(
     if field not in CORRECTABLE:
         raise CorrectionError("Choose one of the listed fields.", field="field")
     try:
-        CLEANERS[field](value)
+        cleaned = CLEANERS[field](value)
     except CellError as error:
         raise CorrectionError(f"“{value}” {error}.", field="value") from None
+    if field in _IDENTITY:
+        identity = {"name": program.name, "state": program.state, field: str(cleaned)}
+        _check_identity(program, **identity, field="value")
     with transaction.atomic():
         # Serialises one user's suggestions, so two at once cannot pass the limit together.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -76,7 +82,23 @@ def _cleaned(correction: Correction) -> dict[str, object]:
     if clean.errors:
         raise CorrectionError(f"The suggested value cannot be imported: {clean.errors[0]}")
     values = clean.rows[0].values
+    if correction.field in _IDENTITY:
+        _check_identity(program, name=str(values["name"]), state=str(values["state"]))
     return {name: values[name] for name in _WRITES.get(correction.field, (correction.field,))}
+
+
+def _check_identity(program: Program, *, name: str, state: str, field: str | None = None) -> None:
+    """Refuse a name or state that another program already has: files could no longer tell
+    the two apart (a row without a program ID would match both)."""
+    other = identity_clash(program, name=name, state=state)
+    if other is not None:
+        raise CorrectionError(
+            f"Another program in {state} is already called “{other.name}”. A file row without "
+            "a program ID finds its program by name and state, so imports could no longer tell "
+            "the two apart: keep the names different, or give both programs their ACGME "
+            "program IDs first.",
+            field=field,
+        )
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,20 @@ class ColumnMappingForm(PlainLabelForm):
         choices = [("", "Not part of the catalogue")] + [(name, name) for name in MAPPABLE_FIELDS]
         for index, header in enumerate(self.headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header, required=False, choices=choices
+                label=header,
+                required=False,
+                choices=choices,
+                error_messages={"invalid_choice": "Choose a field from the lists."},
             )
+
+    def field_for(self, headers: Sequence[str]) -> str | None:
+        """The form field of the last of `headers` given a field here (None: none is)."""
+        chosen = [
+            f"column_{index}"
+            for index, header in enumerate(self.headers)
+            if header in headers and self.data.get(f"column_{index}")
+        ]
+        return chosen[-1] if chosen else None
 
     def mapping(self) -> dict[str, str]:
         """Header → chosen field, for the columns given one."""

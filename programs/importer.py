@@ -47,6 +47,7 @@ __all__ = [
     "clean_table",
     "confirm_import",
     "import_catalogue",
+    "pending_result",
     "plan_changes",
     "preview_unknown_headers",
     "remap_preview",
@@ -143,13 +144,15 @@ class ImportPlan:
         """Why this plan may not be applied with these options, or None when it may."""
         if not self.errors:
             return None
-        rows = "1 row has" if self.rejected == 1 else f"{self.rejected} rows have"
+        rows = "1 row has" if self.rejected == 1 else f"{self.rejected:,} rows have"
         if full_catalogue:
             return (
                 f"{rows} errors. A full-catalogue import archives every program missing "
                 "from the file, so it needs a file without errors: fix the rows listed, or "
                 "import without “full catalogue”."
             )
+        if not self.changes:  # no valid row would change anything: skipping is no way out
+            return f"{rows} errors, so nothing is imported. Fix the rows listed."
         if not skip_invalid:
             return (
                 f"{rows} errors, so nothing is imported. Fix the rows listed, or import "
@@ -171,9 +174,9 @@ class ImportResult:
         """The counts in words: `3 created, 2 updated, 10 unchanged, 0 archived, 1 rejected`."""
         plan = self.plan
         return (
-            f"{len(plan.creates)} created, {len(plan.updates)} updated, "
-            f"{len(plan.unchanged)} unchanged, {len(plan.archives)} archived, "
-            f"{plan.rejected} rejected"
+            f"{len(plan.creates):,} created, {len(plan.updates):,} updated, "
+            f"{len(plan.unchanged):,} unchanged, {len(plan.archives):,} archived, "
+            f"{plan.rejected:,} rejected"
         )
 
 
@@ -326,8 +329,9 @@ def _preview(clean: CleanTable, run: _Run, *, keep_content: bool) -> ImportResul
     batch = run.batch(plan, dry_run=True, digest=plan.digest() if keep_content else "")
     if keep_content:
         batch.content = run.content
-        _forget_stale_previews(run.user)
     batch.save()
+    if keep_content:
+        _forget_stale_previews(run.user, newer=batch)
     return ImportResult(plan=plan, batch=batch, problem=run.problem(plan))
 
 
@@ -354,11 +358,13 @@ def _apply(clean: CleanTable, run: _Run, *, previewed: str | None = None) -> Imp
     return ImportResult(plan=plan, batch=batch, problem=None)
 
 
-def _forget_stale_previews(user: AbstractBaseUser | None) -> None:
-    stale = ImportBatch.objects.filter(content__isnull=False)
+def _forget_stale_previews(user: AbstractBaseUser | None, *, newer: ImportBatch) -> None:
+    """Drop the files of expired previews, and of this user's earlier ones: `newer` replaces
+    them (each user has one preview pending)."""
+    stale = ImportBatch.objects.filter(content__isnull=False).exclude(pk=newer.pk)
     stale.filter(created_at__lt=timezone.now() - PENDING_FOR).update(content=None)
-    if user is not None:
-        stale.filter(user=user).update(content=None)
+    if user is not None and user.is_authenticated:
+        stale.filter(user=user).update(content=None, replaced_by=newer)
 
 
 def confirm_import(
@@ -388,7 +394,7 @@ def confirm_import(
         # Claimed in the import's own transaction: a double submit imports once, and a confirm
         # that fails rolls the claim back with everything else.
         if not _pending(batch_id, user).filter(pk=batch.pk).update(content=None):
-            raise CatalogueImportError("This preview was imported already: upload the file again.")
+            raise CatalogueImportError(_not_pending(batch_id, user))
         return _apply(clean, run, previewed=batch.plan_digest)
 
 
@@ -402,19 +408,53 @@ def _pending(batch_id: int, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
     )
 
 
+def _not_pending(batch_id: int, user: AbstractBaseUser) -> str:
+    """Why this user's preview `batch_id` can no longer be confirmed, truthfully."""
+    batch = (
+        ImportBatch.objects.filter(pk=batch_id, user=user, dry_run=True)
+        .select_related("replaced_by")
+        .first()
+    )
+    if batch is None:
+        return "This preview was imported already or has expired: upload the file again."
+    if (newer := batch.replaced_by) is not None:
+        return (
+            f"A newer upload ({newer.file_name}, {timezone.localtime(newer.created_at):%H:%M}) "
+            f"replaced this preview, so nothing was imported from {batch.file_name}: you have "
+            "one preview at a time. Upload it again to import it."
+        )
+    if batch.created_at < timezone.now() - PENDING_FOR:
+        return (
+            "This preview has expired (a preview waits one hour), so nothing was imported from "
+            f"{batch.file_name}: upload it again."
+        )
+    return "This preview was imported already: Recent imports lists it."
+
+
 def _pending_preview(
     batch_id: int, user: AbstractBaseUser, *, sha256: str | None = None
 ) -> tuple[ImportBatch, bytes]:
     """This user's pending preview and its stored file, checked against `sha256` if given."""
     batch = _pending(batch_id, user).first()
     if batch is None:
-        raise CatalogueImportError(
-            "This preview was imported already or has expired: upload the file again."
-        )
+        raise CatalogueImportError(_not_pending(batch_id, user))
     content = bytes(batch.content)
     if hashlib.sha256(content).hexdigest() != batch.sha256 or sha256 not in (None, batch.sha256):
         raise CatalogueImportError("The file does not match its preview: upload it again.")
     return batch, content
+
+
+def pending_result(*, batch_id: int, user: AbstractBaseUser) -> ImportResult:
+    """This user's pending preview planned again as it stands (its own column mapping), saving
+    nothing: to show it again beside a mapping that could not be applied."""
+    batch, content = _pending_preview(batch_id, user)
+    table = parse_file(content=content, file_name=batch.file_name)
+    clean = clean_table(table, batch.column_mapping)
+    run = _Run(
+        content, batch.file_name, user, batch.full_catalogue, batch.skip_invalid, clean.mapped
+    )
+    plan = plan_changes(clean, full_catalogue=batch.full_catalogue)
+    return ImportResult(plan=plan, batch=batch, problem=run.problem(plan))
 
 
 def remap_preview(

@@ -277,6 +277,10 @@ class ImportBatch(FileImport):
     plan_digest = models.CharField(max_length=64, blank=True, editable=False)
     # Header → field for columns the importer does not know, as chosen in the preview.
     column_mapping = models.JSONField(default=dict, blank=True)
+    # The same user's newer preview that voided this one (one preview pending per user).
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,7 +5,6 @@ Python value, or raises `CellError` whose message says what the cell should cont
 """
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -192,7 +191,7 @@ _NO = frozenset(
     {"no", "n", "false", "f", "0", "off", "notsponsored", "doesnotsponsor", "nosponsorship",
      "notaccepted", "notallowed", "notconsidered", "doesnotaccept"}
 )  # fmt: skip
-_NUMBER = re.compile(r"[+]?(\d+)(?:[.,](\d+))?", re.ASCII)
+_NUMBER = re.compile(r"([+-]?\d+)(?:[.,](\d+))?(?:e([+-]?\d+))?", re.ASCII | re.I)
 # Control characters, and the bidirectional marks, embeddings, overrides and isolates that can
 # make a name display differently from what it is ("Trojan Source").
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -219,19 +218,17 @@ def _number(text: str) -> float:
     match = _NUMBER.fullmatch(value)
     if not match:
         raise CellError("should be a number")
-    whole, fraction = match.groups()
-    number = float(f"{whole}.{fraction}" if fraction else whole)
-    if not math.isfinite(number):
-        raise CellError("should be a number")
-    return number
+    # Negative, huge (`1e9`, even `1e999` = inf) or not: a number, for the range check to refuse.
+    whole, fraction, exponent = match.groups()
+    return float(f"{whole}.{fraction or 0}e{exponent or 0}")
 
 
 def _whole(text: str, low: int, high: int) -> int:
     number = _number(text)
-    if not number.is_integer():
-        raise CellError("should be a whole number")
     if not low <= number <= high:
         raise CellError(f"should be between {low} and {high}")
+    if not number.is_integer():
+        raise CellError("should be a whole number")
     return int(number)
 
 
@@ -372,6 +369,8 @@ def clean_yog_window(text: str) -> tuple[str, int | None]:
     word = squash(text.replace("≤", "").replace("<", ""))
     if word in UNKNOWN:
         return ("unknown", None)
+    if text.strip().startswith("-"):  # squash() would drop the sign
+        raise CellError("should be a number of years (0–60), none (no limit) or blank (unknown)")
     if _NO_LIMIT.fullmatch(word):
         return ("none", None)
     match = _YEARS.fullmatch(word)

@@ -57,12 +57,16 @@ def rows_with_errors(errors: Iterable[RowError]) -> int:
 
 
 class CatalogueImportError(Exception):
-    """A catalogue file that cannot be imported; `errors` lists the rows at fault, if any."""
+    """A catalogue file that cannot be imported; `errors` lists the rows at fault, if any, and
+    `headers` the columns at fault (two that mean one field)."""
 
-    def __init__(self, message: str, *, errors: Sequence[RowError] = ()) -> None:
+    def __init__(
+        self, message: str, *, errors: Sequence[RowError] = (), headers: Sequence[str] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = list(errors)
+        self.headers = list(headers)
 
 
 @dataclass
@@ -316,7 +320,7 @@ def _read_xlsx(content: bytes, max_rows: int) -> Table:
                 if filled is not None:
                     raise CatalogueImportError(
                         f"The first sheet, “{first.title}”, is empty; data found on sheet "
-                        f"'{filled}'. Move that sheet to the front (or save it as CSV) and "
+                        f"“{filled}”. Move that sheet to the front (or save it as CSV) and "
                         "upload again."
                     )
     except CatalogueImportError:

@@ -21,6 +21,7 @@ from programs.importer import (
     ImportResult,
     confirm_import,
     import_catalogue,
+    pending_result,
     preview_unknown_headers,
     remap_preview,
 )
@@ -152,13 +153,23 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     require_catalogue_editor(request.user)
     try:
         headers = preview_unknown_headers(batch_id=pk, user=request.user)
-        form = ColumnMappingForm(request.POST, headers=headers)
-        if not form.is_valid():
-            return _import_page(request, {"confirm_error": "Choose a field from the lists."})
-        result = remap_preview(batch_id=pk, user=request.user, mapping=form.mapping())
     except CatalogueImportError as exc:
         return _import_page(request, {"confirm_error": exc.message, "errors": exc.errors})
-    return _import_page(request, _preview_context(result))
+    form = ColumnMappingForm(request.POST, headers=headers)
+    if form.is_valid():
+        try:
+            result = remap_preview(batch_id=pk, user=request.user, mapping=form.mapping())
+        except CatalogueImportError as exc:
+            form.add_error(form.field_for(exc.headers), exc.message)
+        else:
+            return _import_page(request, _preview_context(result))
+    # The preview is still pending: show it as it was, with this form and its errors.
+    try:
+        context = _preview_context(pending_result(batch_id=pk, user=request.user))
+    except CatalogueImportError as exc:
+        return _import_page(request, {"confirm_error": exc.message, "errors": exc.errors})
+    context["mapping_form"] = form
+    return _import_page(request, context)
 
 
 @require_POST

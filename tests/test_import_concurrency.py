@@ -179,3 +179,44 @@ def test_a_failure_inside_the_catalogue_lock_writes_nothing():
         raise RuntimeError("stop")
 
     assert not Program.objects.exists()
+
+
+def test_two_accepts_giving_two_programs_one_name_at_once_let_only_one_through():
+    from programs.corrections import CorrectionError, accept_correction
+    from programs.models import Correction
+    from tests.factories import make_catalogue_editor, make_user
+
+    alice, editor = make_user("alice"), make_catalogue_editor()
+    corrections = [
+        Correction.objects.create(
+            program=make_program(program_id=None, name=f"NoID {name} Neurology", state="OH"),
+            user=alice,
+            field="name",
+            value="NoID Gamma Neurology",
+            evidence="The program's own page.",
+        )
+        for name in ("Alpha", "Beta")
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(correction_id: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            accept_correction(correction_id=correction_id, reviewer=editor)
+            outcomes.append("accepted")
+        except CorrectionError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=[c.pk]) for c in corrections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(outcomes)[0].startswith("Another program in OH is already called")
+    assert sorted(outcomes)[1] == "accepted"
+    names = [name_key(name) for name in Program.objects.values_list("name", flat=True)]
+    assert Counter(names)[name_key("NoID Gamma Neurology")] == 1

@@ -517,12 +517,17 @@ def check_upload(client, upload: Upload, user) -> list[str]:
     if len(new) != 1 or not new[0]["dry_run"] or new[0]["user_id"] != user.pk:
         problems.append(f"{upload}: a preview should add exactly one dry-run batch, got {new}")
     for batch in batches_before:
-        # Older previews may only lose their pending file, nothing else.
+        # Older previews may only lose their pending file, and then say which one replaced it.
         after = kept.get(batch["id"])
-        if after is None or {**after, "content": None} != {**batch, "content": None}:
+        voided = {"content": None, "replaced_by_id": None}
+        if after is None or {**after, **voided} != {**batch, **voided}:
             problems.append(f"{upload}: a preview changed the older batch {batch['id']}")
         elif after["content"] not in (None, batch["content"]):
             problems.append(f"{upload}: a preview rewrote the file of batch {batch['id']}")
+        elif after["replaced_by_id"] != batch["replaced_by_id"] and (
+            batch["content"] is None or after["replaced_by_id"] != new[0]["id"]
+        ):
+            problems.append(f"{upload}: batch {batch['id']} replaced by the wrong preview")
     return problems
 
 

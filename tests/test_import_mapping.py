@@ -107,3 +107,28 @@ def test_another_editors_preview_cannot_be_remapped(client):
 
     assert "expired" in response.content.decode()
     assert not ColumnMapping.objects.exists()
+
+
+def test_a_clashing_mapping_keeps_the_preview_and_shows_the_error_beside_its_column(client):
+    client.force_login(make_catalogue_editor())
+    upload(client, [HEADER, ROW])
+    batch = ImportBatch.objects.get()
+
+    response = map_columns(client, batch, column_0="visa_j1", column_2="name")
+
+    content = response.content.decode()
+    assert "Preview of harbor.csv" in content  # not the upload form
+    assert 'name="file"' not in content.split("Upload a corrected file")[0]
+    form = response.context["mapping_form"]
+    assert form.errors == {
+        "column_2": ["Columns “name” and “Coordinator” both mean name: keep one of them."]
+    }
+    assert '<details class="column-mapping" open>' in content
+    assert 'value="visa_j1" selected' in content  # the choices made are kept
+    assert response.context["batch"] == batch
+    assert ImportBatch.objects.filter(content__isnull=False).get() == batch  # still pending
+    confirmed = client.post(
+        reverse("programs:import_confirm", args=[batch.pk]), {"sha256": batch.sha256}
+    )
+    assert "Import complete" in confirmed.content.decode()
+    assert Program.objects.get().name == "Harbor Neurology"

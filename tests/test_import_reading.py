@@ -113,7 +113,7 @@ def test_an_empty_first_sheet_names_the_sheet_where_the_data_is():
     with pytest.raises(CatalogueImportError) as error:
         parse_file(content=content, file_name="two-sheets.xlsx")
 
-    assert "data found on sheet '2026 programs'" in error.value.message
+    assert "data found on sheet “2026 programs”" in error.value.message
     assert "“Notes”" in error.value.message
 
 

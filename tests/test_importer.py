@@ -511,6 +511,46 @@ def test_a_new_preview_forgets_the_previous_pending_file():
     assert first.content is None
 
 
+def test_a_preview_replaced_by_a_newer_upload_says_so_and_that_nothing_was_imported():
+    staff = make_user("stella", is_staff=True)
+    tab_a = run(
+        make_catalogue_csv([HEADER, ["1803500100", "A Neurology", "TX", "1"]]),
+        file_name="a.csv",
+        user=staff,
+        dry_run=True,
+        keep_content=True,
+    ).batch
+    tab_b = run(
+        make_catalogue_csv([HEADER, ["1803500200", "B Neurology", "TX", "1"]]),
+        file_name="b.csv",
+        user=staff,
+        dry_run=True,
+        keep_content=True,
+    ).batch
+    confirm_import(batch_id=tab_b.pk, sha256=tab_b.sha256, user=staff)
+
+    with pytest.raises(CatalogueImportError) as refused:
+        confirm_import(batch_id=tab_a.pk, sha256=tab_a.sha256, user=staff)
+
+    assert refused.value.message.startswith("A newer upload (b.csv, ")
+    assert "replaced this preview, so nothing was imported from a.csv" in refused.value.message
+    assert "imported already" not in refused.value.message
+    assert list(Program.objects.values_list("name", flat=True)) == ["B Neurology"]
+
+
+def test_an_expired_preview_says_it_expired_and_an_imported_one_that_it_was_imported():
+    staff = make_user("stella", is_staff=True)
+    old, done = preview(staff), None
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    done = preview(staff)  # also forgets the old file, as expired
+    confirm_import(batch_id=done.pk, sha256=done.sha256, user=staff)
+
+    with pytest.raises(CatalogueImportError, match=r"^This preview has expired \(a preview"):
+        confirm_import(batch_id=old.pk, sha256=old.sha256, user=staff)
+    with pytest.raises(CatalogueImportError, match=r"^This preview was imported already"):
+        confirm_import(batch_id=done.pk, sha256=done.sha256, user=staff)
+
+
 def test_the_canonical_export_is_the_template_header():
     out = io.StringIO()
     write_catalogue(out=out, programs=Program.objects.none())
@@ -596,3 +636,31 @@ def test_a_failed_confirm_leaves_the_preview_usable():
 
     assert len(result.plan.creates) == 1
     assert Program.objects.filter(program_id="1803500100").exists()
+
+
+def test_large_counts_are_written_with_thousands_separators_as_the_page_writes_them():
+    rows = [HEADER] + [["", f"Bad Neurology {n}", "Narnia", "1"] for n in range(15_000)]
+    rows.append(["1803500100", "Good Neurology", "TX", "1"])
+
+    result = run(make_catalogue_csv(rows), dry_run=True)
+
+    assert result.problem.startswith("15,000 rows have errors, so nothing is imported.")
+    assert result.summary == "1 created, 0 updated, 0 unchanged, 0 archived, 15,000 rejected"
+
+
+def test_a_file_without_a_valid_row_does_not_offer_to_skip_the_invalid_ones(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import make_catalogue_editor
+
+    client.force_login(make_catalogue_editor())
+    content = make_catalogue_csv([HEADER, ["", "Bad Neurology", "Narnia", "1"]])
+
+    response = client.post(
+        reverse("programs:import"), {"file": SimpleUploadedFile("bad.csv", content, "text/csv")}
+    )
+
+    page = response.content.decode()
+    assert "1 row has errors, so nothing is imported. Fix the rows listed." in page
+    assert "skip the invalid ones" not in page and "skip the 1 row" not in page

@@ -235,7 +235,7 @@ def test_the_command_prints_what_it_imported(programs, tmp_path):
     assert "Dry run of outcomes.csv, nothing written: would import 2 applications" in out.getvalue()
     assert not ApplicationOutcome.objects.exists()
     call_command("import_outcomes", str(path), stdout=out)
-    assert "Imported outcomes.csv: 2 applications of 1 applicants" in out.getvalue()
+    assert "Imported outcomes.csv: 2 applications of 1 applicant (by season" in out.getvalue()
     assert ApplicationOutcome.objects.count() == 2
 
 
@@ -263,3 +263,15 @@ def test_a_name_two_catalogue_programs_share_in_a_state_asks_for_the_program_id(
     assert errors_of(content) == [
         "Line 2, column “name”: “Twin Neurology” matches 2 programs: give the program ID."
     ]
+
+
+def test_a_negative_or_huge_count_is_out_of_range_not_misspelt(programs):
+    content = make_outcomes_csv(
+        {"program_id": "1801000001", "usce_months": "-2"},
+        {"program_id": "1801000002", "neuro_publications": "1e9"},
+        {"program_id": "1801000002", "applicant": "A002", "step2_score": "-240"},
+    )
+    errors = errors_of(content)
+    assert errors[0] == "Line 2, column “usce_months”: “-2” should be between 0 and 120."
+    assert errors[1].startswith("Line 3, column “neuro_publications”: “1e9” should be between 0")
+    assert errors[2].startswith("Line 4, column “step2_score”: “-240” should be between")

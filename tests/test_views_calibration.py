@@ -110,3 +110,15 @@ def test_the_reliability_chart_puts_each_bin_at_its_predicted_and_observed_rates
     assert dot["y"] == pytest.approx(chart["bottom"] - 0.6 * span_y, abs=0.1)
     assert (chart["diagonal"]["x2"], chart["diagonal"]["y2"]) == (chart["right"], chart["top"])
     assert [tick["label"] for tick in chart["x_ticks"]] == ["0%", "10%", "20%"]
+
+
+def test_the_versions_are_listed_newest_first_as_the_caption_says(client, staff):
+    for number in (3, 2, 4):
+        ModelVersion.objects.create(number=number, weights={}, conversion=0.3, n_train=10)
+    client.force_login(staff)
+
+    content = client.get(URL).content.decode()
+
+    table = content[content.index("newest first</caption>") :]
+    shown = [int(n) for n in re.findall(r">Version (\d+)</a></th>", table)]
+    assert shown[:4] == [4, 3, 2, 1]

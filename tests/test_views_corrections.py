@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from programs.corrections import DAILY_LIMIT
-from programs.models import Correction, CorrectionStatus, ProgramChange
-from tests.factories import make_catalogue_editor, make_program
+from programs.importer import import_catalogue
+from programs.models import Correction, CorrectionStatus, Program, ProgramChange
+from tests.factories import make_catalogue_csv, make_catalogue_editor, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,84 @@ def test_an_applicant_sees_only_their_own_suggestions(client, alice, bob):
 
     assert "Bob&#x27;s quote" not in mine and "not suggested a correction yet" in mine
     assert "Your suggestions for this program" not in detail
+
+
+def two_programs_without_ids() -> tuple[Program, Program]:
+    alpha = make_program(program_id=None, name="NoID Alpha Neurology", state="OH")
+    beta = make_program(program_id=None, name="NoID Beta Neurology", state="OH")
+    return alpha, beta
+
+
+def test_accepting_a_name_another_program_has_in_its_state_is_refused_and_writes_nothing(
+    client, alice
+):
+    alpha, beta = two_programs_without_ids()
+    # Suggested before the name was taken (or by a route that did not check): the accept checks.
+    correction = Correction.objects.create(
+        program=beta, user=alice, field="name", value="noid alpha neurology", evidence=EVIDENCE
+    )
+    client.force_login(make_catalogue_editor())
+
+    queue = client.get(reverse("programs:corrections")).content.decode()
+    accepted = client.post(reverse("programs:correction_accept", args=[correction.pk]))
+
+    assert "Another program in OH is already called" in queue
+    assert accepted.status_code == 400
+    assert "Another program in OH is already called “NoID Alpha Neurology”" in (
+        accepted.content.decode()
+    )
+    beta.refresh_from_db()
+    correction.refresh_from_db()
+    assert beta.name == "NoID Beta Neurology"
+    assert correction.status == CorrectionStatus.PENDING
+    assert not ProgramChange.objects.exists()
+    # The catalogue still tells the programs apart: a file row by name and state finds one.
+    content = make_catalogue_csv(
+        [["name", "state", "positions"], ["NoID Alpha Neurology", "OH", "9"]]
+    )
+    result = import_catalogue(content=content, file_name="alpha.csv")
+    assert [row.program.pk for row in result.plan.updates] == [alpha.pk]
+
+
+def test_suggesting_a_name_another_program_has_in_its_state_is_refused_at_once(client, alice):
+    _alpha, beta = two_programs_without_ids()
+    client.force_login(alice)
+
+    response = suggest(client, beta, field="name", value="NoID  Alpha Neurology")
+
+    assert response.status_code == 400
+    errors = " ".join(response.context["correction_form"].errors["value"])
+    assert "Another program in OH is already called “NoID Alpha Neurology”" in errors
+    assert not Correction.objects.exists()
+
+
+def test_a_name_used_in_another_state_or_by_programs_that_both_have_ids_may_be_accepted(
+    client, alice
+):
+    make_program(program_id=None, name="Shared Name Neurology", state="TX")
+    make_program(program_id="1803500001", name="Clinic Neurology", state="OH")
+    moving = make_program(program_id=None, name="Old Name Neurology", state="OH")
+    child = make_program(program_id="1853500001", name="Clinic Child Neurology", state="OH")
+    client.force_login(alice)
+    assert suggest(client, moving, field="name", value="Shared Name Neurology").status_code == 302
+    assert suggest(client, child, field="name", value="Clinic Neurology").status_code == 302
+    client.force_login(make_catalogue_editor())
+
+    for correction in Correction.objects.all():
+        url = reverse("programs:correction_accept", args=[correction.pk])
+        assert client.post(url).status_code == 302
+
+    moving.refresh_from_db()
+    child.refresh_from_db()
+    assert (moving.name, child.name) == ("Shared Name Neurology", "Clinic Neurology")
+
+
+def test_a_program_without_an_id_may_not_take_the_name_of_one_with_an_id(client, alice):
+    make_program(program_id="1803500001", name="Clinic Neurology", state="OH")
+    without_id = make_program(program_id=None, name="Other Neurology", state="OH")
+    client.force_login(alice)
+
+    response = suggest(client, without_id, field="name", value="Clinic Neurology")
+
+    assert response.status_code == 400
+    assert not Correction.objects.exists()

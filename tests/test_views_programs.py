@@ -517,3 +517,22 @@ def test_the_import_page_and_the_admin_agree_on_who_may_change_the_catalogue(cli
         assert (page.status_code == 200) is allowed, label
         has_link = f'href="{reverse("programs:import")}"' in listing.content.decode()
         assert has_link is allowed, label
+
+
+def test_confirming_a_preview_a_newer_upload_replaced_says_so_truthfully(client, staff):
+    client.force_login(staff)
+    upload(client, [HEADER, ["1803500002", "Tab A Neurology", "TX", "10", "no"]], name="a.csv")
+    tab_a = ImportBatch.objects.get(file_name="a.csv")
+    upload(client, [HEADER, ["1803500003", "Tab B Neurology", "TX", "10", "no"]], name="b.csv")
+    tab_b = ImportBatch.objects.get(file_name="b.csv")
+    client.post(reverse("programs:import_confirm", args=[tab_b.pk]), {"sha256": tab_b.sha256})
+
+    response = client.post(
+        reverse("programs:import_confirm", args=[tab_a.pk]), {"sha256": tab_a.sha256}
+    )
+
+    content = response.content.decode()
+    assert "A newer upload (b.csv, " in content
+    assert "replaced this preview, so nothing was imported from a.csv" in content
+    assert "imported already or has expired" not in content
+    assert list(Program.objects.values_list("name", flat=True)) == ["Tab B Neurology"]

@@ -1,10 +1,127 @@
-// Upload progress for the catalogue import form (htmx reports XHR upload progress).
-document.addEventListener("htmx:xhr:progress", function (event) {
-  var bar = document.getElementById("upload-progress");
-  if (!bar || !event.detail.lengthComputable || !event.detail.total) return;
-  bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
-});
-document.addEventListener("htmx:beforeRequest", function () {
-  var bar = document.getElementById("upload-progress");
-  if (bar) bar.value = 0;
-});
+// The catalogue import page: upload progress, and a message for every request that fails
+// (no connection, a server error, a session that ended), worded like the list workspace's,
+// announced (role=alert) and focused, so the editor knows whether anything was written.
+(function () {
+  "use strict";
+
+  var MESSAGES = {
+    network: "Could not reach neuromatch: the connection dropped. Nothing was imported: try again.",
+    networkConfirm:
+      "Could not reach neuromatch: the connection dropped before it confirmed this import, " +
+      "so it may not have been imported. Reload the import page to see the catalogue's state " +
+      "(Recent imports lists every applied file).",
+    server:
+      "neuromatch had a problem (error {status}) and did not read this file. " +
+      "Nothing was imported: try again.",
+    serverConfirm:
+      "neuromatch had a problem (error {status}) and did not confirm this import: it may not " +
+      "have been imported. Reload the import page to see the catalogue's state " +
+      "(Recent imports lists every applied file).",
+    refused:
+      "neuromatch refused this (error {status}): this page's security token is out of date " +
+      "(for example after signing in again in another tab), or your account may no longer " +
+      "edit the catalogue. Nothing was imported: reload the import page.",
+    signedOut: "You were signed out — sign in again. Nothing was imported.",
+  };
+
+  function sourceOf(evt) {
+    var config = evt.detail.requestConfig;
+    return (config && config.elt) || evt.detail.elt;
+  }
+
+  // The form that made one of this page's requests, or null for any other request.
+  function importForm(evt) {
+    var elt = sourceOf(evt);
+    if (!elt || !elt.closest || !elt.closest("#import-step")) {
+      return null;
+    }
+    return elt.tagName === "FORM" ? elt : elt.closest("form");
+  }
+
+  function clearProblem(form) {
+    var previous = form.previousElementSibling;
+    if (previous && previous.classList.contains("import-problem")) {
+      previous.remove();
+    }
+  }
+
+  function showProblem(form, text, link) {
+    clearProblem(form);
+    var box = document.createElement("div");
+    box.className = "form-errors import-problem";
+    box.setAttribute("role", "alert");
+    box.setAttribute("tabindex", "-1");
+    var line = document.createElement("p");
+    line.textContent = text;
+    box.appendChild(line);
+    if (link) {
+      var anchor = document.createElement("a");
+      anchor.href = link.href;
+      anchor.textContent = link.label;
+      box.appendChild(anchor);
+    }
+    form.insertAdjacentElement("beforebegin", box);
+    box.focus();
+  }
+
+  function failed(evt, status, xhr) {
+    var form = importForm(evt);
+    if (!form) {
+      return;
+    }
+    var confirming = form.classList.contains("confirm-form");
+    // Requests here never change the address: it is the import page's.
+    var page = window.location.pathname;
+    var reload = { label: "Reload the import page", href: page };
+    if (status === 401) {
+      var signIn = (xhr && xhr.getResponseHeader("X-Sign-In-URL")) || "/accounts/login/";
+      var href = signIn + (signIn.indexOf("?") < 0 ? "?" : "&") + "next=" + encodeURIComponent(page);
+      showProblem(form, MESSAGES.signedOut, { label: "Sign in again", href: href });
+    } else if (status === 0) {
+      var lost = confirming ? MESSAGES.networkConfirm : MESSAGES.network;
+      showProblem(form, lost, confirming ? reload : null);
+    } else if (status >= 500) {
+      var text = confirming ? MESSAGES.serverConfirm : MESSAGES.server;
+      showProblem(form, text.replace("{status}", status), confirming ? reload : null);
+    } else {
+      showProblem(form, MESSAGES.refused.replace("{status}", status), reload);
+    }
+  }
+
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var bar = document.getElementById("upload-progress");
+    if (!bar || !event.detail.lengthComputable || !event.detail.total) return;
+    bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var bar = document.getElementById("upload-progress");
+    if (bar) bar.value = 0;
+    var form = importForm(evt);
+    if (form) {
+      clearProblem(form);
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    // A redirect followed to the sign-in page: never show that page inside the import step.
+    var url = xhr.responseURL ? new URL(xhr.responseURL) : null;
+    if (importForm(evt) && url && /\/accounts\/login\//.test(url.pathname)) {
+      evt.detail.shouldSwap = false;
+      failed(evt, 401, null);
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (evt) {
+    failed(evt, evt.detail.xhr.status, evt.detail.xhr);
+  });
+
+  document.addEventListener("htmx:sendError", function (evt) {
+    failed(evt, 0, null);
+  });
+
+  document.addEventListener("htmx:timeout", function (evt) {
+    failed(evt, 0, null);
+  });
+})();
