@@ -4,7 +4,7 @@
 `validate_profile_data` (JSON for `build_list`) both go through it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django import forms
@@ -21,10 +21,16 @@ from applicants.models import (
     model_bounds,
     next_year,
 )
-from applicants.profiles import LABELS, PROFILE_FIELDS, PROFILE_FIELDSETS, PROFILE_KEYS
+from applicants.profiles import (
+    LABELS,
+    PROFILE_FIELDS,
+    PROFILE_FIELDSETS,
+    PROFILE_KEYS,
+    preferred_and_excluded,
+)
 from applicants.selectors import LIST_SORTS
 from applicants.widgets import Checkboxes
-from programs.geography import REGION_CHOICES, STATE_CHOICES, STATE_NAMES
+from programs.geography import REGION_CHOICES, STATE_CHOICES
 from programs.models import Program
 
 # The opt-in to share outcomes: the user's choice, on the base profile only (not a profile key).
@@ -66,7 +72,48 @@ def _states_field(label: str) -> forms.MultipleChoiceField:
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ShowsWhatItShowed:
+    """A form whose fields carry what its page showed (Django's hidden initial values), so a
+    save writes only what the user changed and `edits.changed_since` can tell what was
+    changed elsewhere meanwhile."""
+
+    fields: dict[str, forms.Field]
+
+    def show_initial(self, *, but: Collection[str] = ()) -> None:
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name not in but
+
+    def has_snapshot(self) -> bool:
+        """Whether the post carries its page's snapshot (an old page or a script does not)."""
+        return any(self[name].html_initial_name in self.data for name in self.fields)
+
+    def sent_anew(self, current: object) -> QueryDict:
+        """The post with its snapshot replaced by the values `current` holds now (for forms
+        whose fields are the object's): sent again, it saves over them."""
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            if field.show_hidden_initial:
+                value = field.prepare_value(getattr(current, name))
+                key = self[name].html_initial_name
+                if isinstance(value, list | tuple):
+                    data.setlist(key, [str(item) for item in value])
+                else:
+                    data[key] = "" if value is None else str(value)
+        return data
+
+    def shown(self, name: str) -> Any:
+        """What the page showed of a field, cleaned as the field cleans a value (None when it
+        does not clean)."""
+        field = self.fields[name]
+        widget = field.hidden_widget()
+        value = widget.value_from_datadict(self.data, self.files, self[name].html_initial_name)
+        try:
+            return field.clean(value)
+        except forms.ValidationError:
+            return None
+
+
+class ProfileForm(ShowsWhatItShowed, forms.ModelForm):
     """Every field of the DESIGN.md profile, with its bounds, grouped like an application."""
 
     # Shown behind one disclosure under the exam scores (most applicants pass first time).
@@ -103,6 +150,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.is_scenario:
             del self.fields[SHARE_FIELD]
+        self.show_initial()
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
                 low, high = model_bounds(name)
@@ -168,18 +216,22 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        both = [
-            state
-            for state in cleaned.get("excluded_states") or []
-            if state in (cleaned.get("preferred_states") or [])
-        ]
-        if both:
-            names = ", ".join(STATE_NAMES[state] for state in both)
-            self.add_error(
-                "excluded_states",
-                f"{names} cannot be both preferred and excluded: untick one of the two.",
-            )
+        if message := preferred_and_excluded(
+            cleaned.get("preferred_states") or [], cleaned.get("excluded_states") or []
+        ):
+            self.add_error("excluded_states", message)
         return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        """The values this user changed from what the page showed. A post without the page's
+        snapshot (a page opened before there was one, a script) is the whole profile."""
+        if not self.has_snapshot():
+            return dict(self.cleaned_data)
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+    def based_on(self) -> dict[str, Any]:
+        """What the page showed of each changed field."""
+        return {name: self.shown(name) for name in self.changes()} if self.has_snapshot() else {}
 
 
 class ScenarioForm(forms.Form):
@@ -415,6 +467,7 @@ class ExportForm(forms.Form):
 
 
 def first_error(form: forms.Form) -> str:
-    """The form's first error as one sentence naming its field."""
-    field, errors = next(iter(form.errors.items()))
-    return f"{field.capitalize()}: {errors[0]}"
+    """The form's first error as one sentence naming its field (none for a form-wide one)."""
+    name, errors = next(iter(form.errors.items()))
+    label = form[name].label if name in form.fields else ""
+    return f"{label}: {errors[0]}" if label else errors[0]

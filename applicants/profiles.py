@@ -5,16 +5,18 @@ way a profile is shown as label → value (the scenarios page and the export's S
 Parsing input (the web form, a JSON file) is `applicants.forms`' job.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
+from applicants.edits import and_list, changed_since
 from applicants.locks import lock_applicant, lock_profile
 from applicants.models import PROFILE_ORDER, Profile, Visa
 from applicants.scoring import PROFILE_KEYS
+from programs.geography import STATE_NAMES
 
 # Grouped like an application; every profile key appears exactly once.
 PROFILE_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -124,6 +126,30 @@ class BaseProfileDeletion(ProfileError):
         super().__init__("Your base profile cannot be deleted: scenarios are copies of it.")
 
 
+class StaleProfile(ProfileError):
+    """Values this save changes were changed elsewhere since the page that saves was opened."""
+
+    def __init__(self, profile: Profile, names: list[str]) -> None:
+        labels = [LABELS.get(name) or Profile._meta.get_field(name).verbose_name for name in names]
+        super().__init__(
+            f"{and_list(labels)} changed in another tab or on another device since you opened "
+            "this page, so nothing was saved. What you entered is below, with the saved value "
+            "under each of those fields: save again to keep yours, or reload to see the saved "
+            "profile."
+        )
+        self.profile = profile  # as stored now
+        self.names = names
+
+
+def preferred_and_excluded(preferred: Collection[str], excluded: Collection[str]) -> str:
+    """What is wrong when states are both preferred and excluded ("" when none are)."""
+    both = [state for state in excluded if state in preferred]
+    if not both:
+        return ""
+    names = ", ".join(STATE_NAMES.get(state, state) for state in both)
+    return f"{names} cannot be both preferred and excluded: untick one of the two."
+
+
 class ProfileGone(ProfileError):
     """The profile or scenario was deleted (in another window) before this write."""
 
@@ -169,14 +195,30 @@ def create_profile(*, user: AbstractBaseUser, data: Mapping[str, Any]) -> Profil
 
 
 @transaction.atomic
-def update_profile(*, profile: Profile, data: Mapping[str, Any]) -> Profile:
-    """Save changed values of a profile or scenario (`ProfileError` if it was deleted)."""
+def update_profile(
+    *, profile: Profile, data: Mapping[str, Any], based_on: Mapping[str, Any] | None = None
+) -> Profile:
+    """Save the changed values of a profile or scenario and return it as stored now.
+
+    Only the fields in `data` are written; the others keep what is stored. `based_on` holds
+    what the page that saves showed of those fields: when one of them was changed elsewhere
+    since, or another tab's states and these would make a state both preferred and excluded,
+    `StaleProfile` names them and nothing is written. `ProfileGone` if it was deleted.
+    """
     lock_applicant(profile.user_id)
-    _current(profile)
-    for key, value in data.items():
-        setattr(profile, key, value)
-    profile.save(update_fields=[*data, "updated_at"])
-    return profile
+    current = _current(profile)
+    stale = changed_since(current, data, based_on or {})
+    places = ("preferred_states", "excluded_states")
+    merged = [data[key] if key in data else getattr(current, key) for key in places]
+    if not stale and preferred_and_excluded(*merged):
+        stale = [key for key in places if key not in data]  # the list changed elsewhere
+    if stale:
+        raise StaleProfile(current, stale)
+    if data:
+        for key, value in data.items():
+            setattr(current, key, value)
+        current.save(update_fields=[*data, "updated_at"])
+    return current
 
 
 @transaction.atomic

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applicants import rank_export, tracker
 from applicants.access import get_rw_entry_for_user
+from applicants.forms import first_error
 from applicants.models import SeasonDate, SeasonDateKind
-from applicants.tracker_forms import RankMoveForm, RankNotesForm, first_error
+from applicants.tracker_forms import RankMoveForm, RankNotesForm
 
 MOVES = {"up": -1, "down": 1}
 

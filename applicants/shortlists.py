@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from applicants import tracker
 from applicants.catalogue import catalogue_frame, score_profile
+from applicants.edits import same_text
 from applicants.listbuilder import BuiltList, build_list, with_held
 from applicants.locks import lock_profile
 from applicants.model_versions import active_version, version_of
@@ -207,8 +208,8 @@ def set_notes(*, entry: ShortlistEntry, notes: str, based_on: str | None = None)
     StaleNotes when the stored note has changed since and this save would replace it."""
     with transaction.atomic():
         locked = _locked(entry)
-        changed_since = based_on is not None and not tracker.same_text(locked.notes, based_on)
-        if changed_since and not tracker.same_text(locked.notes, notes):
+        changed_since = based_on is not None and not same_text(locked.notes, based_on)
+        if changed_since and not same_text(locked.notes, notes):
             raise StaleNotes("This note was changed elsewhere since you opened it.")
         locked.notes = notes.strip()
         locked.save(update_fields=["notes", "updated_at"])

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Max, QuerySet, Value, When
 from django.utils import timezone
 
+from applicants.edits import and_list, changed_since
 from applicants.locks import lock_applicant
 from applicants.models import Profile, ShortlistEntry, validate_time_zone
 from applicants.season import (
@@ -64,43 +65,14 @@ class StaleFacts(TrackerError):
 
     def __init__(self, names: list[str]) -> None:
         labels = [FACT_LABELS.get(name) or DETAIL_LABELS[name] for name in names]
-        listed = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
         summary = Problem(
             "",
-            f"{listed} changed in another tab or on another device since you opened this page: "
-            "reload to see {}.".format("them" if len(names) > 1 else "it"),
+            f"{and_list(labels)} changed in another tab or on another device since you opened "
+            "this page: reload to see {}.".format("them" if len(names) > 1 else "it"),
         )
         here = [Problem(name, "Changed elsewhere since you opened this page.") for name in names]
         super().__init__([summary, *here])
         self.names = names
-
-
-def same_text(one: str, other: str) -> bool:
-    """Whether two texts read the same: browsers send line breaks as CRLF, HTML shows LF."""
-    return one.replace("\r\n", "\n").strip() == other.replace("\r\n", "\n").strip()
-
-
-def _same(one: Any, other: Any) -> bool:
-    if isinstance(one, str) and isinstance(other, str):
-        return same_text(one, other)
-    if isinstance(one, datetime) and isinstance(other, datetime):
-        return one.replace(second=0, microsecond=0) == other.replace(second=0, microsecond=0)
-    return one == other
-
-
-def _changed_since(
-    entry: ShortlistEntry, changes: Mapping[str, Any], based_on: Mapping[str, Any]
-) -> list[str]:
-    """The fields this save changes that hold another value than the page showed (and than
-    this save would write): changed elsewhere meanwhile. Fields without a shown value (a page
-    or script without the snapshot) are taken as they are sent."""
-    return [
-        name
-        for name, value in changes.items()
-        if name in based_on
-        and not _same(getattr(entry, name), based_on[name])
-        and not _same(getattr(entry, name), value)
-    ]
 
 
 def applicant_zone(user: AbstractBaseUser) -> tzinfo:
@@ -265,7 +237,7 @@ def record_facts(
     with transaction.atomic():
         lock_applicant(user_id)
         entry = _locked_entry(entry)
-        if stale := _changed_since(entry, changes, based_on or {}):
+        if stale := changed_since(entry, changes, based_on or {}):
             raise StaleFacts(stale)
         when = clock(entry.shortlist.profile.user, now=now)
         facts = replace(entry.facts, **{k: v for k, v in changes.items() if k in FACT_FIELDS})

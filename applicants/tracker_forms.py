@@ -9,6 +9,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from applicants.forms import ShowsWhatItShowed
 from applicants.models import InterviewFormat, ShortlistEntry
 from applicants.season import FACT_LABELS
 
@@ -37,7 +38,7 @@ def _text(label: str) -> forms.CharField:
     )
 
 
-class EntryFactsForm(forms.Form):
+class EntryFactsForm(ShowsWhatItShowed, forms.Form):
     """Every fact of one entry, with the interview's day and time in a chosen zone.
 
     Each field carries what the page showed (Django's hidden initial, `initial-<name>`), so a
@@ -69,9 +70,8 @@ class EntryFactsForm(forms.Form):
 
     def __init__(self, *args: Any, mine: tzinfo, program: tzinfo | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            # The zone select always opens on "mine": it has nothing of the entry to show.
-            field.show_hidden_initial = name != "interview_zone"
+        # The zone select always opens on "mine": it has nothing of the entry to show.
+        self.show_initial(but=("interview_zone",))
         self.zones = {MINE: mine, PROGRAMS: program or mine}
         choices = [(MINE, f"my time zone ({mine})")]
         if program is not None:
@@ -136,7 +136,7 @@ class EntryFactsForm(forms.Form):
             parts = ("interview_day", "interview_time") if name == "interview_at" else (name,)
             if not all(self[part].html_initial_name in self.data for part in parts):
                 continue
-            values = [self._shown(part) for part in parts]
+            values = [self.shown(part) for part in parts]
             if name != "interview_at":
                 shown[name] = values[0]
             elif None in values:
@@ -144,13 +144,6 @@ class EntryFactsForm(forms.Form):
             else:
                 shown[name] = datetime.combine(*values, tzinfo=self.zones[MINE])
         return shown
-
-    def _shown(self, name: str) -> Any:
-        field = self.fields[name]
-        try:
-            return field.clean(self.data.get(self[name].html_initial_name))
-        except forms.ValidationError:
-            return None
 
 
 class TimeZoneForm(forms.Form):
@@ -190,10 +183,3 @@ class RankMoveForm(forms.Form):
 class RankNotesForm(forms.Form):
     pros = _text("Pros")
     cons = _text("Cons")
-
-
-def first_error(form: forms.Form) -> str:
-    """The form's first error as one sentence naming the field."""
-    name, errors = next(iter(form.errors.items()))
-    label = form.fields[name].label if name in form.fields else ""
-    return f"{label}: {errors[0]}" if label else errors[0]

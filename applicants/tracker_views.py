@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applicants import season_summary, tracker
 from applicants.access import get_rw_entry_for_user
+from applicants.forms import first_error
 from applicants.models import Page, ShortlistEntry, Status
 from applicants.profiles import active_profile
 from applicants.sharing import OWNER, Viewer
 from applicants.sharing_views import shared_workspace_page
-from applicants.tracker_forms import EntryFactsForm, SignalForm, TimeZoneForm, first_error
+from applicants.tracker_forms import EntryFactsForm, SignalForm, TimeZoneForm
 from programs.geography import time_zone_note, time_zone_of
 
 

@@ -1,5 +1,6 @@
 """The profile and its scenarios: `/profile/`, `/profile/scenarios/` and their actions."""
 
+from copy import copy
 from typing import Any
 
 from django import forms
@@ -34,11 +35,19 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
             if profile is None:
                 profile = profiles.create_profile(user=request.user, data=form.cleaned_data)
                 notice = "Profile saved. Here is what it means for your applications."
-            else:
-                profile = profiles.update_profile(profile=profile, data=form.cleaned_data)
+            elif changes := form.changes():
+                profile = profiles.update_profile(
+                    profile=profile, data=changes, based_on=form.based_on()
+                )
                 notice = f"“{profile.name}” saved."
+            else:
+                notice = f"Nothing to save: “{profile.name}” is as it was."
         except profiles.ProfileExists as error:
             form.add_error(None, str(error))  # the values entered stay in the form
+            status = 409
+        except profiles.StaleProfile as error:
+            profile = error.profile
+            form = _stale_form(form, error)
             status = 409
         except profiles.ProfileError as error:
             messages.error(request, str(error))
@@ -48,7 +57,8 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
             return redirect(_edit_url(profile))
     context: dict[str, Any] = {
         "form": form,
-        "field_errors": any(name != NON_FIELD_ERRORS for name in form.errors),
+        # A clash with another tab is explained above the form, not as answers to fix.
+        "field_errors": status != 409 and any(name != NON_FIELD_ERRORS for name in form.errors),
         "profile": profile,
         "profiles": profiles.profiles_of(request.user),
     }
@@ -64,9 +74,22 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
         "has_new_comments": any(comment.is_new for comment in shown),
         "limits": {"comment": comments.MAX_COMMENT_LENGTH},
     }
-    response = render(request, "applicants/profile.html", context)
+    response = render(request, "applicants/profile.html", context, status=status)
     comments.mark_seen(request.user, profile, on_programs=False)  # shown as new just now
     return response
+
+
+def _stale_form(form: ProfileForm, error: profiles.StaleProfile) -> ProfileForm:
+    """The values entered, ready to be saved over what another tab saved meanwhile, with the
+    saved value under each field that clashed."""
+    saved = {name: profiles.shown_value(name, getattr(error.profile, name)) for name in error.names}
+    # A copy: validating a model form writes the values entered into its instance.
+    anew = ProfileForm(form.sent_anew(error.profile), instance=copy(error.profile), validate=True)
+    anew.is_valid()
+    anew.add_error(None, str(error))
+    for name, value in saved.items():
+        anew.add_error(name, f"Saved elsewhere meanwhile: {value}. Save again to keep yours.")
+    return anew
 
 
 @require_http_methods(["GET", "POST"])

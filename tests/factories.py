@@ -478,15 +478,16 @@ def make_share_link(profile, *, days: int = 7, **fields: object):
     return link, token
 
 
-def make_form_data(page: str, action: str) -> dict[str, str]:
+def make_form_data(page: str, action: str) -> dict[str, str | list[str]]:
     """What a browser would post from the form of `page` whose action is `action`, untouched:
-    text, hidden and date inputs, checked boxes, each select's chosen option, textareas."""
+    text, hidden and date inputs, checked boxes, each select's chosen option, textareas. A
+    name that stands more than once (a list of checkboxes) holds the list of its values."""
     from html.parser import HTMLParser
 
     class FormReader(HTMLParser):
         def __init__(self) -> None:
             super().__init__(convert_charrefs=True)
-            self.data: dict[str, str] = {}
+            self.data: dict[str, str | list[str]] = {}
             self.inside = False
             self.select = self.textarea = ""
             self.first_option: dict[str, str] = {}
@@ -498,10 +499,10 @@ def make_form_data(page: str, action: str) -> dict[str, str]:
             elif not self.inside or "name" not in at and tag != "option":
                 return
             elif tag == "input" and at.get("type") not in ("submit", "button"):
-                if at.get("type") != "checkbox":
-                    self.data[at["name"]] = at.get("value", "")
+                if at.get("type") not in ("checkbox", "radio"):
+                    self.add(at["name"], at.get("value", ""))
                 elif "checked" in at:
-                    self.data[at["name"]] = at.get("value", "on")
+                    self.add(at["name"], at.get("value", "on"))
             elif tag == "select":
                 self.select = at["name"]
             elif tag == "option" and self.select:
@@ -511,6 +512,14 @@ def make_form_data(page: str, action: str) -> dict[str, str]:
             elif tag == "textarea":
                 self.textarea = at["name"]
                 self.data[self.textarea] = ""
+
+        def add(self, name: str, value: str) -> None:
+            if name not in self.data:
+                self.data[name] = value
+            elif isinstance(self.data[name], list):
+                self.data[name].append(value)
+            else:
+                self.data[name] = [self.data[name], value]
 
         def handle_endtag(self, tag: str) -> None:
             if tag == "form":

@@ -587,3 +587,41 @@ def test_four_model_version_activations_at_once_leave_one_active(db):
         )
         assert ModelVersion.objects.filter(active=True).count() == 1
     assert tally.server_errors == 0, tally.report("4 model version activations")
+
+
+def test_two_tabs_saving_the_profile_at_once_keep_both_or_refuse_the_second_by_name(alice):
+    tally = Tally()
+    profile = make_profile(alice)
+    first, second = tabs(alice, 2)
+    url = reverse("applicants:profile")
+    for _ in trials(8):
+        Profile.objects.filter(pk=profile.pk).update(
+            usce_months=3, neuro_publications=2, list_size=100
+        )
+        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
+        # Different fields: both saves are kept.
+        at_once(
+            tally,
+            post(first, url, pages[0] | {"usce_months": "9"}),
+            post(second, url, pages[1] | {"neuro_publications": "5"}),
+        )
+        stored = Profile.objects.get(pk=profile.pk)
+        assert (stored.usce_months, stored.neuro_publications) == (9, 5)
+        # One field in both: one save wins whole, the other is refused naming it.
+        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
+        answers = at_once(
+            tally,
+            post(first, url, pages[0] | {"usce_months": "12", "list_size": "90"}),
+            post(second, url, pages[1] | {"usce_months": "6", "neuro_publications": "7"}),
+        )
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses == [302, 409], statuses
+        refused = next(answer for answer in answers if answer.status_code == 409)
+        assert "US clinical experience (months) changed in another tab" in (
+            refused.content.decode()
+        )
+        stored = Profile.objects.get(pk=profile.pk)
+        first_won = stored.usce_months == 12
+        assert (stored.list_size == 90) == first_won
+        assert (stored.neuro_publications == 7) == (not first_won)
+    assert tally.server_errors == 0, tally.report("two tabs on one profile")

@@ -11,7 +11,7 @@ from applicants.models import Profile
 from applicants.scoring import BANDS
 from programs.geography import STATE_NAMES
 from programs.models import Program
-from tests.factories import make_profile, make_profile_data, make_program
+from tests.factories import make_form_data, make_profile, make_profile_data, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +393,78 @@ def test_the_htmx_results_keep_the_band_column(client, alice):
     assert content.lstrip().startswith('<section id="results"')
     assert "Your chance" in content
     assert INELIGIBLE_BADGE in content
+
+
+# Two tabs on one profile
+
+
+def _tab(client) -> dict:
+    """The profile form as a tab opened now would post it, untouched."""
+    return make_form_data(client.get(PROFILE_URL).content.decode(), PROFILE_URL)
+
+
+def test_two_tabs_changing_different_fields_keep_both_changes(client, alice):
+    make_profile(alice, usce_months=3, neuro_publications=2)
+    client.force_login(alice)
+    first, second = _tab(client), _tab(client)
+    assert client.post(PROFILE_URL, {**first, "usce_months": "9"}).status_code == 302
+    assert client.post(PROFILE_URL, {**second, "neuro_publications": "5"}).status_code == 302
+    profile = Profile.objects.get(user=alice)
+    assert (profile.usce_months, profile.neuro_publications) == (9, 5)
+
+
+def test_a_field_changed_in_both_tabs_is_refused_by_name_and_can_then_be_saved_over(client, alice):
+    make_profile(alice, usce_months=3)
+    client.force_login(alice)
+    first, second = _tab(client), _tab(client)
+    client.post(PROFILE_URL, {**first, "usce_months": "9"})
+    response = client.post(PROFILE_URL, {**second, "usce_months": "6", "list_size": "120"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "US clinical experience (months) changed in another tab" in page
+    assert "Saved elsewhere meanwhile: 9. Save again to keep yours." in page
+    profile = Profile.objects.get(user=alice)
+    assert (profile.usce_months, profile.list_size) == (9, 100)  # nothing of the second
+    again = make_form_data(page, PROFILE_URL)
+    assert (again["usce_months"], again["list_size"]) == ("6", "120")  # what was typed
+    assert client.post(PROFILE_URL, again).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.usce_months, profile.list_size) == (6, 120)
+
+
+def test_the_same_change_in_two_tabs_is_no_clash(client, alice):
+    make_profile(alice, step3_score=None)
+    client.force_login(alice)
+    first, second = _tab(client), _tab(client)
+    client.post(PROFILE_URL, {**first, "step3_score": "230"})
+    assert client.post(PROFILE_URL, {**second, "step3_score": "230"}).status_code == 302
+
+
+def test_states_that_two_tabs_would_make_both_preferred_and_excluded_are_refused(client, alice):
+    make_profile(alice, preferred_states=[], excluded_states=[])
+    client.force_login(alice)
+    first, second = _tab(client), _tab(client)
+    client.post(PROFILE_URL, {**first, "excluded_states": ["TX"]})
+    response = client.post(PROFILE_URL, {**second, "preferred_states": ["TX", "OH"]})
+    assert response.status_code == 409
+    assert "States you will not apply to changed in another tab" in response.content.decode()
+    profile = Profile.objects.get(user=alice)
+    assert (profile.preferred_states, profile.excluded_states) == ([], ["TX"])
+
+
+def test_unticking_a_state_in_one_tab_keeps_a_field_the_other_tab_saved(client, alice):
+    make_profile(alice, preferred_states=["TX", "OH"], usce_months=3)
+    client.force_login(alice)
+    first, second = _tab(client), _tab(client)
+    client.post(PROFILE_URL, {**first, "usce_months": "12"})
+    assert client.post(PROFILE_URL, {**second, "preferred_states": ["OH"]}).status_code == 302
+    profile = Profile.objects.get(user=alice)
+    assert (profile.preferred_states, profile.usce_months) == (["OH"], 12)
+
+
+def test_saving_the_page_unchanged_writes_nothing(client, alice):
+    profile = make_profile(alice)
+    client.force_login(alice)
+    response = client.post(PROFILE_URL, _tab(client), follow=True)
+    assert "Nothing to save: “My profile” is as it was." in response.content.decode()
+    assert Profile.objects.get(pk=profile.pk).updated_at == profile.updated_at
