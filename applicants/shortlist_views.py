@@ -465,7 +465,7 @@ def entry_status(request: HttpRequest, pk: int) -> HttpResponse:
         change = shortlists.set_status(entry=entry, **form.cleaned_data)
     except shortlists.ShortlistError as error:
         return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
-    undo = status_undo.offer(change)
+    undo = status_undo.offer(change, earlier=request.POST.get("undo", ""))
     saved = f"Status saved: {change.entry.get_status_display()}.{undo.sentence}"
     return _row_response(request, change.entry, saved=saved, focus=focus, undo_token=undo.token)
 

@@ -98,23 +98,55 @@ class Offer:
     token: str = ""
 
 
-def offer(change: tracker.StatusChange) -> Offer:
-    """The Undo of a status change that cleared facts; an empty offer when it cleared none."""
+def offer(change: tracker.StatusChange, *, earlier: str = "") -> Offer:
+    """The Undo of a status change that cleared facts; an empty offer when it cleared none.
+
+    `earlier` is the Undo the row offered when this change was chosen: while it led to the
+    facts this change started from (arrow keys stepping through statuses), this Undo goes back
+    to where those steps began, not to the step before."""
     entry = change.entry
     user = entry.shortlist.profile.user
-    cleared = cleared_facts(change.before, change.after, zone=tracker.applicant_zone(user))
+    before, season = change.before, change.season
+    try:
+        previous = _read(earlier, entry=entry, user=user)
+    except shortlists.ShortlistError:
+        previous = None
+    if previous is not None and previous.after == before:
+        before, season = previous.before, previous.season
+    cleared = cleared_facts(before, change.after, zone=tracker.applicant_zone(user))
     if not cleared:
         return Offer()
     payload = {
         "e": entry.pk,
         "u": user.pk,
-        "s": change.season,
-        "b": _encode(change.before),
+        "s": season,
+        "b": _encode(before),
         "a": _encode(change.after),
         "r": list(change.ranked_after),
     }
     token = signing.dumps(payload, salt=SALT, compress=True)
     return Offer(f" Cleared: {', '.join(cleared)}.", token)
+
+
+@dataclass(frozen=True)
+class _Change:
+    before: Facts
+    after: Facts
+    season: int | None
+    ranked_after: tuple[int, ...]
+
+
+def _read(token: str, *, entry: ShortlistEntry, user: AbstractBaseUser) -> _Change:
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+        if payload["e"] != entry.pk or payload["u"] != user.pk:
+            raise ValueError("a token for another entry")
+        before, after = _decode(payload["b"]), _decode(payload["a"])
+        return _Change(before, after, payload["s"], tuple(payload["r"]))
+    except signing.SignatureExpired:
+        raise shortlists.ShortlistError(EXPIRED) from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise shortlists.ShortlistError(BAD_TOKEN) from None
 
 
 def undo(
@@ -123,19 +155,15 @@ def undo(
     """Put back what the status change behind `token` cleared; the entry and what happened.
 
     Raises `shortlists.ShortlistError` with the reason when nothing could be put back."""
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-        if payload["e"] != entry.pk or payload["u"] != user.pk:
-            raise ValueError("a token for another entry")
-        before, after = _decode(payload["b"]), _decode(payload["a"])
-        season, ranked_after = payload["s"], tuple(payload["r"])
-    except signing.SignatureExpired:
-        raise shortlists.ShortlistError(EXPIRED) from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise shortlists.ShortlistError(BAD_TOKEN) from None
+    change = _read(token, entry=entry, user=user)
+    before, after = change.before, change.after
     try:
         restored = tracker.undo_status_change(
-            entry=entry, before=before, after=after, season=season, ranked_after=ranked_after
+            entry=entry,
+            before=before,
+            after=after,
+            season=change.season,
+            ranked_after=change.ranked_after,
         )
     except tracker.EntryGone:
         raise shortlists.EntryGone from None

@@ -162,3 +162,26 @@ def test_an_undo_older_than_a_day_is_refused(shortlist, alice, mid_season, monke
     with pytest.raises(shortlists.ShortlistError, match="more than a day old"):
         status_undo.undo(entry=entry, token=offer.token, user=alice)
     assert ShortlistEntry.objects.get(pk=entry.pk).invited_on is None
+
+
+def test_steps_through_statuses_undo_back_to_where_they_began(shortlist, alice, mid_season):
+    entry = _tracked(shortlist, **SCHEDULED)
+    before = entry.facts
+    entry, first = _change(entry, "interview_offered")
+    change = shortlists.set_status(entry=entry, status="applied")
+
+    second = status_undo.offer(change, earlier=first.token)
+    entry, _ = status_undo.undo(entry=entry, token=second.token, user=alice)
+
+    assert second.sentence == CLEARED
+    assert entry.facts == before
+
+
+def test_an_earlier_undo_that_led_elsewhere_is_not_chained(shortlist, alice, mid_season):
+    entry, stale = _change(_tracked(shortlist, **SCHEDULED), "interview_offered")
+    entry = tracker.record_facts(entry=entry, changes={"invited_on": date(2026, 11, 2)})
+    change = shortlists.set_status(entry=entry, status="applied")
+
+    offer = status_undo.offer(change, earlier=stale.token)
+
+    assert offer.sentence == " Cleared: invitation of 2 Nov 2026."
