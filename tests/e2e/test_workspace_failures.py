@@ -406,7 +406,7 @@ def test_an_exclusion_in_flight_shows_progress_and_cannot_be_sent_twice(live_ser
 
 
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)])
-def test_the_write_messages_pass_axe(live_server, page: Page, viewport):
+def test_the_write_messages_pass_axe(live_server, page: Page, viewport, mid_season):
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     rows = _open_list(page, live_server.url)
     failing, _ = _row(page, rows, 1)
@@ -422,6 +422,10 @@ def test_the_write_messages_pass_axe(live_server, page: Page, viewport):
     excluded, gone = _row(page, rows, 3)
     excluded.get_by_role("button", name=re.compile("^Exclude")).click()
     expect(page.locator(f"#excluded-{gone.pk}-notice")).to_be_focused(timeout=20000)
+    cleared, scheduled = _row(page, rows, 4)
+    tracker.record_facts(entry=scheduled, changes=SCHEDULED)
+    cleared.get_by_role("combobox").select_option("applied")
+    expect(cleared.locator(".status-undo")).to_be_visible()
 
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}}).response
