@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from applicants import comments, outlook, sharing, shortlists
+from applicants import comments, outlook, sharing, shortlists, status_undo
 from applicants.access import get_profile_for_user, get_rw_entry_for_user, get_rw_profile_for_user
 from applicants.charts import curve_chart
 from applicants.forms import (
@@ -369,14 +371,19 @@ def _row_response(
     saved: str = "",
     focus: str = "",
     notes_conflict: str | None = None,
+    undo_token: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """The entry's row alone (htmx), or a redirect to the list with the message."""
+    """The entry's row alone (htmx), or a redirect to the list with the message (and Undo)."""
     if not request.htmx:
         if error:
             messages.error(request, error)
         elif notes_conflict is not None:
             messages.error(request, STALE_NOTE)
+        elif undo_token:
+            undo = {"entry": entry, "undo_token": undo_token}
+            form = render_to_string(f"{TEMPLATE}#status-undo", undo, request=request)  # safe
+            messages.success(request, format_html("{} {}", saved, form))
         elif saved:
             messages.success(request, saved)
         return redirect(_list_url(entry.shortlist.profile))
@@ -387,11 +394,14 @@ def _row_response(
         "row_error": error,
         "row_saved": saved,
         "notes_conflict": notes_conflict,
+        "undo_token": undo_token,
         "viewer": viewer,
         **ROW_CONTEXT,
     }
     status = 409 if notes_conflict is not None else status
     response = render(request, f"{TEMPLATE}#row", context, status=status)
+    if undo_token:
+        saved = f"{saved} To put them back, use Undo after the status."
     return _written(response, focus=focus, announce=error or saved)
 
 
@@ -446,14 +456,30 @@ def entry_pin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def entry_status(request: HttpRequest, pk: int) -> HttpResponse:
-    return _row_action(
-        request,
-        pk,
-        StatusForm,
-        lambda entry, data: shortlists.set_status(entry=entry, **data),
-        saved=lambda entry: f"Status saved: {entry.get_status_display()}.",
-        focus="#status-{pk}",
-    )
+    entry = get_rw_entry_for_user(request.user, pk)
+    focus = f"#status-{entry.pk}"
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _row_response(request, entry, first_error(form), focus=focus)
+    try:
+        change = shortlists.set_status(entry=entry, **form.cleaned_data)
+    except shortlists.ShortlistError as error:
+        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
+    undo = status_undo.offer(change, earlier=request.POST.get("undo", ""))
+    saved = f"Status saved: {change.entry.get_status_display()}.{undo.sentence}"
+    return _row_response(request, change.entry, saved=saved, focus=focus, undo_token=undo.token)
+
+
+@require_POST
+def entry_status_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_rw_entry_for_user(request.user, pk)
+    focus = f"#status-{entry.pk}"
+    try:
+        token = request.POST.get("token", "")
+        entry, undone = status_undo.undo(entry=entry, token=token, user=request.user)
+    except shortlists.ShortlistError as error:
+        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
+    return _row_response(request, entry, saved=undone, focus=focus)
 
 
 @require_POST

@@ -189,10 +189,10 @@ def set_pinned(*, entry: ShortlistEntry, pinned: bool) -> ShortlistEntry:
     return _copy(locked, entry, ROW_FIELDS)
 
 
-def set_status(*, entry: ShortlistEntry, status: str) -> ShortlistEntry:
+def set_status(*, entry: ShortlistEntry, status: str) -> tracker.StatusChange:
     """Move the entry to `status` by recording the facts it implies (see applicants.tracker)."""
     try:
-        return tracker.record_status(entry=entry, status=status)
+        return tracker.change_status(entry=entry, status=status)
     except tracker.EntryGone:
         raise EntryGone from None
     except tracker.TrackerError as error:

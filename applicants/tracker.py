@@ -254,9 +254,33 @@ def record_facts(
     return entry
 
 
-def record_status(
+@dataclass(frozen=True)
+class StatusChange:
+    """A quick status edit as written: the entry now, its facts before, and the rank order list
+    it left behind (the entries' ids in order), so that an undo can tell whether it changed."""
+
+    entry: ShortlistEntry
+    before: Facts
+    season: int | None
+    ranked_after: tuple[int, ...]
+
+    @property
+    def after(self) -> Facts:
+        return self.entry.facts
+
+
+def _ranked(user_id: int, season: int | None) -> tuple[int, ...]:
+    if season is None:
+        return ()
+    ranked = ShortlistEntry.objects.filter(
+        applicant_id=user_id, season=season, rank_position__isnull=False
+    )
+    return tuple(ranked.order_by("rank_position").values_list("pk", flat=True))
+
+
+def change_status(
     *, entry: ShortlistEntry, status: str, now: datetime | None = None
-) -> ShortlistEntry:
+) -> StatusChange:
     """Move an entry to `status` in one step (the list row's quick edit).
 
     Forward fills in the facts the status implies (dated today); back clears the later ones.
@@ -268,6 +292,7 @@ def record_status(
     with transaction.atomic():
         lock_applicant(user.pk)
         entry = _locked_entry(entry)
+        before, season = entry.facts, entry.season
         if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
             raise TrackerError(
                 [Problem("interview_at", "Choose the interview's day and time on its page.")]
@@ -278,7 +303,78 @@ def record_status(
         last = ranked.aggregate(last=Max("rank_position"))["last"] or 0
         facts = facts_for_status(entry.facts, Stage(status), today=today, next_rank=last + 1)
         changes = {name: getattr(facts, name) for name in FACT_FIELDS}
-        return record_facts(entry=entry, changes=changes, now=now)
+        entry = record_facts(entry=entry, changes=changes, now=now)
+        return StatusChange(entry, before, season, _ranked(user.pk, season))
+
+
+def record_status(
+    *, entry: ShortlistEntry, status: str, now: datetime | None = None
+) -> ShortlistEntry:
+    return change_status(entry=entry, status=status, now=now).entry
+
+
+class ChangedSince(TrackerError):
+    """The entry's facts are no longer those a status change left: an undo would lose newer ones."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    """An undone status change: the entry now, and the rank position that could not be put
+    back because the rank order list changed meanwhile (None when everything was)."""
+
+    entry: ShortlistEntry
+    already: bool = False
+    rank_left_out: int | None = None
+
+
+def undo_status_change(
+    *,
+    entry: ShortlistEntry,
+    before: Facts,
+    after: Facts,
+    season: int | None,
+    ranked_after: tuple[int, ...],
+    now: datetime | None = None,
+) -> Restored:
+    """Put back the facts an entry had before a status change (`change_status`) left `after`.
+
+    Only while the entry still holds exactly `after`: otherwise `ChangedSince`, nothing written.
+    Holding `before` already is a second undo: nothing to do. A cleared rank goes back to its
+    place while the rank order list is as the change left it (the programs below move down
+    again), or when that place is free at its end; otherwise the rest is put back without it.
+    """
+    user_id = entry.shortlist.profile.user_id
+    with transaction.atomic():
+        lock_applicant(user_id)
+        entry = _locked_entry(entry)
+        if entry.facts == before:
+            return Restored(entry, already=True)
+        if entry.facts != after:
+            now_at = entry.get_status_display()
+            raise ChangedSince(
+                [
+                    Problem(
+                        "",
+                        f"Not undone: {entry.program.name} changed since (its status is now "
+                        f"{now_at}), and undoing would overwrite what was recorded since.",
+                    )
+                ]
+            )
+        facts, left_out = before, None
+        position = before.rank_position
+        if position is not None and after.rank_position is None:
+            ranked = _ranked(user_id, season)
+            if ranked == ranked_after:
+                below = ShortlistEntry.objects.filter(
+                    applicant_id=user_id, season=season, rank_position__gte=position
+                )
+                for pk, held in below.order_by("-rank_position").values_list("pk", "rank_position"):
+                    ShortlistEntry.objects.filter(pk=pk).update(rank_position=held + 1)
+            elif position != len(ranked) + 1:
+                facts, left_out = replace(before, rank_position=None, matched=False), position
+        changes = {name: getattr(facts, name) for name in FACT_FIELDS}
+        entry = record_facts(entry=entry, changes=changes, now=now)
+    return Restored(entry, rank_left_out=left_out)
 
 
 def set_signal(*, entry: ShortlistEntry, signalled: bool) -> ShortlistEntry:

@@ -28,6 +28,7 @@ profile_list_urls = [
 entry_urls = [
     path("pin/", shortlist_views.entry_pin, name="list_entry_pin"),
     path("status/", shortlist_views.entry_status, name="list_entry_status"),
+    path("status/undo/", shortlist_views.entry_status_undo, name="list_entry_status_undo"),
     path("notes/", shortlist_views.entry_notes, name="list_entry_notes"),
     path("exclude/", shortlist_views.entry_exclude, name="list_entry_exclude"),
     path("restore/", shortlist_views.entry_restore, name="list_entry_restore"),

@@ -215,6 +215,7 @@ ACCESS: dict[str, Rule] = {
     "applicants:list_add": Rule(OWNED, ("POST",), _profile),
     "applicants:list_entry_pin": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_status": Rule(OWNED, ("POST",), _entry),
+    "applicants:list_entry_status_undo": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_exclude": Rule(OWNED, ("POST",), _entry),
     "applicants:list_entry_restore": Rule(OWNED, ("POST",), _entry),

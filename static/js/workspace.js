@@ -75,6 +75,27 @@
     return true;
   }
 
+  // The Undo a status answer offered (none when the change cleared nothing), for the next one.
+  function carryUndo(form, html) {
+    var answer = document.createElement("template");
+    answer.innerHTML = html;
+    var offered = answer.content.querySelector(".undo-form input[name=token]");
+    var carried = form.querySelector("input[name=undo]");
+    if (!offered) {
+      if (carried) {
+        carried.remove();
+      }
+      return;
+    }
+    if (!carried) {
+      carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = "undo";
+      form.insertBefore(carried, form.firstChild);
+    }
+    carried.value = offered.value;
+  }
+
   function clearProblem(form) {
     var next = form.nextElementSibling;
     if (next && next.classList.contains("write-problem")) {
@@ -301,9 +322,11 @@
     }
     var select = statusSelect(elt);
     if (select && select.value !== elt.dataset.sent) {
-      // The user chose again while this was saving: the queued request brings the row.
+      // The user chose again while this was saving: the queued request brings the row, and
+      // carries this answer's Undo, so that its own Undo goes back to before the first step.
       evt.detail.shouldSwap = false;
       confirm(select, elt.dataset.sent);
+      carryUndo(elt, xhr.responseText);
       return;
     }
     keepNotes(evt.detail.target, elt.closest("form"));

@@ -38,7 +38,7 @@ def test_a_pinned_program_survives_a_rebuild_without_page_reloads(live_server, p
     Program.objects.filter(name=name).update(tier=1, img_pct=0, updated_at=timezone.now())
     with page.expect_response(lambda response: response.url.endswith("/build/")):
         page.get_by_role("button", name="Rebuild list").click()
-    expect(page.get_by_text("Built your list: 30 programs.")).to_be_visible()
+    expect(page.locator("#workspace-notice")).to_have_text("Built your list: 30 programs.")
 
     expect(rows).to_have_count(30)
     expect(row.locator(".program-cell > a")).to_have_text(name)

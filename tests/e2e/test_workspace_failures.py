@@ -2,19 +2,29 @@
 the control shows what the server holds; arrow keys, open notes, two tabs, focus and scroll."""
 
 import re
+import zoneinfo
+from datetime import date, datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Locator, Page, expect
 
-from applicants.models import ShortlistEntry
+from applicants import tracker
+from applicants.models import Profile, ShortlistEntry
 from applicants.shortlists import build_shortlist
 from programs.models import Program
 from tests.e2e.browser import sign_in_with_cookie
 from tests.factories import make_catalogue, make_profile, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCHEDULED = {
+    "applied_on": date(2026, 9, 10),
+    "invited_on": date(2026, 10, 20),
+    "interview_at": datetime(2027, 1, 10, 14, tzinfo=zoneinfo.ZoneInfo("America/Chicago")),
+    "interview_format": "in_person",
+}
 
 
 def _open_list(page: Page, base: str, *, size: int = 30) -> Locator:
@@ -228,6 +238,47 @@ def test_arrow_keys_on_a_status_save_the_last_status_chosen(live_server, page: P
     expect(page.locator("#write-status")).to_have_text("Status saved: Interview offered.")
 
 
+def test_stray_arrow_keys_say_what_they_cleared_and_undo_puts_it_all_back(
+    live_server, page: Page, mid_season
+):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 0)
+    Profile.objects.filter(user=entry.shortlist.profile.user).update(time_zone="America/Chicago")
+    scheduled = tracker.record_facts(entry=entry, changes=SCHEDULED).facts
+    page.reload()
+    select = row.get_by_role("combobox")
+    expect(select).to_have_value("interview_scheduled")
+    held = []  # the first step's request, held back until the second step is chosen
+    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
+
+    select.focus()
+    select.press("ArrowUp")
+    _wait_until(page, lambda: len(held) == 1)
+    select.press("ArrowUp")
+    page.wait_for_timeout(800)
+    held[0].continue_()
+
+    cleared = (
+        "Status saved: Applied. Cleared: invitation of 20 Oct 2026, "
+        "interview on 10 Jan 2027 14:00 CST (in person)."
+    )
+    expect(row.locator(".status-undo .row-saved")).to_have_text(cleared, timeout=15000)
+    expect(select).to_be_focused()
+    expect(page.locator("#write-status")).to_contain_text(cleared)
+    page.keyboard.press("Tab")
+    undo = row.get_by_role("button", name=f"Undo the status change of {entry.program.name}")
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(row.locator(".row-saved")).to_have_text(
+        re.compile(r"^Status back to Interview scheduled\. Put back: invitation of 20 Oct 2026")
+    )
+    expect(select).to_have_value("interview_scheduled")
+    expect(select).to_be_focused()
+    expect(row.get_by_role("button", name=re.compile("^Undo"))).to_have_count(0)
+    assert ShortlistEntry.objects.get(pk=entry.pk).facts == scheduled
+
+
 def test_an_open_note_survives_pinning_its_row(live_server, page: Page):
     rows = _open_list(page, live_server.url)
     row, entry = _row(page, rows, 5)
@@ -355,7 +406,7 @@ def test_an_exclusion_in_flight_shows_progress_and_cannot_be_sent_twice(live_ser
 
 
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)])
-def test_the_write_messages_pass_axe(live_server, page: Page, viewport):
+def test_the_write_messages_pass_axe(live_server, page: Page, viewport, mid_season):
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     rows = _open_list(page, live_server.url)
     failing, _ = _row(page, rows, 1)
@@ -371,6 +422,10 @@ def test_the_write_messages_pass_axe(live_server, page: Page, viewport):
     excluded, gone = _row(page, rows, 3)
     excluded.get_by_role("button", name=re.compile("^Exclude")).click()
     expect(page.locator(f"#excluded-{gone.pk}-notice")).to_be_focused(timeout=20000)
+    cleared, scheduled = _row(page, rows, 4)
+    tracker.record_facts(entry=scheduled, changes=SCHEDULED)
+    cleared.get_by_role("combobox").select_option("applied")
+    expect(cleared.locator(".status-undo")).to_be_visible()
 
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}}).response
