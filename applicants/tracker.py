@@ -293,6 +293,10 @@ def change_status(
         lock_applicant(user.pk)
         entry = _locked_entry(entry)
         before, season = entry.facts, entry.season
+        if entry.excluded:  # excluded meanwhile, in another tab: "not applying" is the status
+            raise TrackerError(
+                [Problem("", "Restore this program to your list before changing its status.")]
+            )
         if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
             raise TrackerError(
                 [Problem("interview_at", "Choose the interview's day and time on its page.")]

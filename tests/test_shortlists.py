@@ -218,6 +218,17 @@ def test_an_excluded_program_cannot_be_pinned(alice):
         set_pinned(entry=entry, pinned=True)
 
 
+def test_an_excluded_program_s_status_cannot_be_changed_from_a_stale_row(alice, mid_season):
+    make_catalogue(40)
+    shortlist = build_shortlist(profile=make_profile(alice, list_size=30))
+    row = _listed(shortlist)[0]  # the row as another tab still shows it
+    exclude_entry(entry=ShortlistEntry.objects.get(pk=row.pk))
+    with pytest.raises(ShortlistError, match="Restore this program to your list before"):
+        set_status(entry=row, status=Status.APPLIED)
+    stored = ShortlistEntry.objects.get(pk=row.pk)
+    assert stored.excluded and stored.applied_on is None and stored.season is None
+
+
 def test_list_rows_gives_one_row_per_listed_program_in_rank_order(alice):
     limit = make_program(name="Window Five", yog_policy="limit", yog_window=5, visa_h1b=False)
     open_ended = make_program(name="No Window", yog_policy="none", website="https://x.example")
