@@ -24,10 +24,15 @@
     signedOut: "You were signed out — sign in again. Nothing was imported.",
   };
 
-  function sourceOf(evt) {
-    var config = evt.detail.requestConfig;
-    return (config && config.elt) || evt.detail.elt;
-  }
+  var problems = window.neuromatchProblems;
+  var sourceOf = problems.sourceOf;
+  // Above the form that sent the request, focused, in the page's error style.
+  var PROBLEM = {
+    className: "form-errors import-problem",
+    marker: "import-problem",
+    before: true,
+    focus: true,
+  };
 
   // The form that made one of this page's requests, or null for any other request.
   function importForm(evt) {
@@ -39,29 +44,11 @@
   }
 
   function clearProblem(form) {
-    var previous = form.previousElementSibling;
-    if (previous && previous.classList.contains("import-problem")) {
-      previous.remove();
-    }
+    problems.clear(form, PROBLEM);
   }
 
   function showProblem(form, text, link) {
-    clearProblem(form);
-    var box = document.createElement("div");
-    box.className = "form-errors import-problem";
-    box.setAttribute("role", "alert");
-    box.setAttribute("tabindex", "-1");
-    var line = document.createElement("p");
-    line.textContent = text;
-    box.appendChild(line);
-    if (link) {
-      var anchor = document.createElement("a");
-      anchor.href = link.href;
-      anchor.textContent = link.label;
-      box.appendChild(anchor);
-    }
-    form.insertAdjacentElement("beforebegin", box);
-    box.focus();
+    problems.show(form, text, link ? [link] : [], PROBLEM);
   }
 
   function failed(evt, status, xhr) {
@@ -74,9 +61,8 @@
     var page = window.location.pathname;
     var reload = { label: "Reload the import page", href: page };
     if (status === 401) {
-      var signIn = (xhr && xhr.getResponseHeader("X-Sign-In-URL")) || "/accounts/login/";
-      var href = signIn + (signIn.indexOf("?") < 0 ? "?" : "&") + "next=" + encodeURIComponent(page);
-      showProblem(form, MESSAGES.signedOut, { label: "Sign in again", href: href });
+      var signIn = { label: "Sign in again", href: problems.signInHref(xhr, page) };
+      showProblem(form, MESSAGES.signedOut, signIn);
     } else if (status === 0) {
       var lost = confirming ? MESSAGES.networkConfirm : MESSAGES.network;
       showProblem(form, lost, confirming ? reload : null);

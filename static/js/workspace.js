@@ -35,11 +35,9 @@
     }, 50);
   }
 
-  // The element that made the request (htmx's `elt` can be the swap target in some events).
-  function sourceOf(evt) {
-    var config = evt.detail.requestConfig;
-    return (config && config.elt) || evt.detail.elt;
-  }
+  var problems = window.neuromatchProblems;
+  var sourceOf = problems.sourceOf;
+  var PROBLEM = { className: "write-problem", marker: "write-problem" };
 
   // The workspace's own requests (the search results are swapped in beside it).
   function inWorkspace(elt) {
@@ -97,38 +95,11 @@
   }
 
   function clearProblem(form) {
-    var next = form.nextElementSibling;
-    if (next && next.classList.contains("write-problem")) {
-      next.remove();
-    }
+    problems.clear(form, PROBLEM);
   }
 
   function showProblem(form, text, actions) {
-    clearProblem(form);
-    var box = document.createElement("div");
-    box.className = "write-problem";
-    box.setAttribute("role", "alert");
-    var line = document.createElement("p");
-    line.textContent = text;
-    box.appendChild(line);
-    actions.forEach(function (action) {
-      var control;
-      if (action.href) {
-        control = document.createElement("a");
-        control.href = action.href;
-      } else {
-        control = document.createElement("button");
-        control.type = "button";
-        control.className = "button small secondary";
-        control.addEventListener("click", function () {
-          box.remove();
-          action.run();
-        });
-      }
-      control.textContent = action.label;
-      box.appendChild(control);
-    });
-    form.insertAdjacentElement("afterend", box);
+    problems.show(form, text, actions, PROBLEM);
   }
 
   function csrfCookie() {
@@ -200,9 +171,7 @@
       return;
     }
     if (status === 401) {
-      var signIn = (xhr && xhr.getResponseHeader("X-Sign-In-URL")) || "/accounts/login/";
-      var next = window.location.pathname + window.location.search;
-      var href = signIn + (signIn.indexOf("?") < 0 ? "?" : "&") + "next=" + encodeURIComponent(next);
+      var href = problems.signInHref(xhr, window.location.pathname + window.location.search);
       showProblem(form, MESSAGES.signedOut, [{ label: "Sign in again", href: href }]);
       return;
     }
