@@ -6,11 +6,12 @@ would create, update, leave unchanged and archive, and which rows cannot be impo
 
 import datetime as dt
 import hashlib
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
 
-from programs.catalogue import ProgramMatcher
+from programs.catalogue import ProgramMatcher, identity_key
 from programs.cleaning import CleanTable
 from programs.models import Program
 from programs.normalise import format_number
@@ -174,6 +175,11 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
             changes["active"] = (False, True)
         (updates if changes else unchanged).append(PlannedRow(row.line, values, program, changes))
 
+    if clashes := _identity_clashes(matcher, creates + updates, clean.headers):
+        errors += clashes
+        refused = {error.line for error in clashes}
+        creates = [row for row in creates if row.line not in refused]
+        updates = [row for row in updates if row.line not in refused]
     archives = (
         [program for program in programs if program.active and program.pk not in claimed]
         if full_catalogue
@@ -193,3 +199,62 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
         mapped=clean.mapped,
         header_row=clean.header_row,
     )
+
+
+def _identity_clashes(
+    matcher: ProgramMatcher, rows: list[PlannedRow], headers: Mapping[str, str]
+) -> list[RowError]:
+    """Errors for the rows that would leave two programs files cannot tell apart: one name in
+    one state, and one of the two without a program ID (`identity_clash()`'s rule).
+
+    A row is checked when it adds a program or gives one another name or state, in line order,
+    against the catalogue as this file leaves it (programs it gives an ID included) and the
+    rows before it that passed.
+    """
+    adopted: list[tuple[Program, str | None]] = []
+    moves: list[tuple[PlannedRow, tuple[str, str], tuple[str, str] | None]] = []
+    for row in sorted(rows, key=lambda planned: planned.line):
+        key = identity_key(str(row.values["name"]), str(row.values["state"]))
+        if (program := row.program) is None:
+            moves.append((row, key, None))
+            continue
+        old = identity_key(program.name, program.state)
+        if "program_id" in row.changes:
+            adopted.append((program, row.changes["program_id"][1]))
+        if key != old:
+            moves.append((row, key, old))
+    if not moves:
+        return []
+    identities = matcher.identities()
+    for program, program_id in adopted:
+        identities.place(program, identity_key(program.name, program.state), program_id)
+    placed: dict[Hashable, int] = {}
+    errors: list[RowError] = []
+    for row, key, old in moves:
+        holder: Hashable = row.line if row.program is None else row.program
+        program_id = row.values.get("program_id") or getattr(row.program, "program_id", None)
+        other = identities.clash(holder, key, program_id)
+        if other is None:
+            if old is not None:
+                identities.remove(holder, old)
+            identities.place(holder, key, program_id)
+            placed[holder] = row.line
+            continue
+        name, state = str(row.values["name"]), str(row.values["state"])
+        column = "name" if old is None or old[0] != key[0] else "state"
+        if other in placed:
+            second = f"a second “{name}” in {state}, after line {placed[other]},"
+        else:
+            second = f"a second “{getattr(other, 'name', name)}” in {state},"
+        errors.append(
+            RowError(
+                row.line,
+                headers[column],
+                name if column == "name" else state,
+                f"would make this program {second} and one of the two has no program ID: a "
+                "file row without one finds its program by name and state, so imports could "
+                "no longer tell them apart. Keep the names different, or give both programs "
+                "their ACGME program IDs",
+            )
+        )
+    return errors
