@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.text import capfirst
 
 from programs.catalogue import ProgramMatcher, identity_key
-from programs.cleaning import CleanTable
+from programs.cleaning import CleanTable, accepted_headers
 from programs.models import Program
 from programs.normalise import format_number
 from programs.reading import RowError, rows_with_errors
@@ -72,6 +72,13 @@ class ImportPlan:
     unknown_headers: list[str] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)
     header_row: list[str] = field(default_factory=list)
+    # Required fields no column holds: nothing is planned until a mapping gives them one.
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def missing_columns(self) -> str:
+        """The required fields no column holds, in words: `name`, `name and state`."""
+        return " and ".join(self.missing)
 
     @property
     def mappable_headers(self) -> list[str]:
@@ -98,11 +105,23 @@ class ImportPlan:
             [(row.line, row.program.pk) for row in self.unchanged],
             sorted(program.pk for program in self.archives),
             [(error.line, error.column, error.message) for error in self.errors],
+            self.missing,
         )
         return hashlib.sha256(repr(described).encode()).hexdigest()
 
     def problem(self, *, skip_invalid: bool, full_catalogue: bool) -> str | None:
         """Why this plan may not be applied with these options, or None when it may."""
+        if self.missing:
+            columns = "columns" if len(self.missing) > 1 else "column"
+            accepted = "; ".join(f"{name}: {accepted_headers(name)}" for name in self.missing)
+            return (
+                f"The file has no {self.missing_columns} {columns} (accepted headers include "
+                f"{accepted}), so nothing can be imported from it. If one of its columns "
+                f"holds the {self.missing_columns} under another header, map it on the import "
+                "page's preview (“Map columns the importer does not know”): the mapping is "
+                "remembered for files with this header row, by import_programs too. Or rename "
+                "the header."
+            )
         if not self.errors:
             return None
         rows = "1 row has" if self.rejected == 1 else f"{self.rejected:,} rows have"
@@ -182,7 +201,7 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
         updates = [row for row in updates if row.line not in refused]
     archives = (
         [program for program in programs if program.active and program.pk not in claimed]
-        if full_catalogue
+        if full_catalogue and not clean.missing
         else []
     )
     errors.sort(key=lambda error: error.line)
@@ -198,6 +217,7 @@ def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
         unknown_headers=clean.unknown_headers,
         mapped=clean.mapped,
         header_row=clean.header_row,
+        missing=clean.missing,
     )
 
 
