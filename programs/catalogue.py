@@ -2,7 +2,7 @@
 with a catalogue program."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -89,6 +89,41 @@ def observership_programs() -> QuerySet[Program]:
     )
 
 
+def identity_key(name: str, state: str) -> tuple[str, str]:
+    """What a file row without a program ID finds its program by: the name ignoring case,
+    punctuation and accents, and the state."""
+    return name_key(name), state
+
+
+def told_apart(program_id: str | None, other_id: str | None) -> bool:
+    """Whether files can tell apart two programs with one identity key: only by their program
+    IDs, so only when both have one."""
+    return bool(program_id and other_id)
+
+
+class Identities:
+    """Who holds each identity key (a program, or whatever stands for one not yet saved) and
+    with which program ID, to find holders that files could not tell apart."""
+
+    def __init__(self) -> None:
+        self._holders: dict[tuple[str, str], dict[Hashable, str | None]] = defaultdict(dict)
+
+    def place(self, holder: Hashable, key: tuple[str, str], program_id: str | None) -> None:
+        self._holders[key][holder] = program_id
+
+    def remove(self, holder: Hashable, key: tuple[str, str]) -> None:
+        self._holders[key].pop(holder, None)
+
+    def clash(
+        self, holder: Hashable, key: tuple[str, str], program_id: str | None
+    ) -> Hashable | None:
+        """Another holder of `key` that files could not tell from `holder`, or None."""
+        for other, other_id in self._holders.get(key, {}).items():
+            if other != holder and not told_apart(program_id, other_id):
+                return other
+        return None
+
+
 class ProgramMatcher:
     """Finds the catalogue programs a row of a file means, the same way for every import.
 
@@ -103,16 +138,24 @@ class ProgramMatcher:
         for program in programs:
             if program.program_id:
                 self.by_id[program.program_id] = program
-            self.by_name[(name_key(program.name), program.state)].append(program)
+            self.by_name[identity_key(program.name, program.state)].append(program)
 
     def candidates(self, program_id: str | None, name: str, state: str) -> list[Program]:
         if program_id and program_id in self.by_id:
             return [self.by_id[program_id]]
         return [
             program
-            for program in self.by_name.get((name_key(name), state), ())
+            for program in self.by_name.get(identity_key(name, state), ())
             if not (program_id and program.program_id)
         ]
+
+    def identities(self) -> Identities:
+        """The catalogue's identities as they stand."""
+        identities = Identities()
+        for key, programs in self.by_name.items():
+            for program in programs:
+                identities.place(program, key, program.program_id)
+        return identities
 
 
 def identity_clash(program: Program, *, name: str, state: str) -> Program | None:
@@ -120,11 +163,11 @@ def identity_clash(program: Program, *, name: str, state: str) -> Program | None
     `program` is called `name` in `state`, or None.
 
     Such a row finds its program by name and state (`ProgramMatcher`); two programs sharing
-    them are told apart only when both have a program ID.
+    them are told apart only when both have a program ID (`told_apart`).
     """
-    key = name_key(name)
+    identities = Identities()
     others = Program.objects.filter(state=state).exclude(pk=program.pk)
     for other in others.only("pk", "program_id", "name", "state"):
-        if name_key(other.name) == key and not (program.program_id and other.program_id):
-            return other
-    return None
+        identities.place(other, identity_key(other.name, other.state), other.program_id)
+    other = identities.clash(program, identity_key(name, state), program.program_id)
+    return other if isinstance(other, Program) else None

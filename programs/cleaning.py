@@ -2,7 +2,8 @@
 
 Pure: no ORM and no request. Uses the cleaners of `programs.normalise`; every bad cell or row
 becomes a `RowError` (line, column, value, what it should be), and a file whose columns cannot
-be used at all raises `CatalogueImportError`.
+be used at all raises `CatalogueImportError`. A file that lacks a required column but has
+columns a mapping could give it is not refused: its table has no rows and says what is missing.
 """
 
 from collections.abc import Mapping
@@ -40,6 +41,13 @@ class CleanTable:
     unknown_headers: list[str] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)
     header_row: list[str] = field(default_factory=list)
+    # Required fields no column holds yet: then there are no rows, only columns to map.
+    missing: list[str] = field(default_factory=list)
+
+
+def accepted_headers(name: str) -> str:
+    """A few of the headers read as field `name`, quoted, for messages."""
+    return ", ".join(f"“{alias}”" for alias in aliases_of(name)[:4])
 
 
 def _column_letter(index: int) -> str:
@@ -73,14 +81,27 @@ def clean_table(table: Table, mapping: Mapping[str, str] | None = None) -> Clean
         if clash := table.clash(positions, name, header):
             raise CatalogueImportError(clash, headers=[table.headers[positions[name]], header])
         positions[name] = index
-    for required in REQUIRED_COLUMNS:
-        if required not in positions:
-            accepted = ", ".join(f"“{alias}”" for alias in aliases_of(required)[:4])
+    if missing := [name for name in REQUIRED_COLUMNS if name not in positions]:
+        # A mapping can still give the field to a column the importer does not know, or to
+        # one it gave an optional field; with no such column the file cannot be used.
+        if not unknown and all(name in REQUIRED_COLUMNS for name in mapped.values()):
             found = ", ".join(f"“{header}”" for header in table.headers[:8] if header)
             raise CatalogueImportError(
-                f"The file has no {required} column (accepted headers include {accepted}). "
-                f"The header row read was: {found or 'empty'}."
+                f"The file has no {missing[0]} column (accepted headers include "
+                f"{accepted_headers(missing[0])}). The header row read was: {found or 'empty'}."
             )
+        return CleanTable(
+            rows=[],
+            fields=(),
+            headers={name: table.headers[index] for name, index in positions.items()},
+            ignored_columns=ignored,
+            errors=[],
+            total_rows=len(table.lines),
+            unknown_headers=unknown,
+            mapped=mapped,
+            header_row=list(table.headers),
+            missing=missing,
+        )
 
     errors: list[RowError] = []
     bad: set[int] = set()

@@ -2,7 +2,8 @@
 
 Reading (`programs.reading`) turns the file into columns of cell text; cleaning
 (`programs.cleaning`) maps headers to fields and cells to values with the pure cleaners of
-`programs.normalise`; planning (here) compares the rows with the catalogue; writing
+`programs.normalise`; planning (`programs.planning`) compares the rows with the catalogue;
+the services here record each run as an `ImportBatch` and keep previews pending; writing
 (`programs.writer`) happens under the catalogue lock in one short transaction with bulk
 statements. Every problem a user can cause is raised as `CatalogueImportError`, whose message
 says what to fix.
@@ -11,20 +12,19 @@ says what to fix.
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
 
-from programs.catalogue import ProgramMatcher
 from programs.cleaning import CleanTable, clean_table
 from programs.history import Origin
 from programs.mapping import remember_mapping, remembered_mapping
-from programs.models import ChangeSource, ImportBatch, Program
-from programs.normalise import canonical_field, format_number
+from programs.models import ChangeSource, ImportBatch
+from programs.normalise import canonical_field
+from programs.planning import ImportPlan, plan_changes
 from programs.reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -32,7 +32,6 @@ from programs.reading import (
     RowError,
     Table,
     parse_file,
-    rows_with_errors,
 )
 from programs.writer import catalogue_lock, write_changes
 
@@ -58,110 +57,6 @@ PENDING_FOR = dt.timedelta(hours=1)
 
 
 @dataclass
-class PlannedRow:
-    """A row of the file: the program it updates (None when new), its values, what changes."""
-
-    line: int
-    values: dict[str, object]
-    program: Program | None = None
-    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
-
-    def change_list(self) -> list[tuple[str, str, str]]:
-        """(field label, before, after) as text, for the preview."""
-        described = []
-        for name, (before, after) in self.changes.items():
-            model_field = Program._meta.get_field(name)
-            choices = dict(model_field.flatchoices)
-            described.append(
-                (
-                    capfirst(str(model_field.verbose_name)),
-                    display(choices.get(before, before)),
-                    display(choices.get(after, after)),
-                )
-            )
-        return described
-
-
-def display(value: object) -> str:
-    """A field value as the preview shows it."""
-    if value is None or value == "":
-        return "blank"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return format_number(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-@dataclass
-class ImportPlan:
-    """What importing a file would do; nothing in it is saved yet."""
-
-    total_rows: int
-    creates: list[PlannedRow]
-    updates: list[PlannedRow]
-    unchanged: list[PlannedRow]
-    archives: list[Program]
-    errors: list[RowError]
-    ignored_columns: list[str]
-    headers: dict[str, str]
-    # Unknown named headers, the ones a mapping gave a field, and the whole header row.
-    unknown_headers: list[str] = field(default_factory=list)
-    mapped: dict[str, str] = field(default_factory=dict)
-    header_row: list[str] = field(default_factory=list)
-
-    @property
-    def mappable_headers(self) -> list[str]:
-        """The named columns a mapping can give a field: unknown ones and mapped ones."""
-        return [h for h in self.header_row if h in self.mapped or h in self.unknown_headers]
-
-    @property
-    def rejected(self) -> int:
-        return rows_with_errors(self.errors)
-
-    @property
-    def changes(self) -> int:
-        return len(self.creates) + len(self.updates) + len(self.archives)
-
-    def digest(self) -> str:
-        """A hash of everything the plan would do and report: equal digests, equal imports.
-
-        New programs count by line only: their values come from the file, which a confirm
-        checks by its own hash; everything that depends on the catalogue counts in full.
-        """
-        described = (
-            [row.line for row in self.creates],
-            [(row.line, row.program.pk, sorted(row.changes.items())) for row in self.updates],
-            [(row.line, row.program.pk) for row in self.unchanged],
-            sorted(program.pk for program in self.archives),
-            [(error.line, error.column, error.message) for error in self.errors],
-        )
-        return hashlib.sha256(repr(described).encode()).hexdigest()
-
-    def problem(self, *, skip_invalid: bool, full_catalogue: bool) -> str | None:
-        """Why this plan may not be applied with these options, or None when it may."""
-        if not self.errors:
-            return None
-        rows = "1 row has" if self.rejected == 1 else f"{self.rejected:,} rows have"
-        if full_catalogue:
-            return (
-                f"{rows} errors. A full-catalogue import archives every program missing "
-                "from the file, so it needs a file without errors: fix the rows listed, or "
-                "import without “full catalogue”."
-            )
-        if not self.changes:  # no valid row would change anything: skipping is no way out
-            return f"{rows} errors, so nothing is imported. Fix the rows listed."
-        if not skip_invalid:
-            return (
-                f"{rows} errors, so nothing is imported. Fix the rows listed, or import "
-                "the valid rows and skip the invalid ones."
-            )
-        return None
-
-
-@dataclass
 class ImportResult:
     """What an import did (a dry run: would do), and why it may not be applied as asked."""
 
@@ -178,83 +73,6 @@ class ImportResult:
             f"{len(plan.unchanged):,} unchanged, {len(plan.archives):,} archived, "
             f"{plan.rejected:,} rejected"
         )
-
-
-# Plan -------------------------------------------------------------------------------------
-
-
-def plan_changes(clean: CleanTable, *, full_catalogue: bool) -> ImportPlan:
-    """Match each row with the catalogue (program ID, else name + state) and diff it."""
-    programs = list(Program.objects.all())
-    matcher = ProgramMatcher(programs)
-
-    errors = list(clean.errors)
-    creates: list[PlannedRow] = []
-    updates: list[PlannedRow] = []
-    unchanged: list[PlannedRow] = []
-    claimed: dict[int, int] = {}
-    fields = clean.fields
-    for row in clean.rows:
-        values = row.values
-        program_id = values.get("program_id")
-        candidates = matcher.candidates(program_id, str(values["name"]), str(values["state"]))
-        if len(candidates) > 1:
-            errors.append(
-                RowError(
-                    row.line,
-                    clean.headers["name"],
-                    str(values["name"]),
-                    f"matches {len(candidates)} programs in the catalogue with this name and "
-                    "state: add their program IDs to the file",
-                )
-            )
-            continue
-        if not candidates:
-            creates.append(PlannedRow(row.line, values))
-            continue
-        program = candidates[0]
-        if program.pk in claimed:
-            errors.append(
-                RowError(
-                    row.line,
-                    clean.headers["name"],
-                    str(values["name"]),
-                    f"is the same catalogue program as line {claimed[program.pk]}",
-                )
-            )
-            continue
-        claimed[program.pk] = row.line
-        changes: dict[str, tuple[object, object]] = {}
-        for name in fields:
-            after = values[name]
-            if name == "program_id" and after is None:
-                continue
-            before = getattr(program, name)
-            if before != after:
-                changes[name] = (before, after)
-        if not program.active:
-            changes["active"] = (False, True)
-        (updates if changes else unchanged).append(PlannedRow(row.line, values, program, changes))
-
-    archives = (
-        [program for program in programs if program.active and program.pk not in claimed]
-        if full_catalogue
-        else []
-    )
-    errors.sort(key=lambda error: error.line)
-    return ImportPlan(
-        total_rows=clean.total_rows,
-        creates=creates,
-        updates=updates,
-        unchanged=unchanged,
-        archives=archives,
-        errors=errors,
-        ignored_columns=clean.ignored_columns,
-        headers=clean.headers,
-        unknown_headers=clean.unknown_headers,
-        mapped=clean.mapped,
-        header_row=clean.header_row,
-    )
 
 
 # Services ---------------------------------------------------------------------------------

@@ -132,3 +132,175 @@ def test_a_clashing_mapping_keeps_the_preview_and_shows_the_error_beside_its_col
     )
     assert "Import complete" in confirmed.content.decode()
     assert Program.objects.get().name == "Harbor Neurology"
+
+
+# A required column under a header the importer does not know --------------------------------
+
+TITLED = ["Program Title X", "state", "img_pct"]
+
+
+def confirm(client, batch, **extra: str):
+    data = {"sha256": batch.sha256, **extra}
+    return client.post(reverse("programs:import_confirm", args=[batch.pk]), data)
+
+
+def test_a_file_whose_name_column_has_an_unknown_header_gets_the_mapping_step(client):
+    client.force_login(make_catalogue_editor())
+
+    response = upload(client, [TITLED, ["Harbor Neurology", "TX", "45"]])
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["plan"].missing == ["name"]
+    assert "This file has no name column that the importer knows" in body
+    assert "choose <code>name</code> for the column that holds it" in body
+    assert '<details class="column-mapping" open>' in body
+    assert list(response.context["mapping_form"].headers) == ["Program Title X"]
+    assert "Import 1 change" not in body and "valid change" not in body
+    assert "no name column (accepted headers" not in body  # the command's wording, not here
+    assert ImportBatch.objects.filter(content__isnull=False).count() == 1
+    assert not Program.objects.exists()
+
+
+def test_after_mapping_the_required_column_the_preview_proceeds_and_the_confirm_imports(client):
+    client.force_login(make_catalogue_editor())
+    upload(client, [TITLED, ["Harbor Neurology", "TX", "45"]])
+
+    remapped = map_columns(client, ImportBatch.objects.get(), column_0="name")
+
+    plan = remapped.context["plan"]
+    assert (plan.missing, len(plan.creates)) == ([], 1)
+    assert "<code>Program Title X</code> → <code>name</code>" in remapped.content.decode()
+    assert not Program.objects.exists()
+    confirmed = confirm(client, ImportBatch.objects.latest("pk"))
+    assert "Import complete" in confirmed.content.decode()
+    program = Program.objects.get()
+    assert (program.name, program.state, program.img_pct) == ("Harbor Neurology", "TX", 45.0)
+    assert ColumnMapping.objects.get().mapping == {"Program Title X": "name"}
+
+
+def test_an_unknown_state_header_can_be_mapped_too(client):
+    client.force_login(make_catalogue_editor())
+    response = upload(
+        client, [["name", "Location", "Coordinator"], ["Bay Neurology", "Texas", "J"]]
+    )
+    assert response.context["plan"].missing == ["state"]
+
+    remapped = map_columns(client, ImportBatch.objects.get(), column_0="state")
+
+    assert remapped.context["plan"].creates[0].values["state"] == "TX"
+
+
+def test_both_required_columns_can_be_missing_and_are_named_together(client):
+    client.force_login(make_catalogue_editor())
+    response = upload(client, [["Title", "Where"], ["Bay Neurology", "TX"]])
+
+    body = response.content.decode()
+    assert "no name and state columns that the importer knows" in body
+    assert "choose <code>name</code> and <code>state</code> for the columns that hold them" in body
+
+    remapped = map_columns(client, ImportBatch.objects.get(), column_0="name", column_1="state")
+
+    assert len(remapped.context["plan"].creates) == 1
+
+
+@pytest.mark.parametrize("skip_invalid", ["", "true"])
+def test_a_preview_still_missing_a_required_column_cannot_be_confirmed_and_stays_pending(
+    client, skip_invalid
+):
+    client.force_login(make_catalogue_editor())
+    upload(client, [TITLED, ["Harbor Neurology", "TX", "45"]])
+    batch = ImportBatch.objects.get()
+
+    refused = confirm(client, batch, skip_invalid=skip_invalid)
+
+    assert "The file has no name column" in refused.content.decode()
+    assert "Import complete" not in refused.content.decode()
+    assert not Program.objects.exists()
+    assert not ImportBatch.objects.filter(dry_run=False).exists()
+    assert ImportBatch.objects.filter(content__isnull=False).get() == batch  # still pending
+    map_columns(client, batch, column_0="name")
+    assert "Import complete" in confirm(client, ImportBatch.objects.latest("pk")).content.decode()
+
+
+def test_a_full_catalogue_preview_missing_a_required_column_archives_nothing(client):
+    from tests.factories import make_program
+
+    make_program(program_id="1803500001", name="Old Neurology", state="TX")
+    client.force_login(make_catalogue_editor())
+    response = client.post(
+        reverse("programs:import"),
+        {
+            "file": SimpleUploadedFile(
+                "all.csv", make_catalogue_csv([TITLED, ["Harbor Neurology", "TX", "45"]])
+            ),
+            "full_catalogue": "on",
+        },
+    )
+
+    assert response.context["plan"].archives == []
+    assert "Import complete" not in confirm(client, ImportBatch.objects.get()).content.decode()
+    assert Program.objects.get().active
+
+    remapped = map_columns(client, ImportBatch.objects.get(), column_0="name")
+    assert [program.name for program in remapped.context["plan"].archives] == ["Old Neurology"]
+
+
+def test_mapping_the_last_unknown_column_elsewhere_says_which_required_column_is_still_missing(
+    client,
+):
+    client.force_login(make_catalogue_editor())
+    upload(client, [["Title", "img_pct"], ["Bay Neurology", "45"]])
+    batch = ImportBatch.objects.get()
+
+    response = map_columns(client, batch, column_0="name")
+
+    body = response.content.decode()
+    assert "The file has no state column" in body
+    assert response.context["mapping_form"].non_field_errors()
+    assert response.context["batch"] == batch
+    assert ImportBatch.objects.filter(content__isnull=False).get() == batch
+    assert not ColumnMapping.objects.exists()
+
+
+def test_a_file_without_a_required_column_or_any_column_to_map_is_still_refused(client):
+    client.force_login(make_catalogue_editor())
+
+    response = upload(client, [["program_id", "state"], ["1803500100", "TX"]])
+
+    assert response.context.get("plan") is None
+    assert "The file has no name column" in response.context["form"].errors["file"][0]
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_command_refuses_a_file_missing_a_required_column_and_points_to_the_mapping(
+    tmp_path,
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "titled.csv"
+    path.write_bytes(make_catalogue_csv([TITLED, ["Harbor Neurology", "TX", "45"]]))
+
+    for options in ({}, {"dry_run": True}):
+        with pytest.raises(CommandError) as refused:
+            call_command("import_programs", str(path), **options)
+        message = str(refused.value)
+        assert "The file has no name column (accepted headers include name: “name”" in message
+        assert "Map columns the importer does not know" in message
+        assert "by import_programs too" in message
+    assert not Program.objects.exists()
+
+
+def test_the_command_uses_a_required_column_mapping_remembered_on_the_import_page(client, tmp_path):
+    from django.core.management import call_command
+
+    client.force_login(make_catalogue_editor())
+    upload(client, [TITLED, ["Harbor Neurology", "TX", "45"]])
+    map_columns(client, ImportBatch.objects.get(), column_0="name")
+    path = tmp_path / "later.csv"
+    path.write_bytes(make_catalogue_csv([TITLED, ["Cove Neurology", "NY", "20"]]))
+
+    call_command("import_programs", str(path))
+
+    assert Program.objects.get().name == "Cove Neurology"

@@ -133,6 +133,19 @@ def _import_preview(page: Page, world: World) -> None:
     _upload(page, rows=_import_rows())
 
 
+def _import_column_to_map(page: Page, world: World) -> None:
+    """A file whose name column has a header the importer does not know: the mapping step."""
+    page.get_by_label("Catalogue file").set_input_files(
+        {
+            "name": "titled.csv",
+            "mimeType": "text/csv",
+            "buffer": make_catalogue_csv([["Program Title X", "state"], ["Bay Neurology", "TX"]]),
+        }
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_label("Program Title X")).to_be_visible()
+
+
 def _import_result(page: Page, world: World) -> None:
     _upload(page, rows=_import_rows()[:2])
     page.get_by_role("button", name=re.compile("^Import")).click()
@@ -281,6 +294,9 @@ VISITS: dict[str, Visit] = {
     "import": Visit("programs:import", "stella", "/programs/import/"),
     "import, preview": Visit("programs:import", "stella", "/programs/import/", _import_preview),
     "import, result": Visit("programs:import", "stella", "/programs/import/", _import_result),
+    "import, column to map": Visit(
+        "programs:import", "stella", "/programs/import/", _import_column_to_map
+    ),
     "corrections queue": Visit("programs:corrections", "stella", "/programs/corrections/"),
     "calibration": Visit("applicants:calibration", "stella", "/calibration/"),
 }

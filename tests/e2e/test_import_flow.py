@@ -186,3 +186,31 @@ def test_the_import_failure_messages_pass_axe(live_server, page: Page, size):
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}}).response
     assert [violation["id"] for violation in results["violations"]] == []
+
+
+def test_a_renamed_name_column_is_mapped_by_keyboard_and_then_imported(live_server, page: Page):
+    make_catalogue_editor("stella")
+    sign_in(page, live_server.url, "stella")
+    content = make_catalogue_csv([["Program Title X", "State"], ["Bay Neurology", "Texas"]])
+    page.goto(f"{live_server.url}/programs/import/")
+    page.get_by_label("Catalogue file").set_input_files(
+        {"name": "titled.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    page.get_by_role("button", name="Upload and preview").press("Enter")
+
+    expect(page.get_by_role("alert")).to_contain_text("This file has no name column")
+    expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
+    column = page.get_by_label("Program Title X")
+    column.focus()
+    page.keyboard.type("name")
+    expect(column).to_have_value("name")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Update the preview")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("cell", name="Bay Neurology")).to_be_visible()
+    assert not Program.objects.exists()
+    page.get_by_role("button", name="Import 1 change").press("Enter")
+
+    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
+    assert Program.objects.get().state == "TX"
