@@ -39,6 +39,7 @@ from tests.factories import (
     make_entry,
     make_form_data,
     make_grant,
+    make_model_steward,
     make_profile,
     make_profile_data,
     make_program,
@@ -572,7 +573,7 @@ def test_corrections_suggested_at_once_never_pass_the_daily_limit(alice):
 
 def test_four_model_version_activations_at_once_leave_one_active(db):
     tally = Tally()
-    staff = make_user("stella", is_staff=True)
+    staff = make_model_steward("stella")
     versions = [
         ModelVersion.objects.create(number=100 + n, weights={}, conversion=0.5) for n in range(4)
     ]
