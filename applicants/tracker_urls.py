@@ -6,9 +6,9 @@ app_name = "season"
 
 urlpatterns = [
     path("", tracker_views.season, name="index"),
-    path("entries/<int:pk>/", tracker_views.entry, name="entry"),
-    path("entries/<int:pk>/signal/", tracker_views.entry_signal, name="entry_signal"),
-    path("entries/<int:pk>/interview.ics", calendar_views.interview_ics, name="interview_ics"),
+    path("entries/<id:pk>/", tracker_views.entry, name="entry"),
+    path("entries/<id:pk>/signal/", tracker_views.entry_signal, name="entry_signal"),
+    path("entries/<id:pk>/interview.ics", calendar_views.interview_ics, name="interview_ics"),
     path("signals/", tracker_views.signals, name="signals"),
     path("time-zone/", tracker_views.time_zone, name="time_zone"),
     path("costs/", tracker_views.costs, name="costs"),
@@ -19,6 +19,6 @@ urlpatterns = [
     path("rank/print/", rank_views.rank_print, name="rank_print"),
     path("rank/export.csv", rank_views.rank_csv, name="rank_csv"),
     path("rank/export.xlsx", rank_views.rank_xlsx, name="rank_xlsx"),
-    path("rank/<int:pk>/move/", rank_views.rank_move, name="rank_move"),
-    path("rank/<int:pk>/notes/", rank_views.rank_notes, name="rank_notes"),
+    path("rank/<id:pk>/move/", rank_views.rank_move, name="rank_move"),
+    path("rank/<id:pk>/notes/", rank_views.rank_notes, name="rank_notes"),
 ]

@@ -10,7 +10,7 @@ class NeuromatchConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
 
-        from neuromatch import checks  # noqa: F401  (registers the deploy checks)
+        from neuromatch import checks, converters  # noqa: F401  (deploy checks; <id:…> in URLs)
         from neuromatch.accounts import lift_lock_on_password_reset
 
         password_reset.connect(lift_lock_on_password_reset, dispatch_uid="neuromatch-axes-reset")

@@ -137,6 +137,7 @@ elif not DEBUG and (SECRET_KEY.startswith(INSECURE_KEY_PREFIX) or len(SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "neuromatch.views.csrf_failure"  # the site's own page, not Django's bare one
 
 INSTALLED_APPS = [
     "django.contrib.admin",

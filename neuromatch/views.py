@@ -49,6 +49,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 @login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a security token that no longer matches (signed in or out elsewhere)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the failure may be in one of them or in the database.
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -351,6 +351,26 @@ def _first_method(rule: Rule) -> str:
     return rule.methods[0].lower()
 
 
+HUGE = "99999999999999999999"  # past every database's largest integer
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, world):
+    checked = []
+    for name, rule in ACCESS.items():
+        kwargs = rule.kwargs(world)
+        ids = {key for key, value in kwargs.items() if isinstance(value, int)}
+        if not ids or rule.kind in (PUBLIC, TOKEN, LINK):
+            continue
+        url = reverse(name, kwargs={**kwargs, **dict.fromkeys(ids, 123456789)})
+        url = url.replace("123456789", HUGE)
+        client.force_login(world.stella if rule.kind in STAFF_KINDS else world.alice)
+        for method in rule.methods:
+            status = getattr(client, method.lower())(url).status_code
+            checked.append((status, method, url))
+    assert len(checked) >= 40  # every object URL of the app, each method
+    assert [item for item in checked if item[0] != 404] == []
+
+
 def test_every_url_has_an_access_rule():
     names = url_names()
     assert len(names) == len(set(names)), "two URL patterns share a name"

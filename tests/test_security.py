@@ -2,8 +2,10 @@ from unittest import mock
 
 import pytest
 from django.db.utils import OperationalError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
+
+from applicants.models import Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,14 @@ def test_uploads_are_kept_in_memory_never_written_under_the_users_file_name(sett
     assert settings.FILE_UPLOAD_HANDLERS == [
         "django.core.files.uploadhandler.MemoryFileUploadHandler"
     ]
+
+
+def test_a_stale_security_token_gets_the_site_s_own_page_saying_nothing_was_saved(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse("applicants:profile"), {"step2_score": "240"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This page was out of date, so nothing was saved" in page
+    assert 'class="nav-user"' in page  # in the site's layout, signed in
+    assert not Profile.objects.filter(user=alice).exists()

@@ -136,7 +136,9 @@ def test_a_cleared_last_rank_that_is_still_free_is_put_back(shortlist, alice, mi
 
 
 @pytest.mark.parametrize(
-    "token", ["", "garbage", "a:b:c", status_undo.signing.dumps({"e": 1}, salt="other")]
+    "token",
+    ["", "garbage", "a:b:c", status_undo.signing.dumps({"e": 1}, salt="other")],
+    ids=["empty", "garbage", "three parts", "signed for something else"],  # one name a worker
 )
 def test_a_garbled_token_is_refused_with_a_message(shortlist, alice, mid_season, token):
     entry, _ = _change(_tracked(shortlist, **SCHEDULED), "applied")

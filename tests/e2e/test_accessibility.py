@@ -94,6 +94,16 @@ def _submit_profile_with(page: Page, label: str, value: str) -> None:
     page.get_by_role("button", name=SAVE_PROFILE).click()
 
 
+def _post_stale(page: Page) -> None:
+    """Save the profile with a security token that no longer matches (as after signing in
+    again in another tab): the site's own 403 page."""
+    page.locator("input[name=csrfmiddlewaretoken]").evaluate_all(
+        "inputs => inputs.forEach((input) => { input.value = 'x'.repeat(64); })"
+    )
+    page.get_by_role("button", name=SAVE_PROFILE).click()
+    expect(page.get_by_role("heading", name=re.compile("out of date"))).to_be_visible()
+
+
 def _exclude_the_first_program(page: Page, world: World) -> None:
     row = page.locator("table.list tbody tr").first
     row.get_by_role("button", name=re.compile("^Exclude")).click()
@@ -215,6 +225,9 @@ VISITS: dict[str, Visit] = {
     ),
     "shared list (link)": Visit("applicants:shared", "anonymous", "/s/{link_token}/"),
     "page not found": Visit("", "anonymous", "/no-such-page/"),
+    "security token out of date": Visit(
+        "applicants:profile", "farida", "/profile/", lambda page, world: _post_stale(page)
+    ),
     # An applicant mid-season
     "home": Visit("home", "farida", "/"),
     "profile, saved": Visit(
