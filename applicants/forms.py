@@ -72,6 +72,14 @@ def _states_field(label: str) -> forms.MultipleChoiceField:
     )
 
 
+def _put(data: QueryDict, key: str, value: Any) -> None:
+    """Set a posted value as a browser sends it: a list as repeated keys, None as empty."""
+    if isinstance(value, list | tuple):
+        data.setlist(key, [str(item) for item in value])
+    else:
+        data[key] = "" if value is None else str(value)
+
+
 class ShowsWhatItShowed:
     """A form whose fields carry what its page showed (Django's hidden initial values), so a
     save writes only what the user changed and `edits.changed_since` can tell what was
@@ -88,17 +96,25 @@ class ShowsWhatItShowed:
         return any(self[name].html_initial_name in self.data for name in self.fields)
 
     def sent_anew(self, current: object) -> QueryDict:
-        """The post with its snapshot replaced by the values `current` holds now (for forms
-        whose fields are the object's): sent again, it saves over them."""
+        """The post as a page opened now would send it with this user's changes typed in (for
+        forms whose fields are the object's): what the page shows comes from `current`, except
+        the fields this user changed, which keep what they typed. Sent again, it writes those
+        fields over what is saved, and nothing else."""
         data = self.data.copy()
+        typed = set(self.changed_data)
         for name, field in self.fields.items():
-            if field.show_hidden_initial:
-                value = field.prepare_value(getattr(current, name))
-                key = self[name].html_initial_name
-                if isinstance(value, list | tuple):
-                    data.setlist(key, [str(item) for item in value])
-                else:
-                    data[key] = "" if value is None else str(value)
+            if not field.show_hidden_initial:
+                continue
+            value = field.prepare_value(getattr(current, name))
+            _put(data, self[name].html_initial_name, value)
+            if name in typed:
+                continue
+            if not isinstance(field, forms.BooleanField):
+                _put(data, self[name].html_name, value)
+            elif value:
+                data[self[name].html_name] = "on"
+            else:
+                data.pop(self[name].html_name, None)  # an unticked box sends nothing
         return data
 
     def shown(self, name: str) -> Any:

@@ -594,7 +594,7 @@ def test_two_tabs_saving_the_profile_at_once_keep_both_or_refuse_the_second_by_n
     tally = Tally()
     profile = make_profile(alice)
     first, second = tabs(alice, 2)
-    url = reverse("applicants:profile")
+    url = reverse("applicants:scenario", args=[profile.pk])  # where its form posts
     for _ in trials(8):
         Profile.objects.filter(pk=profile.pk).update(
             usce_months=3, neuro_publications=2, list_size=100

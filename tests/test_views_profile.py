@@ -398,73 +398,110 @@ def test_the_htmx_results_keep_the_band_column(client, alice):
 # Two tabs on one profile
 
 
-def _tab(client) -> dict:
-    """The profile form as a tab opened now would post it, untouched."""
-    return make_form_data(client.get(PROFILE_URL).content.decode(), PROFILE_URL)
+def _tab(client, profile: Profile) -> tuple[str, dict]:
+    """Where the profile page's form posts, and what it would post untouched (a tab opened
+    now): a saved profile posts to its own address."""
+    url = reverse("applicants:scenario", args=[profile.pk])
+    return url, make_form_data(client.get(PROFILE_URL).content.decode(), url)
 
 
 def test_two_tabs_changing_different_fields_keep_both_changes(client, alice):
-    make_profile(alice, usce_months=3, neuro_publications=2)
+    profile = make_profile(alice, usce_months=3, neuro_publications=2)
     client.force_login(alice)
-    first, second = _tab(client), _tab(client)
-    assert client.post(PROFILE_URL, {**first, "usce_months": "9"}).status_code == 302
-    assert client.post(PROFILE_URL, {**second, "neuro_publications": "5"}).status_code == 302
-    profile = Profile.objects.get(user=alice)
+    (url, first), (_, second) = _tab(client, profile), _tab(client, profile)
+    assert client.post(url, {**first, "usce_months": "9"}).status_code == 302
+    assert client.post(url, {**second, "neuro_publications": "5"}).status_code == 302
+    profile.refresh_from_db()
     assert (profile.usce_months, profile.neuro_publications) == (9, 5)
 
 
 def test_a_field_changed_in_both_tabs_is_refused_by_name_and_can_then_be_saved_over(client, alice):
-    make_profile(alice, usce_months=3)
+    profile = make_profile(alice, usce_months=3)
     client.force_login(alice)
-    first, second = _tab(client), _tab(client)
-    client.post(PROFILE_URL, {**first, "usce_months": "9"})
-    response = client.post(PROFILE_URL, {**second, "usce_months": "6", "list_size": "120"})
+    (url, first), (_, second) = _tab(client, profile), _tab(client, profile)
+    client.post(url, {**first, "usce_months": "9"})
+    response = client.post(url, {**second, "usce_months": "6", "list_size": "120"})
     assert response.status_code == 409
     page = response.content.decode()
     assert "US clinical experience (months) changed in another tab" in page
     assert "Saved elsewhere meanwhile: 9. Save again to keep yours." in page
-    profile = Profile.objects.get(user=alice)
+    profile.refresh_from_db()
     assert (profile.usce_months, profile.list_size) == (9, 100)  # nothing of the second
-    again = make_form_data(page, PROFILE_URL)
+    again = make_form_data(page, url)
     assert (again["usce_months"], again["list_size"]) == ("6", "120")  # what was typed
-    assert client.post(PROFILE_URL, again).status_code == 302
+    assert client.post(url, again).status_code == 302
     profile.refresh_from_db()
     assert (profile.usce_months, profile.list_size) == (6, 120)
 
 
-def test_the_same_change_in_two_tabs_is_no_clash(client, alice):
-    make_profile(alice, step3_score=None)
+def test_saving_again_after_a_clash_keeps_what_a_third_tab_changed(client, alice):
+    profile = make_profile(alice, step1_score=230, step2_score=240, share_outcomes=True)
     client.force_login(alice)
-    first, second = _tab(client), _tab(client)
-    client.post(PROFILE_URL, {**first, "step3_score": "230"})
-    assert client.post(PROFILE_URL, {**second, "step3_score": "230"}).status_code == 302
+    tabs = [_tab(client, profile) for _ in range(3)]
+    url = tabs[0][0]
+    client.post(url, {**tabs[0][1], "step1_score": "235"})
+    unticked = {key: value for key, value in tabs[1][1].items() if key != "share_outcomes"}
+    client.post(url, {**unticked, "step2_score": "245"})  # and no longer shares outcomes
+    response = client.post(url, {**tabs[2][1], "step1_score": "250"})
+    assert response.status_code == 409
+    again = make_form_data(response.content.decode(), url)
+    assert again["step2_score"] == "245"  # the page shows what the other tabs saved
+    assert "share_outcomes" not in again
+    assert client.post(url, again).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.step1_score, profile.step2_score) == (250, 245)
+    assert profile.share_outcomes is False  # the opt-out made elsewhere stands
+
+
+def test_a_tab_left_open_saves_the_profile_it_shows_after_another_made_a_scenario_active(
+    client, alice
+):
+    base = make_profile(alice, usce_months=3)
+    scenario = make_profile(alice, name="With Step 3", based_on=base, active=False, usce_months=3)
+    client.force_login(alice)
+    url, page = _tab(client, base)
+    client.post(reverse("applicants:scenario_activate", args=[scenario.pk]))
+    response = client.post(url, {**page, "usce_months": "6"}, follow=True)
+    assert "“My profile” saved." in response.content.decode()
+    base.refresh_from_db()
+    scenario.refresh_from_db()
+    assert (base.usce_months, scenario.usce_months) == (6, 3)
+
+
+def test_the_same_change_in_two_tabs_is_no_clash(client, alice):
+    profile = make_profile(alice, step3_score=None)
+    client.force_login(alice)
+    (url, first), (_, second) = _tab(client, profile), _tab(client, profile)
+    client.post(url, {**first, "step3_score": "230"})
+    assert client.post(url, {**second, "step3_score": "230"}).status_code == 302
 
 
 def test_states_that_two_tabs_would_make_both_preferred_and_excluded_are_refused(client, alice):
-    make_profile(alice, preferred_states=[], excluded_states=[])
+    profile = make_profile(alice, preferred_states=[], excluded_states=[])
     client.force_login(alice)
-    first, second = _tab(client), _tab(client)
-    client.post(PROFILE_URL, {**first, "excluded_states": ["TX"]})
-    response = client.post(PROFILE_URL, {**second, "preferred_states": ["TX", "OH"]})
+    (url, first), (_, second) = _tab(client, profile), _tab(client, profile)
+    client.post(url, {**first, "excluded_states": ["TX"]})
+    response = client.post(url, {**second, "preferred_states": ["TX", "OH"]})
     assert response.status_code == 409
     assert "States you will not apply to changed in another tab" in response.content.decode()
-    profile = Profile.objects.get(user=alice)
+    profile.refresh_from_db()
     assert (profile.preferred_states, profile.excluded_states) == ([], ["TX"])
 
 
 def test_unticking_a_state_in_one_tab_keeps_a_field_the_other_tab_saved(client, alice):
-    make_profile(alice, preferred_states=["TX", "OH"], usce_months=3)
+    profile = make_profile(alice, preferred_states=["TX", "OH"], usce_months=3)
     client.force_login(alice)
-    first, second = _tab(client), _tab(client)
-    client.post(PROFILE_URL, {**first, "usce_months": "12"})
-    assert client.post(PROFILE_URL, {**second, "preferred_states": ["OH"]}).status_code == 302
-    profile = Profile.objects.get(user=alice)
+    (url, first), (_, second) = _tab(client, profile), _tab(client, profile)
+    client.post(url, {**first, "usce_months": "12"})
+    assert client.post(url, {**second, "preferred_states": ["OH"]}).status_code == 302
+    profile.refresh_from_db()
     assert (profile.preferred_states, profile.usce_months) == (["OH"], 12)
 
 
 def test_saving_the_page_unchanged_writes_nothing(client, alice):
     profile = make_profile(alice)
     client.force_login(alice)
-    response = client.post(PROFILE_URL, _tab(client), follow=True)
+    url, page = _tab(client, profile)
+    response = client.post(url, page, follow=True)
     assert "Nothing to save: “My profile” is as it was." in response.content.decode()
     assert Profile.objects.get(pk=profile.pk).updated_at == profile.updated_at
