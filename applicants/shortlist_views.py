@@ -1,34 +1,28 @@
-"""The list workspace: `/list/`, its row actions (htmx, POST-only) and rebuilds."""
+"""The list workspace: `/list/`, builds, search and adding a program; what a write answers
+(the row actions are `applicants.entry_views`)."""
 
 import functools
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from applicants import comments, outlook, sharing, shortlists, status_undo
-from applicants.access import get_profile_for_user, get_rw_entry_for_user, get_rw_profile_for_user
+from applicants import comments, outlook, sharing, shortlists
+from applicants.access import get_profile_for_user, get_rw_profile_for_user
 from applicants.charts import curve_chart
 from applicants.forms import (
     AddProgramForm,
     ListFilterForm,
     NotesForm,
-    PinForm,
     SearchForm,
-    StatusForm,
-    first_error,
 )
 from applicants.model_versions import active_version
 from applicants.models import Band, Page, Profile, Shortlist, ShortlistEntry
@@ -73,7 +67,7 @@ def _shown_profile(request: HttpRequest, profile_pk: int | None) -> Profile | No
     return get_profile_for_user(request.user, profile_pk)
 
 
-def _list_url(profile: Profile, viewer: sharing.Viewer | None = None) -> str:
+def list_url(profile: Profile, viewer: sharing.Viewer | None = None) -> str:
     if profile.active and (viewer is None or viewer.is_owner):
         return reverse("applicants:list")
     return reverse("applicants:list_of", args=[profile.pk])
@@ -139,7 +133,7 @@ def _workspace_context(profile: Profile | None, data: Any, viewer: sharing.Viewe
     context: dict[str, Any] = {"profile": profile, "shortlist": None, "viewer": viewer}
     if profile is None:
         return context
-    context["list_url"] = _list_url(profile, viewer)
+    context["list_url"] = list_url(profile, viewer)
     shortlist = built_shortlist(profile)
     if shortlist is None:
         return context
@@ -190,7 +184,7 @@ def _page(request: HttpRequest, profile_pk: int | None) -> HttpResponse:
             request,
             f"{TEMPLATE}#table",
             lambda: (
-                {"profile": profile, "list_url": _list_url(profile, viewer), "viewer": viewer}
+                {"profile": profile, "list_url": list_url(profile, viewer), "viewer": viewer}
                 | _table_context(shortlist, request.GET)
             ),
             version=version,
@@ -218,12 +212,12 @@ def shortlist_for_profile(request: HttpRequest, profile_pk: int) -> HttpResponse
     return _page(request, profile_pk)
 
 
-def _owner_view(profile: Profile) -> sharing.Viewer:
+def owner_view(profile: Profile) -> sharing.Viewer:
     """How a write's answer is rendered: only the owner changes a list."""
     return sharing.Viewer(profile.user, sharing.OWNER)
 
 
-def _written(response: HttpResponse, *, focus: str = "", announce: str = "") -> HttpResponse:
+def written(response: HttpResponse, *, focus: str = "", announce: str = "") -> HttpResponse:
     """Tell static/js/workspace.js, once the swap has settled, where focus goes and what to
     announce to screen readers."""
     return trigger_client_event(
@@ -231,7 +225,7 @@ def _written(response: HttpResponse, *, focus: str = "", announce: str = "") -> 
     )
 
 
-def _workspace_response(
+def workspace_response(
     request: HttpRequest, profile: Profile, *, notice: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
     """The whole workspace again (htmx), or a redirect to the list with the message."""
@@ -240,17 +234,17 @@ def _workspace_response(
             messages.success(request, notice)
         if error:
             messages.error(request, error)
-        return redirect(_list_url(profile))
-    viewer = _owner_view(profile)
+        return redirect(list_url(profile))
+    viewer = owner_view(profile)
     context = _workspace_context(profile, request.POST, viewer) | {
         "notice": notice,
         "error": error,
     }
     response = render(request, f"{TEMPLATE}#workspace", context, status=status)
-    return _written(response, focus="#workspace-notice" if notice or error else "")
+    return written(response, focus="#workspace-notice" if notice or error else "")
 
 
-def _list_changed(
+def list_changed(
     request: HttpRequest,
     changed: ShortlistEntry,
     *,
@@ -259,17 +253,19 @@ def _list_changed(
     search_notice: str = "",
     search_error: str = "",
     excluded_notice: str = "",
+    refused: bool = False,
 ) -> HttpResponse:
     """After exclude, restore or add (htmx): the changed row, where it goes among the rows the
     filters show, the new ranks and every figure the change moves, all out of band — not the
-    whole workspace. Without htmx: back to the list with the notice."""
+    whole workspace. Without htmx: back to the list with the notice. `refused`: the notice
+    says why the action on the changed row was not done."""
     profile = changed.shortlist.profile
     if not request.htmx:
-        if search_error:
-            messages.error(request, search_error)
+        if search_error or refused:
+            messages.error(request, search_error or notice)
         else:
             messages.success(request, notice)
-        return redirect(_list_url(profile))
+        return redirect(list_url(profile))
     shortlist = changed.shortlist
     form = ListFilterForm(request.POST, states=listed_states(shortlist))
     shown = list(filtered_entries(shortlist, **form.filters()).values_list("pk", flat=True))
@@ -278,7 +274,7 @@ def _list_changed(
         after = shown[shown.index(changed.pk) + 1 :]
         row_oob = f"beforebegin:#entry-{after[0]}" if after else "beforeend:#list-rows"
         [changed] = comments.attach_comments([changed], profile)
-    viewer = _owner_view(profile)
+    viewer = owner_view(profile)
     context = _overview_context(profile, shortlist) | {
         "profile": profile,
         "viewer": viewer,
@@ -292,19 +288,20 @@ def _list_changed(
         "search_notice": search_notice,
         "search_error": search_error,
         "excluded_notice": excluded_notice,
+        "refused": refused,
         "query": SearchForm(request.POST).query(),
         **ROW_CONTEXT,
     }
     if search_notice or search_error:
         context["results"] = search_results(shortlist, context["query"])
     response = render(request, f"{TEMPLATE}#list-changed", context)
-    return _written(response, focus=focus, announce=notice)
+    return written(response, focus=focus, announce=notice)
 
 
 def _add_refused(request: HttpRequest, profile: Profile, error: str) -> HttpResponse:
     """The add form's error where the add was asked for: above the search results."""
     if not request.htmx:
-        return _workspace_response(request, profile, error=error)
+        return workspace_response(request, profile, error=error)
     shortlist = built_shortlist(profile)
     query = SearchForm(request.POST).query()
     context = {
@@ -316,7 +313,7 @@ def _add_refused(request: HttpRequest, profile: Profile, error: str) -> HttpResp
     response = render(request, f"{TEMPLATE}#search_results", context)
     response["HX-Retarget"] = "#search-results"
     response["HX-Reswap"] = "innerHTML"
-    return _written(response, focus="#search-notice", announce=error)
+    return written(response, focus="#search-notice", announce=error)
 
 
 @require_POST
@@ -325,9 +322,9 @@ def build(request: HttpRequest, profile_pk: int) -> HttpResponse:
     try:
         shortlist = shortlists.build_shortlist(profile=profile)
     except shortlists.ShortlistError as error:
-        return _workspace_response(request, profile, error=str(error))
+        return workspace_response(request, profile, error=str(error))
     count = listed_count(shortlist)
-    return _workspace_response(request, profile, notice=f"Built your list: {count} programs.")
+    return workspace_response(request, profile, notice=f"Built your list: {count} programs.")
 
 
 @require_GET
@@ -335,7 +332,7 @@ def search(request: HttpRequest, profile_pk: int) -> HttpResponse:
     profile = get_rw_profile_for_user(request.user, profile_pk)  # finds programs to add
     shortlist = built_shortlist(profile)
     if shortlist is None or not request.htmx:
-        return redirect(f"{_list_url(profile)}?{request.GET.urlencode()}")
+        return redirect(f"{list_url(profile)}?{request.GET.urlencode()}")
     query = SearchForm(request.GET).query()
     context = {"profile": profile, "query": query, "results": search_results(shortlist, query)}
     return render(request, f"{TEMPLATE}#search_results", context)
@@ -358,193 +355,4 @@ def add(request: HttpRequest, profile_pk: int) -> HttpResponse:
     if entry.band == Band.INELIGIBLE:
         broken = "; ".join(reason[2:] for reason in entry.reasons if reason.startswith("− "))
         notice = f"{notice[:-1]}, although it looks closed to you: {broken}."
-    return _list_changed(
-        request, entry, notice=notice, focus="#search-notice", search_notice=notice
-    )
-
-
-def _row_response(
-    request: HttpRequest,
-    entry: ShortlistEntry,
-    error: str = "",
-    *,
-    saved: str = "",
-    focus: str = "",
-    notes_conflict: str | None = None,
-    undo_token: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    """The entry's row alone (htmx), or a redirect to the list with the message (and Undo)."""
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        elif notes_conflict is not None:
-            messages.error(request, STALE_NOTE)
-        elif undo_token:
-            undo = {"entry": entry, "undo_token": undo_token}
-            form = render_to_string(f"{TEMPLATE}#status-undo", undo, request=request)  # safe
-            messages.success(request, format_html("{} {}", saved, form))
-        elif saved:
-            messages.success(request, saved)
-        return redirect(_list_url(entry.shortlist.profile))
-    [entry] = comments.attach_comments([entry], entry.shortlist.profile)
-    viewer = _owner_view(entry.shortlist.profile)
-    context = {
-        "entry": entry,
-        "row_error": error,
-        "row_saved": saved,
-        "notes_conflict": notes_conflict,
-        "undo_token": undo_token,
-        "viewer": viewer,
-        **ROW_CONTEXT,
-    }
-    status = 409 if notes_conflict is not None else status
-    response = render(request, f"{TEMPLATE}#row", context, status=status)
-    if undo_token:
-        saved = f"{saved} To put them back, use Undo after the status."
-    return _written(response, focus=focus, announce=error or saved)
-
-
-STALE_NOTE = "This note was changed in another tab or on another device since you opened it."
-
-
-def _row_action(
-    request: HttpRequest,
-    pk: int,
-    form_class: type[forms.Form],
-    act: Callable[[ShortlistEntry, dict[str, Any]], ShortlistEntry],
-    *,
-    saved: Callable[[ShortlistEntry], str],
-    focus: str,
-) -> HttpResponse:
-    """Parse the form, fetch the entry (the owner's only), act on it, answer with its row."""
-    entry = get_rw_entry_for_user(request.user, pk)
-    focus = focus.format(pk=entry.pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _row_response(request, entry, first_error(form), focus=focus)
-    try:
-        entry = act(entry, form.cleaned_data)
-    except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
-    return _row_response(request, entry, saved=saved(entry), focus=focus)
-
-
-def _status_of(error: shortlists.ShortlistError) -> int:
-    """404 when another request (a rebuild) removed the row first, as for a row already gone
-    when asked for (static/js/workspace.js then says so and offers a reload); 200 for a
-    refusal shown in the row."""
-    return 404 if isinstance(error, shortlists.EntryGone) else 200
-
-
-def _gone(request: HttpRequest, entry: ShortlistEntry, error: shortlists.EntryGone) -> HttpResponse:
-    """A row a rebuild removed meanwhile: the workspace as it is now, with what happened."""
-    return _workspace_response(request, entry.shortlist.profile, error=str(error), status=404)
-
-
-@require_POST
-def entry_pin(request: HttpRequest, pk: int) -> HttpResponse:
-    return _row_action(
-        request,
-        pk,
-        PinForm,
-        lambda entry, data: shortlists.set_pinned(entry=entry, **data),
-        saved=lambda entry: f"{'Pinned' if entry.pinned else 'Unpinned'} {entry.program.name}.",
-        focus="#pin-{pk}",
-    )
-
-
-@require_POST
-def entry_status(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_rw_entry_for_user(request.user, pk)
-    focus = f"#status-{entry.pk}"
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _row_response(request, entry, first_error(form), focus=focus)
-    try:
-        change = shortlists.set_status(entry=entry, **form.cleaned_data)
-    except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
-    undo = status_undo.offer(change, earlier=request.POST.get("undo", ""))
-    saved = f"Status saved: {change.entry.get_status_display()}.{undo.sentence}"
-    return _row_response(request, change.entry, saved=saved, focus=focus, undo_token=undo.token)
-
-
-@require_POST
-def entry_status_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_rw_entry_for_user(request.user, pk)
-    focus = f"#status-{entry.pk}"
-    try:
-        token = request.POST.get("token", "")
-        entry, undone = status_undo.undo(entry=entry, token=token, user=request.user)
-    except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
-    return _row_response(request, entry, saved=undone, focus=focus)
-
-
-@require_POST
-def entry_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_rw_entry_for_user(request.user, pk)
-    focus = f"#note-summary-{entry.pk}"
-    if request.POST.get("keep_saved"):  # the stale editor's "Keep the saved note"
-        return _row_response(request, entry, saved="Kept the saved note.", focus=focus)
-    form = NotesForm(request.POST)
-    if not form.is_valid():
-        return _row_response(request, entry, first_error(form), focus=focus)
-    try:
-        entry = shortlists.set_notes(entry=entry, **form.cleaned_data)
-    except shortlists.StaleNotes:
-        entry.refresh_from_db()
-        conflict = form.cleaned_data["notes"]
-        return _row_response(
-            request, entry, notes_conflict=conflict, focus=f"#note-conflict-{entry.pk}"
-        )
-    except shortlists.ShortlistError as error:
-        return _row_response(request, entry, str(error), focus=focus, status=_status_of(error))
-    saved = "Note saved." if entry.notes else "Note removed."
-    return _row_response(request, entry, saved=saved, focus=focus)
-
-
-@require_POST
-def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_rw_entry_for_user(request.user, pk)
-    if entry.excluded:
-        notice = f"{entry.program.name} was already excluded."
-    else:
-        try:
-            shortlists.exclude_entry(entry=entry)
-        except shortlists.EntryGone as error:
-            return _gone(request, entry, error)
-        except shortlists.ShortlistError as error:  # e.g. changed by another request meanwhile
-            return _row_response(request, entry, str(error), focus=f"#entry-{entry.pk}")
-        notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
-    return _list_changed(request, entry, notice=notice, focus=f"#excluded-{entry.pk}-notice")
-
-
-@require_POST
-def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_rw_entry_for_user(request.user, pk)
-    if entry.excluded:
-        try:
-            entry = shortlists.restore_entry(entry=entry)
-        except shortlists.EntryGone as error:
-            return _gone(request, entry, error)
-        except shortlists.ShortlistError as error:
-            entry.refresh_from_db()
-            return _list_changed(
-                request,
-                entry,
-                notice=str(error),
-                focus="#excluded-notice",
-                excluded_notice=str(error),
-            )
-        notice = f"Restored {entry.program.name} to your list."
-    else:
-        notice = f"{entry.program.name} is on your list already."
-    if request.POST.get("undo"):  # from the notice in the row's place: back to the row
-        return _list_changed(
-            request, entry, notice=notice, focus=f"#entry-{entry.pk} .program-cell > a"
-        )
-    return _list_changed(
-        request, entry, notice=notice, focus="#excluded-notice", excluded_notice=notice
-    )
+    return list_changed(request, entry, notice=notice, focus="#search-notice", search_notice=notice)

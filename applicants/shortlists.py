@@ -32,6 +32,10 @@ class ShortlistError(Exception):
     """A list action that cannot be done, with a message for the user."""
 
 
+class EntryExcluded(ShortlistError):
+    """The entry was excluded (in another tab) before this action on its row."""
+
+
 class EntryGone(ShortlistError):
     """The entry was removed (by a rebuild in another window) before this action could run."""
 
@@ -183,7 +187,7 @@ def set_pinned(*, entry: ShortlistEntry, pinned: bool) -> ShortlistEntry:
         locked = _locked(entry)
         if locked.excluded:
             _copy(locked, entry, ROW_FIELDS)
-            raise ShortlistError("Restore this program to your list before pinning it.")
+            raise EntryExcluded("Restore this program to your list before pinning it.")
         locked.pinned = pinned
         locked.save(update_fields=["pinned", "updated_at"])
     return _copy(locked, entry, ROW_FIELDS)
@@ -195,6 +199,8 @@ def set_status(*, entry: ShortlistEntry, status: str) -> tracker.StatusChange:
         return tracker.change_status(entry=entry, status=status)
     except tracker.EntryGone:
         raise EntryGone from None
+    except tracker.EntryExcluded as error:
+        raise EntryExcluded(str(error)) from None
     except tracker.TrackerError as error:
         raise ShortlistError(str(error)) from None
 

@@ -60,6 +60,13 @@ class EntryGone(TrackerError):
         super().__init__([Problem("", ENTRY_GONE)])
 
 
+class EntryExcluded(TrackerError):
+    """The entry was excluded (in another tab) before this change to it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("", message)])
+
+
 class StaleFacts(TrackerError):
     """Fields this save changes were changed elsewhere since the page that saves was opened."""
 
@@ -294,9 +301,7 @@ def change_status(
         entry = _locked_entry(entry)
         before, season = entry.facts, entry.season
         if entry.excluded:  # excluded meanwhile, in another tab: "not applying" is the status
-            raise TrackerError(
-                [Problem("", "Restore this program to your list before changing its status.")]
-            )
+            raise EntryExcluded("Restore this program to your list before changing its status.")
         if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
             raise TrackerError(
                 [Problem("interview_at", "Choose the interview's day and time on its page.")]

@@ -3,6 +3,7 @@ from django.urls import include, path
 from applicants import (
     calendar_views,
     calibration_views,
+    entry_views,
     export_views,
     sharing_views,
     shortlist_views,
@@ -26,12 +27,12 @@ profile_list_urls = [
     path("add/", shortlist_views.add, name="list_add"),
 ]
 entry_urls = [
-    path("pin/", shortlist_views.entry_pin, name="list_entry_pin"),
-    path("status/", shortlist_views.entry_status, name="list_entry_status"),
-    path("status/undo/", shortlist_views.entry_status_undo, name="list_entry_status_undo"),
-    path("notes/", shortlist_views.entry_notes, name="list_entry_notes"),
-    path("exclude/", shortlist_views.entry_exclude, name="list_entry_exclude"),
-    path("restore/", shortlist_views.entry_restore, name="list_entry_restore"),
+    path("pin/", entry_views.entry_pin, name="list_entry_pin"),
+    path("status/", entry_views.entry_status, name="list_entry_status"),
+    path("status/undo/", entry_views.entry_status_undo, name="list_entry_status_undo"),
+    path("notes/", entry_views.entry_notes, name="list_entry_notes"),
+    path("exclude/", entry_views.entry_exclude, name="list_entry_exclude"),
+    path("restore/", entry_views.entry_restore, name="list_entry_restore"),
     path("comments/", sharing_views.entry_comment, name="list_entry_comment"),
 ]
 grant_urls = [

@@ -203,16 +203,16 @@ def test_a_row_action_racing_a_rebuild_that_drops_the_row_is_saved_or_refused_cl
 def test_a_row_removed_after_the_view_fetched_it_answers_404_with_what_happened(
     alice, built, monkeypatch
 ):
-    from applicants import shortlist_views
+    from applicants import entry_views
 
-    fetch = shortlist_views.get_rw_entry_for_user
+    fetch = entry_views.get_rw_entry_for_user
 
     def fetch_then_rebuild_removes_it(user, pk):
         entry = fetch(user, pk)
         ShortlistEntry.objects.filter(pk=pk).delete()
         return entry
 
-    monkeypatch.setattr(shortlist_views, "get_rw_entry_for_user", fetch_then_rebuild_removes_it)
+    monkeypatch.setattr(entry_views, "get_rw_entry_for_user", fetch_then_rebuild_removes_it)
     [client] = tabs(alice, 1)
     actions = [
         ("notes", {"notes": "x"}),

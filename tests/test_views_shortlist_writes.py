@@ -289,3 +289,43 @@ def test_a_restore_refused_by_the_service_says_so_in_the_excluded_list(
     assert notice.group(1) == refusal
     assert f'<tr id="entry-{entry.pk}"' not in content
     assert "Excluded programs (1)" in content
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "said"),
+    [
+        ("status", {"status": "applied"}, "before changing its status"),
+        ("pin", {"pinned": "true"}, "before pinning it"),
+    ],
+)
+def test_a_stale_row_of_a_program_excluded_in_another_tab_shows_it_excluded_with_restore(
+    client, alice, built, action, data, said
+):
+    entry = _entry(built, 3)
+    exclude_entry(entry=ShortlistEntry.objects.get(pk=entry.pk))  # in the other tab
+    client.force_login(alice)
+
+    response = client.post(_url(action, entry), data, **HTMX)
+
+    content = response.content.decode()
+    notice = re.search(rf'<p id="excluded-{entry.pk}-notice" class="message ([^"]+)"', content)
+    assert notice and notice[1] == "message-error"
+    assert f"Restore this program to your list {said}." in content
+    assert f'hx-swap-oob="outerHTML:#entry-{entry.pk}"' in content  # in the row's place
+    assert re.search(
+        rf"Restore<span class=\"visually-hidden\"> {re.escape(entry.program.name)}", content
+    )
+    assert _written(response)["focus"] == f"#excluded-{entry.pk}-notice"
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert stored.excluded and not stored.pinned and stored.applied_on is None
+
+
+def test_without_javascript_the_refusal_is_an_error_message_on_the_list(client, alice, built):
+    entry = _entry(built, 3)
+    exclude_entry(entry=ShortlistEntry.objects.get(pk=entry.pk))
+    client.force_login(alice)
+    response = client.post(_url("status", entry), {"status": "applied"}, follow=True)
+    assert re.search(
+        r'class="message message-error">Restore this program to your list before changing',
+        response.content.decode(),
+    )
