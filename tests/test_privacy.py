@@ -231,6 +231,12 @@ def test_deleting_drops_the_account_s_cached_pages_and_analyses(alice, bob, work
         assert all(working_cache.get(f"{kind}:{bob.pk}:{slot}") for slot in range(slots))
 
 
+def test_the_delete_page_says_comments_on_other_workspaces_go_too(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("account_delete")).content.decode()
+    assert "the comments you wrote (on your workspace and on anyone else's)" in page
+
+
 def test_the_delete_page_asks_for_the_password(client, alice):
     client.force_login(alice)
     response = client.get(reverse("account_delete"))
