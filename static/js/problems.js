@@ -62,7 +62,22 @@
     return box;
   }
 
+  // Call `failed(evt, status, xhr)` for every htmx request that fails: an error answer, no
+  // connection (status 0) or no answer in time (status 0 too).
+  function onFailure(failed) {
+    document.addEventListener("htmx:responseError", function (evt) {
+      failed(evt, evt.detail.xhr.status, evt.detail.xhr);
+    });
+    document.addEventListener("htmx:sendError", function (evt) {
+      failed(evt, 0, null);
+    });
+    document.addEventListener("htmx:timeout", function (evt) {
+      failed(evt, 0, null);
+    });
+  }
+
   window.neuromatchProblems = {
+    onFailure: onFailure,
     sourceOf: sourceOf,
     signInHref: signInHref,
     show: show,

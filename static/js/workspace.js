@@ -305,17 +305,7 @@
 
   document.addEventListener("htmx:afterSwap", restoreNotes);
 
-  document.addEventListener("htmx:responseError", function (evt) {
-    failed(evt, evt.detail.xhr.status, evt.detail.xhr);
-  });
-
-  document.addEventListener("htmx:sendError", function (evt) {
-    failed(evt, 0, null);
-  });
-
-  document.addEventListener("htmx:timeout", function (evt) {
-    failed(evt, 0, null);
-  });
+  problems.onFailure(failed);
 
   document.addEventListener("nm:written", function (evt) {
     var detail = evt.detail || {};
