@@ -12,7 +12,7 @@ import dataclasses
 import io
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 import pandas as pd
@@ -22,7 +22,12 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from applicants.export_columns import SHORTLIST_COLUMNS, SHORTLIST_HEADERS, shortlist_table
+from applicants.export_columns import (
+    SHORTLIST_COLUMNS,
+    SHORTLIST_HEADERS,
+    shortlist_headers,
+    shortlist_table,
+)
 from applicants.listbuilder import Outlook
 from applicants.models import Band
 from applicants.scoring import BANDS
@@ -67,12 +72,15 @@ VERIFY_REMINDER = (
 )
 
 
-def write_csv(rows: pd.DataFrame) -> bytes:
-    """The Shortlist columns as CSV, UTF-8 with a byte-order mark so Excel reads accents."""
+def write_csv(rows: pd.DataFrame, *, zone: tzinfo) -> bytes:
+    """The Shortlist columns as CSV, UTF-8 with a byte-order mark so Excel reads accents.
+
+    `zone`: the one the rows' times are in (the applicant's), named in their header."""
     table = shortlist_table(rows, reasons_separator="; ")
     for header in table.columns:
         if not pd.api.types.is_numeric_dtype(table[header]):
             table[header] = table[header].map(neutralise_csv_text).astype(object)
+    table.columns = list(shortlist_headers(zone))
     text = table.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
@@ -82,9 +90,12 @@ def write_xlsx(
     *,
     summary: Mapping[str, Any],
     about: Mapping[str, Any],
+    zone: tzinfo,
     calendar: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
     """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
+
+    `zone`: the one the rows' times are in (the applicant's), named in their headers.
 
     `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
     gives them (no Calendar sheet when None, as for `build_list`, which has no applicant).
@@ -108,7 +119,7 @@ def write_xlsx(
         table.to_excel(writer, sheet_name="Shortlist", index=False, header=False, startrow=1)
         book: Workbook = writer.book
         styles = _Styles(book)
-        _finish_shortlist(writer.sheets["Shortlist"], table, styles)
+        _finish_shortlist(writer.sheets["Shortlist"], table, shortlist_headers(zone), styles)
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
         if calendar is not None:
             _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
@@ -187,11 +198,13 @@ def _put(sheet: Worksheet, row: int, col: int, value: object, styles: _Styles, k
         sheet.write_string(row, col, text, styles.get(kind, quoted=is_formula_like(text)))
 
 
-def _finish_shortlist(sheet: Worksheet, table: pd.DataFrame, styles: _Styles) -> None:
+def _finish_shortlist(
+    sheet: Worksheet, table: pd.DataFrame, headers: Sequence[str], styles: _Styles
+) -> None:
     last_row = len(table)
     for col, column in enumerate(SHORTLIST_COLUMNS):
         values, kind = table[column.header], column.kind
-        sheet.write_string(0, col, column.header, styles.get("header"))
+        sheet.write_string(0, col, headers[col], styles.get("header"))
         sheet.set_column(
             col, col, _width(values, column.min_width, column.max_width), styles.get(kind)
         )

@@ -7,11 +7,13 @@ header, and how its typed values become cells, once for the workbook and the CSV
 import dataclasses
 import math
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any
 
 import pandas as pd
 
 from applicants.models import Band, InterviewFormat, Status
+from applicants.season import zoned_label
 from programs.models import Setting
 
 Converter = Callable[[pd.Series], Any]  # a `list_rows` column in, a Shortlist column out
@@ -90,6 +92,7 @@ class _Column:
     kind: str  # the cell format, a key of `export._Styles.properties`
     min_width: int  # in characters
     max_width: int
+    zoned: bool = False  # times in the applicant's zone: the header names it
 
 
 SHORTLIST_COLUMNS: tuple[_Column, ...] = (
@@ -118,7 +121,7 @@ SHORTLIST_COLUMNS: tuple[_Column, ...] = (
     _Column("Invited on", "invited_on", _dates, "date", 11, 11),
     _Column("Rejected on", "rejected_on", _dates, "date", 11, 11),
     _Column("Withdrawn on", "withdrawn_on", _dates, "date", 11, 11),
-    _Column("Interview", "interview_at", _dates, "datetime", 16, 16),
+    _Column("Interview", "interview_at", _dates, "datetime", 16, 16, zoned=True),
     _Column("Interview format", "interview_format", _labels(InterviewFormat), "text", 10, 10),
     _Column("Interviewed", "interviewed", _flags, "text", 11, 11),
     _Column("Rank position", "rank_position", _integers, "integer", 8, 8),
@@ -129,6 +132,11 @@ SHORTLIST_COLUMNS: tuple[_Column, ...] = (
     _Column("Program ID", "program_id", _texts, "text", 12, 12),
 )
 SHORTLIST_HEADERS = tuple(column.header for column in SHORTLIST_COLUMNS)
+
+
+def shortlist_headers(zone: tzinfo) -> tuple[str, ...]:
+    """The headers as the files show them: a column of times names `zone`, the one they are in."""
+    return tuple(zoned_label(c.header, zone) if c.zoned else c.header for c in SHORTLIST_COLUMNS)
 
 
 def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:

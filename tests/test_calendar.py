@@ -226,7 +226,7 @@ def test_the_list_export_gains_the_tracker_facts_and_a_calendar_sheet(
     assert row["Program"] == "Prairie Neurology" and row["Status"] == "Interview scheduled"
     assert row["Signalled"] == "Yes" and row["Interview format"] == "In person"
     assert row["Applied on"].date() == date(2026, 9, 10)
-    assert row["Interview"] == datetime(2026, 12, 7, 20, 30)  # Kolkata, as the applicant sees it
+    assert row["Interview (Asia/Kolkata)"] == datetime(2026, 12, 7, 20, 30)  # as alice sees it
     calendar_sheet = book["Calendar"]
     rows = list(calendar_sheet.iter_rows(min_row=2, values_only=True))
     interview_row = next(r for r in rows if r[3] == "Interview: Prairie Neurology")
