@@ -288,7 +288,7 @@ def _write_summary(
 
 CALENDAR_COLUMNS: tuple[tuple[str, str, str, int], ...] = (  # key, header, kind, width
     ("date", "Date", "date", 11),
-    ("time", "Your time", "text", 9),
+    ("time", "Your time", "text", 22),
     ("program_time", "Program's time", "text", 22),
     ("what", "What", "text", 40),
     ("format", "Format", "text", 10),
