@@ -31,6 +31,7 @@ from applicants.export_columns import (
 from applicants.listbuilder import Outlook
 from applicants.models import Band
 from applicants.scoring import BANDS
+from applicants.season import zoned_label
 from programs.geography import STATE_NAMES
 from programs.normalise import is_formula_like, neutralise_csv_text
 
@@ -95,14 +96,14 @@ def write_xlsx(
 ) -> bytes:
     """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
 
-    `zone`: the one the rows' times are in (the applicant's), named in their headers.
+    `zone`: the one the rows' times and `exported_at` are in (the applicant's), named beside them.
 
     `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
     gives them (no Calendar sheet when None, as for `build_list`, which has no applicant).
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
-    match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
+    match_chance, fee_usd; or None). `about`: `exported_at` (datetime in `zone`), `scenario`,
     `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
     `unverified` (count). `export_data.describe_export` builds both.
     """
@@ -123,7 +124,7 @@ def write_xlsx(
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
         if calendar is not None:
             _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
-        _write_about(book.add_worksheet("About"), about, styles)
+        _write_about(book.add_worksheet("About"), about, zone, styles)
         book.set_properties(
             {
                 "title": f"neuromatch list: {summary.get('scenario', '')}",
@@ -310,7 +311,7 @@ def _write_calendar(
     sheet.set_landscape()
 
 
-def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) -> None:
+def _write_about(sheet: Worksheet, about: Mapping[str, Any], zone: tzinfo, styles: _Styles) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, ABOUT_TEXT_WIDTH)
@@ -325,7 +326,7 @@ def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) ->
         noun = "program has" if unverified == 1 else "programs have"
         verified += f"; {unverified} listed {noun} no verification date"
     facts: list[tuple[str, object, str]] = [
-        ("Exported", about["exported_at"], "datetime"),
+        (zoned_label("Exported", zone), about["exported_at"], "datetime"),
         ("Scenario", about.get("scenario", ""), "paragraph"),
         (
             "Catalogue source",

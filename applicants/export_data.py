@@ -147,9 +147,11 @@ def describe_export(
     profile: Mapping[str, Any],
     outlook: Outlook | None,
     program_pks: Iterable[int],
+    zone: tzinfo,
     now: datetime | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs.
+    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs; the
+    export's time in `zone`, the one `write_xlsx` is given to name.
 
     Reads the catalogue for the data sources and last-verified dates of `program_pks` and
     for the latest applied import.
@@ -165,7 +167,7 @@ def describe_export(
     latest = ImportBatch.objects.filter(dry_run=False).first()
     if latest is not None:
         sources.append(f"last import: {latest.file_name} on {latest.created_at:%Y-%m-%d}")
-    exported_at = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
+    exported_at = (now or timezone.now()).astimezone(zone).replace(tzinfo=None)
     summary = {
         "scenario": scenario,
         "profile": shown_profile(profile),
@@ -194,6 +196,7 @@ def export_shortlist(
         profile=profile_data(profile),
         outlook=outlook,
         program_pks=rows["program_pk"].tolist(),
+        zone=zone,
         now=now,
     )
     return rows, summary, about

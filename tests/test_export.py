@@ -66,7 +66,7 @@ PAYLOADS = [
     "=cmd|' /C calc'!A0",
 ]
 ABOUT = {
-    "exported_at": datetime(2026, 11, 25, 9, 30),
+    "exported_at": datetime(2026, 11, 25, 9, 30),  # in ZONE
     "scenario": "My profile",
     "catalogue_sources": ["FREIDA 2026"],
     "verified_from": date(2026, 3, 1),
@@ -314,7 +314,7 @@ def test_the_summary_counts_programs_by_band_state_and_setting():
 def test_the_about_sheet_dates_the_export_and_explains_the_estimate():
     sheet = workbook()["About"]
     values = labelled(sheet)
-    assert values["Exported"].value == datetime(2026, 11, 25, 9, 30)
+    assert values["Exported (Asia/Kolkata)"].value == datetime(2026, 11, 25, 9, 30)
     assert values["Catalogue source"].value == "FREIDA 2026"
     assert values["Programs last verified"].value == "From 2026-03-01 to 2026-09-15"
     text = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value)
@@ -322,6 +322,11 @@ def test_the_about_sheet_dates_the_export_and_explains_the_estimate():
     assert all(sentence in text for sentence in export.ESTIMATE_EXPLAINED)
     assert "Best odds: 20 % or more chance of an interview" in text
     assert "Verify each program's current policies" in text
+
+
+def test_the_about_sheet_says_which_zone_the_export_time_is_in():
+    assert "Exported (UTC)" in labelled(workbook(zone=UTC)["About"])
+    assert "Exported" not in labelled(workbook()["About"])
 
 
 def test_the_summary_takes_an_outlook_object_as_well_as_a_mapping():
@@ -494,7 +499,8 @@ def test_describe_export_reads_sources_and_verification_dates_of_the_listed_prog
         profile=make_profile_data(),
         outlook=result,
         program_pks=[program.pk for program in listed],
-        now=datetime(2026, 11, 25, 12, 0).astimezone(),
+        zone=ZONE,
+        now=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
     )
     assert summary_["outlook"]["match_chance"] == result.match_chance
     assert summary_["scenario"] == "Plan B"
@@ -502,6 +508,7 @@ def test_describe_export_reads_sources_and_verification_dates_of_the_listed_prog
     assert about["unverified"] == 1
     assert about["catalogue_sources"][:2] == ["FREIDA 2026", "Program websites"]
     assert re.match(r"last import: catalogue-2026\.csv on \d{4}-", about["catalogue_sources"][2])
+    assert about["exported_at"] == datetime(2026, 11, 25, 17, 30)  # in Kolkata, as ZONE says
     assert about["exported_at"].tzinfo is None
 
 

@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pandas as pd
@@ -101,6 +102,22 @@ def test_until_the_applicant_chooses_a_zone_the_interview_column_says_utc(
     interview_at(shortlist, datetime(2026, 12, 7, 15, tzinfo=UTC))
     client.force_login(alice)
     assert first_row(client.get(url), url)["Interview (UTC)"] == shown
+
+
+@pytest.mark.parametrize(("zone", "name"), [("Asia/Kolkata", "Asia/Kolkata"), ("", "UTC")])
+def test_the_about_sheet_dates_the_export_in_the_applicants_zone_and_names_it(
+    client, alice, zone, name
+):
+    built_list(alice, time_zone=zone)
+    client.force_login(alice)
+    before = timezone.now()
+    book = openpyxl.load_workbook(io.BytesIO(client.get(XLSX_URL).content))
+    after = timezone.now()
+    exported = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    shown = exported[f"Exported ({name})"]
+    local = ZoneInfo(name)
+    earliest = before.astimezone(local).replace(tzinfo=None, second=0, microsecond=0)
+    assert earliest <= shown <= after.astimezone(local).replace(tzinfo=None)
 
 
 @pytest.mark.parametrize("url", URLS)

@@ -97,6 +97,7 @@ def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlo
             profile=profile,
             outlook=outlook if len(rows) else None,
             program_pks=rows["program_pk"].tolist(),
+            zone=UTC,
         )
         content = export.write_xlsx(rows, summary=summary, about=about, zone=UTC)
     try:
