@@ -71,6 +71,12 @@ VERIFY_REMINDER = (
     "limits, attempts, US clinical experience) on the program's website or with its "
     "coordinator before you apply: programs change them from one season to the next."
 )
+SHEET_PURPOSES = {  # the About sheet lists each sheet the workbook has with its purpose
+    "Shortlist": "One row per program on your list, in rank order, with its reasons.",
+    "Summary": "Your profile, the outlook for the list and counts by band, state, setting.",
+    "Calendar": "Your interviews in your time and the program's, clashes, the season's key dates.",
+    "About": "This page.",
+}
 
 
 def write_csv(rows: pd.DataFrame, *, zone: tzinfo) -> bytes:
@@ -124,7 +130,9 @@ def write_xlsx(
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
         if calendar is not None:
             _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
-        _write_about(book.add_worksheet("About"), about, zone, styles)
+        about_sheet = book.add_worksheet("About")
+        sheets = [sheet.get_name() for sheet in book.worksheets()]
+        _write_about(about_sheet, about, zone, sheets, styles)
         book.set_properties(
             {
                 "title": f"neuromatch list: {summary.get('scenario', '')}",
@@ -311,7 +319,13 @@ def _write_calendar(
     sheet.set_landscape()
 
 
-def _write_about(sheet: Worksheet, about: Mapping[str, Any], zone: tzinfo, styles: _Styles) -> None:
+def _write_about(
+    sheet: Worksheet,
+    about: Mapping[str, Any],
+    zone: tzinfo,
+    sheets: Sequence[str],
+    styles: _Styles,
+) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, ABOUT_TEXT_WIDTH)
@@ -350,13 +364,9 @@ def _write_about(sheet: Worksheet, about: Mapping[str, Any], zone: tzinfo, style
     row = _section(sheet, row + 1, 0, "Before you apply", styles)
     _paragraph(sheet, row, VERIFY_REMINDER, styles)
     row = _section(sheet, row + 2, 0, "The sheets", styles)
-    for name, text in (
-        ("Shortlist", "One row per program on your list, in rank order, with its reasons."),
-        ("Summary", "Your profile, the outlook for the list and counts by band, state, setting."),
-        ("About", "This page."),
-    ):
+    for name in sheets:
         sheet.write_string(row, 0, name, styles.get("label"))
-        sheet.write_string(row, 1, text, styles.get("paragraph"))
+        sheet.write_string(row, 1, SHEET_PURPOSES[name], styles.get("paragraph"))
         row += 1
 
 

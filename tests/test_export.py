@@ -329,6 +329,22 @@ def test_the_about_sheet_says_which_zone_the_export_time_is_in():
     assert "Exported" not in labelled(workbook()["About"])
 
 
+def listed_sheets(book: openpyxl.Workbook) -> list[str]:
+    """The sheet names the About sheet lists under "The sheets", in order."""
+    names = [row[0] for row in book["About"].iter_rows(values_only=True)]
+    return [name for name in names[names.index("The sheets") + 1 :] if name]
+
+
+@pytest.mark.parametrize("calendar", [None, [], [{"date": date(2027, 3, 19), "what": "Match Day"}]])
+def test_the_about_sheet_lists_every_sheet_the_workbook_has_in_order(calendar):
+    data = export.write_xlsx(
+        sample_rows(), summary=summary(), about=ABOUT, zone=ZONE, calendar=calendar
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert listed_sheets(book) == book.sheetnames
+    assert ("Calendar" in book.sheetnames) == (calendar is not None)
+
+
 def test_the_summary_takes_an_outlook_object_as_well_as_a_mapping():
     result = outlook([0.5, 0.25])
     values = labelled(workbook(outlook=result)["Summary"])

@@ -59,6 +59,8 @@ def test_the_owner_downloads_the_active_list_as_a_workbook(client, alice):
     assert "no-store" in response["Cache-Control"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Shortlist", "Summary", "Calendar", "About"]
+    about = [row[0] for row in book["About"].iter_rows(values_only=True)]
+    assert about[about.index("The sheets") + 1 :] == book.sheetnames  # each one, Calendar too
     listed = shortlist.entries.filter(excluded=False).order_by("rank")
     names = [row[1] for row in book["Shortlist"].iter_rows(min_row=2, values_only=True)]
     assert names == [entry.program.name for entry in listed]
