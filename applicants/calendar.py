@@ -252,16 +252,20 @@ def feed_owner(token: str) -> AbstractBaseUser | None:
 FLAG_TEXT = {"same_day": "same day as another interview", "overlap": "overlaps another interview"}
 
 
+def _clock(moment: datetime | None) -> str:
+    """A time with the zone it is in, "09:00 America/Chicago"; blank for none."""
+    return f"{moment:%H:%M} {moment.tzinfo}" if moment else ""
+
+
 def calendar_rows(season_calendar: SeasonCalendar) -> list[dict[str, object]]:
     """The calendar as plain rows for the export's Calendar sheet, in date order."""
     rows: list[dict[str, object]] = []
     for event in season_calendar.events:
-        local = event.local
         rows.append(
             {
                 "date": event.day,
-                "time": f"{event.start:%H:%M}" if event.start else "",
-                "program_time": f"{local:%H:%M} {local.tzinfo}" if local else "",
+                "time": _clock(event.start),  # the applicant's zone, named as the program's is
+                "program_time": _clock(event.local),
                 "what": f"Interview: {event.title}" if event.entry else event.title,
                 "format": event.entry.get_interview_format_display() if event.entry else "",
                 "flags": "; ".join(FLAG_TEXT[flag] for flag in event.flags),

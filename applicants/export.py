@@ -1,7 +1,8 @@
 """The shortlist as a file people keep working in: an XLSX workbook or a CSV table.
 
 `write_xlsx` and `write_csv` are pure: an `export_data.list_rows` DataFrame (and plain
-mappings) in, bytes out; `applicants.export_data` reads what goes in from the database.
+mappings) in, bytes out; `applicants.export_data` reads what goes in from the database and
+`applicants.export_columns` declares the Shortlist's columns.
 
 No text cell can run as a formula: text starting with a formula trigger is written as a
 literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
@@ -10,8 +11,8 @@ literal string with Excel's quote prefix (XLSX) or behind a single quote (CSV).
 import dataclasses
 import io
 import math
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 import pandas as pd
@@ -21,11 +22,17 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from applicants.export_columns import (
+    SHORTLIST_COLUMNS,
+    SHORTLIST_HEADERS,
+    shortlist_headers,
+    shortlist_table,
+)
 from applicants.listbuilder import Outlook
-from applicants.models import Band, InterviewFormat, Status
+from applicants.models import Band
 from applicants.scoring import BANDS
+from applicants.season import zoned_label
 from programs.geography import STATE_NAMES
-from programs.models import Setting
 from programs.normalise import is_formula_like, neutralise_csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,145 +71,23 @@ VERIFY_REMINDER = (
     "limits, attempts, US clinical experience) on the program's website or with its "
     "coordinator before you apply: programs change them from one season to the next."
 )
+SHEET_PURPOSES = {  # the About sheet lists each sheet the workbook has with its purpose
+    "Shortlist": "One row per program on your list, in rank order, with its reasons.",
+    "Summary": "Your profile, the outlook for the list and counts by band, state, setting.",
+    "Calendar": "Your interviews in your time and the program's, clashes, the season's key dates.",
+    "About": "This page.",
+}
 
 
-Converter = Callable[[pd.Series], Any]  # a `list_rows` column in, a Shortlist column out
+def write_csv(rows: pd.DataFrame, *, zone: tzinfo) -> bytes:
+    """The Shortlist columns as CSV, UTF-8 with a byte-order mark so Excel reads accents.
 
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _texts(column: pd.Series) -> list[str]:
-    return ["" if _missing(value) else str(value) for value in column]
-
-
-def _labels(choices: type) -> Converter:
-    """Codes as the labels `choices` gives them."""
-    labels = dict(choices.choices)
-    return lambda column: [
-        "" if _missing(value) else str(labels.get(value, value)) for value in column
-    ]
-
-
-def _integers(column: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
-    return numbers.round().astype("Int64")
-
-
-def _fractions(*, scale: float) -> Converter:
-    def convert(column: pd.Series) -> pd.Series:
-        numbers = pd.to_numeric(pd.Series(list(column), dtype=object), errors="coerce")
-        return (numbers.astype(float) / scale).round(4)
-
-    return convert
-
-
-def _flags(column: pd.Series) -> list[str]:
-    """Tracker yes/no facts: "Yes" or blank (not recorded)."""
-    return ["Yes" if value is True or value == 1 else "" for value in column]
-
-
-def _dates(column: pd.Series) -> list[object]:
-    return [None if _missing(value) or value is pd.NaT else value for value in column]
-
-
-def _yes_no_unknown(column: pd.Series) -> list[str]:
-    """Tri-state policies (True, False, or None / NaN for unknown) in words."""
-    return ["Unknown" if _missing(value) else "Yes" if bool(value) else "No" for value in column]
-
-
-def _windows(column: pd.Series) -> list[int | str]:
-    """Graduation windows (years, infinity for no limit, None / NaN for unknown)."""
-    return [_window(value) for value in column]
-
-
-def _window(value: object) -> int | str:
-    if _missing(value):
-        return "Unknown"
-    number = float(value)  # type: ignore[arg-type]
-    return "No limit" if math.isinf(number) else int(number)
-
-
-def _joined(reasons: object, separator: str) -> str:
-    if _missing(reasons):
-        return ""
-    if isinstance(reasons, str):
-        return reasons
-    return separator.join(str(reason) for reason in reasons)  # type: ignore[union-attr]
-
-
-@dataclasses.dataclass(frozen=True)
-class _Column:
-    header: str
-    source: str  # the `list_rows` column shown
-    convert: Converter
-    kind: str  # the cell format, a key of `_Styles.properties`
-    min_width: int  # in characters
-    max_width: int
-
-
-SHORTLIST_COLUMNS: tuple[_Column, ...] = (
-    _Column("Rank", "rank", _integers, "integer", 6, 6),
-    _Column("Program", "name", _texts, "text", 24, 48),
-    _Column("Institution", "institution", _texts, "text", 20, 40),
-    _Column("City", "city", _texts, "text", 10, 22),
-    _Column("State", "state", _texts, "text", 6, 6),
-    _Column("Region", "region", _texts, "text", 10, 10),
-    _Column("Setting", "setting", _labels(Setting), "text", 12, 32),
-    _Column("Tier", "tier", _integers, "integer", 6, 6),
-    _Column("Band", "band", _labels(Band), "band", 10, 10),
-    _Column(
-        "Interview probability", "interview_probability", _fractions(scale=1), "chance", 12, 12
-    ),
-    _Column("Fit score", "fit_score", _integers, "integer", 7, 7),
-    _Column("J-1", "visa_j1", _yes_no_unknown, "text", 9, 9),
-    _Column("H-1B", "visa_h1b", _yes_no_unknown, "text", 9, 9),
-    _Column("IMG share", "img_pct", _fractions(scale=100), "percent", 9, 9),
-    _Column("Step 2 minimum", "step2_min", _integers, "integer", 9, 9),
-    _Column("Graduation window (years)", "yog_window", _windows, "window", 12, 12),
-    _Column("Reasons", "reasons", list, "wrap", 60, 60),  # joined by `shortlist_table`
-    _Column("Status", "status", _labels(Status), "text", 12, 18),
-    _Column("Signalled", "signalled", _flags, "text", 9, 9),
-    _Column("Applied on", "applied_on", _dates, "date", 11, 11),
-    _Column("Invited on", "invited_on", _dates, "date", 11, 11),
-    _Column("Rejected on", "rejected_on", _dates, "date", 11, 11),
-    _Column("Withdrawn on", "withdrawn_on", _dates, "date", 11, 11),
-    _Column("Interview", "interview_at", _dates, "datetime", 16, 16),
-    _Column("Interview format", "interview_format", _labels(InterviewFormat), "text", 10, 10),
-    _Column("Interviewed", "interviewed", _flags, "text", 11, 11),
-    _Column("Rank position", "rank_position", _integers, "integer", 8, 8),
-    _Column("Matched", "matched", _flags, "text", 8, 8),
-    _Column("Notes", "notes", _texts, "wrap", 30, 40),
-    _Column("Website", "website", _texts, "url", 16, 40),
-    _Column("NRMP codes", "nrmp_codes", _texts, "text", 12, 24),
-    _Column("Program ID", "program_id", _texts, "text", 12, 12),
-)
-SHORTLIST_HEADERS = tuple(column.header for column in SHORTLIST_COLUMNS)
-
-
-def shortlist_table(rows: pd.DataFrame, *, reasons_separator: str = "\n") -> pd.DataFrame:
-    """The Shortlist sheet as a DataFrame with human headers.
-
-    Codes become labels (band, status, setting), tri-state visa flags become Yes / No / Unknown,
-    probabilities and IMG shares become fractions (0.42 is 42 %), integers stay nullable
-    integers, and the graduation window is a number of years, "No limit" or "Unknown".
-    """
-    columns = {column.header: column.convert(rows[column.source]) for column in SHORTLIST_COLUMNS}
-    columns["Reasons"] = [_joined(reasons, reasons_separator) for reasons in columns["Reasons"]]
-    table = pd.DataFrame(columns, index=range(len(rows)), columns=list(SHORTLIST_HEADERS))
-    table["Graduation window (years)"] = table["Graduation window (years)"].astype(object)
-    return table
-
-
-def write_csv(rows: pd.DataFrame) -> bytes:
-    """The Shortlist columns as CSV, UTF-8 with a byte-order mark so Excel reads accents."""
+    `zone`: the one the rows' times are in (the applicant's), named in their header."""
     table = shortlist_table(rows, reasons_separator="; ")
     for header in table.columns:
         if not pd.api.types.is_numeric_dtype(table[header]):
             table[header] = table[header].map(neutralise_csv_text).astype(object)
+    table.columns = list(shortlist_headers(zone))
     text = table.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
@@ -212,16 +97,19 @@ def write_xlsx(
     *,
     summary: Mapping[str, Any],
     about: Mapping[str, Any],
+    zone: tzinfo,
     calendar: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
     """The shortlist as a workbook with the sheets Shortlist, Summary, Calendar and About.
+
+    `zone`: the one the rows' times and `exported_at` are in (the applicant's), named beside them.
 
     `calendar`: the season's interviews and key dates as `applicants.calendar.calendar_rows`
     gives them (no Calendar sheet when None, as for `build_list`, which has no applicant).
 
     `summary`: `scenario` (name), `profile` (label -> value, in display order) and `outlook`
     (an `Outlook`, or its fields as a mapping: size, expected_interviews, at_least,
-    match_chance, fee_usd; or None). `about`: `exported_at` (datetime), `scenario`,
+    match_chance, fee_usd; or None). `about`: `exported_at` (datetime in `zone`), `scenario`,
     `catalogue_sources` (list of str), `verified_from` / `verified_to` (date or None) and
     `unverified` (count). `export_data.describe_export` builds both.
     """
@@ -238,11 +126,13 @@ def write_xlsx(
         table.to_excel(writer, sheet_name="Shortlist", index=False, header=False, startrow=1)
         book: Workbook = writer.book
         styles = _Styles(book)
-        _finish_shortlist(writer.sheets["Shortlist"], table, styles)
+        _finish_shortlist(writer.sheets["Shortlist"], table, shortlist_headers(zone), styles)
         _write_summary(book.add_worksheet("Summary"), table, summary, styles)
         if calendar is not None:
             _write_calendar(book.add_worksheet("Calendar"), calendar, styles)
-        _write_about(book.add_worksheet("About"), about, styles)
+        about_sheet = book.add_worksheet("About")
+        sheets = [sheet.get_name() for sheet in book.worksheets()]
+        _write_about(about_sheet, about, zone, sheets, styles)
         book.set_properties(
             {
                 "title": f"neuromatch list: {summary.get('scenario', '')}",
@@ -317,11 +207,13 @@ def _put(sheet: Worksheet, row: int, col: int, value: object, styles: _Styles, k
         sheet.write_string(row, col, text, styles.get(kind, quoted=is_formula_like(text)))
 
 
-def _finish_shortlist(sheet: Worksheet, table: pd.DataFrame, styles: _Styles) -> None:
+def _finish_shortlist(
+    sheet: Worksheet, table: pd.DataFrame, headers: Sequence[str], styles: _Styles
+) -> None:
     last_row = len(table)
     for col, column in enumerate(SHORTLIST_COLUMNS):
         values, kind = table[column.header], column.kind
-        sheet.write_string(0, col, column.header, styles.get("header"))
+        sheet.write_string(0, col, headers[col], styles.get("header"))
         sheet.set_column(
             col, col, _width(values, column.min_width, column.max_width), styles.get(kind)
         )
@@ -405,7 +297,7 @@ def _write_summary(
 
 CALENDAR_COLUMNS: tuple[tuple[str, str, str, int], ...] = (  # key, header, kind, width
     ("date", "Date", "date", 11),
-    ("time", "Your time", "text", 9),
+    ("time", "Your time", "text", 22),
     ("program_time", "Program's time", "text", 22),
     ("what", "What", "text", 40),
     ("format", "Format", "text", 10),
@@ -427,7 +319,13 @@ def _write_calendar(
     sheet.set_landscape()
 
 
-def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) -> None:
+def _write_about(
+    sheet: Worksheet,
+    about: Mapping[str, Any],
+    zone: tzinfo,
+    sheets: Sequence[str],
+    styles: _Styles,
+) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, ABOUT_TEXT_WIDTH)
@@ -442,7 +340,7 @@ def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) ->
         noun = "program has" if unverified == 1 else "programs have"
         verified += f"; {unverified} listed {noun} no verification date"
     facts: list[tuple[str, object, str]] = [
-        ("Exported", about["exported_at"], "datetime"),
+        (zoned_label("Exported", zone), about["exported_at"], "datetime"),
         ("Scenario", about.get("scenario", ""), "paragraph"),
         (
             "Catalogue source",
@@ -466,13 +364,9 @@ def _write_about(sheet: Worksheet, about: Mapping[str, Any], styles: _Styles) ->
     row = _section(sheet, row + 1, 0, "Before you apply", styles)
     _paragraph(sheet, row, VERIFY_REMINDER, styles)
     row = _section(sheet, row + 2, 0, "The sheets", styles)
-    for name, text in (
-        ("Shortlist", "One row per program on your list, in rank order, with its reasons."),
-        ("Summary", "Your profile, the outlook for the list and counts by band, state, setting."),
-        ("About", "This page."),
-    ):
+    for name in sheets:
         sheet.write_string(row, 0, name, styles.get("label"))
-        sheet.write_string(row, 1, text, styles.get("paragraph"))
+        sheet.write_string(row, 1, SHEET_PURPOSES[name], styles.get("paragraph"))
         row += 1
 
 

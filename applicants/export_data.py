@@ -8,7 +8,7 @@ the edge, for the workbook or the CSV.
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import pandas as pd
@@ -125,10 +125,11 @@ def rows_frame(ranked: Sequence[int], snapshot: pd.DataFrame) -> pd.DataFrame:
 SNAPSHOT_COLUMNS = ["band", "probability", "fit_score", "reasons", "status", "notes"]
 
 
-def list_rows(shortlist: Shortlist) -> pd.DataFrame:
-    """The listed (not excluded) entries of `shortlist` as export rows, in rank order."""
+def list_rows(shortlist: Shortlist, *, zone: tzinfo | None = None) -> pd.DataFrame:
+    """The listed (not excluded) entries of `shortlist` as export rows, in rank order; times
+    in `zone` (default: the applicant's)."""
     entries = list(listed_entries(shortlist))
-    zone = applicant_zone(shortlist.profile.user)
+    zone = zone or applicant_zone(shortlist.profile.user)
     columns = [*SNAPSHOT_COLUMNS, "pinned", "added_by_hand", *TRACKER_COLUMNS]
     records = []
     for entry in entries:
@@ -146,9 +147,11 @@ def describe_export(
     profile: Mapping[str, Any],
     outlook: Outlook | None,
     program_pks: Iterable[int],
+    zone: tzinfo,
     now: datetime | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs.
+    """The `summary` and `about` mappings `write_xlsx` takes, for the listed programs; the
+    export's time in `zone`, the one `write_xlsx` is given to name.
 
     Reads the catalogue for the data sources and last-verified dates of `program_pks` and
     for the latest applied import.
@@ -164,7 +167,7 @@ def describe_export(
     latest = ImportBatch.objects.filter(dry_run=False).first()
     if latest is not None:
         sources.append(f"last import: {latest.file_name} on {latest.created_at:%Y-%m-%d}")
-    exported_at = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
+    exported_at = (now or timezone.now()).astimezone(zone).replace(tzinfo=None)
     summary = {
         "scenario": scenario,
         "profile": shown_profile(profile),
@@ -181,17 +184,19 @@ def describe_export(
 
 
 def export_shortlist(
-    shortlist: Shortlist, *, now: datetime | None = None
+    shortlist: Shortlist, *, zone: tzinfo, now: datetime | None = None
 ) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
-    """The rows, summary and about of a saved shortlist, ready for `write_xlsx`."""
+    """The rows, summary and about of a saved shortlist, ready for `write_xlsx`; times in
+    `zone`, the applicant's (`tracker.applicant_zone`), which the writers name."""
     profile = shortlist.profile
-    rows = list_rows(shortlist)
+    rows = list_rows(shortlist, zone=zone)
     outlook = shortlist_outlook(shortlist) if len(rows) else None
     summary, about = describe_export(
         scenario=profile.name,
         profile=profile_data(profile),
         outlook=outlook,
         program_pks=rows["program_pk"].tolist(),
+        zone=zone,
         now=now,
     )
     return rows, summary, about

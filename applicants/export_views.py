@@ -17,6 +17,7 @@ from applicants.models import Page, Profile, Shortlist
 from applicants.profiles import active_profile
 from applicants.selectors import built_shortlist
 from applicants.sharing import record_view
+from applicants.tracker import applicant_zone
 
 
 def _exported_list(request: HttpRequest) -> tuple[Profile | None, Shortlist | None]:
@@ -47,15 +48,16 @@ def _export(request: HttpRequest, extension: str) -> HttpResponse:
         record_view(
             owner_pk=profile.user_id, viewer=request.user, page=Page.EXPORT, profile=profile
         )
-    rows, summary, about = export_shortlist(shortlist)
+    zone = applicant_zone(profile.user)  # the owner's, whoever downloads
+    rows, summary, about = export_shortlist(shortlist, zone=zone)
     if rows.empty:
         return _nothing_to_export(request, profile)
     if extension == "xlsx":
-        events = calendar.calendar_rows(calendar.season_calendar(profile.user))
-        content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
+        events = calendar.calendar_rows(calendar.season_calendar(profile.user, zone=zone))
+        content = export.write_xlsx(rows, summary=summary, about=about, zone=zone, calendar=events)
         media_type = export.XLSX_MEDIA_TYPE
     else:
-        content, media_type = export.write_csv(rows), export.CSV_MEDIA_TYPE
+        content, media_type = export.write_csv(rows, zone=zone), export.CSV_MEDIA_TYPE
     filename = export.export_filename(profile.name, timezone.localdate(), extension)
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)

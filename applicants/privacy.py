@@ -29,6 +29,7 @@ from applicants.export_data import export_shortlist
 from applicants.locks import lock_applicant
 from applicants.models import Profile, Shortlist, ShortlistEntry
 from applicants.outlook import ANALYSIS_SLOTS
+from applicants.tracker import applicant_zone
 from neuromatch.caching import PAGE_SLOTS, forget_user
 from programs.models import Program
 
@@ -163,14 +164,15 @@ def user_data(*, user: AbstractBaseUser, now: datetime | None = None) -> dict[st
 def _list_spreadsheets(user: AbstractBaseUser, day: date) -> list[tuple[str, bytes]]:
     """Each built list as the workbook its own download button gives."""
     files = []
-    events = calendar.calendar_rows(calendar.season_calendar(user))
+    zone = applicant_zone(user)
+    events = calendar.calendar_rows(calendar.season_calendar(user, zone=zone))
     shortlists = Shortlist.objects.filter(profile__user=user, built_at__isnull=False)
     for shortlist in shortlists.select_related("profile").order_by("profile_id"):
-        rows, summary, about = export_shortlist(shortlist)
+        rows, summary, about = export_shortlist(shortlist, zone=zone)
         if rows.empty:
             continue
         name = export.export_filename(shortlist.profile.name, day, "xlsx")
-        content = export.write_xlsx(rows, summary=summary, about=about, calendar=events)
+        content = export.write_xlsx(rows, summary=summary, about=about, zone=zone, calendar=events)
         files.append((f"lists/{shortlist.profile_id}-{name}", content))
     return files
 

@@ -8,6 +8,7 @@ from datetime import tzinfo
 from xlsxwriter import Workbook
 
 from applicants.models import ShortlistEntry
+from applicants.season import zoned_label
 from programs.normalise import neutralise_csv_text
 
 HEADERS = (
@@ -26,7 +27,7 @@ HEADERS = (
 
 def headers(zone: tzinfo) -> tuple[str, ...]:
     """The column headers; the interview's names the zone its times are in."""
-    return tuple(f"Interview ({zone})" if name == "Interview" else name for name in HEADERS)
+    return tuple(zoned_label(name, zone) if name == "Interview" else name for name in HEADERS)
 
 
 def rank_rows(entries: Sequence[ShortlistEntry], zone: tzinfo) -> list[list[object]]:

@@ -179,6 +179,11 @@ def _local_day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
+def zoned_label(label: str, zone: tzinfo) -> str:
+    """`label` naming the zone its times are in, as exports head them: "Interview (UTC)"."""
+    return f"{label} ({zone})"
+
+
 # The first zone to reach a new day (Kiribati's Line Islands): for an applicant who has not
 # chosen a zone, today is the latest today anywhere, so nobody ahead of UTC is refused theirs.
 EARLIEST_ZONE = timezone(timedelta(hours=14))

@@ -201,6 +201,16 @@ def test_the_calendar_and_the_feed_take_a_fixed_number_of_queries(
     assert response.content.count(b"BEGIN:VEVENT") == interviews + 8
 
 
+def test_the_calendar_sheets_rows_name_the_zone_of_both_times(shortlist, alice, bob):
+    interview(shortlist, datetime(2026, 12, 7, 15, tzinfo=UTC), name="Prairie Neurology")
+    [row] = [r for r in calendar.calendar_rows(calendar.season_calendar(alice, 2027)) if r["time"]]
+    assert (row["time"], row["program_time"]) == ("20:30 Asia/Kolkata", "09:00 America/Chicago")
+    no_zone = Shortlist.objects.create(profile=make_profile(bob))  # bob has not chosen one
+    interview(no_zone, datetime(2026, 12, 7, 15, tzinfo=UTC), name="Prairie Neurology")
+    [row] = [r for r in calendar.calendar_rows(calendar.season_calendar(bob, 2027)) if r["time"]]
+    assert (row["time"], row["program_time"]) == ("15:00 UTC", "09:00 America/Chicago")
+
+
 def test_the_list_export_gains_the_tracker_facts_and_a_calendar_sheet(
     client, alice, shortlist, mid_season
 ):
@@ -226,11 +236,11 @@ def test_the_list_export_gains_the_tracker_facts_and_a_calendar_sheet(
     assert row["Program"] == "Prairie Neurology" and row["Status"] == "Interview scheduled"
     assert row["Signalled"] == "Yes" and row["Interview format"] == "In person"
     assert row["Applied on"].date() == date(2026, 9, 10)
-    assert row["Interview"] == datetime(2026, 12, 7, 20, 30)  # Kolkata, as the applicant sees it
+    assert row["Interview (Asia/Kolkata)"] == datetime(2026, 12, 7, 20, 30)  # as alice sees it
     calendar_sheet = book["Calendar"]
     rows = list(calendar_sheet.iter_rows(min_row=2, values_only=True))
     interview_row = next(r for r in rows if r[3] == "Interview: Prairie Neurology")
-    assert interview_row[1:3] == ("20:30", "09:00 America/Chicago")
+    assert interview_row[1:3] == ("20:30 Asia/Kolkata", "09:00 America/Chicago")
     assert any(r[3] == "Match Day" and r[6] for r in rows)  # key dates with their source
     csv_text = client.get(reverse("applicants:export_csv")).content.decode("utf-8-sig")
     assert "Applied on" in csv_text.splitlines()[0] and "2026-09-10" in csv_text

@@ -97,6 +97,17 @@ def test_it_writes_the_list_as_xlsx(tmp_path):
     assert sheet.max_row == 31
 
 
+def test_the_files_it_writes_say_their_interview_times_are_in_utc(tmp_path):
+    make_catalogue(45)
+    csv_out, xlsx_out = tmp_path / "list.csv", tmp_path / "list.xlsx"
+    for out in (csv_out, xlsx_out):
+        _run(str(_profile_file(tmp_path, list_size=30)), "--out", str(out))
+
+    assert "Interview (UTC)" in pd.read_csv(csv_out, encoding="utf-8-sig").columns
+    sheet = openpyxl.load_workbook(xlsx_out)["Shortlist"]
+    assert "Interview (UTC)" in [cell.value for cell in sheet[1]]
+
+
 def _error(*args: str) -> str:
     with pytest.raises(CommandError) as raised:
         _run(*args)

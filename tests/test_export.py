@@ -2,13 +2,14 @@ import io
 import math
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from applicants import export, export_data, shortlists
+from applicants import export, export_columns, export_data, rank_export, shortlists
 from applicants.listbuilder import outlook
 from applicants.models import Shortlist
 from applicants.profiles import shown_profile
@@ -49,6 +50,11 @@ HEADERS = [
     "NRMP codes",
     "Program ID",
 ]
+ZONE = ZoneInfo("Asia/Kolkata")  # the applicant's, which the rows' times are in
+# The headers as the files show them: the interview column names the zone of its times.
+SHOWN_HEADERS = [
+    "Interview (Asia/Kolkata)" if header == "Interview" else header for header in HEADERS
+]
 PAYLOADS = [
     "=1+2",
     '=HYPERLINK("https://evil.example","Click")',
@@ -60,7 +66,7 @@ PAYLOADS = [
     "=cmd|' /C calc'!A0",
 ]
 ABOUT = {
-    "exported_at": datetime(2026, 11, 25, 9, 30),
+    "exported_at": datetime(2026, 11, 25, 9, 30),  # in ZONE
     "scenario": "My profile",
     "catalogue_sources": ["FREIDA 2026"],
     "verified_from": date(2026, 3, 1),
@@ -128,9 +134,11 @@ def sample_rows() -> pd.DataFrame:
     )
 
 
-def workbook(rows: pd.DataFrame | None = None, **summary_fields: object) -> openpyxl.Workbook:
+def workbook(
+    rows: pd.DataFrame | None = None, *, zone=ZONE, **summary_fields: object
+) -> openpyxl.Workbook:
     rows = sample_rows() if rows is None else rows
-    data = export.write_xlsx(rows, summary=summary(**summary_fields), about=ABOUT)
+    data = export.write_xlsx(rows, summary=summary(**summary_fields), about=ABOUT, zone=zone)
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
@@ -171,7 +179,7 @@ def test_the_workbook_has_the_shortlist_summary_and_about_sheets_in_that_order()
 
 def test_the_shortlist_sheet_has_one_row_per_listed_program_in_rank_order_under_the_headers():
     sheet = workbook()["Shortlist"]
-    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert [cell.value for cell in sheet[1]] == SHOWN_HEADERS
     assert [cell.value for cell in column(sheet, "Rank")] == [1, 2, 3]
     assert [cell.value for cell in column(sheet, "Program ID")] == [
         "1804000001",
@@ -306,7 +314,7 @@ def test_the_summary_counts_programs_by_band_state_and_setting():
 def test_the_about_sheet_dates_the_export_and_explains_the_estimate():
     sheet = workbook()["About"]
     values = labelled(sheet)
-    assert values["Exported"].value == datetime(2026, 11, 25, 9, 30)
+    assert values["Exported (Asia/Kolkata)"].value == datetime(2026, 11, 25, 9, 30)
     assert values["Catalogue source"].value == "FREIDA 2026"
     assert values["Programs last verified"].value == "From 2026-03-01 to 2026-09-15"
     text = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value)
@@ -314,6 +322,27 @@ def test_the_about_sheet_dates_the_export_and_explains_the_estimate():
     assert all(sentence in text for sentence in export.ESTIMATE_EXPLAINED)
     assert "Best odds: 20 % or more chance of an interview" in text
     assert "Verify each program's current policies" in text
+
+
+def test_the_about_sheet_says_which_zone_the_export_time_is_in():
+    assert "Exported (UTC)" in labelled(workbook(zone=UTC)["About"])
+    assert "Exported" not in labelled(workbook()["About"])
+
+
+def listed_sheets(book: openpyxl.Workbook) -> list[str]:
+    """The sheet names the About sheet lists under "The sheets", in order."""
+    names = [row[0] for row in book["About"].iter_rows(values_only=True)]
+    return [name for name in names[names.index("The sheets") + 1 :] if name]
+
+
+@pytest.mark.parametrize("calendar", [None, [], [{"date": date(2027, 3, 19), "what": "Match Day"}]])
+def test_the_about_sheet_lists_every_sheet_the_workbook_has_in_order(calendar):
+    data = export.write_xlsx(
+        sample_rows(), summary=summary(), about=ABOUT, zone=ZONE, calendar=calendar
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert listed_sheets(book) == book.sheetnames
+    assert ("Calendar" in book.sheetnames) == (calendar is not None)
 
 
 def test_the_summary_takes_an_outlook_object_as_well_as_a_mapping():
@@ -325,7 +354,7 @@ def test_the_summary_takes_an_outlook_object_as_well_as_a_mapping():
 
 def test_an_empty_list_still_gives_a_valid_workbook_with_headers():
     book = workbook(make_list_rows(), outlook=None)
-    assert [cell.value for cell in book["Shortlist"][1]] == HEADERS
+    assert [cell.value for cell in book["Shortlist"][1]] == SHOWN_HEADERS
     assert book["Shortlist"].max_row == 1
 
 
@@ -342,7 +371,7 @@ def test_formula_like_text_is_written_as_literal_text_in_the_workbook(payload):
             "reasons": [payload],
         }
     )
-    data = export.write_xlsx(rows, summary=summary(scenario=payload), about=ABOUT)
+    data = export.write_xlsx(rows, summary=summary(scenario=payload), about=ABOUT, zone=ZONE)
     assert "<f>" not in sheet_xml(data) and "<f " not in sheet_xml(data)
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Shortlist"]
     for header in ("Program", "Institution", "City", "Notes", "NRMP codes", "Website", "Reasons"):
@@ -356,6 +385,7 @@ def test_a_scenario_name_or_profile_value_cannot_become_a_formula_either():
         make_list_rows({}),
         summary=summary(scenario="=1+2", profile={"=label": "@value"}),
         about={**ABOUT, "scenario": "+1", "catalogue_sources": ["-1"]},
+        zone=ZONE,
     )
     assert "<f>" not in sheet_xml(data)
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -372,10 +402,10 @@ def test_reasons_starting_with_plus_are_neutralised_and_with_a_true_minus_sign_t
 
 
 def test_the_csv_starts_with_a_byte_order_mark_and_round_trips_through_pandas():
-    data = export.write_csv(sample_rows())
+    data = export.write_csv(sample_rows(), zone=ZONE)
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(table.columns) == HEADERS
+    assert list(table.columns) == SHOWN_HEADERS
     assert table.loc[0, "Program"] == "São Paulo Memorial Neurology"
     assert table.loc[0, "City"] == "Zürich"
     assert table["Rank"].tolist() == [1, 2, 3]
@@ -389,7 +419,9 @@ def test_the_csv_starts_with_a_byte_order_mark_and_round_trips_through_pandas():
 
 
 def test_numbers_in_the_csv_stay_numbers():
-    table = pd.read_csv(io.BytesIO(export.write_csv(sample_rows())), encoding="utf-8-sig")
+    table = pd.read_csv(
+        io.BytesIO(export.write_csv(sample_rows(), zone=ZONE)), encoding="utf-8-sig"
+    )
     for header in ("Rank", "Interview probability", "Fit score", "IMG share", "Step 2 minimum"):
         assert pd.api.types.is_numeric_dtype(table[header]), header
 
@@ -399,7 +431,7 @@ def test_formula_like_text_is_prefixed_with_a_quote_in_the_csv(payload):
     rows = make_list_rows(
         {"name": payload, "notes": payload, "website": payload, "reasons": [payload]}
     )
-    table = read_csv(export.write_csv(rows))
+    table = read_csv(export.write_csv(rows, zone=ZONE))
     for header in ("Program", "Notes", "Website", "Reasons"):
         assert table.loc[0, header] == "'" + payload, header
     assert table.loc[0, "Rank"] == 1
@@ -407,14 +439,37 @@ def test_formula_like_text_is_prefixed_with_a_quote_in_the_csv(payload):
 
 def test_every_csv_text_cell_is_safe_whatever_the_row_holds():
     rows = make_list_rows(*({"notes": payload, "city": payload} for payload in PAYLOADS))
-    table = read_csv(export.write_csv(rows))
+    table = read_csv(export.write_csv(rows, zone=ZONE))
     cells = [value for value in table.to_numpy().ravel() if isinstance(value, str)]
     assert cells and not any(export.is_formula_like(value) for value in cells)
 
 
 def test_an_empty_list_gives_a_csv_with_the_header_only():
-    data = export.write_csv(make_list_rows())
-    assert data.decode("utf-8-sig").splitlines() == [",".join(HEADERS)]
+    data = export.write_csv(make_list_rows(), zone=ZONE)
+    assert data.decode("utf-8-sig").splitlines() == [",".join(SHOWN_HEADERS)]
+
+
+def test_the_interview_header_names_the_zone_its_times_are_in_and_no_other_header_changes():
+    rows = make_list_rows({"interview_at": datetime(2026, 12, 7, 20, 30)})  # in Kolkata
+    sheet = workbook(rows)["Shortlist"]
+    changed = [(a, b.value) for a, b in zip(HEADERS, sheet[1], strict=True) if a != b.value]
+    assert changed == [("Interview", "Interview (Asia/Kolkata)")]
+    assert column(sheet, "Interview")[0].value == datetime(2026, 12, 7, 20, 30)
+    table = read_csv(export.write_csv(rows, zone=ZONE))
+    assert [a for a, b in zip(HEADERS, table.columns, strict=True) if a != b] == ["Interview"]
+    assert table.loc[0, "Interview (Asia/Kolkata)"] == "2026-12-07 20:30:00"
+
+
+def test_times_in_utc_are_headed_utc():
+    rows = make_list_rows({})
+    assert "Interview (UTC)" in [cell.value for cell in workbook(rows, zone=UTC)["Shortlist"][1]]
+    assert "Interview (UTC)" in read_csv(export.write_csv(rows, zone=UTC)).columns
+
+
+def test_the_list_and_the_rank_order_list_head_interview_times_alike():
+    chicago = ZoneInfo("America/Chicago")
+    assert rank_export.headers(chicago)[6] == "Interview (America/Chicago)"
+    assert rank_export.headers(chicago)[6] in export_columns.shortlist_headers(chicago)
 
 
 def test_the_table_reads_scorer_style_floats_as_well_as_catalogue_text():
@@ -460,7 +515,8 @@ def test_describe_export_reads_sources_and_verification_dates_of_the_listed_prog
         profile=make_profile_data(),
         outlook=result,
         program_pks=[program.pk for program in listed],
-        now=datetime(2026, 11, 25, 12, 0).astimezone(),
+        zone=ZONE,
+        now=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
     )
     assert summary_["outlook"]["match_chance"] == result.match_chance
     assert summary_["scenario"] == "Plan B"
@@ -468,6 +524,7 @@ def test_describe_export_reads_sources_and_verification_dates_of_the_listed_prog
     assert about["unverified"] == 1
     assert about["catalogue_sources"][:2] == ["FREIDA 2026", "Program websites"]
     assert re.match(r"last import: catalogue-2026\.csv on \d{4}-", about["catalogue_sources"][2])
+    assert about["exported_at"] == datetime(2026, 11, 25, 17, 30)  # in Kolkata, as ZONE says
     assert about["exported_at"].tzinfo is None
 
 
@@ -477,7 +534,7 @@ def test_export_shortlist_gives_the_listed_programs_and_their_outlook(alice):
         make_program(state="TX", tier=4, img_pct=60.0, name=f"Program {number}")
     profile = make_profile(alice)
     shortlist = shortlists.build_shortlist(profile=profile)
-    rows, summary_, about = export_data.export_shortlist(shortlist)
+    rows, summary_, about = export_data.export_shortlist(shortlist, zone=ZONE)
     listed = shortlist.entries.filter(excluded=False)
     assert len(rows) == listed.count() > 0
     assert summary_["outlook"]["size"] == len(rows)
@@ -486,7 +543,7 @@ def test_export_shortlist_gives_the_listed_programs_and_their_outlook(alice):
     )
     assert about["scenario"] == "My profile"
     book = openpyxl.load_workbook(
-        io.BytesIO(export.write_xlsx(rows, summary=summary_, about=about))
+        io.BytesIO(export.write_xlsx(rows, summary=summary_, about=about, zone=ZONE))
     )
     assert book["Shortlist"].max_row == len(rows) + 1
     assert Shortlist.objects.count() == 1

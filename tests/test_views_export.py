@@ -1,4 +1,7 @@
+import csv
 import io
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pandas as pd
@@ -8,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applicants import shortlists
-from tests.factories import make_profile, make_program
+from tests.factories import make_profile, make_program, make_tracked_entry
 
 XLSX_URL = "/list/export.xlsx"
 CSV_URL = "/list/export.csv"
@@ -26,6 +29,22 @@ def today() -> str:
     return f"{timezone.localdate():%Y-%m-%d}"
 
 
+def interview_at(shortlist, at: datetime) -> None:
+    """An invitation to interview at `at` on a program added to `shortlist` (ranked first)."""
+    program = make_program(name="Prairie Neurology", state="TX")
+    make_tracked_entry(shortlist, program, rank=0, invited_on=date(2026, 10, 1), interview_at=at)
+
+
+def first_row(response, url) -> dict[str, object]:
+    """The first program's row of a downloaded export, by header, as the file shows it."""
+    if url == XLSX_URL:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Shortlist"]
+        rows = list(sheet.iter_rows(max_row=2, values_only=True))
+    else:
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[:2]
+    return dict(zip(rows[0], rows[1], strict=True))
+
+
 def test_the_owner_downloads_the_active_list_as_a_workbook(client, alice):
     shortlist = built_list(alice)
     client.force_login(alice)
@@ -40,6 +59,8 @@ def test_the_owner_downloads_the_active_list_as_a_workbook(client, alice):
     assert "no-store" in response["Cache-Control"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Shortlist", "Summary", "Calendar", "About"]
+    about = [row[0] for row in book["About"].iter_rows(values_only=True)]
+    assert about[about.index("The sheets") + 1 :] == book.sheetnames  # each one, Calendar too
     listed = shortlist.entries.filter(excluded=False).order_by("rank")
     names = [row[1] for row in book["Shortlist"].iter_rows(min_row=2, values_only=True)]
     assert names == [entry.program.name for entry in listed]
@@ -58,6 +79,47 @@ def test_the_owner_downloads_the_active_list_as_csv(client, alice):
     table = pd.read_csv(io.BytesIO(response.content), encoding="utf-8-sig")
     assert len(table) == shortlist.entries.filter(excluded=False).count()
     assert set(table["City"]) == {"São Paulo"}
+
+
+@pytest.mark.parametrize(("url", "shown"), [(XLSX_URL, datetime(2026, 12, 7, 20, 30)),
+                                             (CSV_URL, "2026-12-07 20:30:00")])  # fmt: skip
+def test_the_interview_column_names_the_applicants_zone_its_times_are_in(
+    client, alice, mid_season, url, shown
+):
+    shortlist = built_list(alice, time_zone="Asia/Kolkata")
+    interview_at(shortlist, datetime(2026, 12, 7, 15, tzinfo=UTC))
+    client.force_login(alice)
+    row = first_row(client.get(url), url)
+    assert row["Program"] == "Prairie Neurology"
+    assert row["Interview (Asia/Kolkata)"] == shown
+    assert "Interview" not in row
+
+
+@pytest.mark.parametrize(("url", "shown"), [(XLSX_URL, datetime(2026, 12, 7, 15, 0)),
+                                             (CSV_URL, "2026-12-07 15:00:00")])  # fmt: skip
+def test_until_the_applicant_chooses_a_zone_the_interview_column_says_utc(
+    client, alice, mid_season, url, shown
+):
+    shortlist = built_list(alice)
+    interview_at(shortlist, datetime(2026, 12, 7, 15, tzinfo=UTC))
+    client.force_login(alice)
+    assert first_row(client.get(url), url)["Interview (UTC)"] == shown
+
+
+@pytest.mark.parametrize(("zone", "name"), [("Asia/Kolkata", "Asia/Kolkata"), ("", "UTC")])
+def test_the_about_sheet_dates_the_export_in_the_applicants_zone_and_names_it(
+    client, alice, zone, name
+):
+    built_list(alice, time_zone=zone)
+    client.force_login(alice)
+    before = timezone.now()
+    book = openpyxl.load_workbook(io.BytesIO(client.get(XLSX_URL).content))
+    after = timezone.now()
+    exported = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    shown = exported[f"Exported ({name})"]
+    local = ZoneInfo(name)
+    earliest = before.astimezone(local).replace(tzinfo=None, second=0, microsecond=0)
+    assert earliest <= shown <= after.astimezone(local).replace(tzinfo=None)
 
 
 @pytest.mark.parametrize("url", URLS)

@@ -3,6 +3,7 @@
 import json
 import math
 from argparse import ArgumentParser
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -87,16 +88,18 @@ def read_profile(path: Path) -> dict[str, Any]:
 
 
 def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlook: Outlook):
+    # No applicant and so no time zone chosen: UTC, as for an applicant who has not chosen one.
     if path.suffix.lower() == ".csv":
-        content = export.write_csv(rows)
+        content = export.write_csv(rows, zone=UTC)
     else:
         summary, about = describe_export(
             scenario=path.stem,
             profile=profile,
             outlook=outlook if len(rows) else None,
             program_pks=rows["program_pk"].tolist(),
+            zone=UTC,
         )
-        content = export.write_xlsx(rows, summary=summary, about=about)
+        content = export.write_xlsx(rows, summary=summary, about=about, zone=UTC)
     try:
         path.write_bytes(content)
     except OSError as error:
