@@ -95,17 +95,17 @@ class ShowsWhatItShowed:
         """Whether the post carries its page's snapshot (an old page or a script does not)."""
         return any(self[name].html_initial_name in self.data for name in self.fields)
 
-    def sent_anew(self, current: object) -> QueryDict:
-        """The post as a page opened now would send it with this user's changes typed in (for
-        forms whose fields are the object's): what the page shows comes from `current`, except
-        the fields this user changed, which keep what they typed. Sent again, it writes those
+    def sent_anew(self, current: Mapping[str, Any]) -> QueryDict:
+        """The post as a page opened now would send it with this user's changes typed in: what
+        the page shows comes from `current` (each field's value as stored now), except the
+        fields this user changed, which keep what they typed. Sent again, it writes those
         fields over what is saved, and nothing else."""
         data = self.data.copy()
         typed = set(self.changed_data)
         for name, field in self.fields.items():
             if not field.show_hidden_initial:
                 continue
-            value = field.prepare_value(getattr(current, name))
+            value = field.prepare_value(current.get(name))
             _put(data, self[name].html_initial_name, value)
             if name in typed:
                 continue

@@ -75,7 +75,10 @@ class StaleFacts(TrackerError):
         summary = Problem(
             "",
             f"{and_list(labels)} changed in another tab or on another device since you opened "
-            "this page: reload to see {}.".format("them" if len(names) > 1 else "it"),
+            "this page. What you entered is below, with what is saved now under {}: save again "
+            "to keep yours, or reload to see the saved facts.".format(
+                "each of those fields" if len(names) > 1 else "it"
+            ),
         )
         here = [Problem(name, "Changed elsewhere since you opened this page.") for name in names]
         super().__init__([summary, *here])

@@ -2,7 +2,7 @@
 
 import zoneinfo
 from collections import Counter
-from datetime import tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -42,12 +42,8 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rw_entry_for_user(request.user, pk)
     mine = tracker.applicant_zone(request.user)
     zone = program_zone(item)
-    form = EntryFactsForm(
-        request.POST or None,
-        mine=mine,
-        program=zone,
-        initial=EntryFactsForm.initial_for(item, mine=mine),
-    )
+    initial = EntryFactsForm.initial_for(item, mine=mine)
+    form = EntryFactsForm(request.POST or None, mine=mine, program=zone, initial=initial)
     conflict = False
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
@@ -55,11 +51,20 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             tracker.record_facts(entry=item, changes=changes, based_on=form.based_on())
         except tracker.TrackerError as error:
             conflict = isinstance(error, tracker.StaleFacts)
+            if conflict:  # what is saved now, with what was typed: saving again keeps it
+                item = get_rw_entry_for_user(request.user, pk)
+                initial = EntryFactsForm.initial_for(item, mine=mine)
+                data = form.sent_anew(initial)
+                form = EntryFactsForm(data, mine=mine, program=zone, initial=initial)
+                form.is_valid()
             for problem in error.problems:
                 field = problem.field if problem.field in form.fields else None
                 if problem.field == "interview_at":
                     field = "interview_day"
-                form.add_error(field, problem.message)
+                message = problem.message
+                if conflict and field:
+                    message = f"Saved elsewhere meanwhile: {_saved(form, initial, field)}."
+                form.add_error(field, message)
         else:
             saved = f"Saved {item.program.name}." if changes else "Nothing was changed."
             messages.success(request, saved)
@@ -74,6 +79,21 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "signals": season_summary.signal_count(request.user, item.season),
     }
     return render(request, "applicants/entry.html", context, status=status)
+
+
+def _saved(form: EntryFactsForm, initial: dict[str, Any], field: str) -> str:
+    """A field's value as the entry page shows it, for saying what another tab saved."""
+    value = initial.get(field)
+    choices = dict(getattr(form.fields[field], "choices", ()))
+    if value in choices:
+        return str(choices[value])
+    if field == "interview_day" and value is not None:
+        return f"{value:%-d %B %Y}, {initial['interview_time']:%H:%M}"
+    if isinstance(value, bool):
+        return "ticked" if value else "not ticked"
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    return str(value) if value not in (None, "") else "nothing"
 
 
 @require_POST

@@ -187,7 +187,8 @@ def test_a_field_changed_since_the_page_showed_it_is_refused_by_name(shortlist, 
     assert error.value.names == ["applied_on", "pros"]
     assert str(error.value).startswith(
         "Applied on and Pros changed in another tab or on another device since you opened "
-        "this page: reload to see them."
+        "this page. What you entered is below, with what is saved now under each of those "
+        "fields: save again to keep yours, or reload to see the saved facts."
     )
     stored = ShortlistEntry.objects.get(pk=entry.pk)
     assert (stored.applied_on, stored.pros, stored.cons) == (date(2026, 9, 12), "Kind", "")

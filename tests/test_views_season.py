@@ -168,10 +168,30 @@ def test_a_fact_changed_in_both_tabs_is_refused_by_name_and_nothing_is_written(
     assert "Nothing was saved." in page
     assert (
         "Applied on and Cons changed in another tab or on another device since you opened "
-        "this page: reload to see them."
+        "this page. What you entered is below, with what is saved now under each of those "
+        "fields: save again to keep yours, or reload to see the saved facts."
     ) in page
+    assert "Saved elsewhere meanwhile: 12 September 2026." in page
+    assert "Saved elsewhere meanwhile: Small program." in page
     stored = ShortlistEntry.objects.get(pk=entry.pk)
     assert (stored.applied_on, stored.cons, stored.pros) == (date(2026, 9, 12), "Small program", "")
+
+
+def test_after_a_clash_saving_again_keeps_what_was_typed_and_what_the_other_tab_saved(
+    client, alice, shortlist, mid_season
+):
+    entry = make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
+    client.force_login(alice)
+    tab_b = page_form(client, entry)
+    tab_a = page_form(client, entry) | {"applied_on": "2026-09-12", "pros": "Kind"}
+    client.post(entry_url(entry), tab_a)
+    response = client.post(entry_url(entry), tab_b | {"applied_on": "2026-09-15", "cons": "Far"})
+    assert response.status_code == 409
+    again = make_form_data(response.content.decode(), entry_url(entry))
+    assert (again["applied_on"], again["cons"], again["pros"]) == ("2026-09-15", "Far", "Kind")
+    assert client.post(entry_url(entry), again).status_code == 302
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.applied_on, stored.cons, stored.pros) == (date(2026, 9, 15), "Far", "Kind")
 
 
 def test_the_same_change_made_in_two_tabs_is_no_conflict(client, alice, shortlist, mid_season):
