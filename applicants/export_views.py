@@ -58,7 +58,7 @@ def _export(request: HttpRequest, extension: str) -> HttpResponse:
         media_type = export.XLSX_MEDIA_TYPE
     else:
         content, media_type = export.write_csv(rows, zone=zone), export.CSV_MEDIA_TYPE
-    filename = export.export_filename(profile.name, timezone.localdate(), extension)
+    filename = export.export_filename(profile.name, timezone.localdate(timezone=zone), extension)
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

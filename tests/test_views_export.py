@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import UTC, date, datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -246,3 +247,13 @@ def test_the_export_buttons_render_nothing_without_a_built_list(alice):
     assert render_to_string("applicants/_export_buttons.html", {}).strip() == ""
     html = render_to_string("applicants/_export_buttons.html", {"profile": profile})
     assert html.strip() == ""
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_the_file_is_dated_in_the_applicants_zone_as_its_about_sheet_is(client, alice, url):
+    built_list(alice, time_zone="Pacific/Kiritimati")  # UTC+14: a day ahead for ten hours
+    client.force_login(alice)
+    moment = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # 1 December, 05:00 in Kiritimati
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        response = client.get(url)
+    assert "neuromatch-my-profile-2026-12-01." in response["Content-Disposition"]
