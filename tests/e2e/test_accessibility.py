@@ -579,3 +579,37 @@ def test_long_tables_keep_their_headers_in_view_and_off_the_focused_row(
         assert state == {"headerOnTop": True, "headerInView": True, "focusedBelowHeader": True}
     finally:
         page.close()
+
+
+# Where the focused control is: a tab stop that is not on the screen is one a keyboard user
+# presses Tab on and sees nothing.
+FOCUSED_SEEN_JS = """
+() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const box = element.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return {what: element.tagName + " " + element.textContent.trim().slice(0, 30),
+          seen: Boolean(hit && (hit === element || element.contains(hit)))};
+}
+"""
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_every_tab_stop_of_the_advising_dashboard_is_on_the_screen(contexts, world, screen):
+    page = contexts("victor", screen).new_page()
+    try:
+        page.goto("/advising/")
+        unseen, stops = [], 0
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED_SEEN_JS)
+            if focused is None:
+                break  # past the last stop
+            stops += 1
+            if not focused["seen"]:
+                unseen.append(focused["what"])
+        assert stops > 5
+        assert unseen == [], f"tab stops off the screen on a {screen}: {unseen}"
+    finally:
+        page.close()
