@@ -15,12 +15,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 
 from applicants import shortlists, tracker
-from applicants.models import ShortlistEntry
+from applicants.models import InterviewFormat, ShortlistEntry
 from applicants.season import Facts
 
 SALT = "applicants.status-undo"
 MAX_AGE = timedelta(days=1)
-FORMATS = {"virtual": "virtual", "in_person": "in person"}
 
 BAD_TOKEN = (
     "This Undo could not be read (the page may be out of date), so nothing was changed. "
@@ -51,7 +50,8 @@ def cleared_facts(before: Facts, after: Facts, *, zone: tzinfo) -> list[str]:
             cleared.append(f"{label} of {_day(getattr(before, name))}")
     if "signalled" in gone:
         cleared.append("signal")
-    kind = FORMATS.get(before.interview_format, before.interview_format)
+    formats = dict(InterviewFormat.choices)
+    kind = formats.get(before.interview_format, before.interview_format).lower()
     if "interview_at" in gone:
         how = f" ({kind})" if "interview_format" in gone else ""
         cleared.append(f"interview on {_moment(before.interview_at, zone)}{how}")
