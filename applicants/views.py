@@ -83,8 +83,8 @@ def _stale_form(form: ProfileForm, error: profiles.StaleProfile) -> ProfileForm:
     """The values entered, ready to be saved over what another tab saved meanwhile, with the
     saved value under each field that clashed."""
     saved = {name: profiles.shown_value(name, getattr(error.profile, name)) for name in error.names}
-    # A copy: validating a model form writes the values entered into its instance.
     saved_now = {name: getattr(error.profile, name) for name in form.fields}
+    # A copy: validating a model form writes the values entered into its instance.
     anew = ProfileForm(form.sent_anew(saved_now), instance=copy(error.profile), validate=True)
     anew.is_valid()
     anew.add_error(None, str(error))
