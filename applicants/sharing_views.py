@@ -430,7 +430,7 @@ def entry_comment(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for_user(request.user, pk)
     profile = entry.shortlist.profile
     _commenting_viewer(request, profile)
-    back = f"{reverse('applicants:list_of', args=[profile.pk])}#entry-{entry.pk}"
+    back = f"{reverse('applicants:list_of', args=[profile.pk])}#comments-{entry.pk}"
     return _post_comment(request, profile, entry.program, back)
 
 

@@ -245,6 +245,28 @@ def make_tracked_entry(shortlist, program: Program | None = None, **fields: obje
     return make_entry(shortlist, program, applicant=shortlist.profile.user, **fields)
 
 
+def make_interviewed_entries(user: User, *names: str, ranked: bool = False) -> list:
+    """One tracked entry per program name, each applied, invited and interviewed (on 2, 3, …
+    November 2026), on a new list of a new profile of `user`; `ranked`: ranked in that order."""
+    from datetime import UTC, date, datetime
+
+    from applicants.models import Shortlist
+
+    shortlist = Shortlist.objects.create(profile=make_profile(user))
+    return [
+        make_tracked_entry(
+            shortlist,
+            make_program(name=name),
+            applied_on=date(2026, 9, 10),
+            invited_on=date(2026, 10, 1),
+            interview_at=datetime(2026, 11, 2 + i, 15, tzinfo=UTC),
+            interviewed=True,
+            rank_position=i + 1 if ranked else None,
+        )
+        for i, name in enumerate(names)
+    ]
+
+
 CATALOGUE_STATES = ("TX", "NY", "CA", "FL", "IL", "PA", "OH", "MI", "GA", "NC")
 
 

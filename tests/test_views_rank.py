@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 
 import openpyxl
 import pytest
@@ -10,25 +10,14 @@ from django.urls import reverse
 
 from applicants import tracker
 from applicants.models import Shortlist, ShortlistEntry
-from tests.factories import make_profile, make_program, make_tracked_entry
+from tests.factories import make_interviewed_entries, make_profile, make_tracked_entry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def interviewed(alice):
-    shortlist = Shortlist.objects.create(profile=make_profile(alice))
-    return [
-        make_tracked_entry(
-            shortlist,
-            make_program(name=name),
-            applied_on=date(2026, 9, 10),
-            invited_on=date(2026, 10, 1),
-            interview_at=datetime(2026, 11, 2 + i, 15, tzinfo=UTC),
-            interviewed=True,
-        )
-        for i, name in enumerate(["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"])
-    ]
+    return make_interviewed_entries(alice, "Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)")
 
 
 def move(client, entry, action: str):

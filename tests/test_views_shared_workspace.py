@@ -148,9 +148,10 @@ def test_a_comment_is_shown_in_place_with_its_author_and_time(client, shortlist,
     url = reverse("applicants:list_entry_comment", args=[entry.pk])
     response = client.post(url, {"body": "Strong IMG intake: apply early."})
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#entry-{entry.pk}")
+    assert response["Location"].endswith(f"#comments-{entry.pk}")
     comment = Comment.objects.get()
     html = html_of(client, list_url(shortlist.profile))
+    assert f'id="comments-{entry.pk}"' in html  # the place the answer points to
     assert "Strong IMG intake: apply early." in html
     assert "cora" in html and comment.created_at.strftime("%-d %b %Y") in html
 

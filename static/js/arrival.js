@@ -1,0 +1,106 @@
+// A form sent without htmx loads a whole new page, and focus would start again at its top,
+// away from the answer. On arrival focus goes where the answer is: the first field with an
+// error; else the message the server left, moved beside the part of the page the address
+// points to; else the control that sent the form, found again on the new page.
+(function () {
+  "use strict";
+
+  const KEY = "neuromatch:sent";
+  const FRESH_MS = 60000;
+
+  // What identifies a sending control across page loads: the form's address, its hidden
+  // values (the CSRF token aside) and the button's name and value.
+  function signature(form, button) {
+    // Attributes, not form.action: a field named "action" hides that property.
+    const address = new URL(form.getAttribute("action") || "", location.href).pathname;
+    const hidden = Array.from(form.querySelectorAll("input[type=hidden]"))
+      .filter(function (input) { return input.name !== "csrfmiddlewaretoken"; })
+      .map(function (input) { return input.name + "=" + input.value; });
+    const named = button && button.name ? button.name + "=" + button.value : "";
+    return [address].concat(hidden, [named]).join("\n");
+  }
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return; // htmx sent it
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    const button = event.submitter || form.querySelector("[type=submit]");
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ at: Date.now(), sign: signature(form, button) }));
+    } catch (error) { /* storage refused: focus simply starts at the top */ }
+  });
+
+  function lastSent() {
+    try {
+      const sent = JSON.parse(sessionStorage.getItem(KEY) || "null");
+      sessionStorage.removeItem(KEY);
+      return sent && Date.now() - sent.at < FRESH_MS ? sent.sign : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function target() {
+    const id = location.hash.slice(1);
+    if (!id) return null;
+    try {
+      return document.getElementById(decodeURIComponent(id));
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // The message goes under the heading (or summary) of the part the redirect pointed to.
+  function place(region, part) {
+    if (part.tagName === "DETAILS") part.open = true;
+    const head = part.querySelector(":scope > summary, :scope > h2, :scope > h3");
+    if (head) head.after(region);
+    else part.prepend(region);
+  }
+
+  function sender(sign) {
+    const forms = document.querySelectorAll("main form[method=post]");
+    for (const form of forms) {
+      for (const button of form.querySelectorAll("button[type=submit], input[type=submit]")) {
+        if (signature(form, button) === sign && !button.disabled) return button;
+      }
+    }
+    return null;
+  }
+
+  function focusOn(element) {
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) element.tabIndex = -1;
+    element.focus();
+  }
+
+  // Where focus should land on this page, or null; moves the message beside its part.
+  function landing() {
+    const sign = lastSent();
+    const invalid = document.querySelector("main [aria-invalid=true]");
+    if (invalid) return invalid;
+    const region = document.getElementById("messages");
+    const part = target();
+    if (region) {
+      if (part && !part.matches("table, thead, tbody, tfoot, tr")) place(region, part);
+      return region;
+    }
+    return (sign && sender(sign)) || (sign && part) || null;
+  }
+
+  let spot = null;
+  // Scrolling to the address's #part clears focus once the page has rendered, after this
+  // script has run: focus is put back then too, unless the user has moved it meanwhile.
+  function land() {
+    const now = document.activeElement;
+    if (spot && (!now || now === document.body)) focusOn(spot);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    spot = landing();
+    land();
+  });
+  window.addEventListener("load", function () {
+    land();
+    requestAnimationFrame(function () { setTimeout(land, 0); });
+  });
+})();

@@ -1,0 +1,119 @@
+"""Where focus lands after a form is sent without htmx and a whole new page comes back: on the
+first field with an error, on the message (moved beside what it is about), or back on the
+control that sent the form — not at the top of a page the user must tab through again."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import sign_in_with_cookie
+from tests.factories import (
+    make_built_list,
+    make_grant,
+    make_interviewed_entries,
+    make_profile,
+    make_program,
+    make_share_link,
+    make_user,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIZES = [pytest.param(1366, 900, id="laptop"), pytest.param(390, 844, id="phone")]
+
+
+def in_view(page: Page, selector: str) -> bool:
+    """Whether the element is at least partly inside the window."""
+    return page.evaluate(
+        """selector => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return box.bottom > 0 && box.top < window.innerHeight;
+        }""",
+        selector,
+    )
+
+
+@pytest.fixture
+def ranked(alice):
+    return make_interviewed_entries(alice, "Alpha Neuro", "Beta Neuro", "Gamma Neuro", ranked=True)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_moving_a_program_up_by_keyboard_keeps_focus_on_its_button(
+    live_server, page: Page, alice, ranked, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/season/rank/")
+    gamma = ranked[2]
+    page.get_by_role("button", name="Move Gamma Neuro up").focus()
+
+    page.keyboard.press("Enter")
+    expect(page.locator(".rank-item").nth(1)).to_contain_text("Gamma Neuro")
+    expect(page.get_by_role("button", name="Move Gamma Neuro up")).to_be_focused()
+
+    # At the top its up button is disabled: focus stays on the program's own item.
+    page.keyboard.press("Enter")
+    expect(page.locator(".rank-item").first).to_contain_text("Gamma Neuro")
+    expect(page.locator(f"#rank-{gamma.pk}")).to_be_focused()
+    page.keyboard.press("Tab")
+    inside = f"document.getElementById('rank-{gamma.pk}').contains(document.activeElement)"
+    assert page.evaluate(inside)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_message_after_revoking_a_link_is_focused_beside_the_links(
+    live_server, page: Page, alice, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    profile = make_profile(alice)
+    make_built_list(profile, make_program())
+    for number in range(8):  # enough to push the links section below the first screen
+        make_share_link(profile, label=f"link {number}")
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/sharing/")
+    page.get_by_role("button", name="Revoke the link link 7").focus()
+
+    page.keyboard.press("Enter")
+    message = page.locator("#messages")
+    expect(message).to_be_focused()
+    expect(message).to_contain_text("The link “link 7” is revoked.")
+    expect(page.locator("#links #messages")).to_have_count(1)
+    assert in_view(page, "#messages")
+    page.keyboard.press("Tab")  # on into the section it is about, not back to the page's top
+    assert page.evaluate("document.getElementById('links').contains(document.activeElement)")
+
+
+def test_a_wrong_current_password_puts_focus_on_that_field(live_server, page: Page, alice):
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/accounts/password/change/")
+    page.get_by_label("Current password").fill("not my password")
+    page.locator("#id_password1").fill("a-fresh-long-passphrase-7")
+    page.locator("#id_password2").fill("a-fresh-long-passphrase-7")
+    page.keyboard.press("Enter")
+    field = page.get_by_label("Current password")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
+
+
+def test_an_advisor_lands_on_the_comment_they_posted(live_server, page: Page, alice):
+    page.set_viewport_size({"width": 390, "height": 844})
+    advisor = make_user("drbob")
+    programs = [make_program(name=f"Program {number:02}") for number in range(30)]
+    profile = make_profile(alice)
+    shortlist = make_built_list(profile, *programs)
+    make_grant(alice, advisor, level="comment")
+    last = shortlist.entries.get(program=programs[-1])
+    sign_in_with_cookie(page, live_server.url, advisor)
+    page.goto(f"{live_server.url}/list/{profile.pk}/")
+    comments = page.locator(f"#comments-{last.pk}")
+    comments.locator("summary").click()
+    comments.get_by_label(re.compile("Your comment")).fill("Apply early here.")
+    comments.get_by_role("button", name="Post comment").press("Enter")
+
+    message = page.locator(f"#comments-{last.pk} #messages")
+    expect(message).to_contain_text("Comment posted.")
+    expect(message).to_be_focused()
+    expect(page.locator(f"#comments-{last.pk}")).to_have_attribute("open", "")
+    assert in_view(page, "#messages")
