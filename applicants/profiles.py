@@ -6,6 +6,7 @@ Parsing input (the web form, a JSON file) is `applicants.forms`' job.
 """
 
 from collections.abc import Collection, Mapping
+from itertools import chain, count
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -158,6 +159,7 @@ class ProfileGone(ProfileError):
             f"“{profile.name}” was deleted in another window, so nothing was changed. "
             "Reload to see your profiles as they are now."
         )
+        self.profile = profile  # as it was
 
 
 def _name_taken(user_id: int, name: str, *, exclude: Profile | None = None) -> ProfileError | None:
@@ -167,6 +169,13 @@ def _name_taken(user_id: int, name: str, *, exclude: Profile | None = None) -> P
     if taken.exists():
         return ProfileError(f"You already have a profile or scenario named “{name}”.")
     return None
+
+
+def unused_name(user: AbstractBaseUser, name: str) -> str:
+    """`name`, else `name 2`, `name 3`…: the first the user has no profile or scenario called."""
+    taken = {n.casefold() for n in Profile.objects.filter(user=user).values_list("name", flat=True)}
+    names = chain([name], (f"{name} {number}" for number in count(2)))
+    return next(candidate for candidate in names if candidate.casefold() not in taken)
 
 
 def _current(profile: Profile) -> Profile:

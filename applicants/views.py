@@ -49,6 +49,8 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
             profile = error.profile
             form = _stale_form(form, error)
             status = 409
+        except profiles.ProfileGone as error:
+            return _gone(request, form, name=error.profile.name)
         except profiles.ProfileError as error:
             messages.error(request, str(error))
             return redirect("applicants:profile")
@@ -93,6 +95,34 @@ def _stale_form(form: ProfileForm, error: profiles.StaleProfile) -> ProfileForm:
     return anew
 
 
+def _gone(request: HttpRequest, form: ProfileForm, *, name: str = "") -> HttpResponse:
+    """A save posted to a scenario that is not there (deleted in another tab, say): nothing is
+    saved, and what was typed is shown, ready to be saved as a new scenario."""
+    source = profiles.active_profile(request.user)
+    if source is None:
+        raise Http404("No such scenario.")
+    form.is_valid()
+    valid = {key: form.cleaned_data[key] for key in PROFILE_FIELDS if key in form.cleaned_data}
+    context = {
+        "name": name,
+        "source": source,
+        "new_name": profiles.unused_name(request.user, name or "Recovered scenario"),
+        "name_limit": Profile._meta.get_field("name").max_length,
+        # (label, value, valid): a value that is not valid is shown as typed and left out.
+        "entered": [
+            (form[key].label, shown_value(key, valid[key]), True)
+            if key in valid
+            else (form[key].label, ", ".join(form.data.getlist(key)), False)
+            for key in PROFILE_FIELDS
+        ],
+        # An empty list is sent as "": a field left out would be copied from the source.
+        "kept": [
+            (key, value) for key, values in form_data(valid).lists() for value in values or [""]
+        ],
+    }
+    return render(request, "applicants/scenario_gone.html", context, status=404)
+
+
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     return _edit(request, profiles.active_profile(request.user))
@@ -104,7 +134,11 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
         profile = get_profile_for_user(request.user, pk)
         if profile.user_id != request.user.pk:
             return sharing_views.shared_profile(request, profile)
-    return _edit(request, get_rw_profile_for_user(request.user, pk))
+    try:
+        profile = get_rw_profile_for_user(request.user, pk)
+    except Http404:
+        return _gone(request, ProfileForm(request.POST))
+    return _edit(request, profile)
 
 
 @require_POST

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from applicants import profiles
 from applicants.models import Profile
-from tests.factories import make_profile, make_program
+from tests.factories import make_form_data, make_profile, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +220,102 @@ def test_state_changing_scenario_urls_refuse_get(client, alice, scenario, name):
 def test_creating_a_scenario_refuses_get(client, alice):
     client.force_login(alice)
     assert client.get(CREATE_URL).status_code == 405
+
+
+# A save posted to a scenario that is gone
+
+
+def _posted_from_the_page(client, scenario) -> tuple[str, dict]:
+    url = reverse("applicants:scenario", args=[scenario.pk])
+    return url, make_form_data(client.get(url).content.decode(), url)
+
+
+def test_saving_a_scenario_deleted_in_another_tab_keeps_what_was_typed(
+    client, alice, base, scenario
+):
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, scenario)
+    data |= {"usce_months": "11", "preferred_states": ["TX", "NY"]}
+    scenario.delete()  # the other tab
+
+    response = client.post(url, data)
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "nothing was saved" in page
+    entered = dict((label, value) for label, value, valid in response.context["entered"] if valid)
+    assert entered["US clinical experience (months)"] == 11
+    assert entered["Preferred states"] == "TX, NY"
+    assert Profile.objects.filter(user=alice).count() == 1
+
+    # Saving it as a new scenario keeps every value typed, those cleared included.
+    recovered = make_form_data(page, CREATE_URL)
+    assert recovered["name"] == "Recovered scenario"
+    client.post(CREATE_URL, recovered)
+    new = Profile.objects.get(user=alice, name="Recovered scenario")
+    assert new.usce_months == 11
+    assert new.preferred_states == ["TX", "NY"]
+    assert new.step3_score == 235  # from the page, not from the base profile (None)
+    assert new.excluded_states == []
+
+
+def test_the_gone_page_names_what_was_not_valid_and_leaves_it_out(client, alice, base, scenario):
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, scenario)
+    data["step2_score"] = "999"
+    scenario.delete()
+
+    response = client.post(url, data)
+
+    assert response.status_code == 404
+    invalid = [(label, value) for label, value, valid in response.context["entered"] if not valid]
+    assert invalid == [("USMLE Step 2 CK score", "999")]
+    recovered = make_form_data(response.content.decode(), CREATE_URL)
+    assert "step2_score" not in recovered
+    client.post(CREATE_URL, recovered)
+    new = Profile.objects.get(user=alice, name="Recovered scenario")
+    assert new.step2_score == base.step2_score
+
+
+def test_a_scenario_deleted_while_its_save_waited_is_offered_under_its_own_name(
+    client, alice, base, scenario, monkeypatch
+):
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, scenario)
+    data["usce_months"] = "7"
+    real_update = profiles.update_profile
+
+    def deleted_first(**kwargs):
+        Profile.objects.filter(pk=scenario.pk).delete()  # the other tab won the lock
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(profiles, "update_profile", deleted_first)
+    response = client.post(url, data)
+
+    assert response.status_code == 404
+    assert "“With Step 3” is gone" in response.content.decode()
+    assert make_form_data(response.content.decode(), CREATE_URL)["name"] == "With Step 3"
+
+
+def test_another_users_scenario_url_gets_the_same_gone_page_and_nothing_of_theirs(
+    client, alice, bob, base, scenario
+):
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, scenario)
+    theirs = make_profile(bob, name="Bob private plan", step2_score=260)
+
+    response = client.post(reverse("applicants:scenario", args=[theirs.pk]), data)
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "nothing was saved" in page
+    assert "Bob private plan" not in page and "260" not in page
+    theirs.refresh_from_db()
+    assert theirs.step2_score == 260
+
+
+def test_a_user_without_a_profile_gets_the_plain_not_found_page(client, bob, scenario):
+    client.force_login(bob)
+    response = client.post(reverse("applicants:scenario", args=[scenario.pk]), {"usce_months": 3})
+    assert response.status_code == 404
+    assert "nothing was saved" not in response.content.decode()

@@ -104,6 +104,15 @@ def _post_stale(page: Page) -> None:
     expect(page.get_by_role("heading", name=re.compile("out of date"))).to_be_visible()
 
 
+def _save_to_a_deleted_scenario(page: Page, world: World) -> None:
+    """Save the scenario form as if another tab had deleted the scenario: the gone page."""
+    page.locator("form.profile-form").evaluate(
+        "form => form.setAttribute('action', '/profile/scenarios/999999999/')"
+    )
+    page.get_by_role("button", name=SAVE_PROFILE).click()
+    expect(page.get_by_role("heading", name="This scenario is gone")).to_be_visible()
+
+
 def _exclude_the_first_program(page: Page, world: World) -> None:
     row = page.locator("table.list tbody tr").first
     row.get_by_role("button", name=re.compile("^Exclude")).click()
@@ -244,6 +253,12 @@ VISITS: dict[str, Visit] = {
     ),
     "scenarios": Visit("applicants:scenarios", "farida", "/profile/scenarios/"),
     "scenario": Visit("applicants:scenario", "farida", "/profile/scenarios/{scenario_pk}/"),
+    "scenario, gone": Visit(
+        "applicants:scenario",
+        "farida",
+        "/profile/scenarios/{scenario_pk}/",
+        _save_to_a_deleted_scenario,
+    ),
     "scenario, delete": Visit(
         "applicants:scenario_delete",
         "farida",
