@@ -130,6 +130,24 @@ def entry_url(action: str, entry: ShortlistEntry) -> str:
     return reverse(f"applicants:list_entry_{action}", args=[entry.pk])
 
 
+def both_save_at_once(
+    tally: Tally, tabs: tuple[Client, Client], url: str, first: dict, second: dict
+) -> list[HttpResponse]:
+    """Both tabs load the form at `url`, then post it back at once, each with its own changes
+    (`first`, `second`) typed in."""
+    pages = [make_form_data(tab.get(url).content.decode(), url) for tab in tabs]
+    return at_once(
+        tally, post(tabs[0], url, pages[0] | first), post(tabs[1], url, pages[1] | second)
+    )
+
+
+def the_refused_one(answers: list[HttpResponse]) -> HttpResponse:
+    """Of two saves of one field at once, one is kept (302) and one refused (409): that one."""
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [302, 409], statuses
+    return next(answer for answer in answers if answer.status_code == 409)
+
+
 @pytest.fixture
 def built(alice):
     make_catalogue(45)
@@ -467,25 +485,19 @@ def test_two_tabs_saving_one_entry_at_once_keep_both_or_refuse_the_second_by_nam
         ShortlistEntry.objects.filter(pk=entry.pk).update(
             applied_on=None, invited_on=None, cons="", pros="", applicant=None, season=None
         )
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
         # Different fields: both saves are kept.
-        at_once(
-            tally,
-            post(first, url, pages[0] | dates),
-            post(second, url, pages[1] | {"cons": "Long commute"}),
-        )
+        both_save_at_once(tally, (first, second), url, dates, {"cons": "Long commute"})
         stored = ShortlistEntry.objects.get(pk=entry.pk)
         assert (stored.applied_on, stored.cons) == (date(2026, 9, 10), "Long commute")
         # One field in both: one save wins, the other is refused naming it, never mixed.
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
-        answers = at_once(
+        answers = both_save_at_once(
             tally,
-            post(first, url, pages[0] | {"pros": "Kind", "invited_on": ""}),
-            post(second, url, pages[1] | {"pros": "Warm", "applied_on": "2026-09-11"}),
+            (first, second),
+            url,
+            {"pros": "Kind", "invited_on": ""},
+            {"pros": "Warm", "applied_on": "2026-09-11"},
         )
-        statuses = sorted(answer.status_code for answer in answers)
-        assert statuses == [302, 409], statuses
-        refused = next(answer for answer in answers if answer.status_code == 409)
+        refused = the_refused_one(answers)
         assert "Pros changed in another tab" in refused.content.decode()
         stored = ShortlistEntry.objects.get(pk=entry.pk)
         first_won = stored.pros == "Kind"
@@ -599,25 +611,21 @@ def test_two_tabs_saving_the_profile_at_once_keep_both_or_refuse_the_second_by_n
         Profile.objects.filter(pk=profile.pk).update(
             usce_months=3, neuro_publications=2, list_size=100
         )
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
         # Different fields: both saves are kept.
-        at_once(
-            tally,
-            post(first, url, pages[0] | {"usce_months": "9"}),
-            post(second, url, pages[1] | {"neuro_publications": "5"}),
+        both_save_at_once(
+            tally, (first, second), url, {"usce_months": "9"}, {"neuro_publications": "5"}
         )
         stored = Profile.objects.get(pk=profile.pk)
         assert (stored.usce_months, stored.neuro_publications) == (9, 5)
         # One field in both: one save wins whole, the other is refused naming it.
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
-        answers = at_once(
+        answers = both_save_at_once(
             tally,
-            post(first, url, pages[0] | {"usce_months": "12", "list_size": "90"}),
-            post(second, url, pages[1] | {"usce_months": "6", "neuro_publications": "7"}),
+            (first, second),
+            url,
+            {"usce_months": "12", "list_size": "90"},
+            {"usce_months": "6", "neuro_publications": "7"},
         )
-        statuses = sorted(answer.status_code for answer in answers)
-        assert statuses == [302, 409], statuses
-        refused = next(answer for answer in answers if answer.status_code == 409)
+        refused = the_refused_one(answers)
         assert "US clinical experience (months) changed in another tab" in (
             refused.content.decode()
         )
