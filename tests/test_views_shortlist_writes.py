@@ -5,6 +5,9 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from applicants import shortlists
@@ -35,6 +38,15 @@ def _url(action: str, entry: ShortlistEntry) -> str:
 
 def _written(response) -> dict[str, str]:
     return json.loads(response["HX-Trigger-After-Settle"])["nm:written"]
+
+
+def _post_note(
+    client: Client, user: User, entry: ShortlistEntry, *, stored: str, **note: str
+) -> HttpResponse:
+    """`user` saves `note` with htmx on `entry`, whose note holds `stored` by then."""
+    set_notes(entry=entry, notes=stored)
+    client.force_login(user)
+    return client.post(_url("notes", entry), note, **HTMX)
 
 
 def test_a_status_change_answers_with_its_row_focus_and_an_announcement(client, alice, built):
@@ -164,11 +176,9 @@ def test_a_note_saved_over_one_changed_in_another_tab_is_refused_with_both(clien
 
 def test_saving_over_after_seeing_the_conflict_replaces_the_note(client, alice, built):
     entry = _entry(built)
-    set_notes(entry=entry, notes="From tab one")
-    client.force_login(alice)
 
-    response = client.post(
-        _url("notes", entry), {"notes": "From tab two", "based_on": "From tab one"}, **HTMX
+    response = _post_note(
+        client, alice, entry, stored="From tab one", notes="From tab two", based_on="From tab one"
     )
 
     assert response.status_code == 200
@@ -178,13 +188,15 @@ def test_saving_over_after_seeing_the_conflict_replaces_the_note(client, alice, 
 
 def test_keeping_the_saved_note_changes_nothing(client, alice, built):
     entry = _entry(built)
-    set_notes(entry=entry, notes="From tab one")
-    client.force_login(alice)
 
-    response = client.post(
-        _url("notes", entry),
-        {"notes": "From tab two", "based_on": "From tab one", "keep_saved": "1"},
-        **HTMX,
+    response = _post_note(
+        client,
+        alice,
+        entry,
+        stored="From tab one",
+        notes="From tab two",
+        based_on="From tab one",
+        keep_saved="1",
     )
 
     assert response.status_code == 200
@@ -202,10 +214,8 @@ def test_keeping_the_saved_note_changes_nothing(client, alice, built):
 )
 def test_no_conflict_when_nothing_would_be_lost(client, alice, built, stored, based_on, notes):
     entry = _entry(built)
-    set_notes(entry=entry, notes=stored)
-    client.force_login(alice)
 
-    response = client.post(_url("notes", entry), {"notes": notes, "based_on": based_on}, **HTMX)
+    response = _post_note(client, alice, entry, stored=stored, notes=notes, based_on=based_on)
 
     assert response.status_code == 200
     entry.refresh_from_db()
