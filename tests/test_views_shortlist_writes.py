@@ -19,6 +19,7 @@ from tests.factories import make_catalogue, make_profile
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+REFUSAL = "This program changed in another tab; try again."
 
 
 @pytest.fixture
@@ -38,6 +39,15 @@ def _url(action: str, entry: ShortlistEntry) -> str:
 
 def _written(response) -> dict[str, str]:
     return json.loads(response["HX-Trigger-After-Settle"])["nm:written"]
+
+
+def _refuse(monkeypatch: pytest.MonkeyPatch, service: str) -> None:
+    """The shortlist service `service` refuses every call with REFUSAL."""
+
+    def refuse(**_):
+        raise shortlists.ShortlistError(REFUSAL)
+
+    monkeypatch.setattr(shortlists, service, refuse)
 
 
 def _post_note(
@@ -259,12 +269,7 @@ def test_an_exclusion_refused_by_the_service_answers_with_the_row_and_why(
     client, alice, built, monkeypatch
 ):
     entry = _entry(built, 2)
-    refusal = "This program changed in another tab; try again."
-
-    def refuse(**_):
-        raise shortlists.ShortlistError(refusal)
-
-    monkeypatch.setattr(shortlists, "exclude_entry", refuse)
+    _refuse(monkeypatch, "exclude_entry")
     client.force_login(alice)
 
     response = client.post(_url("exclude", entry), **HTMX)
@@ -272,7 +277,7 @@ def test_an_exclusion_refused_by_the_service_answers_with_the_row_and_why(
     assert response.status_code == 200
     content = response.content.decode()
     assert content.count('<tr id="entry-') == 1
-    assert f'<p class="errorlist" role="alert">{refusal}</p>' in content
+    assert f'<p class="errorlist" role="alert">{REFUSAL}</p>' in content
     entry.refresh_from_db()
     assert not entry.excluded
 
@@ -281,12 +286,7 @@ def test_a_restore_refused_by_the_service_says_so_in_the_excluded_list(
     client, alice, built, monkeypatch
 ):
     entry = exclude_entry(entry=_entry(built, 2))
-    refusal = "This program changed in another tab; try again."
-
-    def refuse(**_):
-        raise shortlists.ShortlistError(refusal)
-
-    monkeypatch.setattr(shortlists, "restore_entry", refuse)
+    _refuse(monkeypatch, "restore_entry")
     client.force_login(alice)
 
     response = client.post(_url("restore", entry), **HTMX)
@@ -296,7 +296,7 @@ def test_a_restore_refused_by_the_service_says_so_in_the_excluded_list(
         r'<p id="excluded-notice" class="message message-error" role="alert"[^>]*>(.*?)</p>',
         content,
     )
-    assert notice.group(1) == refusal
+    assert notice.group(1) == REFUSAL
     assert f'<tr id="entry-{entry.pk}"' not in content
     assert "Excluded programs (1)" in content
 
