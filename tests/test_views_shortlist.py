@@ -2,6 +2,8 @@ import re
 from datetime import date
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from applicants.models import Shortlist, ShortlistEntry, Status
@@ -29,6 +31,18 @@ def _first_entry(shortlist: Shortlist) -> ShortlistEntry:
 
 def _entry_url(action: str, entry: ShortlistEntry) -> str:
     return reverse(f"applicants:list_entry_{action}", args=[entry.pk])
+
+
+def _a_program_not_on(shortlist: Shortlist) -> Program:
+    listed = set(shortlist.entries.values_list("program_id", flat=True))
+    return Program.objects.exclude(pk__in=listed).first()
+
+
+def _add(client: Client, shortlist: Shortlist, program: object) -> HttpResponse:
+    """Post `program` (a program's pk, or whatever was typed) to the list's Add form."""
+    return client.post(
+        reverse("applicants:list_add", args=[shortlist.profile.pk]), {"program": program}, **HTMX
+    )
 
 
 def test_the_list_page_needs_sign_in(client):
@@ -284,8 +298,7 @@ def test_a_restored_row_goes_where_the_tables_filters_place_it(client, alice, bu
 
 
 def test_searching_the_catalogue_offers_programs_to_add(client, alice, built):
-    listed = set(built.entries.values_list("program_id", flat=True))
-    program = Program.objects.exclude(pk__in=listed).first()
+    program = _a_program_not_on(built)
     client.force_login(alice)
 
     response = client.get(
@@ -298,13 +311,10 @@ def test_searching_the_catalogue_offers_programs_to_add(client, alice, built):
 
 
 def test_adding_a_program_puts_it_on_the_list(client, alice, built):
-    listed = set(built.entries.values_list("program_id", flat=True))
-    program = Program.objects.exclude(pk__in=listed).first()
+    program = _a_program_not_on(built)
     client.force_login(alice)
 
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": program.pk}, **HTMX
-    )
+    response = _add(client, built, program.pk)
 
     assert f"Added {program.name} to your list.".encode() in response.content
     entry = built.entries.get(program=program)
@@ -322,9 +332,7 @@ def test_adding_a_program_puts_it_on_the_list(client, alice, built):
 )
 def test_adding_a_bad_program_is_refused_with_a_message(client, alice, built, program, message):
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": program}, **HTMX
-    )
+    response = _add(client, built, program)
     assert message.encode() in response.content
     assert built.entries.filter(added_by_hand=True).count() == 0
 
@@ -332,9 +340,7 @@ def test_adding_a_bad_program_is_refused_with_a_message(client, alice, built, pr
 def test_adding_an_archived_program_is_refused(client, alice, built):
     archived = make_program(active=False)
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": archived.pk}, **HTMX
-    )
+    response = _add(client, built, archived.pk)
     assert b"not in the active catalogue" in response.content
     assert not built.entries.filter(program=archived).exists()
 
@@ -342,11 +348,7 @@ def test_adding_an_archived_program_is_refused(client, alice, built):
 def test_adding_a_program_already_listed_says_so(client, alice, built):
     entry = _first_entry(built)
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]),
-        {"program": entry.program_id},
-        **HTMX,
-    )
+    response = _add(client, built, entry.program_id)
     assert b"is on your list already" in response.content
 
 
@@ -425,9 +427,7 @@ def test_getting_a_list_action_is_not_allowed(client, alice, built, name):
 def test_adding_a_program_closed_to_the_profile_says_why(client, alice, built):
     closed = make_program(name="No Visa Neurology", visa_j1=False)
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": closed.pk}, **HTMX
-    )
+    response = _add(client, built, closed.pk)
     content = response.content.decode()
     assert "Added No Visa Neurology to your list, although it looks closed to you:" in content
     assert "J-1" in content.split("looks closed to you:")[1].split("</p>")[0]
