@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from applicants import tracker
 from applicants.models import Profile, ShortlistEntry
@@ -59,6 +59,20 @@ def _expect_note(row: Locator, entry: ShortlistEntry, text: str) -> None:
     expect(row.locator(".note-text")).to_have_text(text)
     entry.refresh_from_db()
     assert entry.notes == text
+
+
+def _press_twice_holding_the_first_save(page: Page, select: Locator, key: str) -> None:
+    """Press `key` twice on a status select, its first step's request held back until the
+    second step is chosen, then let go."""
+    held: list[Route] = []
+    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
+    select.focus()
+    select.press(key)
+    _wait_until(page, lambda: len(held) == 1)
+    select.press(key)
+    page.wait_for_timeout(800)
+    assert len(held) == 1  # the second waits in the queue, not dropped nor sent alongside
+    held[0].continue_()
 
 
 def _top(locator: Locator) -> float:
@@ -222,17 +236,7 @@ def test_two_tabs_saving_one_note_lets_the_second_choose(live_server, page: Page
 def test_arrow_keys_on_a_status_save_the_last_status_chosen(live_server, page: Page, mid_season):
     rows = _open_list(page, live_server.url)
     row, entry = _row(page, rows, 0)
-    select = row.get_by_role("combobox")
-    held = []  # the first step's request, held back until the second step is chosen
-    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
-
-    select.focus()
-    select.press("ArrowDown")
-    _wait_until(page, lambda: len(held) == 1)
-    select.press("ArrowDown")
-    page.wait_for_timeout(800)
-    assert len(held) == 1  # the second waits in the queue, not dropped nor sent alongside
-    held[0].continue_()
+    _press_twice_holding_the_first_save(page, row.get_by_role("combobox"), "ArrowDown")
 
     expect(row.locator(".row-saved")).to_have_text(
         "Status saved: Interview offered.", timeout=15000
@@ -254,15 +258,8 @@ def test_stray_arrow_keys_say_what_they_cleared_and_undo_puts_it_all_back(
     page.reload()
     select = row.get_by_role("combobox")
     expect(select).to_have_value("interview_scheduled")
-    held = []  # the first step's request, held back until the second step is chosen
-    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
 
-    select.focus()
-    select.press("ArrowUp")
-    _wait_until(page, lambda: len(held) == 1)
-    select.press("ArrowUp")
-    page.wait_for_timeout(800)
-    held[0].continue_()
+    _press_twice_holding_the_first_save(page, select, "ArrowUp")
 
     cleared = (
         "Status saved: Applied. Cleared: invitation of 20 Oct 2026, "
