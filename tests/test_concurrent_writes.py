@@ -8,7 +8,7 @@ runs on the database in use: SQLite (on a file, `threads_database`) and PostgreS
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection, connections
+from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -126,8 +127,43 @@ def post(client: Client, url: str, data: dict | None = None, **extra) -> Callabl
     return lambda: client.post(url, data or {}, **extra)
 
 
+def each_at_once(
+    tally: Tally,
+    clients: list[Client],
+    url_name: str,
+    objects: Iterable[Model],
+    data: dict | None = None,
+) -> list[HttpResponse]:
+    """Each client posts `data` to the `url_name` URL of its own object, all at once."""
+    return at_once(
+        tally,
+        *(
+            post(client, reverse(url_name, args=[obj.pk]), data)
+            for client, obj in zip(clients, objects, strict=True)
+        ),
+    )
+
+
 def entry_url(action: str, entry: ShortlistEntry) -> str:
     return reverse(f"applicants:list_entry_{action}", args=[entry.pk])
+
+
+def both_save_at_once(
+    tally: Tally, tabs: tuple[Client, Client], url: str, first: dict, second: dict
+) -> list[HttpResponse]:
+    """Both tabs load the form at `url`, then post it back at once, each with its own changes
+    (`first`, `second`) typed in."""
+    pages = [make_form_data(tab.get(url).content.decode(), url) for tab in tabs]
+    return at_once(
+        tally, post(tabs[0], url, pages[0] | first), post(tabs[1], url, pages[1] | second)
+    )
+
+
+def the_refused_one(answers: list[HttpResponse]) -> HttpResponse:
+    """Of two saves of one field at once, one is kept (302) and one refused (409): that one."""
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [302, 409], statuses
+    return next(answer for answer in answers if answer.status_code == 409)
 
 
 @pytest.fixture
@@ -292,13 +328,7 @@ def test_four_activations_at_once_leave_exactly_one_active_profile(alice):
     ]
     clients = tabs(alice, 4)
     for _ in trials(15):
-        at_once(
-            tally,
-            *(
-                post(client, reverse("applicants:scenario_activate", args=[scenario.pk]))
-                for client, scenario in zip(clients, scenarios, strict=True)
-            ),
-        )
+        each_at_once(tally, clients, "applicants:scenario_activate", scenarios)
         assert Profile.objects.filter(user=alice, active=True).count() == 1
     assert tally.server_errors == 0, tally.report("4 scenario activations")
 
@@ -312,17 +342,7 @@ def test_two_renames_to_one_name_at_once_leave_the_names_unique(alice):
     clients = tabs(alice, 2)
     for trial in trials(15):
         name = f"Renamed {trial}"
-        at_once(
-            tally,
-            *(
-                post(
-                    client,
-                    reverse("applicants:scenario_rename", args=[scenario.pk]),
-                    {"name": name},
-                )
-                for client, scenario in zip(clients, (first, second), strict=True)
-            ),
-        )
+        each_at_once(tally, clients, "applicants:scenario_rename", (first, second), {"name": name})
         assert Profile.objects.filter(user=alice, name=name).count() == 1
     assert tally.server_errors == 0, tally.report("2 renames to one name")
 
@@ -467,25 +487,19 @@ def test_two_tabs_saving_one_entry_at_once_keep_both_or_refuse_the_second_by_nam
         ShortlistEntry.objects.filter(pk=entry.pk).update(
             applied_on=None, invited_on=None, cons="", pros="", applicant=None, season=None
         )
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
         # Different fields: both saves are kept.
-        at_once(
-            tally,
-            post(first, url, pages[0] | dates),
-            post(second, url, pages[1] | {"cons": "Long commute"}),
-        )
+        both_save_at_once(tally, (first, second), url, dates, {"cons": "Long commute"})
         stored = ShortlistEntry.objects.get(pk=entry.pk)
         assert (stored.applied_on, stored.cons) == (date(2026, 9, 10), "Long commute")
         # One field in both: one save wins, the other is refused naming it, never mixed.
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
-        answers = at_once(
+        answers = both_save_at_once(
             tally,
-            post(first, url, pages[0] | {"pros": "Kind", "invited_on": ""}),
-            post(second, url, pages[1] | {"pros": "Warm", "applied_on": "2026-09-11"}),
+            (first, second),
+            url,
+            {"pros": "Kind", "invited_on": ""},
+            {"pros": "Warm", "applied_on": "2026-09-11"},
         )
-        statuses = sorted(answer.status_code for answer in answers)
-        assert statuses == [302, 409], statuses
-        refused = next(answer for answer in answers if answer.status_code == 409)
+        refused = the_refused_one(answers)
         assert "Pros changed in another tab" in refused.content.decode()
         stored = ShortlistEntry.objects.get(pk=entry.pk)
         first_won = stored.pros == "Kind"
@@ -507,12 +521,8 @@ def test_signals_beyond_the_limit_at_once_never_pass_it(alice, built, mid_season
             ShortlistEntry.objects.filter(pk=entry.pk).update(
                 signalled=True, applicant=alice, season=2027
             )
-        at_once(
-            tally,
-            *(
-                post(client, reverse("season:entry_signal", args=[entry.pk]), {"signalled": "true"})
-                for client, entry in zip(clients, entries[limit - 1 :], strict=True)
-            ),
+        each_at_once(
+            tally, clients, "season:entry_signal", entries[limit - 1 :], {"signalled": "true"}
         )
         assert ShortlistEntry.objects.filter(applicant=alice, signalled=True).count() == limit
     assert tally.server_errors == 0, tally.report("signals at the limit")
@@ -534,13 +544,7 @@ def test_three_programs_added_to_the_rank_order_list_at_once_take_three_places(a
     clients = tabs(alice, 3)
     for _ in trials(10):
         ShortlistEntry.objects.filter(shortlist=shortlist).update(rank_position=None)
-        answers = at_once(
-            tally,
-            *(
-                post(client, reverse("season:rank_move", args=[entry.pk]), {"action": "add"})
-                for client, entry in zip(clients, interviewed, strict=True)
-            ),
-        )
+        answers = each_at_once(tally, clients, "season:rank_move", interviewed, {"action": "add"})
         positions = shortlist.entries.values_list("rank_position", flat=True)
         assert sorted(positions) == [1, 2, 3]
         assert not any(messages_of(answer) for answer in answers)  # no refusal either
@@ -579,13 +583,7 @@ def test_four_model_version_activations_at_once_leave_one_active(db):
     ]
     clients = tabs(staff, 4)
     for _ in trials(10):
-        at_once(
-            tally,
-            *(
-                post(client, reverse("applicants:calibration_activate", args=[version.pk]))
-                for client, version in zip(clients, versions, strict=True)
-            ),
-        )
+        each_at_once(tally, clients, "applicants:calibration_activate", versions)
         assert ModelVersion.objects.filter(active=True).count() == 1
     assert tally.server_errors == 0, tally.report("4 model version activations")
 
@@ -599,25 +597,21 @@ def test_two_tabs_saving_the_profile_at_once_keep_both_or_refuse_the_second_by_n
         Profile.objects.filter(pk=profile.pk).update(
             usce_months=3, neuro_publications=2, list_size=100
         )
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
         # Different fields: both saves are kept.
-        at_once(
-            tally,
-            post(first, url, pages[0] | {"usce_months": "9"}),
-            post(second, url, pages[1] | {"neuro_publications": "5"}),
+        both_save_at_once(
+            tally, (first, second), url, {"usce_months": "9"}, {"neuro_publications": "5"}
         )
         stored = Profile.objects.get(pk=profile.pk)
         assert (stored.usce_months, stored.neuro_publications) == (9, 5)
         # One field in both: one save wins whole, the other is refused naming it.
-        pages = [make_form_data(tab.get(url).content.decode(), url) for tab in (first, second)]
-        answers = at_once(
+        answers = both_save_at_once(
             tally,
-            post(first, url, pages[0] | {"usce_months": "12", "list_size": "90"}),
-            post(second, url, pages[1] | {"usce_months": "6", "neuro_publications": "7"}),
+            (first, second),
+            url,
+            {"usce_months": "12", "list_size": "90"},
+            {"usce_months": "6", "neuro_publications": "7"},
         )
-        statuses = sorted(answer.status_code for answer in answers)
-        assert statuses == [302, 409], statuses
-        refused = next(answer for answer in answers if answer.status_code == 409)
+        refused = the_refused_one(answers)
         assert "US clinical experience (months) changed in another tab" in (
             refused.content.decode()
         )

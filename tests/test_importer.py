@@ -465,9 +465,9 @@ def test_a_dry_run_writes_no_program_but_records_its_plan(catalogue):
 # Confirming a preview -------------------------------------------------------------------------
 
 
-def preview(user, content: bytes | None = None) -> ImportBatch:
+def preview(user, content: bytes | None = None, **options: object) -> ImportBatch:
     content = content or make_catalogue_csv([HEADER, ["1803500100", "New Neurology", "TX", "1"]])
-    return run(content, user=user, dry_run=True, keep_content=True).batch
+    return run(content, user=user, dry_run=True, keep_content=True, **options).batch
 
 
 def test_confirming_a_preview_imports_exactly_the_stored_file_once():
@@ -513,20 +513,10 @@ def test_a_new_preview_forgets_the_previous_pending_file():
 
 def test_a_preview_replaced_by_a_newer_upload_says_so_and_that_nothing_was_imported():
     staff = make_user("stella", is_staff=True)
-    tab_a = run(
-        make_catalogue_csv([HEADER, ["1803500100", "A Neurology", "TX", "1"]]),
-        file_name="a.csv",
-        user=staff,
-        dry_run=True,
-        keep_content=True,
-    ).batch
-    tab_b = run(
-        make_catalogue_csv([HEADER, ["1803500200", "B Neurology", "TX", "1"]]),
-        file_name="b.csv",
-        user=staff,
-        dry_run=True,
-        keep_content=True,
-    ).batch
+    a_csv = make_catalogue_csv([HEADER, ["1803500100", "A Neurology", "TX", "1"]])
+    b_csv = make_catalogue_csv([HEADER, ["1803500200", "B Neurology", "TX", "1"]])
+    tab_a = preview(staff, a_csv, file_name="a.csv")
+    tab_b = preview(staff, b_csv, file_name="b.csv")
     confirm_import(batch_id=tab_b.pk, sha256=tab_b.sha256, user=staff)
 
     with pytest.raises(CatalogueImportError) as refused:
@@ -599,7 +589,7 @@ def test_a_confirm_refuses_when_the_catalogue_changed_since_the_preview():
     staff = make_user("stella", is_staff=True)
     make_program(program_id="1803500001", name="Kept Neurology")
     full = make_catalogue_csv([HEADER, ["1803500001", "Kept Neurology", "IL", "20"]])
-    batch = run(full, user=staff, dry_run=True, keep_content=True, full_catalogue=True).batch
+    batch = preview(staff, full, full_catalogue=True)
     assert batch.archived == 0
     # Another staff member imports a program between the preview and the confirm.
     run(make_catalogue_csv([HEADER, ["1803500002", "Newer Neurology", "TX", "30"]]))

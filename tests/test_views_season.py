@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 
 from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
@@ -133,16 +134,31 @@ def page_form(client, entry) -> dict[str, str]:
     return make_form_data(client.get(entry_url(entry)).content.decode(), entry_url(entry))
 
 
+def saved_in_two_tabs(
+    client, entry, first: dict[str, str], second: dict[str, str], **extra
+) -> HttpResponse:
+    """Two tabs open the entry page; the first saves with `first` typed in, then the second
+    posts with `second` typed in. The answer to the second."""
+    tab_b = page_form(client, entry)  # opened before tab A saves
+    tab_a = page_form(client, entry) | first
+    assert client.post(entry_url(entry), tab_a).status_code == 302
+    return client.post(entry_url(entry), tab_b | second, **extra)
+
+
 def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shortlist, mid_season):
     entry = make_entry(shortlist, make_program(state="IL"))
     client.force_login(alice)
-    tab_b = page_form(client, entry)  # opened before tab A saves
-    tab_a = page_form(client, entry)
-    tab_a |= {"applied_on": "2026-09-10", "invited_on": "2026-10-20"}
-    tab_a |= {"interview_day": "2026-12-07", "interview_time": "09:00"}
-    assert client.post(entry_url(entry), tab_a).status_code == 302
-    response = client.post(
-        entry_url(entry), tab_b | {"cons": "Long commute", "travel_estimate": "450"}, follow=True
+    response = saved_in_two_tabs(
+        client,
+        entry,
+        {
+            "applied_on": "2026-09-10",
+            "invited_on": "2026-10-20",
+            "interview_day": "2026-12-07",
+            "interview_time": "09:00",
+        },
+        {"cons": "Long commute", "travel_estimate": "450"},
+        follow=True,
     )
     assert "Saved" in response.content.decode()
     entry.refresh_from_db()
@@ -157,11 +173,11 @@ def test_a_fact_changed_in_both_tabs_is_refused_by_name_and_nothing_is_written(
 ):
     entry = make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
     client.force_login(alice)
-    tab_b = page_form(client, entry)
-    tab_a = page_form(client, entry) | {"applied_on": "2026-09-12", "cons": "Small program"}
-    assert client.post(entry_url(entry), tab_a).status_code == 302
-    response = client.post(
-        entry_url(entry), tab_b | {"applied_on": "2026-09-15", "cons": "Far", "pros": "Kind"}
+    response = saved_in_two_tabs(
+        client,
+        entry,
+        {"applied_on": "2026-09-12", "cons": "Small program"},
+        {"applied_on": "2026-09-15", "cons": "Far", "pros": "Kind"},
     )
     assert response.status_code == 409
     page = response.content.decode()
@@ -182,10 +198,12 @@ def test_after_a_clash_saving_again_keeps_what_was_typed_and_what_the_other_tab_
 ):
     entry = make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
     client.force_login(alice)
-    tab_b = page_form(client, entry)
-    tab_a = page_form(client, entry) | {"applied_on": "2026-09-12", "pros": "Kind"}
-    client.post(entry_url(entry), tab_a)
-    response = client.post(entry_url(entry), tab_b | {"applied_on": "2026-09-15", "cons": "Far"})
+    response = saved_in_two_tabs(
+        client,
+        entry,
+        {"applied_on": "2026-09-12", "pros": "Kind"},
+        {"applied_on": "2026-09-15", "cons": "Far"},
+    )
     assert response.status_code == 409
     again = make_form_data(response.content.decode(), entry_url(entry))
     assert (again["applied_on"], again["cons"], again["pros"]) == ("2026-09-15", "Far", "Kind")
@@ -197,9 +215,8 @@ def test_after_a_clash_saving_again_keeps_what_was_typed_and_what_the_other_tab_
 def test_the_same_change_made_in_two_tabs_is_no_conflict(client, alice, shortlist, mid_season):
     entry = make_entry(shortlist, make_program(state="IL"))
     client.force_login(alice)
-    tab_a, tab_b = page_form(client, entry), page_form(client, entry)
-    assert client.post(entry_url(entry), tab_a | {"cons": "Far\r\naway"}).status_code == 302
-    assert client.post(entry_url(entry), tab_b | {"cons": "Far\r\naway"}).status_code == 302
+    same = {"cons": "Far\r\naway"}
+    assert saved_in_two_tabs(client, entry, same, same).status_code == 302
 
 
 def test_clearing_and_unticking_facts_on_the_page_still_clears_them(

@@ -2,6 +2,8 @@ import re
 from datetime import date
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from applicants.models import Shortlist, ShortlistEntry, Status
@@ -29,6 +31,18 @@ def _first_entry(shortlist: Shortlist) -> ShortlistEntry:
 
 def _entry_url(action: str, entry: ShortlistEntry) -> str:
     return reverse(f"applicants:list_entry_{action}", args=[entry.pk])
+
+
+def _a_program_not_on(shortlist: Shortlist) -> Program:
+    listed = set(shortlist.entries.values_list("program_id", flat=True))
+    return Program.objects.exclude(pk__in=listed).first()
+
+
+def _add(client: Client, shortlist: Shortlist, program: object) -> HttpResponse:
+    """Post `program` (a program's pk, or whatever was typed) to the list's Add form."""
+    return client.post(
+        reverse("applicants:list_add", args=[shortlist.profile.pk]), {"program": program}, **HTMX
+    )
 
 
 def test_the_list_page_needs_sign_in(client):
@@ -158,15 +172,6 @@ def test_pinning_with_htmx_swaps_the_row(client, alice, built):
     assert not entry.pinned
 
 
-def test_a_bad_pin_value_is_refused_with_a_message(client, alice, built):
-    entry = _first_entry(built)
-    client.force_login(alice)
-    response = client.post(_entry_url("pin", entry), {"pinned": "maybe"}, **HTMX)
-    assert b"Pinned: Select a valid choice" in response.content
-    entry.refresh_from_db()
-    assert not entry.pinned
-
-
 def test_changing_the_status_with_htmx_swaps_the_row(client, alice, built, mid_season):
     entry = _first_entry(built)
     client.force_login(alice)
@@ -174,15 +179,6 @@ def test_changing_the_status_with_htmx_swaps_the_row(client, alice, built, mid_s
     assert '<option value="interview_offered" selected>' in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == Status.INTERVIEW_OFFERED
-
-
-def test_an_unknown_status_is_refused_with_a_message(client, alice, built):
-    entry = _first_entry(built)
-    client.force_login(alice)
-    response = client.post(_entry_url("status", entry), {"status": "hired"}, **HTMX)
-    assert b"Status: Select a valid choice" in response.content
-    entry.refresh_from_db()
-    assert entry.status == Status.CONSIDERING
 
 
 def test_saving_notes_with_htmx_swaps_the_row(client, alice, built):
@@ -194,13 +190,44 @@ def test_saving_notes_with_htmx_swaps_the_row(client, alice, built):
     assert entry.notes == "Ask about J-1"
 
 
-def test_notes_longer_than_2000_characters_are_refused(client, alice, built):
+@pytest.mark.parametrize(
+    ("action", "data", "message", "field", "unchanged"),
+    [
+        pytest.param(
+            "pin",
+            {"pinned": "maybe"},
+            "Pinned: Select a valid choice",
+            "pinned",
+            False,
+            id="a_bad_pin_value",
+        ),
+        pytest.param(
+            "status",
+            {"status": "hired"},
+            "Status: Select a valid choice",
+            "status",
+            Status.CONSIDERING,
+            id="an_unknown_status",
+        ),
+        pytest.param(
+            "notes",
+            {"notes": "x" * 2001},
+            "Notes: Ensure this value has at most 2000 characters",
+            "notes",
+            "",
+            id="notes_longer_than_2000_characters",
+        ),
+    ],
+)
+def test_a_bad_row_value_is_refused_with_a_message_and_not_saved(
+    client, alice, built, action, data, message, field, unchanged
+):
     entry = _first_entry(built)
     client.force_login(alice)
-    response = client.post(_entry_url("notes", entry), {"notes": "x" * 2001}, **HTMX)
-    assert b"Notes: Ensure this value has at most 2000 characters" in response.content
+    response = client.post(_entry_url(action, entry), data, **HTMX)
+    assert message.encode() in response.content
     entry.refresh_from_db()
-    assert entry.notes == ""
+    assert getattr(entry, field) == unchanged
 
 
 def test_a_row_action_without_javascript_redirects_back_with_the_error(client, alice, built):
@@ -271,8 +298,7 @@ def test_a_restored_row_goes_where_the_tables_filters_place_it(client, alice, bu
 
 
 def test_searching_the_catalogue_offers_programs_to_add(client, alice, built):
-    listed = set(built.entries.values_list("program_id", flat=True))
-    program = Program.objects.exclude(pk__in=listed).first()
+    program = _a_program_not_on(built)
     client.force_login(alice)
 
     response = client.get(
@@ -285,13 +311,10 @@ def test_searching_the_catalogue_offers_programs_to_add(client, alice, built):
 
 
 def test_adding_a_program_puts_it_on_the_list(client, alice, built):
-    listed = set(built.entries.values_list("program_id", flat=True))
-    program = Program.objects.exclude(pk__in=listed).first()
+    program = _a_program_not_on(built)
     client.force_login(alice)
 
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": program.pk}, **HTMX
-    )
+    response = _add(client, built, program.pk)
 
     assert f"Added {program.name} to your list.".encode() in response.content
     entry = built.entries.get(program=program)
@@ -309,9 +332,7 @@ def test_adding_a_program_puts_it_on_the_list(client, alice, built):
 )
 def test_adding_a_bad_program_is_refused_with_a_message(client, alice, built, program, message):
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": program}, **HTMX
-    )
+    response = _add(client, built, program)
     assert message.encode() in response.content
     assert built.entries.filter(added_by_hand=True).count() == 0
 
@@ -319,9 +340,7 @@ def test_adding_a_bad_program_is_refused_with_a_message(client, alice, built, pr
 def test_adding_an_archived_program_is_refused(client, alice, built):
     archived = make_program(active=False)
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": archived.pk}, **HTMX
-    )
+    response = _add(client, built, archived.pk)
     assert b"not in the active catalogue" in response.content
     assert not built.entries.filter(program=archived).exists()
 
@@ -329,11 +348,7 @@ def test_adding_an_archived_program_is_refused(client, alice, built):
 def test_adding_a_program_already_listed_says_so(client, alice, built):
     entry = _first_entry(built)
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]),
-        {"program": entry.program_id},
-        **HTMX,
-    )
+    response = _add(client, built, entry.program_id)
     assert b"is on your list already" in response.content
 
 
@@ -412,9 +427,7 @@ def test_getting_a_list_action_is_not_allowed(client, alice, built, name):
 def test_adding_a_program_closed_to_the_profile_says_why(client, alice, built):
     closed = make_program(name="No Visa Neurology", visa_j1=False)
     client.force_login(alice)
-    response = client.post(
-        reverse("applicants:list_add", args=[built.profile.pk]), {"program": closed.pk}, **HTMX
-    )
+    response = _add(client, built, closed.pk)
     content = response.content.decode()
     assert "Added No Visa Neurology to your list, although it looks closed to you:" in content
     assert "J-1" in content.split("looks closed to you:")[1].split("</p>")[0]

@@ -5,6 +5,9 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from applicants import shortlists
@@ -16,6 +19,7 @@ from tests.factories import make_catalogue, make_profile
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+REFUSAL = "This program changed in another tab; try again."
 
 
 @pytest.fixture
@@ -35,6 +39,24 @@ def _url(action: str, entry: ShortlistEntry) -> str:
 
 def _written(response) -> dict[str, str]:
     return json.loads(response["HX-Trigger-After-Settle"])["nm:written"]
+
+
+def _refuse(monkeypatch: pytest.MonkeyPatch, service: str) -> None:
+    """The shortlist service `service` refuses every call with REFUSAL."""
+
+    def refuse(**_):
+        raise shortlists.ShortlistError(REFUSAL)
+
+    monkeypatch.setattr(shortlists, service, refuse)
+
+
+def _post_note(
+    client: Client, user: User, entry: ShortlistEntry, *, stored: str, **note: str
+) -> HttpResponse:
+    """`user` saves `note` with htmx on `entry`, whose note holds `stored` by then."""
+    set_notes(entry=entry, notes=stored)
+    client.force_login(user)
+    return client.post(_url("notes", entry), note, **HTMX)
 
 
 def test_a_status_change_answers_with_its_row_focus_and_an_announcement(client, alice, built):
@@ -164,11 +186,9 @@ def test_a_note_saved_over_one_changed_in_another_tab_is_refused_with_both(clien
 
 def test_saving_over_after_seeing_the_conflict_replaces_the_note(client, alice, built):
     entry = _entry(built)
-    set_notes(entry=entry, notes="From tab one")
-    client.force_login(alice)
 
-    response = client.post(
-        _url("notes", entry), {"notes": "From tab two", "based_on": "From tab one"}, **HTMX
+    response = _post_note(
+        client, alice, entry, stored="From tab one", notes="From tab two", based_on="From tab one"
     )
 
     assert response.status_code == 200
@@ -178,13 +198,15 @@ def test_saving_over_after_seeing_the_conflict_replaces_the_note(client, alice, 
 
 def test_keeping_the_saved_note_changes_nothing(client, alice, built):
     entry = _entry(built)
-    set_notes(entry=entry, notes="From tab one")
-    client.force_login(alice)
 
-    response = client.post(
-        _url("notes", entry),
-        {"notes": "From tab two", "based_on": "From tab one", "keep_saved": "1"},
-        **HTMX,
+    response = _post_note(
+        client,
+        alice,
+        entry,
+        stored="From tab one",
+        notes="From tab two",
+        based_on="From tab one",
+        keep_saved="1",
     )
 
     assert response.status_code == 200
@@ -202,10 +224,8 @@ def test_keeping_the_saved_note_changes_nothing(client, alice, built):
 )
 def test_no_conflict_when_nothing_would_be_lost(client, alice, built, stored, based_on, notes):
     entry = _entry(built)
-    set_notes(entry=entry, notes=stored)
-    client.force_login(alice)
 
-    response = client.post(_url("notes", entry), {"notes": notes, "based_on": based_on}, **HTMX)
+    response = _post_note(client, alice, entry, stored=stored, notes=notes, based_on=based_on)
 
     assert response.status_code == 200
     entry.refresh_from_db()
@@ -249,12 +269,7 @@ def test_an_exclusion_refused_by_the_service_answers_with_the_row_and_why(
     client, alice, built, monkeypatch
 ):
     entry = _entry(built, 2)
-    refusal = "This program changed in another tab; try again."
-
-    def refuse(**_):
-        raise shortlists.ShortlistError(refusal)
-
-    monkeypatch.setattr(shortlists, "exclude_entry", refuse)
+    _refuse(monkeypatch, "exclude_entry")
     client.force_login(alice)
 
     response = client.post(_url("exclude", entry), **HTMX)
@@ -262,7 +277,7 @@ def test_an_exclusion_refused_by_the_service_answers_with_the_row_and_why(
     assert response.status_code == 200
     content = response.content.decode()
     assert content.count('<tr id="entry-') == 1
-    assert f'<p class="errorlist" role="alert">{refusal}</p>' in content
+    assert f'<p class="errorlist" role="alert">{REFUSAL}</p>' in content
     entry.refresh_from_db()
     assert not entry.excluded
 
@@ -271,12 +286,7 @@ def test_a_restore_refused_by_the_service_says_so_in_the_excluded_list(
     client, alice, built, monkeypatch
 ):
     entry = exclude_entry(entry=_entry(built, 2))
-    refusal = "This program changed in another tab; try again."
-
-    def refuse(**_):
-        raise shortlists.ShortlistError(refusal)
-
-    monkeypatch.setattr(shortlists, "restore_entry", refuse)
+    _refuse(monkeypatch, "restore_entry")
     client.force_login(alice)
 
     response = client.post(_url("restore", entry), **HTMX)
@@ -286,7 +296,7 @@ def test_a_restore_refused_by_the_service_says_so_in_the_excluded_list(
         r'<p id="excluded-notice" class="message message-error" role="alert"[^>]*>(.*?)</p>',
         content,
     )
-    assert notice.group(1) == refusal
+    assert notice.group(1) == REFUSAL
     assert f'<tr id="entry-{entry.pk}"' not in content
     assert "Excluded programs (1)" in content
 

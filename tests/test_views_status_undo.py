@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import date, datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from applicants import tracker
@@ -50,6 +51,11 @@ def _token(html: str) -> str:
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
 
 
+def _undo_token(client: Client, entry: ShortlistEntry, status: str) -> str:
+    """Change `entry`'s status with htmx; the token of the Undo the answer offers."""
+    return _token(client.post(_url("status", entry), {"status": status}, **HTMX).content.decode())
+
+
 def _facts(entry: ShortlistEntry):
     return ShortlistEntry.objects.get(pk=entry.pk).facts
 
@@ -86,9 +92,7 @@ def test_undo_with_htmx_puts_every_fact_back_and_keeps_focus_on_the_status(
 ):
     before = scheduled.facts
     client.force_login(alice)
-    token = _token(
-        client.post(_url("status", scheduled), {"status": "applied"}, **HTMX).content.decode()
-    )
+    token = _undo_token(client, scheduled, "applied")
 
     response = client.post(_url("status_undo", scheduled), {"token": token}, **HTMX)
 
@@ -123,9 +127,7 @@ def test_without_javascript_the_message_carries_undo_and_undo_redirects_back(
 
 def test_undo_after_a_newer_change_is_refused_with_the_row_as_it_is(client, alice, scheduled):
     client.force_login(alice)
-    token = _token(
-        client.post(_url("status", scheduled), {"status": "considering"}, **HTMX).content.decode()
-    )
+    token = _undo_token(client, scheduled, "considering")
     client.post(_url("status", scheduled), {"status": "applied"}, **HTMX)
 
     response = client.post(_url("status_undo", scheduled), {"token": token}, **HTMX)
@@ -154,9 +156,7 @@ def test_a_garbled_undo_is_a_message_never_a_server_error(client, alice, schedul
 
 def test_another_user_gets_404_and_the_token_does_not_help(client, alice, scheduled):
     client.force_login(alice)
-    token = _token(
-        client.post(_url("status", scheduled), {"status": "applied"}, **HTMX).content.decode()
-    )
+    token = _undo_token(client, scheduled, "applied")
     client.force_login(make_user("mallory"))
 
     response = client.post(_url("status_undo", scheduled), {"token": token}, **HTMX)
@@ -170,9 +170,7 @@ def test_an_advisor_sharing_the_workspace_cannot_undo(client, alice, scheduled, 
     advisor = make_user("dr.osei")
     make_grant(alice, advisor, level=level)
     client.force_login(alice)
-    token = _token(
-        client.post(_url("status", scheduled), {"status": "applied"}, **HTMX).content.decode()
-    )
+    token = _undo_token(client, scheduled, "applied")
     client.force_login(advisor)
 
     undo = client.post(_url("status_undo", scheduled), {"token": token}, **HTMX)

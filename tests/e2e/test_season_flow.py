@@ -1,6 +1,7 @@
 """A whole season in the browser: invitation, interview, calendar, feed, rank, export."""
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import icalendar
@@ -19,16 +20,24 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _open_faridas_entry(
+    page: Page, base: str, *, time_zone: str, built_at: datetime
+) -> ShortlistEntry:
+    """Farida's season entry for Prairie State Neurology (TX), her profile in `time_zone`,
+    open in the browser after signing in."""
+    shortlist = Shortlist.objects.create(
+        profile=make_profile(make_user("farida"), time_zone=time_zone), built_at=built_at
+    )
+    entry = make_entry(shortlist, make_program(name="Prairie State Neurology", state="TX"))
+    sign_in(page, base, "farida", next_url=f"/season/entries/{entry.pk}/")
+    return entry
+
+
 def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
     live_server, page: Page, mid_season
 ):
-    user = make_user("farida")
-    shortlist = Shortlist.objects.create(
-        profile=make_profile(user, time_zone="Asia/Kolkata"), built_at=mid_season
-    )
-    entry = make_entry(shortlist, make_program(name="Prairie State Neurology", state="TX"))
     base = live_server.url
-    sign_in(page, base, "farida", next_url=f"/season/entries/{entry.pk}/")
+    entry = _open_faridas_entry(page, base, time_zone="Asia/Kolkata", built_at=mid_season)
 
     # The invitation, then the interview in the program's own time (Chicago).
     page.get_by_label("Applied on").fill("2026-09-10")
@@ -78,13 +87,10 @@ def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
 def test_two_tabs_on_one_entry_keep_each_others_facts_and_name_a_clash(
     live_server, page: Page, mid_season
 ):
-    user = make_user("farida")
-    shortlist = Shortlist.objects.create(
-        profile=make_profile(user, time_zone="America/Chicago"), built_at=mid_season
+    entry = _open_faridas_entry(
+        page, live_server.url, time_zone="America/Chicago", built_at=mid_season
     )
-    entry = make_entry(shortlist, make_program(name="Prairie State Neurology", state="TX"))
     url = f"{live_server.url}/season/entries/{entry.pk}/"
-    sign_in(page, live_server.url, "farida", next_url=f"/season/entries/{entry.pk}/")
     other = page.context.new_page()
     other.goto(url)  # tab B, opened before tab A saves
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from applicants import tracker
 from applicants.models import Profile, ShortlistEntry
@@ -46,6 +46,33 @@ def _wait_until(page: Page, condition, timeout_ms: int = 10000) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError("timed out")
+
+
+def _save_note(row: Locator, text: str) -> None:
+    """Type `text` into the row's open note editor and save it."""
+    row.get_by_role("textbox").fill(text)
+    row.get_by_role("button", name="Save note").click()
+
+
+def _expect_note(row: Locator, entry: ShortlistEntry, text: str) -> None:
+    """The row shows `text` as its note, and the server holds it."""
+    expect(row.locator(".note-text")).to_have_text(text)
+    entry.refresh_from_db()
+    assert entry.notes == text
+
+
+def _press_twice_holding_the_first_save(page: Page, select: Locator, key: str) -> None:
+    """Press `key` twice on a status select, its first step's request held back until the
+    second step is chosen, then let go."""
+    held: list[Route] = []
+    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
+    select.focus()
+    select.press(key)
+    _wait_until(page, lambda: len(held) == 1)
+    select.press(key)
+    page.wait_for_timeout(800)
+    assert len(held) == 1  # the second waits in the queue, not dropped nor sent alongside
+    held[0].continue_()
 
 
 def _top(locator: Locator) -> float:
@@ -154,8 +181,7 @@ def test_a_rejected_security_token_keeps_the_note_and_retry_saves_it(live_server
         [{"name": settings.CSRF_COOKIE_NAME, "value": "N3wSecret" * 3 + "abcde", "url": base}]
     )
     row.get_by_text("Add note").click()
-    row.get_by_role("textbox").fill("Ask about the J-1 waiver")
-    row.get_by_role("button", name="Save note").click()
+    _save_note(row, "Ask about the J-1 waiver")
 
     problem = row.locator(".write-problem")
     expect(problem).to_contain_text("security token is out of date")
@@ -167,9 +193,7 @@ def test_a_rejected_security_token_keeps_the_note_and_retry_saves_it(live_server
 
     problem.get_by_role("button", name="Retry").click()
     expect(row.locator(".row-saved")).to_have_text("Note saved.")
-    expect(row.locator(".note-text")).to_have_text("Ask about the J-1 waiver")
-    entry.refresh_from_db()
-    assert entry.notes == "Ask about the J-1 waiver"
+    _expect_note(row, entry, "Ask about the J-1 waiver")
 
 
 def test_a_row_removed_in_another_tab_says_so(live_server, page: Page, mid_season):
@@ -193,12 +217,10 @@ def test_two_tabs_saving_one_note_lets_the_second_choose(live_server, page: Page
     for tab_row in (row, other_row):
         tab_row.get_by_text("Add note").click()
 
-    row.get_by_role("textbox").fill("Coordinator: J-1 only")
-    row.get_by_role("button", name="Save note").click()
+    _save_note(row, "Coordinator: J-1 only")
     expect(row.locator(".note-text")).to_have_text("Coordinator: J-1 only")
 
-    other_row.get_by_role("textbox").fill("PD likes research")
-    other_row.get_by_role("button", name="Save note").click()
+    _save_note(other_row, "PD likes research")
 
     conflict = other_row.locator(".note-conflict")
     expect(conflict).to_contain_text("This note was changed in another tab")
@@ -208,25 +230,13 @@ def test_two_tabs_saving_one_note_lets_the_second_choose(live_server, page: Page
     assert entry.notes == "Coordinator: J-1 only"  # not silently overwritten
 
     other_row.get_by_role("button", name="Save mine over it").click()
-    expect(other_row.locator(".note-text")).to_have_text("PD likes research")
-    entry.refresh_from_db()
-    assert entry.notes == "PD likes research"
+    _expect_note(other_row, entry, "PD likes research")
 
 
 def test_arrow_keys_on_a_status_save_the_last_status_chosen(live_server, page: Page, mid_season):
     rows = _open_list(page, live_server.url)
     row, entry = _row(page, rows, 0)
-    select = row.get_by_role("combobox")
-    held = []  # the first step's request, held back until the second step is chosen
-    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
-
-    select.focus()
-    select.press("ArrowDown")
-    _wait_until(page, lambda: len(held) == 1)
-    select.press("ArrowDown")
-    page.wait_for_timeout(800)
-    assert len(held) == 1  # the second waits in the queue, not dropped nor sent alongside
-    held[0].continue_()
+    _press_twice_holding_the_first_save(page, row.get_by_role("combobox"), "ArrowDown")
 
     expect(row.locator(".row-saved")).to_have_text(
         "Status saved: Interview offered.", timeout=15000
@@ -248,15 +258,8 @@ def test_stray_arrow_keys_say_what_they_cleared_and_undo_puts_it_all_back(
     page.reload()
     select = row.get_by_role("combobox")
     expect(select).to_have_value("interview_scheduled")
-    held = []  # the first step's request, held back until the second step is chosen
-    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
 
-    select.focus()
-    select.press("ArrowUp")
-    _wait_until(page, lambda: len(held) == 1)
-    select.press("ArrowUp")
-    page.wait_for_timeout(800)
-    held[0].continue_()
+    _press_twice_holding_the_first_save(page, select, "ArrowUp")
 
     cleared = (
         "Status saved: Applied. Cleared: invitation of 20 Oct 2026, "
