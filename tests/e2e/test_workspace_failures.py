@@ -65,13 +65,22 @@ def _press_twice_holding_the_first_save(page: Page, select: Locator, key: str) -
     """Press `key` twice on a status select, its first step's request held back until the
     second step is chosen, then let go."""
     held: list[Route] = []
-    page.route("**/status/", lambda route: route.continue_() if held else held.append(route))
+    sent: list[Route] = []  # every status request that reached the network
+
+    def hold_the_first(route: Route) -> None:
+        sent.append(route)
+        if len(sent) == 1:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/status/", hold_the_first)
     select.focus()
     select.press(key)
     _wait_until(page, lambda: len(held) == 1)
     select.press(key)
     page.wait_for_timeout(800)
-    assert len(held) == 1  # the second waits in the queue, not dropped nor sent alongside
+    assert len(sent) == 1  # the second waits in the queue, not dropped nor sent alongside
     held[0].continue_()
 
 
