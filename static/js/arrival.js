@@ -1,7 +1,7 @@
 // A form sent without htmx loads a whole new page, and focus would start again at its top,
-// away from the answer. On arrival focus goes where the answer is: the first field with an
-// error; else the message the server left, moved beside the part of the page the address
-// points to; else the control that sent the form, found again on the new page.
+// away from the answer. On arrival focus goes where the answer is: the form's error box or
+// first field with an error; else the message the server left, moved beside the part of the
+// page the address points to; else the control that sent the form, found again on the new page.
 (function () {
   "use strict";
 
@@ -76,8 +76,10 @@
   // Where focus should land on this page, or null; moves the message beside its part.
   function landing() {
     const sign = lastSent();
-    const invalid = document.querySelector("main [aria-invalid=true]");
-    if (invalid) return invalid;
+    // The form's own error box (what went wrong as a whole) if it has one, else its first field
+    // with an error: whichever comes first on the page.
+    const error = document.querySelector("main .form-errors, main [aria-invalid=true]");
+    if (error) return error;
     const region = document.getElementById("messages");
     const part = target();
     if (region) {

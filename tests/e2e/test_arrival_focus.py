@@ -117,3 +117,13 @@ def test_an_advisor_lands_on_the_comment_they_posted(live_server, page: Page, al
     expect(message).to_be_focused()
     expect(page.locator(f"#comments-{last.pk}")).to_have_attribute("open", "")
     assert in_view(page, "#messages")
+
+
+def test_a_failed_sign_in_puts_focus_on_what_went_wrong(live_server, page: Page, alice):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or e-mail").fill("alice")
+    page.get_by_label(re.compile(r"^Password:?$")).fill("not her password")
+    page.keyboard.press("Enter")
+    box = page.locator("main .form-errors")
+    expect(box).to_contain_text("enter a correct username and password")
+    expect(box).to_be_focused()
