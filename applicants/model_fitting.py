@@ -8,13 +8,13 @@ result is saved as a new `ModelVersion`.
 import hashlib
 import json
 import math
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from applicants import fitting
@@ -86,18 +86,21 @@ def tracked_outcome(
     rank_position: int | None,
     matched: bool,
     today: date,
+    interview_at: datetime | None = None,
 ) -> tuple[float, float, float] | None:
     """(invited, interviewed, matched) as 1.0 / 0.0 / NaN (unknown) from a tracked entry's
     facts, or None when the entry says nothing about the program's choice (withdrawn before
     any invitation).
 
-    An interview, a rank or a match imply the invitation. No invitation is a "no" when the
+    An interview (held or only scheduled), a rank or a match imply the invitation; an
+    invitation the application's own date was not recorded for counts all the same. No
+    invitation is a "no" when the
     program rejected the applicant, or once the season is over (programs rarely reject out
     loud); before that it is still unknown. Likewise the interview and the match.
     """
     over = today > season_window(season)[1]
     met = interviewed or rank_position is not None or matched
-    if invited_on is None and not met:
+    if invited_on is None and interview_at is None and not met:
         if withdrawn_on is not None:
             return None
         invite = 0.0 if rejected_on is not None or over else math.nan
@@ -119,6 +122,19 @@ _TRACKED = (
     "interviewed",
     "rank_position",
     "matched",
+    "interview_at",
+)
+
+# An entry is an application once it was sent or once a program answered it: the date it was
+# sent is optional on the entry page, and a program's answer says it was sent.
+_APPLIED = (
+    Q(applied_on__isnull=False)
+    | Q(invited_on__isnull=False)
+    | Q(rejected_on__isnull=False)
+    | Q(interview_at__isnull=False)
+    | Q(interviewed=True)
+    | Q(rank_position__isnull=False)
+    | Q(matched=True)
 )
 
 
@@ -141,7 +157,7 @@ def in_app_applications(*, today: date | None = None) -> pd.DataFrame:
         for profile in Profile.objects.filter(based_on__isnull=True, share_outcomes=True)
     }
     entries = ShortlistEntry.objects.filter(
-        applicant_id__in=list(profiles), season__isnull=False, applied_on__isnull=False
+        _APPLIED, applicant_id__in=list(profiles), season__isnull=False
     ).order_by()
     records = []
     for user_id, season, program_id, *facts in entries.values_list(*_TRACKED).iterator():

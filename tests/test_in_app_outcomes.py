@@ -1,7 +1,7 @@
 """In-app outcomes: the tracker facts of applicants who opted in, as fitting data."""
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -36,6 +36,8 @@ def outcome(today: date, **facts: object):
         (DURING, {"withdrawn_on": date(2026, 10, 3)}, None),
         (AFTER, {"invited_on": date(2026, 10, 1), "withdrawn_on": date(2026, 10, 3)},
          (1.0, 0.0, 0.0)),
+        (DURING, {"interview_at": datetime(2027, 1, 12, 15, tzinfo=UTC)}, (1.0, "?", "?")),
+        (AFTER, {"interview_at": datetime(2027, 1, 12, 15, tzinfo=UTC)}, (1.0, 0.0, 0.0)),
     ],
 )  # fmt: skip
 def test_tracker_facts_say_what_they_can_about_the_programs_choice(today, facts, expected):
@@ -44,10 +46,27 @@ def test_tracker_facts_say_what_they_can_about_the_programs_choice(today, facts,
 
 def track(profile, program, **facts):
     shortlist, _ = Shortlist.objects.get_or_create(profile=profile)
+    facts.setdefault("applied_on", date(2026, 9, 15))
     return ShortlistEntry.objects.create(
         shortlist=shortlist, program=program, rank=1, band="target", probability=0.2,
-        fit_score=50, applicant=profile.user, season=2027, applied_on=date(2026, 9, 15), **facts,
+        fit_score=50, applicant=profile.user, season=2027, **facts,
     )  # fmt: skip
+
+
+def test_a_program_s_answer_makes_an_application_without_its_sent_date(alice):
+    profile = make_profile(alice, share_outcomes=True)
+    invited, rejected, scheduled, considered = (make_program() for _ in range(4))
+    track(profile, invited, applied_on=None, invited_on=date(2026, 10, 2))
+    track(profile, rejected, applied_on=None, rejected_on=date(2026, 10, 20))
+    track(profile, scheduled, applied_on=None, interview_at=datetime(2027, 1, 5, 14, tzinfo=UTC))
+    track(profile, considered, applied_on=None)  # on the list, never sent: not an application
+
+    frame = in_app_applications(today=AFTER).set_index("program")
+
+    assert sorted(frame.index) == sorted([invited.pk, rejected.pk, scheduled.pk])
+    assert frame.loc[invited.pk, "invited"] == 1.0
+    assert frame.loc[rejected.pk, "invited"] == 0.0
+    assert frame.loc[scheduled.pk, "invited"] == 1.0
 
 
 def test_only_applicants_who_opted_in_are_read_with_their_base_profile(alice, bob):
