@@ -19,6 +19,7 @@ from applicants.model_versions import active_version, estimate_note
 from applicants.models import ModelVersion, Profile
 from applicants.profiles import active_profile, profile_data
 from applicants.reasons import Reason, reason_items
+from applicants.season import application_year
 from programs.models import Program
 
 # (stamp, frame): the catalogue frame of this process, rebuilt when the stamp changes.
@@ -45,8 +46,8 @@ def catalogue_frame() -> pd.DataFrame:
 
 
 def as_of_year() -> int:
-    """The year estimates are worked out for (years since graduation count up to it)."""
-    return timezone.now().year
+    """The year estimates are worked out for: the current season's application year."""
+    return application_year(timezone.localdate())
 
 
 def score_data(

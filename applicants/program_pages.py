@@ -5,8 +5,15 @@ active profile, filter by them, and are cached under the user's data version. Ev
 programs/ needs from applicants/ is named here, and nowhere else.
 """
 
-from applicants.catalogue import CatalogueScores, ProgramScore, catalogue_scores
+from applicants.catalogue import CatalogueScores, ProgramScore, as_of_year, catalogue_scores
 from applicants.forms import ScoreFilterForm
 from applicants.versions import data_version
 
-__all__ = ["CatalogueScores", "ProgramScore", "ScoreFilterForm", "catalogue_scores", "data_version"]
+__all__ = [
+    "CatalogueScores",
+    "ProgramScore",
+    "ScoreFilterForm",
+    "as_of_year",
+    "catalogue_scores",
+    "data_version",
+]

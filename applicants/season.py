@@ -23,6 +23,13 @@ def season_of(day: date) -> int:
     return day.year + 1 if day.month >= NEXT_SEASON_FROM_MONTH else day.year
 
 
+def application_year(day: date) -> int:
+    """The year the applications of `day`'s season are sent in (the season − 1). Years since
+    graduation count up to it, in the estimates and in the fit alike, so a list does not lose
+    programs to a graduation-year limit when the calendar turns mid-season."""
+    return season_of(day) - 1
+
+
 def season_window(season: int) -> tuple[date, date]:
     """First and last day on which a season's facts can be dated: ERAS opening to March's end."""
     return date(season - 1, *SEASON_OPENS), date(season, *SEASON_CLOSES)

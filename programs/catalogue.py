@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from programs.geography import REGION_STATES
 from programs.models import CutoffKind, Program
@@ -32,12 +31,12 @@ def _policy(field: str, choice: str) -> Q:
     }[choice]
 
 
-def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
+def filter_programs(filters: Mapping[str, object], *, as_of_year: int) -> QuerySet[Program]:
     """Active programs matching the cleaned filter values (keys of `CatalogueFilterForm`).
 
     Missing or empty values do not filter. Unknown is not No: the Step 2 CK and graduation-year
     filters keep programs whose policy is unknown or only a preference, since those do not
-    exclude anyone.
+    exclude anyone. Years since graduation count up to `as_of_year`, as the estimates do.
     """
     programs = Program.objects.active()
     if query := str(filters.get("q") or "").strip():
@@ -69,7 +68,7 @@ def filter_programs(filters: Mapping[str, object]) -> QuerySet[Program]:
             | Q(step2_min_kind=CutoffKind.PREFERRED)
         )
     if (year := filters.get("grad_year")) is not None:
-        years = timezone.now().year - int(year)
+        years = as_of_year - int(year)
         programs = programs.filter(
             Q(yog_policy__in=["none", "unknown"])
             | Q(yog_policy="limit", yog_window__gte=years)

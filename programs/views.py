@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants.program_pages import ScoreFilterForm, catalogue_scores, data_version
+from applicants.program_pages import ScoreFilterForm, as_of_year, catalogue_scores, data_version
 from neuromatch.caching import cached_page, wants_fragment
 from programs.catalogue import filter_programs, observership_programs
 from programs.export import write_catalogue
@@ -37,7 +37,7 @@ def _index_context(request: HttpRequest) -> dict[str, object]:
     # Bad filter values are reported next to their field; the valid ones still apply.
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
-    programs = filter_programs(filters)
+    programs = filter_programs(filters, as_of_year=as_of_year())
     scores = catalogue_scores(request.user)
     score_filters = ScoreFilterForm(request.GET or None)
     if scores is not None and score_filters.is_valid():

@@ -2,9 +2,9 @@ import itertools
 import re
 
 import pytest
-from django.utils import timezone
 
 from applicants import listbuilder, scoring
+from applicants.catalogue import as_of_year
 from applicants.models import Profile
 from applicants.outlook import advice_for
 from tests.factories import make_low_score_profile_data, make_profile_data, make_program_frame
@@ -12,7 +12,7 @@ from tests.factories import make_low_score_profile_data, make_profile_data, make
 # Advice scores with the active model version, which lives in the database.
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = timezone.now().year
+THIS_YEAR = as_of_year()
 
 
 def _catalogue():

@@ -18,11 +18,10 @@ from django.core.management import call_command
 from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from applicants.catalogue import catalogue_frame, score_data
+from applicants.catalogue import as_of_year, catalogue_frame, score_data
 from applicants.listbuilder import ListRules, build_list
 from applicants.models import Profile
 from applicants.scoring import estimate_percent
@@ -64,7 +63,7 @@ def capped_catalogue(db) -> None:
 
 
 def this_year() -> int:
-    return timezone.now().year
+    return as_of_year()
 
 
 def test_on_this_catalogue_the_state_cap_changes_a_strong_applicants_list(capped_catalogue):

@@ -13,6 +13,7 @@ from applicants.season import (
     Facts,
     KeyDate,
     Status,
+    application_year,
     check_facts,
     derive_status,
     facts_for_status,
@@ -241,3 +242,18 @@ def test_milestones_count_days_left_and_the_next_one_is_the_first_not_past():
     assert next_milestone(timeline).key.kind == "rol_deadline"
     assert "Certify" in next_milestone(timeline).advice
     assert next_milestone(milestones(dates, today=date(2027, 3, 20))) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (date(2026, 3, 31), 2025),  # season 2026's Match is just over
+        (date(2026, 4, 1), 2026),  # planning season 2027
+        (date(2026, 6, 1), 2026),  # ERAS opens
+        (date(2026, 12, 31), 2026),
+        (date(2027, 1, 1), 2026),  # interviews: still season 2027's applications
+        (date(2027, 3, 20), 2026),  # Match Day
+    ],
+)
+def test_the_application_year_stays_the_seasons_across_new_year(day, year):
+    assert application_year(day) == year

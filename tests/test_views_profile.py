@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from applicants.catalogue import as_of_year
 from applicants.forms import form_data
 from applicants.model_versions import active_version, estimate_note
 from applicants.models import Profile
@@ -214,7 +215,7 @@ def test_the_validate_endpoint_rejects_unknown_fields_and_gets(client, alice):
 
 
 def test_after_saving_the_page_says_what_the_profile_means(client, alice):
-    graduated = THIS_YEAR - 6
+    graduated = as_of_year() - 6
     make_program(visa_j1=False)
     make_program(visa_j1=False)
     make_program(yog_policy="limit", yog_window=5)

@@ -1,14 +1,16 @@
 import csv
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.catalogue import as_of_year, score_profile
 from programs.models import ImportBatch, Program
-from tests.factories import make_catalogue_csv, make_program
+from tests.factories import make_catalogue_csv, make_profile, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,7 @@ def test_search_matches_name_institution_and_city(client, alice):
         ({"h1b": "unknown"}, ["Illinois Neurology", "Unknown Neurology"]),
         ({"img_min": "50"}, ["Texas Neurology"]),
         ({"step2_max": "225"}, ["Texas Neurology", "Unknown Neurology"]),
-        ({"grad_year": str(timezone.now().year - 4)}, ["Illinois Neurology", "Unknown Neurology"]),
+        ({"grad_year": str(as_of_year() - 4)}, ["Illinois Neurology", "Unknown Neurology"]),
         ({"sort": "img"}, ["Texas Neurology", "Illinois Neurology", "Unknown Neurology"]),
     ],
 )
@@ -536,3 +538,20 @@ def test_confirming_a_preview_a_newer_upload_replaced_says_so_truthfully(client,
     assert "replaced this preview, so nothing was imported from a.csv" in content
     assert "imported already or has expired" not in content
     assert list(Program.objects.values_list("name", flat=True)) == ["Tab B Neurology"]
+
+
+def test_in_february_years_since_graduation_still_count_to_the_application_year(
+    client, alice, monkeypatch
+):
+    # Season 2027's applications went out in 2026: a 2021 graduate is 5 years out for them,
+    # in the list's estimates, in this filter and in the fit (season − 1) alike.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2027, 2, 15, 12, tzinfo=UTC))
+    make_program(name="Five Year Neurology", yog_policy="limit", yog_window=5)
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:index"), {"grad_year": "2021"})
+
+    assert as_of_year() == 2026
+    assert names(response) == ["Five Year Neurology"]
+    scored = score_profile(make_profile(alice, graduation_year=2021))
+    assert bool(scored["eligible"].iloc[0])
