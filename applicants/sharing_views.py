@@ -197,7 +197,7 @@ def link_create(request: HttpRequest) -> HttpResponse:
         "pk": link.pk,
         "url": request.build_absolute_uri(reverse("applicants:shared", args=[token])),
     }
-    return redirect(f"{reverse('applicants:sharing')}#links")
+    return redirect(f"{reverse('applicants:sharing')}#new-link")
 
 
 @require_POST

@@ -58,12 +58,23 @@
     else part.prepend(region);
   }
 
+  function buttons(form) {
+    return Array.from(form.querySelectorAll("button[type=submit], input[type=submit]"))
+      .filter(function (button) { return !button.disabled; });
+  }
+
+  // The control that sent the form, on the new page; else the first of another form that
+  // posts to the same address (Remove gone, "Add to my list" there); else null.
   function sender(sign) {
-    const forms = document.querySelectorAll("main form[method=post]");
+    const forms = Array.from(document.querySelectorAll("main form[method=post]"));
     for (const form of forms) {
-      for (const button of form.querySelectorAll("button[type=submit], input[type=submit]")) {
-        if (signature(form, button) === sign && !button.disabled) return button;
-      }
+      const same = buttons(form).find(function (button) { return signature(form, button) === sign; });
+      if (same) return { button: same, exact: true };
+    }
+    const address = sign.split("\n")[0];
+    for (const form of forms) {
+      const first = buttons(form)[0];
+      if (first && signature(form, null).split("\n")[0] === address) return { button: first, exact: false };
     }
     return null;
   }
@@ -76,6 +87,7 @@
   // Where focus should land on this page, or null; moves the message beside its part.
   function landing() {
     const sign = lastSent();
+    if (!sign) return null; // reached by a link, not by sending a form: focus is the browser's
     // The form's own error box (what went wrong as a whole) if it has one, else its first field
     // with an error: whichever comes first on the page.
     const error = document.querySelector("main .form-errors, main [aria-invalid=true]");
@@ -86,7 +98,12 @@
       if (part && !part.matches("table, thead, tbody, tfoot, tr")) place(region, part);
       return region;
     }
-    return (sign && sender(sign)) || (sign && part) || null;
+    const found = sender(sign);
+    // The part the address points to, unless it holds the very control that was used (↑ on
+    // a program that moved): a new share link, a program moved to the top.
+    if (found && found.exact && (!part || part.contains(found.button))) return found.button;
+    if (part) return part;
+    return found ? found.button : document.querySelector("main h1");
   }
 
   let spot = null;

@@ -127,3 +127,47 @@ def test_a_failed_sign_in_puts_focus_on_what_went_wrong(live_server, page: Page,
     box = page.locator("main .form-errors")
     expect(box).to_contain_text("enter a correct username and password")
     expect(box).to_be_focused()
+
+
+def test_a_new_share_link_is_focused_not_the_button_that_made_it(live_server, page: Page, alice):
+    page.set_viewport_size({"width": 390, "height": 844})
+    make_built_list(make_profile(alice), make_program())
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/sharing/")
+    page.get_by_role("button", name="Create a link").press("Enter")
+
+    box = page.locator("#new-link")
+    expect(box).to_contain_text("Your new link")
+    expect(box).to_be_focused()
+    assert in_view(page, "#new-link")
+
+
+def test_removing_a_program_from_the_rank_list_lands_on_its_add_button(
+    live_server, page: Page, alice, ranked
+):
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/season/rank/")
+    page.get_by_role("button", name="Remove Beta Neuro from the list").press("Enter")
+
+    expect(
+        page.get_by_role("button", name=re.compile("Add to my list.*Beta Neuro"))
+    ).to_be_focused()
+
+
+def test_the_gone_page_starts_at_its_heading(live_server, page: Page, alice):
+    base = make_profile(alice)
+    scenario = make_profile(alice, name="With Step 3", based_on=base, active=False)
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/profile/scenarios/{scenario.pk}/")
+    scenario.delete()  # in another tab
+    page.get_by_role("button", name=re.compile(r"^Save( profile)?$")).press("Enter")
+
+    expect(page.get_by_role("heading", name="This scenario is gone")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+
+
+def test_a_page_opened_by_a_link_keeps_the_browsers_own_focus(live_server, page: Page, alice):
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/programs/?step2_max=abc")
+    expect(page.locator("main .form-errors")).to_be_visible()
+    assert page.evaluate("document.activeElement === document.body")
