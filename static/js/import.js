@@ -99,5 +99,19 @@
     }
   });
 
+  // Each answer replaces the whole step, and with it the control that had focus: focus goes
+  // to what the answer says first, the problem with the file or the new step's heading.
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var target = evt.detail.target;
+    var step = document.getElementById("import-step");
+    if (!step || !target || target.id !== "import-step") return;
+    var first =
+      step.querySelector(".form-errors, [aria-invalid=true]") ||
+      step.querySelector("h2:not(#history-title), h3");
+    if (!first) return;
+    if (!first.matches("input, select, textarea, button, a[href], [tabindex]")) first.tabIndex = -1;
+    first.focus();
+  });
+
   problems.onFailure(failed);
 })();

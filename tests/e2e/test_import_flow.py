@@ -38,13 +38,15 @@ def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: 
     page.get_by_role("button", name="Upload and preview").click()
 
     expect(page.get_by_role("heading", name="Preview of freida.csv")).to_be_visible()
+    # The step replaced the button that sent it: focus moves to the new step's heading.
+    expect(page.get_by_role("heading", name="Preview of freida.csv")).to_be_focused()
     expect(page.locator(".change-list")).to_contain_text("IMG share of residents (%): 20 → 45")
     expect(page.get_by_role("cell", name="Fresh Neurology")).to_be_visible()
     assert Program.objects.count() == 1
 
     page.get_by_role("button", name="Import 2 changes").click()
 
-    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
+    expect(page.get_by_role("heading", name="Import complete")).to_be_focused()
     assert Program.objects.get(program_id="1803500001").img_pct == 45.0
     assert Program.objects.get(program_id="1803500002").state == "TX"
     assert ImportBatch.objects.filter(dry_run=False).count() == 1
@@ -62,6 +64,7 @@ def test_a_bad_file_shows_its_errors_and_changes_nothing(live_server, page: Page
     page.get_by_role("button", name="Upload and preview").click()
 
     expect(page.get_by_role("alert")).to_contain_text("1 row has errors")
+    expect(page.get_by_role("alert")).to_be_focused()
     expect(page.locator(".import-errors")).to_contain_text("Narnia")
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     assert not Program.objects.exists()
