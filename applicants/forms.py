@@ -256,12 +256,17 @@ class ScenarioForm(forms.Form):
     name = forms.CharField(
         label="Scenario name",
         max_length=Profile._meta.get_field("name").max_length,
+        error_messages={"required": "Give the scenario a name."},
         help_text="For example “after Step 3 = 235” or “+3 months USCE”.",
     )
     source = forms.ModelChoiceField(
         label="Copy from",
         queryset=Profile.objects.none(),
         empty_label=None,
+        error_messages={
+            "invalid_choice": "The profile to copy from is gone (deleted in another tab?): "
+            "reload the page and choose another."
+        },
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -278,7 +283,11 @@ class ScenarioForm(forms.Form):
 
 
 class RenameForm(forms.Form):
-    name = forms.CharField(label="New name", max_length=Profile._meta.get_field("name").max_length)
+    name = forms.CharField(
+        label="New name",
+        max_length=Profile._meta.get_field("name").max_length,
+        error_messages={"required": "Give the scenario a name."},
+    )
 
     def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -95,9 +95,19 @@ def _stale_form(form: ProfileForm, error: profiles.StaleProfile) -> ProfileForm:
     return anew
 
 
-def _gone(request: HttpRequest, form: ProfileForm, *, name: str = "") -> HttpResponse:
+def _gone(
+    request: HttpRequest,
+    form: ProfileForm,
+    *,
+    name: str = "",
+    new_name: str | None = None,
+    name_error: str = "",
+    problem: str = "",
+) -> HttpResponse:
     """A save posted to a scenario that is not there (deleted in another tab, say): nothing is
-    saved, and what was typed is shown, ready to be saved as a new scenario."""
+    saved, and what was typed is shown, ready to be saved as a new scenario. Saving it as one
+    comes back here, values kept, when the new scenario cannot be made (`name_error`,
+    `problem`)."""
     source = profiles.active_profile(request.user)
     if source is None:
         raise Http404("No such scenario.")
@@ -106,7 +116,11 @@ def _gone(request: HttpRequest, form: ProfileForm, *, name: str = "") -> HttpRes
     context = {
         "name": name,
         "source": source,
-        "new_name": profiles.unused_name(request.user, name or "Recovered scenario"),
+        "new_name": profiles.unused_name(request.user, name or "Recovered scenario")
+        if new_name is None
+        else new_name,
+        "name_error": name_error,
+        "problem": problem,
         "name_limit": Profile._meta.get_field("name").max_length,
         # (label, value, valid): a value that is not valid is shown as typed and left out.
         "entered": [
@@ -120,7 +134,8 @@ def _gone(request: HttpRequest, form: ProfileForm, *, name: str = "") -> HttpRes
             (key, value) for key, values in form_data(valid).lists() for value in values or [""]
         ],
     }
-    return render(request, "applicants/scenario_gone.html", context, status=404)
+    status = 400 if name_error or problem else 404
+    return render(request, "applicants/scenario_gone.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,10 +229,25 @@ def _requested_changes(request: HttpRequest, source: Profile) -> dict[str, Any] 
     return {name: form.cleaned_data[name] for name in changed}
 
 
+def _recovery_refused(request: HttpRequest, form: ScenarioForm, problem: str = "") -> HttpResponse:
+    """The gone page again, with what was typed, when its values cannot become a scenario."""
+    return _gone(
+        request,
+        ProfileForm(request.POST),
+        name=request.POST.get("gone", ""),
+        new_name=request.POST.get("name", ""),
+        name_error=" ".join(form.errors.get("name", [])),
+        problem=problem or " ".join(form.errors.get("source", [])),
+    )
+
+
 @require_POST
 def scenario_create(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(request.POST, user=request.user)
     back = "applicants:scenarios" if request.POST.get("back") == "scenarios" else None
+    recovering = "recover" in request.POST  # from the page of a scenario deleted meanwhile
+    if recovering and not form.is_valid():
+        return _recovery_refused(request, form)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -225,6 +255,8 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
         return redirect(back or "applicants:profile")
     source = form.cleaned_data["source"]
     changes = _requested_changes(request, source)
+    if changes is None and recovering:
+        return _recovery_refused(request, form, "Some of these values are not valid.")
     if changes is None:
         messages.error(request, "That change is not possible for this profile.")
         return redirect(back or "applicants:profile")
@@ -233,6 +265,8 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
             source=source, name=form.cleaned_data["name"], changes=changes
         )
     except profiles.ProfileError as error:
+        if recovering:
+            return _recovery_refused(request, form, str(error))
         messages.error(request, str(error))
         return redirect(back or "applicants:profile")
     messages.success(

@@ -319,3 +319,49 @@ def test_a_user_without_a_profile_gets_the_plain_not_found_page(client, bob, sce
     response = client.post(reverse("applicants:scenario", args=[scenario.pk]), {"usce_months": 3})
     assert response.status_code == 404
     assert "nothing was saved" not in response.content.decode()
+
+
+def test_a_taken_name_on_the_gone_page_keeps_the_values_and_says_what_to_change(
+    client, alice, base, scenario
+):
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, scenario)
+    data["usce_months"] = "11"
+    scenario.delete()
+    recovered = make_form_data(client.post(url, data).content.decode(), CREATE_URL)
+
+    response = client.post(CREATE_URL, {**recovered, "name": base.name.upper()})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This scenario is gone" in page
+    assert 'aria-invalid="true"' in page and "already have a profile or scenario named" in page
+    again = make_form_data(page, CREATE_URL)
+    assert again["usce_months"] == "11" and again["name"] == base.name.upper()
+    assert Profile.objects.filter(user=alice).count() == 1
+
+    client.post(CREATE_URL, {**again, "name": "Eleven months"})
+    assert Profile.objects.get(user=alice, name="Eleven months").usce_months == 11
+
+
+def test_the_gone_page_copes_with_its_source_gone_too(client, alice, base, scenario):
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, scenario)
+    other = make_profile(alice, name="Other", based_on=base, active=False)
+    scenario.delete()
+    recovered = make_form_data(client.post(url, data).content.decode(), CREATE_URL)
+
+    response = client.post(CREATE_URL, {**recovered, "source": str(other.pk + 1000)})
+
+    assert response.status_code == 400
+    assert "The profile to copy from is gone" in response.content.decode()
+    again = make_form_data(response.content.decode(), CREATE_URL)
+    assert again["source"] == str(base.pk)  # the active profile now
+
+
+def test_renaming_to_nothing_says_to_give_a_name(client, alice, base, scenario):
+    client.force_login(alice)
+    response = client.post(
+        reverse("applicants:scenario_rename", args=[scenario.pk]), {"name": ""}, follow=True
+    )
+    assert "Give the scenario a name." in response.content.decode()
