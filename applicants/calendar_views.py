@@ -126,6 +126,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
         request,
         "Your calendar has a new address: the old one stopped working. Subscribe again with "
         "the new one.",
+        extra_tags="subscribe",
     )
     return redirect(reverse("season:calendar") + "#subscribe")
 

@@ -56,7 +56,7 @@ def rank_move(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             tracker.remove_from_rank(entry=item)
     except tracker.TrackerError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=f"rank-{item.pk}")
     return redirect(reverse("season:rank") + f"#rank-{item.pk}")
 
 
@@ -67,13 +67,16 @@ def rank_notes(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, f"{item.program.name}: {first_error(form)}")
         return redirect("season:rank")
+    place = f"rank-{item.pk}"
     try:
         tracker.record_facts(entry=item, changes=form.cleaned_data)
     except tracker.TrackerError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=place)
     else:
-        messages.success(request, f"Saved your pros and cons for {item.program.name}.")
-    return redirect(reverse("season:rank") + f"#rank-{item.pk}")
+        messages.success(
+            request, f"Saved your pros and cons for {item.program.name}.", extra_tags=place
+        )
+    return redirect(reverse("season:rank") + f"#{place}")
 
 
 def _rows(request: HttpRequest) -> tuple[tracker.Clock, list[list[object]]]:

@@ -203,7 +203,8 @@ def link_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = sharing.revoke_share_link(link=_own_link(request, pk))
-    messages.success(request, f"The link {f'“{link.label}” ' if link.label else ''}is revoked.")
+    revoked = f"The link {f'“{link.label}” ' if link.label else ''}is revoked."
+    messages.success(request, revoked, extra_tags="links")
     return redirect(f"{reverse('applicants:sharing')}#links")
 
 
@@ -409,20 +410,23 @@ def _commenting_viewer(request: HttpRequest, profile: Profile) -> sharing.Viewer
     return viewer
 
 
-def _post_comment(request: HttpRequest, profile: Profile, program: Any, back: str) -> HttpResponse:
+def _post_comment(
+    request: HttpRequest, profile: Profile, program: Any, page: str, place: str
+) -> HttpResponse:
+    """Post a comment, and go back to `page#place`, the message meant for that place."""
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["body"][0])
-        return redirect(back)
+        messages.error(request, form.errors["body"][0], extra_tags=place)
+        return redirect(f"{page}#{place}")
     try:
         comments.add_comment(
             author=request.user, profile=profile, program=program, body=form.cleaned_data["body"]
         )
     except sharing.SharingError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=place)
     else:
-        messages.success(request, "Comment posted.")
-    return redirect(back)
+        messages.success(request, "Comment posted.", extra_tags=place)
+    return redirect(f"{page}#{place}")
 
 
 @require_POST
@@ -430,13 +434,13 @@ def entry_comment(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for_user(request.user, pk)
     profile = entry.shortlist.profile
     _commenting_viewer(request, profile)
-    back = f"{reverse('applicants:list_of', args=[profile.pk])}#comments-{entry.pk}"
-    return _post_comment(request, profile, entry.program, back)
+    page = reverse("applicants:list_of", args=[profile.pk])
+    return _post_comment(request, profile, entry.program, page, f"comments-{entry.pk}")
 
 
 @require_POST
 def profile_comment(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_profile_for_user(request.user, pk)
     _commenting_viewer(request, profile)
-    back = f"{reverse('applicants:scenario', args=[profile.pk])}#comments"
-    return _post_comment(request, profile, None, back)
+    page = reverse("applicants:scenario", args=[profile.pk])
+    return _post_comment(request, profile, None, page, "comments-profile")

@@ -127,17 +127,28 @@ def signals(request: HttpRequest) -> HttpResponse:
     return render(request, "applicants/signals.html", context)
 
 
+ZONE_PLACE = "time-zone"  # the calendar's time zone section, where its answer shows
+
+
 @require_POST
 def time_zone(request: HttpRequest) -> HttpResponse:
     form = TimeZoneForm(request.POST)
-    default = reverse("season:calendar")
+    default = reverse("season:calendar") + f"#{ZONE_PLACE}"
     if not form.is_valid():
-        messages.error(request, first_error(form))
+        messages.error(request, first_error(form), extra_tags=ZONE_PLACE)
         return _back(request, default)
     if not tracker.set_time_zone(user=request.user, name=form.cleaned_data["time_zone"]):
-        messages.error(request, "Save your profile first: the time zone is kept with it.")
+        messages.error(
+            request,
+            "Save your profile first: the time zone is kept with it.",
+            extra_tags=ZONE_PLACE,
+        )
         return _back(request, default)
-    messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
+    messages.success(
+        request,
+        f"Times are now shown in {form.cleaned_data['time_zone']}.",
+        extra_tags=ZONE_PLACE,
+    )
     return _back(request, default)
 
 

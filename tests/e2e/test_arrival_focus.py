@@ -171,3 +171,50 @@ def test_a_page_opened_by_a_link_keeps_the_browsers_own_focus(live_server, page:
     page.goto(f"{live_server.url}/programs/?step2_max=abc")
     expect(page.locator("main .form-errors")).to_be_visible()
     assert page.evaluate("document.activeElement === document.body")
+
+
+# Without JavaScript: the page opens scrolled to the part the answer is about, and a copy of
+# the message shows there.
+
+
+@pytest.fixture
+def no_script_page(browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_a_revoked_link_says_so_in_the_links_section(
+    live_server, no_script_page: Page, alice
+):
+    page = no_script_page
+    profile = make_profile(alice)
+    make_built_list(profile, make_program())
+    make_share_link(profile, label="for Dr Okafor")
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/sharing/")
+    page.get_by_role("button", name="Revoke the link for Dr Okafor").click()
+
+    copy = page.locator("#links .message-here")
+    expect(copy).to_have_text("The link “for Dr Okafor” is revoked.")
+    assert in_view(page, "#links .message-here")
+    expect(page.locator("#calendar .message-here, #subscribe .message-here")).to_have_count(0)
+
+
+def test_without_javascript_saved_pros_and_cons_say_so_in_the_programs_item(
+    live_server, no_script_page: Page, alice, ranked
+):
+    page = no_script_page
+    beta = ranked[1]
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/season/rank/")
+    item = page.locator(f"#rank-{beta.pk}")
+    item.locator("summary", has_text="Pros and cons").click()
+    item.get_by_label("Pros").fill("Strong stroke unit")
+    item.get_by_role("button", name=re.compile("^Save")).click()
+
+    expect(page.locator(f"#rank-{beta.pk} .message-here")).to_have_text(
+        "Saved your pros and cons for Beta Neuro."
+    )
+    assert in_view(page, f"#rank-{beta.pk} .message-here")
+    expect(page.locator(".message-here")).to_have_count(1)  # not in the other programs' items
