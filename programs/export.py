@@ -9,7 +9,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from programs.models import Program
+from programs.models import CutoffKind, Program
 from programs.normalise import (
     CANONICAL_COLUMNS,
     format_number,
@@ -22,6 +22,13 @@ BYTE_ORDER_MARK = "\ufeff"
 
 _TRISTATE = frozenset({"visa_j1", "visa_h1b", "multiple_attempts_ok", "img_observerships"})
 _NUMBERS = frozenset({"tier", "positions", "img_pct", "step2_min", "usce_min_months"})
+# A cut-off's kind means something only where the cut-off is given: without one, the default
+# (required) is left blank, which the importer reads back as required.
+_CUTOFF_GIVEN = {
+    "step2_min_kind": lambda program: program.step2_min is not None,
+    "yog_window_kind": lambda program: program.yog_policy == "limit",
+    "usce_kind": lambda program: program.usce_min_months is not None,
+}
 
 
 def catalogue_row(program: Program) -> list[str]:
@@ -36,6 +43,10 @@ def catalogue_row(program: Program) -> list[str]:
             cells.append(format_number(getattr(program, column)))
         elif column == "last_verified":
             cells.append(program.last_verified.isoformat() if program.last_verified else "")
+        elif column in _CUTOFF_GIVEN:
+            kind = getattr(program, column)
+            given = _CUTOFF_GIVEN[column](program)
+            cells.append("" if kind == CutoffKind.REQUIRED and not given else kind)
         else:
             cells.append(getattr(program, column) or "")
     return cells

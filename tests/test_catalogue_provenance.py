@@ -84,7 +84,10 @@ def test_the_export_round_trips_the_new_columns_with_no_changes():
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     result = import_catalogue(content=out.getvalue().encode(), file_name="export.csv")
 
-    assert [row["step2_min_kind"] for row in rows] == ["preferred", "required", "preferred"]
+    # A kind is written where its cut-off is given, or where it is not the default.
+    assert [row["step2_min_kind"] for row in rows] == ["preferred", "", "preferred"]
+    assert [row["yog_window_kind"] for row in rows] == ["", "preferred", ""]
+    assert [row["usce_kind"] for row in rows] == ["", "", "preferred"]
     assert [row["img_observerships"] for row in rows] == ["yes", "no", ""]
     assert result.plan.changes == 0
     assert list(Program.objects.order_by("pk").values()) == before
