@@ -4,6 +4,7 @@ import zoneinfo
 from collections import Counter
 from datetime import date, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,11 +31,16 @@ def program_zone(entry: ShortlistEntry) -> tzinfo | None:
     return zoneinfo.ZoneInfo(name) if name else None
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def _next(request: HttpRequest, default: str) -> str:
+    """Where a form asks to go back to (its `next`, on this site), else `default`."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = default
-    return redirect(target or default)
+    return target or default
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    return redirect(_next(request, default))
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,19 +106,20 @@ def _saved(form: EntryFactsForm, initial: dict[str, Any], field: str) -> str:
 def entry_signal(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rw_entry_for_user(request.user, pk)
     form = SignalForm(request.POST)
-    default = reverse("season:signals")
+    back = _next(request, reverse("season:signals"))
+    place = urlsplit(back).fragment  # the part of the page the button was in
     if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(request, default)
+        messages.error(request, first_error(form), extra_tags=place)
+        return redirect(back)
     signalled = form.cleaned_data["signalled"]
     try:
         tracker.set_signal(entry=item, signalled=signalled)
     except tracker.TrackerError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=place)
     else:
         what = "Signalled" if signalled else "Took back the signal to"
-        messages.success(request, f"{what} {item.program.name}.")
-    return _back(request, default)
+        messages.success(request, f"{what} {item.program.name}.", extra_tags=place)
+    return redirect(back)
 
 
 @require_GET

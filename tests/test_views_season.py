@@ -308,6 +308,19 @@ def test_signals_page_offers_one_action_per_suggestion_and_counts_use(
     assert not ShortlistEntry.objects.get(pk=entries[2].pk).signalled
 
 
+def test_a_signal_goes_back_to_the_part_of_the_page_its_button_was_in(client, alice, shortlist):
+    entry = make_entry(shortlist)
+    client.force_login(alice)
+    url = entry_url(entry, "entry_signal")
+    response = client.post(url, {"signalled": "true", "next": "/season/signals/#suggested"})
+    assert response["Location"] == "/season/signals/#suggested"
+    page = client.get(response["Location"]).content.decode()
+    # Without JavaScript, a copy of the answer shows in that part.
+    suggested = page[page.index('id="suggested"') : page.index('id="signalled"')]
+    assert f"Signalled {entry.program.name}." in suggested
+    assert "<noscript>" in suggested
+
+
 def test_a_bad_signal_value_gets_a_message(client, alice, shortlist):
     entry = make_entry(shortlist)
     client.force_login(alice)
