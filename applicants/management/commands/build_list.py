@@ -65,7 +65,7 @@ def parse_profile_json(text: str) -> object:
 
 
 def read_profile(path: Path) -> dict[str, Any]:
-    """The validated profile dict from a DESIGN.md profile JSON file, or a CommandError."""
+    """The validated profile dict from a profile JSON file, or a CommandError."""
     try:
         # utf-8-sig: files saved by Windows editors start with a byte-order mark.
         text = path.read_text(encoding="utf-8-sig")
@@ -108,8 +108,9 @@ def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlo
 
 class Command(BaseCommand):
     help = (
-        "Build the application list for a profile JSON file (the DESIGN.md format) from the "
-        "active catalogue, print a summary and optionally write it as CSV or XLSX."
+        "Build the application list for a profile JSON file (its format: the README, “Profile "
+        "JSON”) from the active catalogue, print a summary and optionally write it as CSV or "
+        "XLSX."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
