@@ -17,7 +17,7 @@ from applicants.forms import ProfileDataError, validate_profile_data
 from applicants.listbuilder import BuiltList, Outlook
 from applicants.models import Profile
 from applicants.outlook import ListOutlook, preview_list
-from applicants.scoring import BANDS, RULES
+from applicants.scoring import BANDS, RULES, estimate_percent
 
 OUT_SUFFIXES = (".csv", ".xlsx")
 SIZE_FIELD = Profile._meta.get_field("list_size")
@@ -178,9 +178,11 @@ class Command(BaseCommand):
         self.stdout.write(f"States ({len(summary.states)}): {states or 'none'}.")
         self.stdout.write(
             f"Expected interviews: {result.expected_interviews:.1f}. "
-            f"Match chance: {result.match_chance:.0%}. ERAS fee: ${result.fee_usd:,}."
+            f"Match chance: {estimate_percent(result.match_chance)}. ERAS fee: ${result.fee_usd:,}."
         )
-        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least_shown)
+        chances = ", ".join(
+            f"{k}: {estimate_percent(chance)}" for k, chance in summary.at_least_shown
+        )
         self.stdout.write(f"Chance of at least k interviews: {chances}.")
 
     def _json(self, built: BuiltList, summary: ListOutlook) -> dict[str, Any]:
