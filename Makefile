@@ -33,7 +33,7 @@ demo: migrate
 run: demo
 	@echo
 	@echo "  neuromatch: http://$(HOST):$(PORT)/  (create an account on the sign-in page)"
-	@echo "  staff account: $(MANAGE) createsuperuser"
+	@echo "  staff account: make staff  (other commands: see README, \"Running commands yourself\")"
 	@echo
 	$(MANAGE) runserver $(HOST):$(PORT)
 

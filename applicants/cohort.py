@@ -1,7 +1,7 @@
 """Synthetic applicants and outcomes, for the population check, the benchmarks and the tests.
 
 Pure: numpy and pandas. `draw_cohort` draws non-US IMG neurology applicants around the
-reference figures of DESIGN.md (matched applicants: Step 2 CK 245, 3.4 research experiences,
+design's reference figures (matched applicants: Step 2 CK 245, 3.4 research experiences,
 10.6 abstracts, presentations and publications; most need a visa); the spreads are assumptions,
 chosen so that what the model says about the cohort can be compared with the published figures.
 `simulate_outcomes` draws invitations, interviews and matches from known weights: a truth the
@@ -30,7 +30,7 @@ REGIONS = ("Northeast", "Midwest", "South", "West")
 
 
 def draw_cohort(count: int, *, season: int, seed: int = 2022) -> pd.DataFrame:
-    """`count` applicants as profile rows (DESIGN.md keys), applying in `season`.
+    """`count` applicants as profile rows (the profile JSON keys), applying in `season`.
 
     Step 2 CK ~ N(236, 13) within 200–280 (applicants score below the matched mean of 245);
     about 1 in 10 with a failed attempt; visas: J-1 60 %, either 15 %, H-1B 10 %, none 15 %;
@@ -126,8 +126,8 @@ def simulate_outcomes(
 
 
 def outcomes_csv(applications: pd.DataFrame, program_ids: Mapping[int, str]) -> str:
-    """An applications frame as an outcomes file in the DESIGN.md layout (`import_outcomes`),
-    programs named by their ACGME IDs (`program_ids`: pk → ID)."""
+    """An applications frame as an outcomes file in the layout `import_outcomes` reads
+    (README, "Outcomes"), programs named by their ACGME IDs (`program_ids`: pk → ID)."""
     out = pd.DataFrame({"season": applications["season"], "applicant": applications["applicant"]})
     out["program_id"] = applications["program"].map(program_ids)
     for column in APPLICATION_FACTS:

@@ -9,7 +9,7 @@ every fitted version. The evaluation is on held-out applicants (a season, or a s
 for the judgement weights and the fit alike. The same data always give the same result.
 
 An applications frame has one row per application: `source`, `season`, `applicant` (an opaque
-id, one person in one season), `program` (pk), the profile columns of DESIGN.md (a missing
+id, one person in one season), `program` (pk), the profile columns of the outcomes file (a missing
 score as NaN, lists as lists) and `invited`, `interviewed`, `matched` as 1.0 / 0.0 / NaN.
 """
 
@@ -312,7 +312,7 @@ class FitResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self, version: int) -> dict[str, Any]:
-        """The `fit_model --json` line (DESIGN.md, "Fitting")."""
+        """The `fit_model --json` line (README, "Outcomes", under Fitting)."""
         return {
             "version": version,
             "n_train": self.n_train,

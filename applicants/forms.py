@@ -130,7 +130,8 @@ class ShowsWhatItShowed:
 
 
 class ProfileForm(ShowsWhatItShowed, forms.ModelForm):
-    """Every field of the DESIGN.md profile, with its bounds, grouped like an application."""
+    """Every field of the profile JSON (README, "Profile JSON"), with its bounds, grouped like
+    an application."""
 
     # Shown behind one disclosure under the exam scores (most applicants pass first time).
     ATTEMPT_FIELDS = ("step1_attempts", "step2_attempts")
@@ -392,7 +393,7 @@ def _type_error(key: str, value: Any) -> str | None:
 
 
 def validate_profile_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Check a DESIGN.md profile dict and return it complete and clean.
+    """Check a profile JSON dict (README, "Profile JSON") and return it complete and clean.
 
     Unknown keys, missing required keys, wrong types and out-of-range values raise
     `ProfileDataError` listing every problem. Missing optional keys get the model defaults.

@@ -1,6 +1,6 @@
 """Import application outcomes (`import_outcomes`): read → clean → check → match → write.
 
-One row per application, as advising offices keep them (DESIGN.md, "Outcomes CSV"). The file is
+One row per application, as advising offices keep them (README, "Outcomes"). The file is
 read by the catalogue's own reader, cells are cleaned with the catalogue's cleaners where the
 meaning is the same (states, yes/no, program IDs), and rows are matched with programs exactly
 as a catalogue import matches them. Every problem is collected with its line, column and value;
@@ -225,7 +225,7 @@ def _positions(table: Table) -> tuple[dict[str, int], list[str]]:
         found = ", ".join(f"“{header}”" for header in table.headers[:10] if header)
         raise OutcomeImportError(
             f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}. "
-            f"The columns are those of DESIGN.md: {', '.join(OUTCOME_COLUMNS)}. "
+            f"The columns are those in the README, “Outcomes”: {', '.join(OUTCOME_COLUMNS)}. "
             f"The header row read was: {found or 'empty'}."
         )
     return positions, ignored

@@ -1,7 +1,8 @@
 """Profiles and scenarios: the profile as plain data, shown as values, read and written.
 
-`profile_data` is the DESIGN.md profile JSON the pure core reads; `shown_profile` is the one
-way a profile is shown as label → value (the scenarios page and the export's Summary sheet).
+`profile_data` is the profile JSON (README, "Profile JSON") the pure core reads;
+`shown_profile` is the one way a profile is shown as label → value (the scenarios page and
+the export's Summary sheet).
 Parsing input (the web form, a JSON file) is `applicants.forms`' job.
 """
 
@@ -62,7 +63,7 @@ BLANKS = {"step1_score": "Not reported", "step2_score": "Not taken", "step3_scor
 
 
 def profile_data(profile: Profile) -> dict[str, Any]:
-    """The profile (or scenario) as the DESIGN.md profile JSON dict."""
+    """The profile (or scenario) as the profile JSON dict (README, "Profile JSON")."""
     return {key: getattr(profile, key) for key in PROFILE_KEYS}
 
 

@@ -2,12 +2,12 @@
 
 Pure: plain data and pandas in, a DataFrame out; no ORM, no request, no settings. The input
 frame is the `Program.objects.to_frame()` contract (see `programs/models.py`), the profile is
-the DESIGN.md profile JSON as a dict. The computation is vectorised over the programs; only
-the reason lists are assembled per row, from precomputed strings.
+the profile JSON (README, "Profile JSON") as a dict. The computation is vectorised over the
+programs; only the reason lists are assembled per row, from precomputed strings.
 
 Every weight and cut-off lives in `ScoringParameters`. The interview log-odds is a design
 matrix (one column per feature, `WEIGHT_NAMES`) times a weight vector: the default parameters
-are version 1, judgement informed by the reference figures in DESIGN.md; a fitted version
+are version 1, judgement informed by the design's reference figures; a fitted version
 replaces the weights (`with_weights`) and keeps the structure (reference scores, caps, cut-offs).
 """
 
@@ -833,7 +833,7 @@ def design_matrix(
     return _design_matrix(a, c, _program_terms(a, c, params), params)
 
 
-# The keys of the profile JSON (DESIGN.md, "Profile JSON"), in its order.
+# The keys of the profile JSON (README, "Profile JSON"), in its order.
 PROFILE_KEYS: tuple[str, ...] = (
     "visa",
     "graduation_year",
@@ -852,7 +852,7 @@ PROFILE_KEYS: tuple[str, ...] = (
     "excluded_states",
     "list_size",
 )
-# The profile keys an application records (DESIGN.md, "Outcomes CSV"), in the profile's
+# The profile keys an application records (README, "Outcomes"), in the profile's
 # order: all but the Step 1 score and the list's own settings. What `application_design`
 # reads per row, besides `as_of_year`.
 APPLICATION_FACTS: tuple[str, ...] = tuple(
@@ -887,7 +887,7 @@ def score_programs(
 ) -> pd.DataFrame:
     """Score every program for one applicant.
 
-    `profile` is the DESIGN.md profile dict, `programs` the `to_frame()` DataFrame and
+    `profile` is the profile JSON dict, `programs` the `to_frame()` DataFrame and
     `as_of_year` the application year (years since graduation = as_of_year − graduation_year).
     Returns a DataFrame on the index of `programs` with the columns `eligible` (bool),
     `broken_rules` (list of `RULES` codes, [] when eligible), `probability` (0–1, 0.0 when

@@ -4,7 +4,7 @@
 
 A throwaway test database (SQLite in memory, or `test_<name>` on PostgreSQL when DATABASE_URL
 is set) with the demo catalogue. The outcomes file is simulated on it
-(`applicants.cohort`): applicants drawn from the DESIGN.md reference figures over two seasons,
+(`applicants.cohort`): applicants drawn from the design's reference figures over two seasons,
 50 applications each, invitations drawn from weights that differ from the judgement. Times,
 best of --repeat (wall clock, with the CPU time of that run): `import_outcomes` of the whole
 file (the first import, then a re-import that replaces every row) and `fit_model` (reading the

@@ -4,7 +4,7 @@
 
 Full stack through the Django test client: a throwaway test database (SQLite in memory, or
 `test_<name>` on PostgreSQL when DATABASE_URL is set), the demo catalogue loaded with the
-`import_programs` command, the matched-average applicant of DESIGN.md with a 100-program list.
+`import_programs` command, the matched-average reference applicant with a 100-program list.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Population check: a cohort drawn from the DESIGN.md reference figures, seen by the active
+"""Population check: a cohort drawn from the design's reference figures, seen by the active
 version of the estimates, against the published non-US IMG neurology outcomes.
 
     DEBUG=true .venv/bin/python benchmarks/calibration.py [--applicants N] [--seed S] [--demo]
@@ -66,7 +66,7 @@ def check(applicants: int, seed: int, where: str) -> None:
     print(f"Catalogue: {where}, {len(programs):,} active programs.")
     print(f"Version {version.number}: {estimate_note(version)}")
     print(
-        f"Cohort: {applicants:,} applicants drawn from the DESIGN.md reference figures "
+        f"Cohort: {applicants:,} applicants drawn from the reference figures "
         f"(seed {seed}), each with the list the builder gives them "
         f"({time.perf_counter() - started:.1f} s)."
     )

@@ -1,6 +1,6 @@
 """Prepare a signed-in applicant for benchmarks/load.sh and print its session key.
 
-The matched-average applicant of DESIGN.md, with a built 100-program list, on whatever
+The matched-average reference applicant, with a built 100-program list, on whatever
 database DATABASE_URL names (load.sh gives it a throwaway PostgreSQL database).
 """
 
@@ -25,7 +25,7 @@ from applicants.profiles import create_profile  # noqa: E402
 from applicants.shortlists import build_shortlist  # noqa: E402
 from tests.factories import make_profile_data  # noqa: E402
 
-# The matched-average applicant of DESIGN.md, graduated two years ago.
+# The matched-average reference applicant, graduated two years ago.
 MATCHED_AVERAGE = make_profile_data(graduation_year=timezone.now().year - 2)
 
 

@@ -8,7 +8,7 @@ whatever sat in its slot. One user can therefore never hold more than `slots` va
 kind, whatever they request — and a page larger than `MAX_PAGE_BYTES` is not cached at all.
 
 Pages are kept gzip-compressed, and sent that way to every browser that accepts it (all do):
-a 100-program list is about 550 kB of HTML and 25 kB compressed (3 ms, once per page
+a 100-program list is about 555 kB of HTML and 25 kB compressed (3 ms, once per page
 rendered), so a cache hit moves a twentieth of the bytes out of the cache, Redis included,
 and over the network. The CSRF tokens in a page are masked afresh each time it is rendered,
 so its compressed size tells nothing about them (BREACH).

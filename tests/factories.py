@@ -166,7 +166,7 @@ def make_demo_frame():
 
 
 def make_profile_data(**fields: object) -> dict[str, object]:
-    """A profile dict in the DESIGN.md JSON shape (the matched-average applicant by default)."""
+    """A profile dict in the profile JSON shape (the matched-average applicant by default)."""
     data: dict[str, object] = {
         "visa": "j1",
         "graduation_year": 2023,
@@ -190,7 +190,7 @@ def make_profile_data(**fields: object) -> dict[str, object]:
 
 
 def make_low_score_profile_data(**fields: object) -> dict[str, object]:
-    """The DESIGN.md low-score reference applicant as a profile dict."""
+    """The low-score reference applicant as a profile dict."""
     from django.utils import timezone
 
     data = make_profile_data(
@@ -375,7 +375,7 @@ OUTCOME_ROW_DEFAULTS: dict[str, str] = {
 
 
 def make_outcomes_csv(*rows: dict[str, object], columns: list[str] | None = None) -> bytes:
-    """An outcomes file in the DESIGN.md layout: one row per dict, defaults for the rest."""
+    """An outcomes file as `import_outcomes` reads it: one row per dict, defaults for the rest."""
     header = columns or list(OUTCOME_ROW_DEFAULTS)
     records = [[str({**OUTCOME_ROW_DEFAULTS, **row}.get(name, "")) for name in header]
                for row in rows]  # fmt: skip

@@ -35,7 +35,7 @@ def _catalogue():
 
 
 def _low_score_profile(**fields) -> Profile:
-    """The DESIGN.md low-score reference applicant (unsaved)."""
+    """The low-score reference applicant (unsaved)."""
     return Profile(**make_low_score_profile_data(**fields))
 
 

@@ -12,8 +12,10 @@ from django.core.management import CommandError, ManagementUtility, call_command
 from django.utils import timezone
 
 from applicants.listbuilder import eras_fee
+from applicants.scoring import estimate_percent
 from programs.models import Program
 from tests.factories import make_catalogue, make_profile_data, make_program
+from tests.test_estimate_percent import CERTAIN
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,20 @@ def test_it_prints_a_summary_and_a_last_json_line(tmp_path):
     assert summary["excluded_by_rule"]["visa"] == 0
     assert "Built a list of 30 programs" in output
     assert "Expected interviews:" in output
+
+
+def test_it_writes_each_chance_as_the_pages_do_never_0_or_100_percent(tmp_path):
+    make_catalogue(80)
+    profile = _profile_file(
+        tmp_path, list_size=80, step2_score=262, usce_months=12, us_neuro_letters=4, visa="none"
+    )
+
+    output = _run(str(profile), "--json")
+
+    summary = json.loads(output.strip().splitlines()[-1])
+    assert f"Match chance: {estimate_percent(summary['match_chance'])}." in output
+    assert "Chance of at least k interviews: 1: > 99 %," in output
+    assert not CERTAIN.search("\n".join(output.splitlines()[:-1]))
 
 
 def test_size_overrides_the_profile_list_size(tmp_path):

@@ -1,4 +1,4 @@
-"""The demo catalogue: its shape, and the DESIGN.md reference profiles against it."""
+"""The demo catalogue: its shape, and the reference profiles against it."""
 
 import csv
 import datetime as dt

@@ -79,7 +79,7 @@ class ShortlistEntry(models.Model):
     notes = models.TextField(blank=True, max_length=2000)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Tracker facts (DESIGN.md "Tracker and outcomes"). An entry becomes tracked for a season
+    # Tracker facts (README, "The season"). An entry becomes tracked for a season
     # when its first fact is recorded: `applicant` and `season` are set then, so that the
     # database can hold "one match per applicant and season" across all their lists.
     applicant = models.ForeignKey(

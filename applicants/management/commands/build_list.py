@@ -17,7 +17,7 @@ from applicants.forms import ProfileDataError, validate_profile_data
 from applicants.listbuilder import BuiltList, Outlook
 from applicants.models import Profile
 from applicants.outlook import ListOutlook, preview_list
-from applicants.scoring import BANDS, RULES
+from applicants.scoring import BANDS, RULES, estimate_percent
 
 OUT_SUFFIXES = (".csv", ".xlsx")
 SIZE_FIELD = Profile._meta.get_field("list_size")
@@ -65,7 +65,7 @@ def parse_profile_json(text: str) -> object:
 
 
 def read_profile(path: Path) -> dict[str, Any]:
-    """The validated profile dict from a DESIGN.md profile JSON file, or a CommandError."""
+    """The validated profile dict from a profile JSON file, or a CommandError."""
     try:
         # utf-8-sig: files saved by Windows editors start with a byte-order mark.
         text = path.read_text(encoding="utf-8-sig")
@@ -108,8 +108,9 @@ def write_rows(rows: pd.DataFrame, path: Path, *, profile: dict[str, Any], outlo
 
 class Command(BaseCommand):
     help = (
-        "Build the application list for a profile JSON file (the DESIGN.md format) from the "
-        "active catalogue, print a summary and optionally write it as CSV or XLSX."
+        "Build the application list for a profile JSON file (its format: the README, “Profile "
+        "JSON”) from the active catalogue, print a summary and optionally write it as CSV or "
+        "XLSX."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -177,9 +178,11 @@ class Command(BaseCommand):
         self.stdout.write(f"States ({len(summary.states)}): {states or 'none'}.")
         self.stdout.write(
             f"Expected interviews: {result.expected_interviews:.1f}. "
-            f"Match chance: {result.match_chance:.0%}. ERAS fee: ${result.fee_usd:,}."
+            f"Match chance: {estimate_percent(result.match_chance)}. ERAS fee: ${result.fee_usd:,}."
         )
-        chances = ", ".join(f"{k}: {chance:.0%}" for k, chance in summary.at_least_shown)
+        chances = ", ".join(
+            f"{k}: {estimate_percent(chance)}" for k, chance in summary.at_least_shown
+        )
         self.stdout.write(f"Chance of at least k interviews: {chances}.")
 
     def _json(self, built: BuiltList, summary: ListOutlook) -> dict[str, Any]:

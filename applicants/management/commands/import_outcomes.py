@@ -10,8 +10,8 @@ from applicants.outcomes import MAX_ERRORS_SHOWN, OutcomeImportError, import_out
 
 class Command(BaseCommand):
     help = (
-        "Import application outcomes (CSV or XLSX, one row per application, the DESIGN.md "
-        "columns) for fitting the estimates. Any row error means nothing is written."
+        "Import application outcomes (CSV or XLSX, one row per application, the columns in the "
+        "README, “Outcomes”) for fitting the estimates. Any row error means nothing is written."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
