@@ -1,7 +1,9 @@
 // A form sent without htmx loads a whole new page, and focus would start again at its top,
-// away from the answer. On arrival focus goes where the answer is: the form's error box or
-// first field with an error; else the message the server left, moved beside the part of the
-// page the address points to; else the control that sent the form, found again on the new page.
+// away from the answer. When this tab has just sent a form, focus goes where the answer is:
+// the form's error box or first field with an error; else the message the server left, moved
+// beside the part of the page the address points to; else the control that sent the form,
+// found again; else that part; else a form posting to the same address; else the heading.
+// A page opened by a link keeps the browser's own focus.
 (function () {
   "use strict";
 
@@ -99,8 +101,8 @@
       return region;
     }
     const found = sender(sign);
-    // The part the address points to, unless it holds the very control that was used (↑ on
-    // a program that moved): a new share link, a program moved to the top.
+    // The control used, where it is in the part pointed to (↑ on a program that moved); the
+    // part itself where the answer is something else there (a new share link).
     if (found && found.exact && (!part || part.contains(found.button))) return found.button;
     if (part) return part;
     return found ? found.button : document.querySelector("main h1");
