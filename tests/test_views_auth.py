@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_profile, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +265,20 @@ def test_unknown_pages_get_the_friendly_404(client, alice, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+    assert "Nothing was saved" not in response.content.decode()
+
+
+def test_a_post_to_something_deleted_meanwhile_says_nothing_was_saved(client, alice, settings):
+    settings.DEBUG = False
+    profile = make_profile(alice)
+    scenario = make_profile(alice, name="Gone soon", based_on=profile, active=False)
+    url = reverse("applicants:scenario_rename", args=[scenario.pk])
+    scenario.delete()  # in another tab
+    client.force_login(alice)
+    response = client.post(url, {"name": "New name"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "deleted (perhaps in another tab" in page and "Nothing was saved." in page
 
 
 def test_health_check_answers_without_signing_in(client):
