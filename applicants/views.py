@@ -95,6 +95,9 @@ def _stale_form(form: ProfileForm, error: profiles.StaleProfile) -> ProfileForm:
     return anew
 
 
+TYPED = "typed-"  # prefix of a value typed on a gone scenario's form that was not valid
+
+
 def _gone(
     request: HttpRequest,
     form: ProfileForm,
@@ -129,9 +132,16 @@ def _gone(
             else (form[key].label, ", ".join(form.data.getlist(key)), False)
             for key in PROFILE_FIELDS
         ],
-        # An empty list is sent as "": a field left out would be copied from the source.
+        # An empty list is sent as "": a field left out would be copied from the source. What
+        # was not valid goes along under another name, to be shown again, never saved.
         "kept": [
             (key, value) for key, values in form_data(valid).lists() for value in values or [""]
+        ]
+        + [
+            (f"{TYPED}{key}", value)
+            for key in PROFILE_FIELDS
+            if key not in valid
+            for value in form.data.getlist(key)
         ],
     }
     status = 400 if name_error or problem else 404
@@ -231,9 +241,15 @@ def _requested_changes(request: HttpRequest, source: Profile) -> dict[str, Any] 
 
 def _recovery_refused(request: HttpRequest, form: ScenarioForm, problem: str = "") -> HttpResponse:
     """The gone page again, with what was typed, when its values cannot become a scenario."""
+    typed = request.POST.copy()
+    for name, field in ProfileForm.base_fields.items():
+        if isinstance(field, forms.MultipleChoiceField) and name in typed:
+            typed.setlist(name, [value for value in typed.getlist(name) if value])  # "" = none
+        if f"{TYPED}{name}" in typed:
+            typed.setlist(name, typed.getlist(f"{TYPED}{name}"))  # shown again as not valid
     return _gone(
         request,
-        ProfileForm(request.POST),
+        ProfileForm(typed),
         name=request.POST.get("gone", ""),
         new_name=request.POST.get("name", ""),
         name_error=" ".join(form.errors.get("name", [])),

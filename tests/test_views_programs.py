@@ -555,3 +555,23 @@ def test_in_february_years_since_graduation_still_count_to_the_application_year(
     assert names(response) == ["Five Year Neurology"]
     scored = score_profile(make_profile(alice, graduation_year=2021))
     assert bool(scored["eligible"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("unchanged", "sentence"),
+    [
+        (1, "1 program already matches the file and stays as it is."),
+        (2, "2 programs already match the file and stay as they are."),
+    ],
+)
+def test_the_preview_counts_unchanged_programs_in_good_english(client, staff, unchanged, sentence):
+    rows = [HEADER]
+    for number in range(unchanged):
+        program_id = f"180350000{number}"
+        make_program(program_id=program_id, name=f"Same {number}", state="IL", img_pct=45.0,
+                     visa_j1=True)  # fmt: skip
+        rows.append([program_id, f"Same {number}", "IL", "45", "yes"])
+    rows.append(["1803500009", "Fresh Neurology", "TX", "10", "no"])
+    client.force_login(staff)
+
+    assert sentence in upload(client, rows).content.decode()

@@ -365,3 +365,29 @@ def test_renaming_to_nothing_says_to_give_a_name(client, alice, base, scenario):
         reverse("applicants:scenario_rename", args=[scenario.pk]), {"name": ""}, follow=True
     )
     assert "Give the scenario a name." in response.content.decode()
+
+
+def test_a_retry_on_the_gone_page_keeps_cleared_lists_cleared_and_bad_values_flagged(client, alice):
+    base = make_profile(alice, preferred_states=["CA", "FL"], preferred_regions=["West"])
+    plan_b = make_profile(
+        alice, name="Plan B", based_on=base, active=False, preferred_states=["NY", "TX"]
+    )
+    client.force_login(alice)
+    url, data = _posted_from_the_page(client, plan_b)
+    data.pop("preferred_states", None)  # every state unticked
+    data.pop("preferred_regions", None)
+    data["step2_score"] = "999"
+    plan_b.delete()
+    recovered = make_form_data(client.post(url, data).content.decode(), CREATE_URL)
+
+    retry = client.post(CREATE_URL, {**recovered, "name": base.name})  # taken
+
+    assert retry.status_code == 400
+    entered = {label: (value, valid) for label, value, valid in retry.context["entered"]}
+    assert entered["Preferred states"] == ("None", True)
+    assert entered["Preferred regions"] == ("None", True)
+    assert entered["USMLE Step 2 CK score"] == ("999", False)
+    client.post(CREATE_URL, {**make_form_data(retry.content.decode(), CREATE_URL), "name": "C"})
+    new = Profile.objects.get(user=alice, name="C")
+    assert (new.preferred_states, new.preferred_regions) == ([], [])
+    assert new.step2_score == base.step2_score

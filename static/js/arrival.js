@@ -26,16 +26,33 @@
     const form = event.target;
     if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return; // htmx sent it
     if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    // A second Enter or click while the first is on its way would send it twice (two share
+    // links, a scenario "already taken" by the first): this page is leaving, once.
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
     const button = event.submitter || form.querySelector("[type=submit]");
     try {
       sessionStorage.setItem(KEY, JSON.stringify({ at: Date.now(), sign: signature(form, button) }));
     } catch (error) { /* storage refused: focus simply starts at the top */ }
   });
 
+  // A page restored from the history (Back) can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (form) { delete form.dataset.sent; });
+  });
+
+  // What this tab just sent, used up by the first page to arrive; none for a page reached
+  // through the history, whatever happened before.
   function lastSent() {
     try {
       const sent = JSON.parse(sessionStorage.getItem(KEY) || "null");
       sessionStorage.removeItem(KEY);
+      const how = performance.getEntriesByType("navigation")[0];
+      if (how && how.type === "back_forward") return null;
       return sent && Date.now() - sent.at < FRESH_MS ? sent.sign : null;
     } catch (error) {
       return null;
@@ -52,10 +69,12 @@
     }
   }
 
-  // The message goes under the heading (or summary) of the part the redirect pointed to.
+  // The message goes under the heading of the part the redirect pointed to, or at its top;
+  // folded comments there are opened, to show the one just posted.
   function place(region, part) {
-    if (part.tagName === "DETAILS") part.open = true;
-    const head = part.querySelector(":scope > summary, :scope > h2, :scope > h3");
+    const folded = part.querySelector(":scope > details");
+    if (folded) folded.open = true;
+    const head = part.querySelector(":scope > h2, :scope > h3");
     if (head) head.after(region);
     else part.prepend(region);
   }
@@ -84,6 +103,11 @@
   function focusOn(element) {
     if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) element.tabIndex = -1;
     element.focus();
+    // Not flush with an edge of the window, where its focus ring would be cut off.
+    const box = element.getBoundingClientRect();
+    if (box.top < 24 || box.bottom > window.innerHeight - 24) {
+      element.scrollIntoView({ block: box.height > window.innerHeight / 2 ? "start" : "center" });
+    }
   }
 
   // Where focus should land on this page, or null; moves the message beside its part.

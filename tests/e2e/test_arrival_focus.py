@@ -5,8 +5,10 @@ control that sent the form — not at the top of a page the user must tab throug
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Page, expect
 
+from applicants.models import ShareLink
 from tests.e2e.browser import sign_in_with_cookie
 from tests.factories import (
     make_built_list,
@@ -115,7 +117,7 @@ def test_an_advisor_lands_on_the_comment_they_posted(live_server, page: Page, al
     message = page.locator(f"#comments-{last.pk} #messages")
     expect(message).to_contain_text("Comment posted.")
     expect(message).to_be_focused()
-    expect(page.locator(f"#comments-{last.pk}")).to_have_attribute("open", "")
+    expect(page.locator(f"#comments-{last.pk} > details")).to_have_attribute("open", "")
     assert in_view(page, "#messages")
 
 
@@ -218,3 +220,40 @@ def test_without_javascript_saved_pros_and_cons_say_so_in_the_programs_item(
     )
     assert in_view(page, f"#rank-{beta.pk} .message-here")
     expect(page.locator(".message-here")).to_have_count(1)  # not in the other programs' items
+
+
+def test_pressing_enter_twice_sends_a_form_once(live_server, page: Page, alice):
+    make_built_list(make_profile(alice), make_program())
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/sharing/")
+    held = []  # the requests, kept waiting so that the page has not left yet
+    page.route("**/sharing/links/new/", lambda route: held.append(route))
+    page.get_by_label(re.compile("Expires after")).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)  # the first is on its way; the page has not left yet
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#new-link")).to_be_focused()
+    assert ShareLink.objects.count() == 1
+
+
+def test_after_a_server_error_the_next_page_keeps_the_browsers_focus(
+    live_server, page: Page, alice
+):
+    make_built_list(make_profile(alice), make_program())
+    sign_in_with_cookie(page, live_server.url, alice)
+    page.goto(f"{live_server.url}/sharing/")
+    error_page = (settings.BASE_DIR / "templates" / "500.html").read_text()
+    page.route(
+        "**/sharing/links/new/",
+        lambda route: route.fulfill(status=500, body=error_page, content_type="text/html"),
+    )
+    page.get_by_role("button", name="Create a link").press("Enter")
+    expect(page.get_by_role("heading", name="Something went wrong on our side")).to_be_focused()
+
+    page.get_by_role("link", name="Go to the start page").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.activeElement === document.body")
