@@ -80,8 +80,8 @@ class Advice:
         before = round(self.before.expected_interviews, 1)
         after = round(self.after.expected_interviews, 1)
         # The gain shown is the difference of the figures shown, so the sentence adds up.
-        gain = f"{after - before:.1f}" if after - before >= 0.1 else "less than 0.1"
-        parts = [f"adds about {gain} expected interviews ({before:.1f} → {after:.1f})"]
+        gain = f"about {after - before:.1f}" if after - before >= 0.1 else "less than 0.1"
+        parts = [f"adds {gain} expected interviews ({before:.1f} → {after:.1f})"]
         if self.opened > 0:
             parts.append(f"opens {self.opened} more program{'s' if self.opened != 1 else ''}")
         before = estimate_percent(self.before.match_chance)
