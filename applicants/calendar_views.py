@@ -82,8 +82,8 @@ def _calendar_context(request: HttpRequest, user: AbstractBaseUser) -> dict[str,
     if form.is_bound and form.errors:
         messages.error(
             request,
-            f"That month is not a month (use YYYY-MM, a year from {YEARS[0]} to {YEARS[-1]}): "
-            "showing this one.",
+            f"That is not a valid month (use YYYY-MM, a year from {YEARS[0]} to {YEARS[-1]}): "
+            "showing the current month instead.",
         )
     clock = tracker.clock(user)
     today = clock.today

@@ -63,7 +63,10 @@ def _count(count: int, singular: str, plural: str) -> str:
 
 
 def _excluding(count: int, which: str = "") -> str:
-    """'1 program that … excludes you' / '3 programs that … exclude you'; `which` in plural."""
+    """'1 program that … excludes you' / '3 programs that … exclude you'; `which` in plural;
+    'no program excludes you' for none."""
+    if count == 0:
+        return "no program excludes you"
     if count == 1:
         which = which.replace(" do not ", " does not ").replace(" require ", " requires ")
         return f"1 program{which} excludes you"
@@ -115,14 +118,15 @@ def _graduation_finding(
 
 def _attempts_finding(data: Mapping[str, Any], excluded: int) -> Finding:
     failed = [
-        f"Step {step} on attempt {data[f'step{step}_attempts']}"
-        for step in (1, 2)
+        f"{name} on attempt {data[f'step{step}_attempts']}"
+        for step, name in ((1, "Step 1"), (2, "Step 2 CK"))
         if data[f"step{step}_attempts"] > 1
     ]
     if not failed:
         return Finding("USMLE passed on the first attempt.", "plus")
+    what = "A failed USMLE attempt" if len(failed) == 1 else "Failed USMLE attempts"
     return Finding(
-        f"A failed USMLE attempt ({', '.join(failed)}): "
+        f"{what} ({', '.join(failed)}): "
         f"{_excluding(excluded, ' that do not accept one')}, and "
         f"{round(PD_FAILED_ATTEMPT_SHARE * 100)} % of neurology program directors weigh it "
         "when choosing whom to interview.",
@@ -134,7 +138,8 @@ def _step2_finding(data: Mapping[str, Any], excluded: int) -> Finding:
     score = data["step2_score"]
     if score is None:
         return Finding(
-            "No Step 2 CK score yet: most programs wait for it before they invite"
+            "No Step 2 CK score yet: most programs wait for it before they invite applicants "
+            "to interview"
             + (f"; {_excluding(excluded, ' with a published minimum')}" if excluded else "")
             + ".",
             "minus",

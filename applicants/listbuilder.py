@@ -408,15 +408,21 @@ def empty_band_reasons(
             if key == "reach":
                 why = (
                     f"the list takes them only when programs with better odds run out "
-                    f"({available} are open to you)"
+                    f"({available} {'is' if available == 1 else 'are'} open to you)"
+                )
+            elif available == 1:
+                why = (
+                    "1 is open to you but not on the list: you excluded it, the limit on "
+                    "programs per state left it off, or it was added after the list was built"
                 )
             else:
                 why = (
                     f"{available} are open to you but not on the list: you excluded them, the "
-                    "per-state cap left them off, or they were added after the list was built"
+                    "limit on programs per state left them off, or they were added after the "
+                    "list was built"
                 )
         else:
-            why = f"none of the programs open to you has {band.range} chance of an interview"
+            why = f"none of the programs open to you has an interview chance of {band.range}"
             if key == "safety":
                 why += f"; your best has {estimate_percent(best)}"
         reasons.append((key, f"No program on the list is “{band.label}”: {why}."))

@@ -610,10 +610,16 @@ def _number(value: float | str) -> str:
     return value if isinstance(value, str) else f"{value:g}"
 
 
+def _counted(count: float, unit: str) -> str:
+    """`1 year`, `3 years`: a count with its unit, singular for one."""
+    return f"{_number(count)} {unit}{'' if count == 1 else 's'}"
+
+
 def _format_each(
     values: np.ndarray, mask: np.ndarray, template: str, out: np.ndarray | None = None
 ) -> np.ndarray:
     """An object array: `template` formatted with the value where mask, else None (or `out`).
+    `{s}` in the template is "s" unless the value is 1 (`{} year{s}`).
 
     Formats each distinct value once, so it stays fast on large catalogues.
     """
@@ -621,7 +627,9 @@ def _format_each(
         out = np.full(len(values), None, dtype=object)
     if mask.any():
         distinct, inverse = np.unique(values[mask], return_inverse=True)
-        texts = np.array([template.format(_number(v)) for v in distinct], dtype=object)
+        texts = np.array(
+            [template.format(_number(v), s="" if v == 1 else "s") for v in distinct], dtype=object
+        )
         out[mask] = texts[inverse.ravel()]
     return out
 
@@ -671,14 +679,14 @@ def _rule_reasons(a: _Applicant, c: _Catalogue, broken: dict[str, np.ndarray]) -
         _format_each(
             c.yog_window,
             broken["yog_window"],
-            f"{MINUS} Graduated {a.years} years ago; the limit is {{}} years",
+            f"{MINUS} Graduated {_counted(a.years, 'year')} ago; the limit is {{}} year{{s}}",
         ),
         _where(broken["attempts"], f"{MINUS} Does not accept a failed USMLE attempt"),
         _format_each(
             c.usce_min,
             broken["usce"],
-            f"{MINUS} Requires {{}} months of hands-on US clinical experience; "
-            f"you have {_number(a.usce_hands_on)}",
+            f"{MINUS} Requires {{}} month{{s}} of hands-on US clinical experience; "
+            f"you have {_counted(a.usce_hands_on, 'month')}",
         ),
         _format_each(c.state, broken["excluded_state"], f"{MINUS} In a state you excluded ({{}})"),
         _where(broken["archived"], f"{MINUS} Archived: no longer in the catalogue"),
@@ -730,7 +738,10 @@ def _program_reasons(
     if a.years > p.yog_unknown_after:
         column = _where(np.isinf(c.yog_window), "+ No graduation-year limit")
         cols.append(_where(t.yog_unknown, "? Graduation-year limit unknown — verify", out=column))
-    template = f"{MINUS} Graduated {a.years} years ago; the program prefers within {{}} years"
+    template = (
+        f"{MINUS} Graduated {_counted(a.years, 'year')} ago; the program prefers within "
+        "{} year{s}"
+    )
     cols.append(_format_each(c.yog_window, missed["yog_window"], template))
     if a.failed:
         column = _where(t.attempts_yes, "+ Accepts applicants with a failed attempt")
@@ -738,12 +749,12 @@ def _program_reasons(
             _where(t.attempts_unknown, "? Policy on failed attempts unknown — verify", out=column)
         )
     column = _format_each(
-        c.usce_min, c.usce_min > 0, "+ Meets the US clinical experience requirement ({} months)"
+        c.usce_min, c.usce_min > 0, "+ Meets the US clinical experience requirement ({} month{s})"
     )
     _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
     template = (
-        f"{MINUS} Prefers {{}} months of hands-on US clinical experience; "
-        f"you have {_number(a.usce_hands_on)}"
+        f"{MINUS} Prefers {{}} month{{s}} of hands-on US clinical experience; "
+        f"you have {_counted(a.usce_hands_on, 'month')}"
     )
     cols.append(_format_each(c.usce_min, missed["usce"], template, out=column))
     cols.append(_where(c.stale, "? Not verified for over a year — verify"))
@@ -770,14 +781,16 @@ def _applicant_reasons(a: _Applicant, p: ScoringParameters) -> list[str]:
     if a.failed:
         reasons.append(f"{MINUS} A failed USMLE attempt lowers the odds")
     if a.years > p.yog_free_years:
-        reasons.append(f"{MINUS} Graduated {a.years} years ago")
+        reasons.append(f"{MINUS} Graduated {_counted(a.years, 'year')} ago")
     if a.usce >= p.usce_typical_requirement:
         reasons.append(f"+ {_usce_counted(a, p)}")
     elif a.usce == 0:
         reasons.append(f"{MINUS} No US clinical experience")
     if a.publications or a.presentations:
+        done = [(a.publications, "publication"), (a.presentations, "presentation")]
         reasons.append(
-            f"+ Neurology research: {a.publications} publications, {a.presentations} presentations"
+            "+ Neurology research: "
+            + ", ".join(_counted(count, unit) for count, unit in done if count)
         )
     if a.letters:
         reasons.append(f"+ {a.letters} US neurology letter{'s' if a.letters > 1 else ''}")

@@ -118,7 +118,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     except sharing.SharingError as error:
         form.add_error("who", str(error))
         return _page(request, grant_form=form, status=400)
-    level = grant.get_level_display().lower()
+    level = Access(grant.level).verb
     if not grant.is_pending:
         messages.success(request, f"{_who(grant)} can now {level} your workspace.")
     elif sharing.invite_by_email(
@@ -173,7 +173,9 @@ def grant_level(request: HttpRequest, pk: int) -> HttpResponse:
     except sharing.SharingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{_who(grant)}: {grant.get_level_display().lower()}.")
+        messages.success(
+            request, f"{_who(grant)} can now {Access(grant.level).verb} your workspace."
+        )
     return redirect("applicants:sharing")
 
 
@@ -322,7 +324,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     grant = sharing.accept_invitation(invitation=invitation, user=request.user)
     owner = grant.owner.get_username()
-    messages.success(request, f"You can now {grant.get_level_display().lower()} {owner}’s work.")
+    messages.success(request, f"You can now {Access(grant.level).verb} {owner}’s workspace.")
     return redirect("applicants:advisor")
 
 

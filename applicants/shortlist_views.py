@@ -324,7 +324,8 @@ def build(request: HttpRequest, profile_pk: int) -> HttpResponse:
     except shortlists.ShortlistError as error:
         return workspace_response(request, profile, error=str(error))
     count = listed_count(shortlist)
-    return workspace_response(request, profile, notice=f"Built your list: {count} programs.")
+    built = f"{count} program{'' if count == 1 else 's'}"
+    return workspace_response(request, profile, notice=f"Built your list: {built}.")
 
 
 @require_GET

@@ -36,8 +36,19 @@ def test_an_empty_band_says_why():
         "reach": "No program on the list is “Long shot”: the list takes them only when programs "
         "with better odds run out (40 are open to you).",
         "safety": "No program on the list is “Best odds”: none of the programs open to you has "
-        "20 % or more chance of an interview; your best has 14 %.",
+        "an interview chance of 20 % or more; your best has 14 %.",
     }
+
+
+def test_one_program_open_but_not_listed_is_spoken_of_in_the_singular():
+    listed = {"reach": 0, "target": 30, "safety": 0}
+    open_to_you = {"reach": 1, "target": 40, "safety": 1}
+    reasons = dict(empty_band_reasons(listed, open_to_you, best=0.3))
+    assert "(1 is open to you)" in reasons["reach"]
+    assert reasons["safety"].endswith(
+        "1 is open to you but not on the list: you excluded it, the limit on programs per state "
+        "left it off, or it was added after the list was built."
+    )
 
 
 def test_a_band_open_to_you_but_not_listed_says_what_left_it_off():

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applicants.scoring import DEFAULT_PARAMETERS, RULES, score_programs
+from applicants.scoring import DEFAULT_PARAMETERS, MINUS, RULES, score_programs
 from tests.factories import make_profile_data, make_program_frame
 from tests.strategies import catalogues, profiles
 
@@ -402,3 +402,19 @@ def test_the_core_imports_without_django():
     root = Path(__file__).resolve().parent.parent
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     assert subprocess.run([sys.executable, "-c", code], cwd=root, env=env).returncode == 0
+
+
+def test_reasons_count_one_in_the_singular():
+    programs = make_program_frame(
+        {"yog_policy": "limit", "yog_window": 1.0, "usce_min_months": 1.0},
+        {"program_id": "9900000001"},  # no rule: the applicant's own reasons
+    )
+    profile = make_profile_data(
+        graduation_year=YEAR - 2, usce_months=0, neuro_publications=1, neuro_presentations=0
+    )
+    closed, open_ = score_programs(profile, programs, as_of_year=YEAR)["reasons"]
+    assert f"{MINUS} Graduated 2 years ago; the limit is 1 year" in closed
+    assert (
+        f"{MINUS} Requires 1 month of hands-on US clinical experience; you have 0 months" in closed
+    )
+    assert "+ Neurology research: 1 publication" in open_

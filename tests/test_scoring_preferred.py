@@ -102,7 +102,7 @@ def test_preferred_graduation_and_usce_cutoffs_say_what_is_missed():
     assert scored["eligible"]
     assert f"{MINUS} Graduated 7 years ago; the program prefers within 5 years" in scored["reasons"]
     assert (
-        f"{MINUS} Prefers 3 months of hands-on US clinical experience; you have 1"
+        f"{MINUS} Prefers 3 months of hands-on US clinical experience; you have 1 month"
         in scored["reasons"]
     )
     met = _one(

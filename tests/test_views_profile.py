@@ -506,3 +506,16 @@ def test_saving_the_page_unchanged_writes_nothing(client, alice):
     response = client.post(url, page, follow=True)
     assert "Nothing to save: “My profile” is as it was." in response.content.decode()
     assert Profile.objects.get(pk=profile.pk).updated_at == profile.updated_at
+
+
+def test_findings_read_in_good_english_for_none_one_and_two(client, alice):
+    make_program(visa_j1=True)
+    client.force_login(alice)
+    response = client.post(
+        reverse("applicants:profile"),
+        _post_data(visa="j1", step1_attempts=2, step2_attempts=2),
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Needs a J-1: no program excludes you" in content
+    assert "Failed USMLE attempts (Step 1 on attempt 2, Step 2 CK on attempt 2)" in content

@@ -18,6 +18,11 @@ class Access(models.TextChoices):
     VIEW = "view", "View"
     COMMENT = "comment", "View and comment"
 
+    @property
+    def verb(self) -> str:
+        """What the level lets someone do, to finish "… can now ___ your workspace"."""
+        return "view and comment on" if self is Access.COMMENT else "view"
+
 
 class GrantQuerySet(models.QuerySet):
     def active(self) -> "GrantQuerySet":

@@ -19,7 +19,7 @@ def band_badge(key: str, count: int | None = None) -> SafeString:
     band = BANDS.get(str(key))
     if band is None:
         return format_html('<span class="muted">—</span>')
-    shown = band.label if count is None else f"{count} {band.label.lower()}"
+    shown = band.label if count is None else f"{band.label}: {count}"
     return format_html(
         '<span class="badge badge-{}" title="{}">{}</span>', band.key, band.meaning, shown
     )
