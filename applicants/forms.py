@@ -287,7 +287,7 @@ class RenameForm(forms.Form):
     name = forms.CharField(
         label="New name",
         max_length=Profile._meta.get_field("name").max_length,
-        error_messages={"required": "Give the scenario a name."},
+        error_messages={"required": "Enter a name."},
     )
 
     def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:

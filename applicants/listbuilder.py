@@ -376,9 +376,9 @@ def suggest_signals(
             break
         percent = estimate_percent(probability[i])
         if preferred[i]:
-            reason = f"In your preferred area and a realistic chance ({percent})"
+            reason = f"In your preferred area, with a realistic chance ({percent})"
         elif band[i] == "target":
-            reason = f"{BANDS['target'].label} ({percent}): a signal moves these the most"
+            reason = f"{BANDS['target'].label} ({percent}): a signal helps most in this band"
         elif band[i] == "safety":
             reason = f"{BANDS['safety'].label} ({percent}): a signal makes it likelier still"
         else:

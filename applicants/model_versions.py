@@ -95,8 +95,8 @@ def estimate_note(version: ModelVersion) -> str:
     """Names the version and its data, for every page and export that shows an estimate."""
     if not version.fitted:
         return (
-            f"Estimates, not predictions (version {version.number}): judgement weights, not yet "
-            "checked against outcomes."
+            f"Estimates, not predictions (version {version.number}): based on published figures "
+            "and judgement, not yet checked against real outcomes."
         )
     return (
         f"Estimates, not predictions (version {version.number}): fitted on "

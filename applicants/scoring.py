@@ -767,16 +767,18 @@ def _applicant_reasons(a: _Applicant, p: ScoringParameters) -> list[str]:
     """Reasons that are the same for every eligible program."""
     reasons = []
     if a.step2 is None:
-        reasons.append(f"{MINUS} Step 2 CK not taken yet: most programs screen on it")
+        reasons.append(
+            f"{MINUS} Step 2 CK not taken yet: most programs use it to choose whom to interview"
+        )
     elif a.step2 >= p.step2_reference:
         reasons.append(
-            f"+ Step 2 CK {_number(a.step2)} is at or above the matched-IMG mean "
-            f"{_number(p.step2_reference)}"
+            f"+ Step 2 CK {_number(a.step2)} is at or above the {_number(p.step2_reference)} "
+            "average of IMGs who matched"
         )
     elif a.step2 < p.step2_reference - 5:
         reasons.append(
-            f"{MINUS} Step 2 CK {_number(a.step2)} is below the matched-IMG mean "
-            f"{_number(p.step2_reference)}"
+            f"{MINUS} Step 2 CK {_number(a.step2)} is below the {_number(p.step2_reference)} "
+            "average of IMGs who matched"
         )
     if a.failed:
         reasons.append(f"{MINUS} A failed USMLE attempt lowers the odds")

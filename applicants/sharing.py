@@ -156,7 +156,7 @@ def _duplicate_message(grant: Grant) -> str:
     if grant.is_pending:
         return (
             f"An invitation to {grant.email} is already waiting ({grant.get_level_display()}). "
-            "Change its level or revoke it below."
+            "Change its level or withdraw it below."
         )
     return (
         f"{_who(grant)} already has access ({grant.get_level_display()}). "
@@ -210,15 +210,17 @@ def invite_by_email(*, grant: Grant, signup_url: str) -> bool:
     """Tell an invited address how to accept; False when the mail could not be sent."""
     owner = grant.owner.get_username()
     message = (
-        f"{owner} invited you to see their neurology residency application list on neuromatch"
-        f" ({grant.get_level_display().lower()}).\n\n"
+        f"{owner} invited you to {Access(grant.level).verb} their neuromatch workspace: their "
+        "neurology residency application profile, scenarios, lists and season.\n\n"
         f"If you have an account with this address ({grant.email}), sign in and accept the "
         "invitation under “Shared with me”. If not, create one with this address at "
-        f"{signup_url} and confirm the address: the list will be waiting for you there.\n\n"
+        f"{signup_url}, confirm the address, then accept the invitation under “Shared with "
+        "me”.\n\n"
         "If you do not know this person, ignore this message."
     )
     try:
-        send_mail(f"{owner} shared their application list with you", message, None, [grant.email])
+        subject = f"{owner} invited you to their neuromatch workspace"
+        send_mail(subject, message, None, [grant.email])
     except Exception:
         logger.exception("Could not send a sharing invitation (grant %s)", grant.pk)
         return False

@@ -355,5 +355,5 @@ def add(request: HttpRequest, profile_pk: int) -> HttpResponse:
     notice = f"Added {entry.program.name} to your list."
     if entry.band == Band.INELIGIBLE:
         broken = "; ".join(reason[2:] for reason in entry.reasons if reason.startswith("− "))
-        notice = f"{notice[:-1]}, although it looks closed to you: {broken}."
+        notice = f"{notice[:-1]}, but you do not meet its published rules: {broken}."
     return list_changed(request, entry, notice=notice, focus="#search-notice", search_notice=notice)

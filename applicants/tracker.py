@@ -451,7 +451,9 @@ def move_rank(*, entry: ShortlistEntry, offset: int) -> ShortlistEntry:
         lock_applicant(entry.applicant_id)
         entry = _locked_entry(entry)
         if entry.rank_position is None:
-            raise TrackerError([Problem("rank_position", "Add the program to your list first.")])
+            raise TrackerError(
+                [Problem("rank_position", "Add the program to your rank order list first.")]
+            )
         target = entry.rank_position + offset
         neighbour = ShortlistEntry.objects.filter(
             applicant_id=entry.applicant_id, season=entry.season, rank_position=target

@@ -120,8 +120,8 @@ def test_activating_a_version_deactivates_the_other(outcomes, staff):
 
 def test_the_estimate_note_names_the_version_and_its_data(outcomes):
     assert estimate_note(judgement_version()) == (
-        "Estimates, not predictions (version 1): judgement weights, not yet checked against "
-        "outcomes."
+        "Estimates, not predictions (version 1): based on published figures and judgement, not "
+        "yet checked against real outcomes."
     )
     version, _ = fit_version()
     count = outcomes["invited"].notna().sum()

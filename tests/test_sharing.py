@@ -240,6 +240,9 @@ def test_an_invitation_is_mailed_with_the_sign_up_address(alice):
     assert message.to == ["mentor@clinic.example"]
     assert "alice" in message.subject
     assert "https://nm.example/signup/" in message.body
+    # What it grants (the whole workspace), and that the invitation still has to be accepted.
+    assert "alice invited you to view their neuromatch workspace" in message.body
+    assert message.body.count("accept the invitation under “Shared with me”") == 2
 
 
 # Revoking, restoring, levels

@@ -29,7 +29,9 @@ def test_staff_see_the_judgement_weights_as_version_one(client, staff):
     client.force_login(staff)
     content = client.get(URL).content.decode()
     assert "<h1>Calibration</h1>" in content
-    assert "judgement weights, not yet checked against outcomes" in content
+    assert (
+        "based on published figures and judgement, not yet checked against real outcomes" in content
+    )
     assert "nothing to score them against" in content
 
 

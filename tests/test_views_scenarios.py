@@ -364,7 +364,7 @@ def test_renaming_to_nothing_says_to_give_a_name(client, alice, base, scenario):
     response = client.post(
         reverse("applicants:scenario_rename", args=[scenario.pk]), {"name": ""}, follow=True
     )
-    assert "Give the scenario a name." in response.content.decode()
+    assert "Enter a name." in response.content.decode()
 
 
 def test_a_retry_on_the_gone_page_keeps_cleared_lists_cleared_and_bad_values_flagged(client, alice):

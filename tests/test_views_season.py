@@ -367,7 +367,7 @@ def test_a_season_with_nothing_recorded_has_cost_nothing_so_far(
     client.force_login(request.getfixturevalue(user))
     season = client.get(reverse("season:index")).content.decode()
     assert "Season cost so far: <strong>$0</strong>" in season
-    assert "the $85 NRMP registration comes on top" in season
+    assert "plus the $85 NRMP registration fee" in season
     costs = client.get(reverse("season:costs")).content.decode()
     assert '<span class="value">$0</span><span class="label">season total so far</span>' in costs
     assert "+ $85 NRMP registration to come" in costs

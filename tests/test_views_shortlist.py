@@ -429,8 +429,10 @@ def test_adding_a_program_closed_to_the_profile_says_why(client, alice, built):
     client.force_login(alice)
     response = _add(client, built, closed.pk)
     content = response.content.decode()
-    assert "Added No Visa Neurology to your list, although it looks closed to you:" in content
-    assert "J-1" in content.split("looks closed to you:")[1].split("</p>")[0]
+    assert (
+        "Added No Visa Neurology to your list, but you do not meet its published rules:" in content
+    )
+    assert "J-1" in content.split("published rules:")[1].split("</p>")[0]
     assert built.entries.get(program=closed).band == "ineligible"
 
 

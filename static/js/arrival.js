@@ -85,7 +85,7 @@
   }
 
   // The control that sent the form, on the new page; else the first of another form that
-  // posts to the same address (Remove gone, "Add to my list" there); else null.
+  // posts to the same address (Remove gone, "Rank it" there); else null.
   function sender(sign) {
     const forms = Array.from(document.querySelectorAll("main form[method=post]"));
     for (const form of forms) {

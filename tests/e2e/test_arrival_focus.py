@@ -144,16 +144,14 @@ def test_a_new_share_link_is_focused_not_the_button_that_made_it(live_server, pa
     assert in_view(page, "#new-link")
 
 
-def test_removing_a_program_from_the_rank_list_lands_on_its_add_button(
+def test_removing_a_program_from_the_rank_list_lands_on_its_rank_it_button(
     live_server, page: Page, alice, ranked
 ):
     sign_in_with_cookie(page, live_server.url, alice)
     page.goto(f"{live_server.url}/season/rank/")
-    page.get_by_role("button", name="Remove Beta Neuro from the list").press("Enter")
+    page.get_by_role("button", name="Remove Beta Neuro from your rank order list").press("Enter")
 
-    expect(
-        page.get_by_role("button", name=re.compile("Add to my list.*Beta Neuro"))
-    ).to_be_focused()
+    expect(page.get_by_role("button", name=re.compile("Rank it.*Beta Neuro"))).to_be_focused()
 
 
 def test_the_gone_page_starts_at_its_heading(live_server, page: Page, alice):

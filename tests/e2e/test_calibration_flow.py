@@ -38,6 +38,10 @@ def test_the_calibration_page_works_on_a_phone(live_server, page: Page):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, "stella")
     page.goto(f"{live_server.url}/calibration/")
-    expect(page.get_by_text("judgement weights, not yet checked against outcomes")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "based on published figures and judgement, not yet checked against real outcomes"
+        )
+    ).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390

@@ -69,7 +69,7 @@ def test_an_applicant_records_an_invitation_schedules_sees_ranks_and_exports(
     page.get_by_label("The interview has taken place").check()
     page.get_by_role("button", name="Save").click()
     page.goto(f"{base}/season/rank/")
-    page.get_by_role("button", name=re.compile("Add to my list")).click()
+    page.get_by_role("button", name=re.compile("Rank it")).click()
     expect(page.locator(".rank-list")).to_contain_text("Prairie State Neurology")
     page.locator(".pros-cons summary").click()
     page.get_by_label("Pros").fill("Strong stroke unit")
