@@ -82,7 +82,7 @@ def test_on_this_catalogue_the_reach_cap_holds_back_a_weak_applicants_list(cappe
 
 
 def figures_on_profile_page(html: str) -> tuple[int, str, str, str]:
-    size = re.search(r"expected interviews applying to the (\d+) programs", html)[1]
+    size = re.search(r"expected interviews from (?:the|a list of) (\d+) programs", html)[1]
     expected = re.search(r'<span class="value">([\d.]+)</span><span class="label">expected', html)
     chance = re.search(r'<span class="value">([^<]+)</span><span class="label">estimated', html)
     fee = re.search(r'<span class="value">\$([\d,]+)</span><span class="label">in ERAS', html)

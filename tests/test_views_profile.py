@@ -519,3 +519,20 @@ def test_findings_read_in_good_english_for_none_one_and_two(client, alice):
     content = response.content.decode()
     assert "Needs a J-1: no program excludes you" in content
     assert "Failed USMLE attempts (Step 1 on attempt 2, Step 2 CK on attempt 2)" in content
+
+
+def test_figures_from_a_list_built_before_the_last_change_say_so(client, alice):
+    from applicants import profiles
+    from applicants.shortlists import build_shortlist
+
+    make_program()
+    profile = make_profile(alice)
+    build_shortlist(profile=profile)
+    client.force_login(alice)
+    assert "which was built before" not in client.get(PROFILE_URL).content.decode()
+
+    profiles.update_profile(profile=profile, data={"usce_months": 9})
+
+    page = client.get(PROFILE_URL).content.decode()
+    assert "These figures come from your list, which was built before this profile last " in page
+    assert "Rebuild the list" in page
