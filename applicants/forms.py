@@ -48,7 +48,8 @@ HELP_TEXTS = {
     "neuro_publications": "Published or accepted papers in neurology or neuroscience.",
     "us_neuro_letters": "Letters of recommendation from neurologists practising in the US.",
     "preferred_regions": "Programs there get a small bonus; others are still considered.",
-    "preferred_states": "Preferred states are exempt from the per-state cap on your list.",
+    "preferred_states": "A list takes only so many programs from each state; preferred states "
+    "have no such limit.",
     "excluded_states": "Programs in these states are never put on your list.",
     "list_size": "Most applicants apply to 80–120 programs. ERAS charges per program.",
 }

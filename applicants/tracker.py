@@ -307,7 +307,13 @@ def change_status(
             raise EntryExcluded("Restore this program to your list before changing its status.")
         if status == Stage.INTERVIEW_SCHEDULED and entry.interview_at is None:
             raise TrackerError(
-                [Problem("interview_at", "Choose the interview's day and time on its page.")]
+                [
+                    Problem(
+                        "interview_at",
+                        "Choose the interview's day and time under the program's "
+                        "“Dates and details”.",
+                    )
+                ]
             )
         today = now.astimezone(applicant_zone(user)).date()
         season = entry.season or season_of(today)
