@@ -222,6 +222,14 @@ def _comparison_rows(shown: list[Profile]) -> list[tuple[str, list[tuple[object,
     ]
 
 
+def _posted_values(request: HttpRequest, name: str) -> list[str]:
+    """A profile field's posted values; a list field posted as "" (to clear it) gives []."""
+    values = request.POST.getlist(name)
+    if isinstance(ProfileForm.base_fields[name], forms.MultipleChoiceField):
+        values = [value for value in values if value]
+    return values
+
+
 def _requested_changes(request: HttpRequest, source: Profile) -> dict[str, Any] | None:
     """Profile fields posted along with a new scenario (from advice), validated; None if bad."""
     changed = [name for name in PROFILE_FIELDS if name in request.POST]
@@ -229,10 +237,7 @@ def _requested_changes(request: HttpRequest, source: Profile) -> dict[str, Any] 
         return {}
     data = form_data(profile_data(source))
     for name in changed:
-        values = request.POST.getlist(name)
-        if isinstance(ProfileForm.base_fields[name], forms.MultipleChoiceField):
-            values = [value for value in values if value]  # an empty list is posted as ""
-        data.setlist(name, values)
+        data.setlist(name, _posted_values(request, name))
     form = ProfileForm(data)
     if not form.is_valid():
         return None
@@ -242,9 +247,9 @@ def _requested_changes(request: HttpRequest, source: Profile) -> dict[str, Any] 
 def _recovery_refused(request: HttpRequest, form: ScenarioForm, problem: str = "") -> HttpResponse:
     """The gone page again, with what was typed, when its values cannot become a scenario."""
     typed = request.POST.copy()
-    for name, field in ProfileForm.base_fields.items():
-        if isinstance(field, forms.MultipleChoiceField) and name in typed:
-            typed.setlist(name, [value for value in typed.getlist(name) if value])  # "" = none
+    for name in PROFILE_FIELDS:
+        if name in typed:
+            typed.setlist(name, _posted_values(request, name))
         if f"{TYPED}{name}" in typed:
             typed.setlist(name, typed.getlist(f"{TYPED}{name}"))  # shown again as not valid
     return _gone(
