@@ -1,8 +1,9 @@
 // A form sent without htmx loads a whole new page, and focus would start again at its top,
 // away from the answer. When this tab has just sent a form, focus goes where the answer is:
-// the form's error box or first field with an error; else the message the server left, moved
-// beside the part of the page the address points to; else the control that sent the form,
-// found again; else that part; else a form posting to the same address; else the heading.
+// the form's error box or first field with an error; else where the page marks its answer
+// to begin; else the message the server left, moved beside the part of the page the address
+// points to; else the control that sent the form, found again; else that part; else a form
+// posting to the same address; else the heading.
 // A page opened by a link keeps the browser's own focus.
 (function () {
   "use strict";
@@ -118,6 +119,9 @@
     // with an error: whichever comes first on the page.
     const error = document.querySelector("main .form-errors, main [aria-invalid=true]");
     if (error) return error;
+    // A page that answers the form itself (the import's next step) marks where its answer begins.
+    const answer = document.querySelector("main [data-arrive]");
+    if (answer) return answer;
     const region = document.getElementById("messages");
     const part = target();
     if (region) {

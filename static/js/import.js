@@ -105,9 +105,12 @@
     var target = evt.detail.target;
     var step = document.getElementById("import-step");
     if (!step || !target || target.id !== "import-step") return;
+    // The same places arrival.js picks when the step came as a whole page (a form sent before
+    // htmx had started): the problem, else the heading marked as the answer, else the file field.
     var first =
       step.querySelector(".form-errors, [aria-invalid=true]") ||
-      step.querySelector("h2:not(#history-title), h3");
+      step.querySelector("[data-arrive]") ||
+      step.querySelector("input[type=file]");
     if (!first) return;
     if (!first.matches("input, select, textarea, button, a[href], [tabindex]")) first.tabIndex = -1;
     first.focus();

@@ -32,6 +32,7 @@ def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: 
     sign_in(page, live_server.url, "stella")
 
     page.get_by_role("link", name="Import", exact=True).click()
+    page.wait_for_load_state()  # htmx has started: this test sends the file through it
     page.get_by_label("Catalogue file").set_input_files(
         {"name": "freida.csv", "mimeType": "text/csv", "buffer": content}
     )
@@ -50,6 +51,22 @@ def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: 
     assert Program.objects.get(program_id="1803500001").img_pct == 45.0
     assert Program.objects.get(program_id="1803500002").state == "TX"
     assert ImportBatch.objects.filter(dry_run=False).count() == 1
+
+
+def test_a_file_sent_before_htmx_starts_lands_on_the_same_step_headings(live_server, page: Page):
+    # A click that beats the page's scripts sends the form as a whole page: focus still lands
+    # on the new step's heading (not the page's h1), as it does after an htmx swap.
+    make_catalogue_editor("stella")
+    sign_in_with_cookie(page, live_server.url, User.objects.get(username="stella"))
+    page.route("**/vendor/htmx/**", lambda route: route.abort())
+    page.goto(f"{live_server.url}/programs/import/")
+
+    _upload(page, make_catalogue_csv([["name", "state"], ["Route Neurology", "OH"]]))
+
+    expect(page.get_by_role("heading", name="Preview of route.csv")).to_be_focused()
+    page.get_by_role("button", name="Import 1 change").click()
+    expect(page.get_by_role("heading", name="Import complete")).to_be_focused()
+    assert Program.objects.filter(name="Route Neurology").exists()
 
 
 def test_a_bad_file_shows_its_errors_and_changes_nothing(live_server, page: Page):

@@ -23,6 +23,7 @@ def test_an_applicant_fills_the_profile_sees_the_summary_and_makes_a_scenario(
 
     page.get_by_role("navigation").get_by_role("link", name="Profile", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+    page.wait_for_load_state()  # the field checks start with the page's deferred scripts
 
     # A score out of range is flagged as soon as the field is left, before saving.
     page.get_by_label("USMLE Step 2 CK score").fill("320")
