@@ -28,6 +28,8 @@ def sign_in(
     page.get_by_label(re.compile(r"^Password:?$")).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".nav-user")).to_contain_text(username or login)
+    # The page signed in to has run its scripts: a test's next click goes through them.
+    page.wait_for_load_state()
 
 
 def sign_up(page: Page, username: str, email: str, password: str) -> None:

@@ -52,6 +52,7 @@ def test_share_comment_see_it_revoke_and_the_advisor_is_refused(
     advisor.get_by_role("link", name="Shared with me").click()
     advisor.get_by_role("link", name=re.compile("^alice")).first.click()
     expect(advisor.get_by_role("heading", level=1)).to_have_text("alice’s list")
+    advisor.wait_for_load_state()
     row = advisor.locator("tr", has_text="Riverside Neurology")
     row.locator("details.comments summary").click()
     row.get_by_label(re.compile("Your comment")).fill("Strong IMG intake: apply early.")
