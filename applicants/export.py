@@ -37,6 +37,7 @@ from programs.normalise import is_formula_like, neutralise_csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 # An estimate stays a number but reads as `scoring.estimate_percent` writes it: never 0 % or 100 %.
 ESTIMATE_NUM_FORMAT = '[>=0.995]"> 99 %";[<0.005]"< 1 %";0 %'
@@ -79,6 +80,14 @@ SHEET_PURPOSES = {  # the About sheet lists each sheet the workbook has with its
 }
 
 
+def _csv_text(value: object) -> object:
+    """A cell as the CSV shows it: times to the minute, as on the page and in the rank order
+    list's CSV; text that could run as a formula behind a quote."""
+    if isinstance(value, datetime) and value is not pd.NaT:  # NaT, a datetime too, stays blank
+        return value.strftime(CSV_TIME_FORMAT)
+    return neutralise_csv_text(value)
+
+
 def write_csv(rows: pd.DataFrame, *, zone: tzinfo) -> bytes:
     """The Shortlist columns as CSV, UTF-8 with a byte-order mark so Excel reads accents.
 
@@ -86,7 +95,7 @@ def write_csv(rows: pd.DataFrame, *, zone: tzinfo) -> bytes:
     table = shortlist_table(rows, reasons_separator="; ")
     for header in table.columns:
         if not pd.api.types.is_numeric_dtype(table[header]):
-            table[header] = table[header].map(neutralise_csv_text).astype(object)
+            table[header] = table[header].map(_csv_text).astype(object)
     table.columns = list(shortlist_headers(zone))
     text = table.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")

@@ -7,6 +7,7 @@ from datetime import tzinfo
 
 from xlsxwriter import Workbook
 
+from applicants.export import CSV_TIME_FORMAT
 from applicants.models import ShortlistEntry
 from applicants.season import zoned_label
 from programs.normalise import neutralise_csv_text
@@ -40,7 +41,7 @@ def rank_rows(entries: Sequence[ShortlistEntry], zone: tzinfo) -> list[list[obje
             entry.program.city,
             entry.program.state,
             entry.program.nrmp_codes,
-            entry.interview_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            entry.interview_at.astimezone(zone).strftime(CSV_TIME_FORMAT)
             if entry.interview_at
             else "",
             entry.get_interview_format_display(),
