@@ -92,6 +92,15 @@ def mark_seen(owner: AbstractBaseUser, profile: Profile, *, on_programs: bool) -
     return unseen.update(seen_at=timezone.now())
 
 
+def mark_shown(shown: Iterable[Comment]) -> int:
+    """The owner was shown these comments: the new ones among them are no longer new (one that
+    came in meanwhile, not shown, stays new); no write when none was new."""
+    new = [comment.pk for comment in shown if comment.is_new]
+    if not new:
+        return 0
+    return Comment.objects.filter(pk__in=new, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
 def profile_comments(profile: Profile) -> list[Comment]:
     """The comments on the profile itself, oldest first."""
     return list(

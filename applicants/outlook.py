@@ -187,7 +187,13 @@ def list_outlook(profile: Profile, *, scored: pd.DataFrame | None = None) -> Lis
 
     `scored` (the catalogue scored for this profile) saves scoring it again for a preview.
     """
-    shortlist = built_shortlist(profile)
+    return _outlook(profile, built_shortlist(profile), scored=scored)
+
+
+def _outlook(
+    profile: Profile, shortlist: Shortlist | None, *, scored: pd.DataFrame | None
+) -> ListOutlook:
+    """`list_outlook`, given the profile's built list as read (None: it has none)."""
     if shortlist is not None:
         return shortlist_outlook(shortlist)
     return preview_list(profile_data(profile), scored=scored).outlook
@@ -257,11 +263,13 @@ class ProfileReport:
         return self.outlook.note
 
 
-def advice_for(profile: Profile, *, programs: pd.DataFrame | None = None) -> list[Advice]:
+def advice_for(
+    profile: Profile, shortlist: Shortlist | None, *, programs: pd.DataFrame | None = None
+) -> list[Advice]:
     """The changes that would raise the profile's outlook most (see `applicants.advice`),
-    with the active model version, each measured on the list as a rebuild would leave it."""
+    with the active model version, each measured on the list as a rebuild would leave it
+    (`shortlist`: the profile's built list, None when it has none)."""
     version = active_version()
-    shortlist = built_shortlist(profile) if profile.pk else None  # an unsaved profile has none
     held, excluded = held_and_excluded(list(shortlist.entries.all()) if shortlist else [])
     return advise(
         profile_data(profile),
@@ -281,12 +289,13 @@ def profile_report(profile: Profile) -> ProfileReport:
     programs = catalogue_frame()
     data = profile_data(profile)
     scored = score_data(data, programs)
-    outlook = list_outlook(profile, scored=scored)
+    shortlist = built_shortlist(profile)
+    outlook = _outlook(profile, shortlist, scored=scored)
     return ProfileReport(
         outlook=outlook,
         catalogue=catalogue_counts(scored),
         findings=profile_findings(data, programs, scored, as_of_year=as_of_year()),
-        advice=advice_for(profile, programs=programs)[:ADVICE_SHOWN],
+        advice=advice_for(profile, shortlist, programs=programs)[:ADVICE_SHOWN],
         profile_changed=outlook.built and profile.updated_at > outlook.built_at,
         version_changed=outlook.built and outlook.version != active_version().number,
     )

@@ -77,7 +77,7 @@ def _edit(request: HttpRequest, profile: Profile | None) -> HttpResponse:
         "limits": {"comment": comments.MAX_COMMENT_LENGTH},
     }
     response = render(request, "applicants/profile.html", context, status=status)
-    comments.mark_seen(request.user, profile, on_programs=False)  # shown as new just now
+    comments.mark_shown(shown)  # shown as new just now
     return response
 
 

@@ -54,7 +54,7 @@ def _titles(advice) -> list[str]:
 
 def test_the_low_score_applicant_is_told_what_raises_the_outlook_most():
     programs = _catalogue()
-    advice = advice_for(_low_score_profile(), programs=programs)
+    advice = advice_for(_low_score_profile(), None, programs=programs)
     assert advice
     gains = [item.gain for item in advice]
     assert all(gain > 0 for gain in gains)
@@ -70,14 +70,14 @@ def test_each_gain_is_what_re_scoring_the_changed_profile_gives():
     profile = _low_score_profile()
     data = {key: getattr(profile, key) for key in make_profile_data()}
     before = _expected_interviews(data, programs)
-    for item in advice_for(profile, programs=programs):
+    for item in advice_for(profile, None, programs=programs):
         after = _expected_interviews({**data, **item.changes}, programs)
         assert item.gain == pytest.approx(after - before)
         assert item.before.expected_interviews == pytest.approx(before)
 
 
 def test_usce_advice_opens_programs_that_require_it():
-    advice = advice_for(_low_score_profile(), programs=_catalogue())
+    advice = advice_for(_low_score_profile(), None, programs=_catalogue())
     usce = next(item for item in advice if item.changes == {"usce_months": 3})
     assert usce.opened > 0
     assert f"opens {usce.opened} more programs" in usce.detail
@@ -85,29 +85,33 @@ def test_usce_advice_opens_programs_that_require_it():
 
 def test_advice_changes_when_the_profile_changes():
     programs = _catalogue()
-    without = _titles(advice_for(_low_score_profile(step3_score=None), programs=programs))
-    with_step3 = _titles(advice_for(_low_score_profile(step3_score=240), programs=programs))
+    without = _titles(advice_for(_low_score_profile(step3_score=None), None, programs=programs))
+    with_step3 = _titles(advice_for(_low_score_profile(step3_score=240), None, programs=programs))
     assert "Pass Step 3 with 225 or more" in without
     assert "Pass Step 3 with 225 or more" not in with_step3
 
-    enough_letters = _titles(advice_for(_low_score_profile(us_neuro_letters=4), programs=programs))
+    enough_letters = _titles(
+        advice_for(_low_score_profile(us_neuro_letters=4), None, programs=programs)
+    )
     assert "One more letter from a US neurologist" not in enough_letters
 
 
 def test_no_usce_advice_once_more_months_stop_counting():
-    advice = advice_for(_low_score_profile(usce_months=24), programs=_catalogue())
+    advice = advice_for(_low_score_profile(usce_months=24), None, programs=_catalogue())
     assert not any("US clinical experience" in title for title in _titles(advice))
 
 
 def test_an_h1b_applicant_without_step_3_hears_that_step_3_opens_programs():
-    advice = advice_for(_low_score_profile(visa="h1b", step3_score=None), programs=_catalogue())
+    advice = advice_for(
+        _low_score_profile(visa="h1b", step3_score=None), None, programs=_catalogue()
+    )
     step3 = next(item for item in advice if item.changes == {"step3_score": 225})
     assert step3.opened > 0
     assert advice.index(step3) <= 1
 
 
 def test_excluded_states_are_named_when_they_cost_programs():
-    advice = advice_for(_low_score_profile(excluded_states=["OH"]), programs=_catalogue())
+    advice = advice_for(_low_score_profile(excluded_states=["OH"]), None, programs=_catalogue())
     item = next(item for item in advice if item.changes == {"excluded_states": []})
     assert item.title == "Also apply in Ohio"
     assert item.opened == 24
@@ -116,18 +120,18 @@ def test_excluded_states_are_named_when_they_cost_programs():
 
 def test_a_longer_list_says_what_it_costs():
     matched_average = Profile(**make_profile_data(graduation_year=THIS_YEAR - 2, list_size=30))
-    advice = advice_for(matched_average, programs=_catalogue())
+    advice = advice_for(matched_average, None, programs=_catalogue())
     item = next(item for item in advice if "list_size" in item.changes)
     assert item.title == "Apply to 50 programs instead of 30"
     assert "$600 more in ERAS fees" in item.detail
 
 
 def test_nothing_is_advised_when_the_catalogue_is_empty():
-    assert advice_for(_low_score_profile(), programs=make_program_frame()) == []
+    assert advice_for(_low_score_profile(), None, programs=make_program_frame()) == []
 
 
 def test_each_sentence_adds_up():
-    for item in advice_for(_low_score_profile(), programs=_catalogue()):
+    for item in advice_for(_low_score_profile(), None, programs=_catalogue()):
         found = re.match(r"adds (?:about )?([\d.]+|less than 0\.1) expected interviews "
                          r"\(([\d.]+) → ([\d.]+)\)", item.detail)  # fmt: skip
         assert found, item.detail

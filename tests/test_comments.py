@@ -26,6 +26,21 @@ def test_a_commenter_comments_and_the_owner_sees_it_as_new(alice, bob, profile):
     assert not comments.unseen_comments(alice).exists()
 
 
+def test_what_a_page_showed_is_marked_seen_and_a_comment_posted_since_stays_new(
+    alice, bob, profile
+):
+    make_grant(alice, bob, level="comment")
+    shown = comments.profile_comments(profile)
+    assert comments.mark_shown(shown) == 0  # nothing new shown: nothing written
+    first = comments.add_comment(author=bob, profile=profile, body="Add a US letter.")
+    shown = comments.profile_comments(profile)
+    later = comments.add_comment(author=bob, profile=profile, body="And a second one.")
+    assert comments.mark_shown(shown) == 1
+    assert list(comments.unseen_comments(alice)) == [later]
+    assert Comment.objects.get(pk=first.pk).seen_at is not None
+    assert comments.mark_shown(shown) == 0  # already seen: not written again
+
+
 def test_the_owners_own_comments_are_never_new(alice, profile):
     comments.add_comment(author=alice, profile=profile, body="Note to self")
     assert not comments.unseen_comments(alice).exists()
