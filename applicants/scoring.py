@@ -257,6 +257,7 @@ class _Catalogue:
     # Rule code → programs whose cut-off for it is only preferred (a missing kind: required).
     preferred: dict[str, np.ndarray]
     stale: np.ndarray  # data not verified for over a year
+    track: np.ndarray  # categorical, advanced or child (a frame without the column: categorical)
 
     @classmethod
     def read(cls, programs: pd.DataFrame) -> _Catalogue:
@@ -287,6 +288,9 @@ class _Catalogue:
             active=programs["active"].to_numpy(dtype=bool),
             preferred={code: flags(column, "preferred") for code, column in _CUTOFF_KINDS.items()},
             stale=flags("stale", True),
+            track=programs["track"].to_numpy(dtype=object)
+            if "track" in programs
+            else np.full(len(programs), "categorical", dtype=object),
         )
 
 
@@ -693,6 +697,11 @@ def _rule_reasons(a: _Applicant, c: _Catalogue, broken: dict[str, np.ndarray]) -
     ]
 
 
+# A position that is not the usual categorical one: what applying to it takes, to check.
+ADVANCED_REASON = "? Advanced position: starts in PGY-2, so you also need a preliminary year"
+CHILD_REASON = "? Child neurology: a separate specialty that starts with pediatrics training"
+
+
 def _program_reasons(
     a: _Applicant, c: _Catalogue, t: _ProgramTerms, p: ScoringParameters
 ) -> list[np.ndarray]:
@@ -758,6 +767,8 @@ def _program_reasons(
     )
     cols.append(_format_each(c.usce_min, missed["usce"], template, out=column))
     cols.append(_where(c.stale, "? Not verified for over a year — verify"))
+    column = _where(c.track == "advanced", ADVANCED_REASON)
+    cols.append(_where(c.track == "child", CHILD_REASON, out=column))
     column = _format_each(c.state, t.in_state, "+ In your preferred state ({})")
     cols.append(_format_each(c.region, t.in_region, "+ In your preferred region ({})", out=column))
     return cols

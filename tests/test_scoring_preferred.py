@@ -123,6 +123,23 @@ def test_a_program_not_verified_for_a_year_says_so_in_its_reasons():
     assert stale in scored.iloc[0]["reasons"] and stale not in scored.iloc[1]["reasons"]
 
 
+def test_an_advanced_or_child_position_says_what_applying_to_it_takes_and_changes_no_odds():
+    profile = make_profile_data(graduation_year=YEAR - 2)
+    tracks = ("categorical", "advanced", "child")
+    programs = make_program_frame(*({"state": "TX", "track": track} for track in tracks))
+
+    scored = score(profile, programs)
+
+    advanced = "? Advanced position: starts in PGY-2, so you also need a preliminary year"
+    child = "? Child neurology: a separate specialty that starts with pediatrics training"
+    said = [[r for r in reasons if r in (advanced, child)] for reasons in scored["reasons"]]
+    assert said == [[], [advanced], [child]]
+    assert scored["logit"].nunique() == 1  # a note to check, not a term of the estimate
+    # A frame without the column (an older export, a test frame) reads as categorical.
+    without = score(profile, programs.drop(columns="track"))
+    assert not any(r in (advanced, child) for reasons in without["reasons"] for r in reasons)
+
+
 def test_the_usce_reason_gives_the_months_entered_and_what_observership_counts_for():
     programs = make_program_frame({"state": "TX"})
     weight = DEFAULT_PARAMETERS.observership_weight
