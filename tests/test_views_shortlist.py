@@ -9,7 +9,13 @@ from django.urls import reverse
 from applicants.models import Shortlist, ShortlistEntry, Status
 from applicants.shortlists import build_shortlist, exclude_entry
 from programs.models import Program
-from tests.factories import make_catalogue, make_profile, make_program
+from tests.factories import (
+    make_built_list,
+    make_catalogue,
+    make_profile,
+    make_program,
+    make_share_link,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -488,3 +494,35 @@ def test_each_rows_reasons_are_listed_with_their_sign_and_tone_and_escaped(clien
         '<li class="reason-unknown"><span class="reason-sign" aria-hidden="true">?</span>'
         " &lt;b&gt;Odd&lt;/b&gt;</li></ul>"
     ) in row
+
+
+def test_an_advanced_or_child_position_is_named_beside_the_program_wherever_the_list_shows(
+    client, alice
+):
+    profile = make_profile(alice)
+    programs = [
+        make_program(name="Plain Neurology", track="categorical"),
+        make_program(name="Later Neurology", track="advanced"),
+        make_program(name="Young Neurology", track="child"),
+    ]
+    shortlist = make_built_list(profile, *programs)
+    _, token = make_share_link(profile)
+    client.force_login(alice)
+    badge = re.compile(
+        r'<span class="badge badge-unknown">(Advanced · starts PGY-2|Child neurology)<'
+    )
+    pages = [
+        reverse("applicants:list"),
+        reverse("applicants:shared", args=[token]),
+    ]
+    for url in pages:
+        assert badge.findall(client.get(url).content.decode()) == [
+            "Advanced · starts PGY-2",
+            "Child neurology",
+        ], url
+    found = []
+    for entry in shortlist.entries.order_by("rank"):
+        response = client.get(reverse("season:entry", args=[entry.pk]))
+        assert response.status_code == 200
+        found.append(badge.findall(response.content.decode()))
+    assert found == [[], ["Advanced · starts PGY-2"], ["Child neurology"]]
