@@ -32,6 +32,7 @@ from applicants.season import (
     season_of,
 )
 from applicants.season import Status as Stage
+from programs.models import Track
 
 # Saved with the facts from the entry page, but facts of nothing: they never track an entry.
 DETAIL_FIELDS: tuple[str, ...] = ("pros", "cons", "travel_estimate")
@@ -413,6 +414,12 @@ class RankOrder:
     season: int
     ranked: list[ShortlistEntry]
     unranked: list[ShortlistEntry]
+
+    @property
+    def advanced(self) -> list[ShortlistEntry]:
+        """The ranked programs that start in PGY-2: each wants a supplemental rank order list
+        of first-year (preliminary) programs in the NRMP's R3 system."""
+        return [entry for entry in self.ranked if entry.program.track == Track.ADVANCED]
 
 
 def rank_order(user: AbstractBaseUser, season: int) -> RankOrder:

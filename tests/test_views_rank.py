@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from applicants import tracker
 from applicants.models import Shortlist, ShortlistEntry
+from programs.models import Program, Track
 from tests.factories import make_interviewed_entries, make_profile, make_tracked_entry
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,25 @@ def test_the_print_view_and_the_certification_deadline(client, alice, interviewe
     assert "3 March 2027" in page and "93 days left" in page
     printed = client.get(reverse("season:rank_print")).content.decode()
     assert "Beta Neuro" in printed and "certify by 3 March 2027" in printed
+
+
+def test_ranking_an_advanced_program_asks_for_a_supplemental_list_of_first_year_programs(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    note = "attach a supplemental rank order list of preliminary (PGY-1) programs"
+    for entry in interviewed:
+        move(client, entry, "add")
+    assert note not in client.get(reverse("season:rank")).content.decode()
+
+    Program.objects.filter(name__in=["Alpha Neuro", "Beta Neuro"]).update(track=Track.ADVANCED)
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "2 of the programs you rank start in PGY-2 (advanced)." in page
+    assert f"{note} to them:" in page
+    assert page.count("Advanced · starts PGY-2") == 2
+
+    move(client, interviewed[1], "remove")  # Beta Neuro, still offered below, not ranked
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "1 of the programs you rank starts in PGY-2 (advanced)." in page
+    assert f"{note} to it:" in page
+    assert page.count("Advanced · starts PGY-2") == 2  # ranked Alpha, unranked Beta
