@@ -159,7 +159,8 @@ class ProfileForm(ShowsWhatItShowed, forms.ModelForm):
         widgets = {"visa": forms.RadioSelect}
         error_messages = {
             "visa": {
-                "invalid_choice": "%(value)s is not a visa option (choose none, j1, h1b or any)."
+                "invalid_choice": "%(value)s is not a visa option (choose none, j1, h1b or any).",
+                "required": "Choose whether you need a visa, and which.",
             }
         }
 
@@ -168,6 +169,11 @@ class ProfileForm(ShowsWhatItShowed, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.is_scenario:
             del self.fields[SHARE_FIELD]
+        if self.instance.pk is None and "visa" not in (kwargs.get("initial") or {}):
+            # A first profile: the visa is answered, never taken from the model's default (a
+            # green-card holder who missed a ticked J-1 would lose programs for nothing).
+            self.initial.pop("visa", None)
+            self.fields["visa"].initial = None
         self.show_initial()
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):

@@ -43,6 +43,17 @@ def test_a_new_user_sees_an_empty_form_and_an_invitation(client, alice):
         "Where you apply",
     ):
         assert f"<legend>{legend}</legend>" in content
+    # The visa is answered, not preset: no option is ticked on a first profile.
+    visa_inputs = re.findall(r'<input type="radio" name="visa"[^>]*>', content)
+    assert len(visa_inputs) == 4 and not any("checked" in tag for tag in visa_inputs)
+
+
+def test_a_saved_profile_shows_its_visa_ticked(client, alice):
+    make_profile(alice, visa="h1b")
+    client.force_login(alice)
+    content = client.get(PROFILE_URL).content.decode()
+    ticked = re.findall(r'<input type="radio" name="visa" value="(\w+)"[^>]*checked', content)
+    assert ticked == ["h1b"]
 
 
 def test_fields_are_validated_with_htmx_as_they_are_filled(client, alice):
@@ -115,7 +126,7 @@ NEXT_YEAR = THIS_YEAR + 1
         ("list_size", 29, "Enter a whole number from 30 to 200."),
         ("list_size", 201, "Enter a whole number from 30 to 200."),
         ("visa", "f1", "f1 is not a visa option"),
-        ("visa", "", "This field is required."),
+        ("visa", "", "Choose whether you need a visa, and which."),
         ("preferred_states", ["ZZ"], "ZZ is not a US state code"),
         ("excluded_states", ["Texas"], "Texas is not a US state code"),
         ("preferred_regions", ["North"], "North is not a US Census region"),

@@ -64,7 +64,9 @@ def test_sign_in_profile_list_status_and_export_by_keyboard_alone(
     presses += tab_to(page, "Letters from US neurologists")
     page.keyboard.type("2")
     presses += tab_to(page, css="input[name=visa]")  # the radio group is one stop
-    page.keyboard.press("ArrowDown")  # from the preset J-1 to H-1B, and back
+    expect(page.locator("input[name=visa]:checked")).to_have_count(0)  # answered, not preset
+    page.keyboard.press("ArrowDown")  # from "No visa needed" to J-1, on to H-1B, and back
+    page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio", name="Needs an H-1B visa")).to_be_checked()
     page.keyboard.press("ArrowUp")
     expect(page.get_by_role("radio", name="Needs a J-1 visa")).to_be_checked()
