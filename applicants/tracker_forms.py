@@ -70,7 +70,7 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
 
     def __init__(self, *args: Any, mine: tzinfo, program: tzinfo | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The zone select always opens on "mine": it has nothing of the entry to show.
+        # The zone select says how to read the day and time typed: not a fact of the entry.
         self.show_initial(but=("interview_zone",))
         self.zones = {MINE: mine, PROGRAMS: program or mine}
         choices = [(MINE, f"my time zone ({mine})")]
@@ -79,12 +79,18 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
         self.fields["interview_zone"].choices = choices
 
     @classmethod
-    def initial_for(cls, entry: ShortlistEntry, *, mine: tzinfo) -> dict[str, Any]:
+    def initial_for(
+        cls, entry: ShortlistEntry, *, mine: tzinfo, program: tzinfo | None
+    ) -> dict[str, Any]:
+        """What the page shows of the entry. A recorded interview is shown in the applicant's
+        zone; a first one is read by default in the program's (`program`, where known), the
+        zone invitations give their times in."""
         initial = {name: getattr(entry, name) for name in cls.base_fields if hasattr(entry, name)}
         if entry.interview_at is not None:
             local = entry.interview_at.astimezone(mine)
             initial |= {"interview_day": local.date(), "interview_time": local.time()}
-        return initial | {"interview_zone": MINE}
+        first = entry.interview_at is None and program is not None
+        return initial | {"interview_zone": PROGRAMS if first else MINE}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -48,7 +48,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rw_entry_for_user(request.user, pk)
     mine = tracker.applicant_zone(request.user)
     zone = program_zone(item)
-    initial = EntryFactsForm.initial_for(item, mine=mine)
+    initial = EntryFactsForm.initial_for(item, mine=mine, program=zone)
     form = EntryFactsForm(request.POST or None, mine=mine, program=zone, initial=initial)
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -59,7 +59,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = isinstance(error, tracker.StaleFacts)
             if conflict:  # what is saved now, with what was typed: saving again keeps it
                 item = get_rw_entry_for_user(request.user, pk)
-                initial = EntryFactsForm.initial_for(item, mine=mine)
+                initial = EntryFactsForm.initial_for(item, mine=mine, program=zone)
                 data = form.sent_anew(initial)
                 form = EntryFactsForm(data, mine=mine, program=zone, initial=initial)
                 form.is_valid()

@@ -1,5 +1,6 @@
 """The season pages: entry facts, signals, time zone, overview, costs, review."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -145,6 +146,25 @@ def saved_in_two_tabs(
     return client.post(entry_url(entry), tab_b | second, **extra)
 
 
+def test_a_first_interview_is_read_in_the_programs_zone_and_a_recorded_one_in_mine(
+    client, alice, shortlist, mid_season
+):
+    entry = make_entry(shortlist, make_program(state="IL"))
+    client.force_login(alice)
+    zone = re.compile(r'<option value="(\w+)"[^>]*selected>')
+    first = client.get(entry_url(entry)).content.decode()
+    assert zone.findall(first) == ["program"]  # an invitation gives the program's time
+    typed = {"interview_day": "2026-12-07", "interview_time": "09:00"}
+    assert client.post(entry_url(entry), page_form(client, entry) | typed).status_code == 302
+    entry.refresh_from_db()
+    assert entry.interview_at == datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # 09:00 in Chicago
+    again = client.get(entry_url(entry)).content.decode()
+    assert zone.findall(again) == ["mine"]  # shown as 20:30, the applicant's (Kolkata) time
+    assert 'name="interview_time" value="20:30"' in again
+    unknown = make_entry(shortlist, make_program(state=""))  # no state: no program zone
+    assert "program" not in zone.findall(client.get(entry_url(unknown)).content.decode())
+
+
 def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shortlist, mid_season):
     entry = make_entry(shortlist, make_program(state="IL"))
     client.force_login(alice)
@@ -156,6 +176,7 @@ def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shor
             "invited_on": "2026-10-20",
             "interview_day": "2026-12-07",
             "interview_time": "09:00",
+            "interview_zone": "mine",
         },
         {"cons": "Long commute", "travel_estimate": "450"},
         follow=True,
