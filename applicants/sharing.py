@@ -425,6 +425,28 @@ def revoke_share_link(*, link: ShareLink) -> ShareLink:
     return link
 
 
+def restore_share_link(*, link: ShareLink) -> ShareLink:
+    """Undo `revoke_share_link`: the same address works again until it expires, as before."""
+    name = f"“{link.label}” " if link.label else ""
+    if link.revoked_at is None:
+        return link
+    if link.expires_at <= timezone.now():
+        raise SharingError(f"The link {name}has expired meanwhile: make a new one.")
+    with transaction.atomic():
+        lock_applicant(link.owner_id)  # counted with the links being made, as they are
+        if live_links(link.owner).count() >= MAX_LIVE_LINKS:
+            raise SharingError(
+                f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need first."
+            )
+        restored = ShareLink.objects.filter(
+            pk=link.pk, revoked_at__isnull=False, expires_at__gt=timezone.now()
+        ).update(revoked_at=None)
+    if not restored:
+        raise SharingError(f"The link {name}was deleted with its scenario, or has expired.")
+    link.revoked_at = None
+    return link
+
+
 def open_share_link(token: str) -> ShareLink | None:
     """The live link with this secret, recording the visit; None for any other token."""
     if not token or len(token) > 128:

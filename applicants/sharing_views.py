@@ -205,8 +205,23 @@ def link_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = sharing.revoke_share_link(link=_own_link(request, pk))
-    revoked = f"The link {f'“{link.label}” ' if link.label else ''}is revoked."
+    revoked = (
+        f"The link {f'“{link.label}” ' if link.label else ''}is revoked. If that was a "
+        "mistake, restore it under “Expired and revoked links”."
+    )
     messages.success(request, revoked, extra_tags="links")
+    return redirect(f"{reverse('applicants:sharing')}#links")
+
+
+@require_POST
+def link_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        link = sharing.restore_share_link(link=_own_link(request, pk))
+    except sharing.SharingError as error:
+        messages.error(request, str(error), extra_tags="links")
+    else:
+        name = f"“{link.label}” " if link.label else ""
+        messages.success(request, f"The link {name}works again.", extra_tags="links")
     return redirect(f"{reverse('applicants:sharing')}#links")
 
 

@@ -69,6 +69,7 @@ urlpatterns = [
     path("sharing/grants/<id:pk>/", include(grant_urls)),
     path("sharing/links/new/", sharing_views.link_create, name="sharing_link"),
     path("sharing/links/<id:pk>/revoke/", sharing_views.link_revoke, name="sharing_link_revoke"),
+    path("sharing/links/<id:pk>/restore/", sharing_views.link_restore, name="sharing_link_restore"),
     path("s/<str:token>/", sharing_views.shared_list, name="shared"),
     path("advising/", sharing_views.advisor, name="advisor"),
     path("advising/invitations/<id:pk>/", include(invitation_urls)),

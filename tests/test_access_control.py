@@ -246,6 +246,7 @@ ACCESS: dict[str, Rule] = {
     "applicants:sharing_level": Rule(OWNED, ("POST",), _grant),
     "applicants:sharing_link": Rule(USER, ("POST",)),
     "applicants:sharing_link_revoke": Rule(OWNED, ("POST",), _link),
+    "applicants:sharing_link_restore": Rule(OWNED, ("POST",), _link),
     "applicants:shared": Rule(LINK, kwargs=_link_token),
     "applicants:advisor": Rule(USER),
     "applicants:list_entry_comment": Rule(OWNED, ("POST",), _entry, shared=COMMENT),

@@ -184,14 +184,52 @@ def test_revoking_a_link_closes_it(signed_in, profile):
     assert signed_in.get(reverse("applicants:shared", args=[token])).status_code == 404
 
 
+def test_a_revoked_link_can_be_restored_until_it_expires(signed_in, alice, profile):
+    make_built_list(profile, make_program(name="Riverside Neurology"))
+    link, token = make_share_link(profile, label="For Dr Okafor")
+    assert signed_in.get(reverse("applicants:shared", args=[token])).status_code == 200
+    response = signed_in.post(
+        reverse("applicants:sharing_link_revoke", args=[link.pk]), follow=True
+    )
+    page = response.content.decode()
+    assert "restore it under “Expired and revoked links”" in page
+    assert reverse("applicants:sharing_link_restore", args=[link.pk]) in page
+    assert signed_in.get(reverse("applicants:shared", args=[token])).status_code == 404
+
+    restore = reverse("applicants:sharing_link_restore", args=[link.pk])
+    page = signed_in.post(restore, follow=True).content.decode()
+    assert "The link “For Dr Okafor” works again." in page
+    assert signed_in.get(reverse("applicants:shared", args=[token])).status_code == 200
+    assert ShareLink.objects.get(pk=link.pk).revoked_at is None
+
+    sharing.revoke_share_link(link=link)
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = signed_in.get(PAGE).content.decode()
+    assert restore not in page  # an expired link offers no Restore
+    page = signed_in.post(restore, follow=True).content.decode()
+    assert "The link “For Dr Okafor” has expired meanwhile: make a new one." in page
+    assert signed_in.get(reverse("applicants:shared", args=[token])).status_code == 404
+
+
+def test_restoring_a_link_keeps_to_the_limit_of_live_links(signed_in, alice, profile):
+    first, _ = make_share_link(profile)
+    sharing.revoke_share_link(link=first)
+    for _ in range(sharing.MAX_LIVE_LINKS):
+        make_share_link(profile)
+    restore = reverse("applicants:sharing_link_restore", args=[first.pk])
+    page = signed_in.post(restore, follow=True).content.decode()
+    assert f"You have {sharing.MAX_LIVE_LINKS} live links." in page
+    assert ShareLink.objects.get(pk=first.pk).revoked_at is not None
+
+
 def test_another_users_grants_and_links_are_not_found(signed_in, bob, charlie):
     grant = make_grant(bob, charlie)
     link, _ = make_share_link(make_profile(bob))
     for name in ("sharing_revoke", "sharing_restore", "sharing_level"):
         response = signed_in.post(reverse(f"applicants:{name}", args=[grant.pk]), {"level": "view"})
         assert response.status_code == 404, name
-    url = reverse("applicants:sharing_link_revoke", args=[link.pk])
-    assert signed_in.post(url).status_code == 404
+    for name in ("sharing_link_revoke", "sharing_link_restore"):
+        assert signed_in.post(reverse(f"applicants:{name}", args=[link.pk])).status_code == 404
     grant.refresh_from_db()
     link.refresh_from_db()
     assert grant.revoked_at is None and link.revoked_at is None

@@ -158,6 +158,11 @@ class ShareLink(models.Model):
     def is_live(self, now: datetime.datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
 
+    @property
+    def restorable(self) -> bool:
+        """Revoked before it expired: restoring it makes the same address work again."""
+        return self.revoked_at is not None and self.expires_at > timezone.now()
+
 
 class Page(models.TextChoices):
     PROFILE = "profile", "profile"
