@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from applicants import rank_export, tracker
+from applicants import rank_export, shortlists, status_undo, tracker
 from applicants.access import get_rw_entry_for_user
 from applicants.forms import first_error
 from applicants.models import SeasonDate, SeasonDateKind
@@ -16,9 +16,15 @@ from applicants.tracker_forms import RankMoveForm, RankNotesForm
 MOVES = {"up": -1, "down": 1}
 
 
+# The last program taken off the rank order list in this session, with the Undo that puts it
+# back in its place (a signed `status_undo` token): offered beside it until the next move.
+UNDO_SESSION_KEY = "rank-undo"
+
+
 def _context(request: HttpRequest) -> dict:
     season = tracker.current_season(request.user)
     order = tracker.rank_order(request.user, season)
+    undo = request.session.get(UNDO_SESSION_KEY) or {}
     deadline = SeasonDate.objects.filter(season=season, kind=SeasonDateKind.ROL_DEADLINE).first()
     today = tracker.today_for(request.user)
     return {
@@ -26,6 +32,7 @@ def _context(request: HttpRequest) -> dict:
         "deadline": deadline,
         "days_left": (deadline.date - today).days if deadline is not None else None,
         "zone": tracker.applicant_zone(request.user),
+        "undo": undo if any(entry.pk == undo.get("pk") for entry in order.unranked) else None,
     }
 
 
@@ -48,15 +55,48 @@ def rank_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, first_error(form))
         return redirect("season:rank")
     action = form.cleaned_data["action"]
+    request.session.pop(UNDO_SESSION_KEY, None)  # an Undo is for the move just made
     try:
         if action in MOVES:
             tracker.move_rank(entry=item, offset=MOVES[action])
         elif action == "add":
             tracker.add_to_rank(entry=item)
         else:
-            tracker.remove_from_rank(entry=item)
+            return _removed(request, tracker.remove_from_rank(entry=item))
     except tracker.TrackerError as error:
         messages.error(request, str(error), extra_tags=f"rank-{item.pk}")
+    return redirect(reverse("season:rank") + f"#rank-{item.pk}")
+
+
+def _removed(request: HttpRequest, change: tracker.StatusChange) -> HttpResponse:
+    entry, place = change.entry, f"unranked-{change.entry.pk}"
+    position = change.before.rank_position
+    if position is None:  # taken off meanwhile, in another tab
+        messages.info(request, f"{entry.program.name} was not on your list.", extra_tags=place)
+    else:
+        offer = status_undo.offer(change)
+        request.session[UNDO_SESSION_KEY] = {"pk": entry.pk, "token": offer.token, "at": position}
+        messages.success(
+            request,
+            f"Took {entry.program.name} off your rank order list (it was number {position}). "
+            f"“Put back at {position}” undoes it.",
+            extra_tags=place,
+        )
+    return redirect(reverse("season:rank") + f"#{place}")
+
+
+@require_POST
+def rank_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_rw_entry_for_user(request.user, pk)
+    request.session.pop(UNDO_SESSION_KEY, None)
+    try:
+        item, undone = status_undo.undo(
+            entry=item, token=request.POST.get("token", ""), user=request.user
+        )
+    except shortlists.ShortlistError as error:
+        messages.error(request, str(error), extra_tags=f"unranked-{item.pk}")
+        return redirect(reverse("season:rank") + f"#unranked-{item.pk}")
+    messages.success(request, undone, extra_tags=f"rank-{item.pk}")
     return redirect(reverse("season:rank") + f"#rank-{item.pk}")
 
 

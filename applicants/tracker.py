@@ -454,8 +454,16 @@ def add_to_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
         return record_facts(entry=entry, changes={"rank_position": (last["last"] or 0) + 1})
 
 
-def remove_from_rank(*, entry: ShortlistEntry) -> ShortlistEntry:
-    return record_facts(entry=entry, changes={"rank_position": None})
+def remove_from_rank(*, entry: ShortlistEntry) -> StatusChange:
+    """Take a program off the rank order list (those below move up); the change, for an undo
+    (`undo_status_change`) that puts it back in its place."""
+    user_id = entry.shortlist.profile.user_id
+    with transaction.atomic():
+        lock_applicant(user_id)
+        entry = _locked_entry(entry)
+        before, season = entry.facts, entry.season
+        entry = record_facts(entry=entry, changes={"rank_position": None})
+        return StatusChange(entry, before, season, _ranked(user_id, season))
 
 
 def move_rank(*, entry: ShortlistEntry, offset: int) -> ShortlistEntry:

@@ -20,5 +20,6 @@ urlpatterns = [
     path("rank/export.csv", rank_views.rank_csv, name="rank_csv"),
     path("rank/export.xlsx", rank_views.rank_xlsx, name="rank_xlsx"),
     path("rank/<id:pk>/move/", rank_views.rank_move, name="rank_move"),
+    path("rank/<id:pk>/undo/", rank_views.rank_undo, name="rank_undo"),
     path("rank/<id:pk>/notes/", rank_views.rank_notes, name="rank_notes"),
 ]

@@ -238,6 +238,7 @@ ACCESS: dict[str, Rule] = {
     "season:rank_csv": Rule(USER),
     "season:rank_xlsx": Rule(USER),
     "season:rank_move": Rule(OWNED, ("POST",), _entry),
+    "season:rank_undo": Rule(OWNED, ("POST",), _entry),
     "season:rank_notes": Rule(OWNED, ("POST",), _entry),
     "applicants:sharing": Rule(USER),
     "applicants:sharing_grant": Rule(USER, ("POST",)),

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -164,3 +165,44 @@ def test_ranking_an_advanced_program_asks_for_a_supplemental_list_of_first_year_
     assert "1 of the programs you rank starts in PGY-2 (advanced)." in page
     assert f"{note} to it:" in page
     assert page.count("Advanced · starts PGY-2") == 2  # ranked Alpha, unranked Beta
+
+
+def test_a_program_taken_off_the_list_can_be_put_back_in_its_place(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    for entry in interviewed:
+        move(client, entry, "add")
+    response = move(client, interviewed[0], "remove")
+    assert response["Location"].endswith(f"#unranked-{interviewed[0].pk}")
+    assert order(alice) == ["Beta Neuro", "=HYPERLINK(1)"]
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "Took Alpha Neuro off your rank order list (it was number 1)." in page
+    assert "Put back at 1" in page and "Rank it last" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+    undo = reverse("season:rank_undo", args=[interviewed[0].pk])
+    response = client.post(undo, {"token": token})
+    assert response["Location"].endswith(f"#rank-{interviewed[0].pk}")
+    assert order(alice) == ["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"]
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "Put back: rank 1 on your rank order list." in page
+    assert undo not in page  # used: offered no more
+
+    # Used twice (a second tab), or forged: nothing changes, and the page says why.
+    client.post(undo, {"token": token})
+    assert order(alice) == ["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"]
+    client.post(undo, {"token": "forged"})
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "This Undo could not be read" in page
+    assert order(alice) == ["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"]
+
+
+def test_the_put_back_offer_ends_with_the_next_move(client, alice, interviewed, mid_season):
+    client.force_login(alice)
+    for entry in interviewed:
+        move(client, entry, "add")
+    move(client, interviewed[0], "remove")
+    move(client, interviewed[2], "up")
+    page = client.get(reverse("season:rank")).content.decode()
+    assert reverse("season:rank_undo", args=[interviewed[0].pk]) not in page

@@ -144,14 +144,24 @@ def test_a_new_share_link_is_focused_not_the_button_that_made_it(live_server, pa
     assert in_view(page, "#new-link")
 
 
-def test_removing_a_program_from_the_rank_list_lands_on_its_rank_it_button(
+def test_removing_a_program_from_the_rank_list_lands_on_what_was_done_and_its_undo(
     live_server, page: Page, alice, ranked
 ):
     sign_in_with_cookie(page, live_server.url, alice)
     page.goto(f"{live_server.url}/season/rank/")
     page.get_by_role("button", name="Remove Beta Neuro from your rank order list").press("Enter")
 
-    expect(page.get_by_role("button", name=re.compile("Rank it.*Beta Neuro"))).to_be_focused()
+    item = page.locator(f"#unranked-{ranked[1].pk}")
+    message = item.locator("#messages")
+    expect(message).to_contain_text("Took Beta Neuro off your rank order list (it was number 2).")
+    expect(message).to_be_focused()
+    page.keyboard.press("Tab")  # the program's page
+    page.keyboard.press("Tab")
+    put_back = page.get_by_role("button", name=re.compile("Put back at 2.*Beta Neuro"))
+    expect(put_back).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#rank-{ranked[1].pk}")).to_contain_text("Beta Neuro")
+    expect(page.locator(f"#rank-{ranked[1].pk} .rank-number")).to_have_text("2")
 
 
 def test_the_gone_page_starts_at_its_heading(live_server, page: Page, alice):
@@ -196,7 +206,10 @@ def test_without_javascript_a_revoked_link_says_so_in_the_links_section(
     page.get_by_role("button", name="Revoke the link for Dr Okafor").click()
 
     copy = page.locator("#links .message-here")
-    expect(copy).to_have_text("The link “for Dr Okafor” is revoked.")
+    expect(copy).to_have_text(
+        "The link “for Dr Okafor” is revoked. If that was a mistake, restore it under "
+        "“Expired and revoked links”."
+    )
     assert in_view(page, "#links .message-here")
     expect(page.locator("#calendar .message-here, #subscribe .message-here")).to_have_count(0)
 
