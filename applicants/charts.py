@@ -7,6 +7,8 @@ from applicants.outlook import CURVE_SIZES
 from applicants.scoring import estimate_percent
 
 X_TICKS = (30, 50, 80, 100, 120, 150, 200)
+# "diminishing returns from 200" in the label's bold 12 px, in chart units, and its gap.
+POINT_LABEL_WIDTH, POINT_LABEL_GAP = 185, 6
 Y_TICKS = (0, 25, 50, 75, 100)
 
 
@@ -38,17 +40,25 @@ def curve_chart(
 
     by_size = dict(curve)
     middle = (left + width - right) / 2
+    cx, cy = x(size), y(chance)
     marks = {}
     if point is not None and point in by_size:
         px = x(point)
+        # Beside its line on the side that has room and is clear of the list's own line.
+        room = {
+            "start": (px + POINT_LABEL_GAP, px + POINT_LABEL_GAP + POINT_LABEL_WIDTH),
+            "end": (px - POINT_LABEL_GAP - POINT_LABEL_WIDTH, px - POINT_LABEL_GAP),
+        }
+        inside = [s for s, (start, end) in room.items() if left <= start and end <= width - right]
+        clear = [s for s in inside if not room[s][0] <= cx <= room[s][1]]
+        anchor = (clear or inside or ["start" if px < middle else "end"])[0]
         marks["point"] = {
             "x": px,
             "y": y(by_size[point]),
             "size": point,
-            "label_x": px + 6 if px < middle else px - 6,
-            "anchor": "start" if px < middle else "end",
+            "label_x": room[anchor][0] if anchor == "start" else room[anchor][1],
+            "anchor": anchor,
         }
-    cx, cy = x(size), y(chance)
     low = cy > (top + height - bottom) / 2  # label above a low dot, below a high one
     return {
         **_frame(width, height, left, right, top, bottom),
