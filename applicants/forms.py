@@ -8,7 +8,6 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -30,6 +29,7 @@ from applicants.profiles import (
 )
 from applicants.selectors import LIST_SORTS
 from applicants.widgets import Checkboxes
+from neuromatch.forms import bound_whole_number
 from programs.geography import REGION_CHOICES, STATE_CHOICES
 from programs.models import Program
 
@@ -55,7 +55,6 @@ HELP_TEXTS = {
 }
 
 
-BOUND_VALIDATORS = (MinValueValidator, MaxValueValidator)
 # The place fields of the "Where you apply" group, named in its collapsed summary line.
 PLACE_FIELDS = ("preferred_regions", "preferred_states", "excluded_states")
 
@@ -180,14 +179,7 @@ class ProfileForm(ShowsWhatItShowed, forms.ModelForm):
                 low, high = model_bounds(name)
                 if name == "graduation_year":
                     high = next_year()
-                message = f"Enter a whole number from {low} to {high}."
-                field.validators = [
-                    *(v for v in field.validators if not isinstance(v, BOUND_VALIDATORS)),
-                    MinValueValidator(low, message=message),
-                    MaxValueValidator(high, message=message),
-                ]
-                field.error_messages["invalid"] = message
-                field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
+                bound_whole_number(field, low, high)
             if validate:
                 field.widget.attrs.update(self._htmx_attrs(name))
             described = [f"{name}-feedback"]

@@ -19,6 +19,7 @@ from applicants.access import get_entry_for_user, get_owner_for_user, get_profil
 from applicants.models import Access, Grant, Page, Profile, ShareLink, Shortlist
 from applicants.profiles import active_profile, profile_data, profiles_of, shown_profile
 from applicants.selectors import listed_entries
+from neuromatch.forms import bound_whole_number
 
 TEMPLATE = "applicants/sharing.html"
 NEW_LINK_SESSION_KEY = "sharing:new-link"
@@ -47,10 +48,7 @@ class ShareLinkForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of your own lists."},
     )
     days = forms.IntegerField(
-        label="Expires after (days)",
-        initial=14,
-        help_text=f"At most {ShareLink.MAX_DAYS} days.",
-        widget=forms.NumberInput(attrs={"min": 1, "max": ShareLink.MAX_DAYS}),
+        label="Expires after (days)", initial=14, help_text=f"At most {ShareLink.MAX_DAYS} days."
     )
     label = forms.CharField(
         label="Name (only you see it)",
@@ -62,6 +60,7 @@ class ShareLinkForm(forms.Form):
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["profile"].queryset = profiles_of(owner)
+        bound_whole_number(self.fields["days"], 1, ShareLink.MAX_DAYS, unit="days")
 
 
 def _own_grant(request: HttpRequest, pk: int) -> Grant:

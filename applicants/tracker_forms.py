@@ -11,7 +11,9 @@ from django.utils.safestring import mark_safe
 
 from applicants.forms import ShowsWhatItShowed
 from applicants.models import InterviewFormat, ShortlistEntry
+from applicants.models.shortlist import MAX_TRAVEL_ESTIMATE
 from applicants.season import FACT_LABELS
+from neuromatch.forms import bound_whole_number
 
 MINE, PROGRAMS = "mine", "program"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -60,8 +62,6 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
     travel_estimate = forms.IntegerField(
         label="Travel estimate (US$)",
         required=False,
-        min_value=0,
-        max_value=20000,
         help_text="Flights, hotel and local transport for an in-person interview.",
     )
     matched = forms.BooleanField(label="I matched here", required=False)
@@ -70,6 +70,7 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
 
     def __init__(self, *args: Any, mine: tzinfo, program: tzinfo | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bound_whole_number(self.fields["travel_estimate"], 0, MAX_TRAVEL_ESTIMATE, unit="dollars")
         # The zone select says how to read the day and time typed: not a fact of the entry.
         self.show_initial(but=("interview_zone",))
         self.zones = {MINE: mine, PROGRAMS: program or mine}

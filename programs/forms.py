@@ -2,9 +2,9 @@ from collections.abc import Sequence
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
+from neuromatch.forms import bound_whole_number
 from programs.catalogue import SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
 from programs.mapping import MAPPABLE_FIELDS
@@ -70,20 +70,10 @@ class CatalogueFilterForm(PlainLabelForm):
             ("unknown", "Unknown"),
         ],
     )
-    img_min = forms.IntegerField(
-        label="IMG share at least (%)", required=False, min_value=0, max_value=100
-    )
-    step2_max = forms.IntegerField(
-        label="Step 2 CK minimum at most",
-        required=False,
-        min_value=1,
-        max_value=300,
-    )
-    grad_year = forms.IntegerField(
-        label="Accepts graduates of (year)",
-        required=False,
-        min_value=1950,
-    )
+    # Bounded in __init__ (one message says what to enter).
+    img_min = forms.IntegerField(label="IMG share at least (%)", required=False)
+    step2_max = forms.IntegerField(label="Step 2 CK minimum at most", required=False)
+    grad_year = forms.IntegerField(label="Accepts graduates of (year)", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -92,9 +82,9 @@ class CatalogueFilterForm(PlainLabelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        next_year = timezone.now().year + 1
-        self.fields["grad_year"].validators.append(MaxValueValidator(next_year))
-        self.fields["grad_year"].widget.attrs["max"] = next_year
+        bound_whole_number(self.fields["img_min"], 0, 100)
+        bound_whole_number(self.fields["step2_max"], 1, 300)
+        bound_whole_number(self.fields["grad_year"], 1950, timezone.now().year + 1)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

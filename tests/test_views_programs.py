@@ -114,6 +114,21 @@ def test_bad_filter_values_give_a_message_not_an_error(client, alice, params):
         assert "Some filters were not applied" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"img_min": "lots"}, "Enter a whole number from 0 to 100."),
+        ({"img_min": "101"}, "Enter a whole number from 0 to 100."),
+        ({"step2_max": "0"}, "Enter a whole number from 1 to 300."),
+        ({"grad_year": "1800"}, "Enter a whole number from 1950 to "),
+    ],
+)
+def test_a_bad_number_filter_says_what_to_enter(client, alice, params, message):
+    client.force_login(alice)
+    page = client.get(reverse("programs:index"), params).content.decode()
+    assert message in page
+
+
 def test_the_catalogue_paginates_and_keeps_the_filters_in_page_links(client, alice):
     for number in range(30):
         make_program(name=f"Program {number:02d}", state="TX")

@@ -92,7 +92,8 @@ def test_recording_an_invitation_and_an_interview_in_the_programs_zone(
             "before the invitation",
         ),
         ({"interview_day": "2026-12-07"}, "both the interview"),
-        ({"travel_estimate": "-5"}, "greater than or equal to 0"),
+        ({"travel_estimate": "-5"}, "Enter a whole number of dollars from 0 to 20,000."),
+        ({"travel_estimate": "25000"}, "Enter a whole number of dollars from 0 to 20,000."),
         ({"interview_format": "by pigeon"}, "Select a valid choice"),
         (
             {"interview_day": "2027-03-14", "interview_time": "02:30", "interview_zone": "program"},

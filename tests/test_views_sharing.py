@@ -1,5 +1,6 @@
 """The owner's sharing page: grant, change, revoke and restore access; create and revoke links."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,10 +149,10 @@ def test_a_new_link_is_shown_once_then_only_its_details(signed_in, alice, profil
 @pytest.mark.parametrize(
     ("days", "message"),
     [
-        ("31", "at most 30 days"),
-        ("0", "at least 1 day"),
-        ("-3", "at least 1 day"),
-        ("soon", "Enter a whole number"),
+        ("31", "Enter a whole number of days from 1 to 30."),
+        ("0", "Enter a whole number of days from 1 to 30."),
+        ("-3", "Enter a whole number of days from 1 to 30."),
+        ("soon", "Enter a whole number of days from 1 to 30."),
         ("", "This field is required"),
     ],
 )
@@ -159,7 +160,10 @@ def test_a_bad_link_expiry_says_what_to_fix_and_writes_nothing(signed_in, profil
     make_built_list(profile, make_program())
     response = signed_in.post(LINK, {"profile": profile.pk, "days": days})
     assert response.status_code == 400
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    days_input = re.search(r'<input[^>]*name="days"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in days_input  # said at the field, not above the form
     assert not ShareLink.objects.exists()
 
 

@@ -57,6 +57,9 @@ class Shortlist(models.Model):
         return f"List for {self.profile}"
 
 
+MAX_TRAVEL_ESTIMATE = 20_000  # US$: flights, hotel and transport for one interview
+
+
 class ShortlistEntry(models.Model):
     """A program on (or deliberately off) a shortlist, with the user's own tracking data.
 
@@ -104,7 +107,10 @@ class ShortlistEntry(models.Model):
     pros = models.TextField(blank=True, max_length=2000)
     cons = models.TextField(blank=True, max_length=2000)
     travel_estimate = models.PositiveIntegerField(
-        "travel estimate (USD)", null=True, blank=True, validators=[MaxValueValidator(20000)]
+        "travel estimate (USD)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TRAVEL_ESTIMATE)],
     )
 
     class Meta:
