@@ -177,6 +177,14 @@ def validate_field(request: HttpRequest, field: str) -> HttpResponse:
 
 @require_GET
 def scenarios(request: HttpRequest) -> HttpResponse:
+    return _scenarios_page(request, ScenarioForm(user=request.user))
+
+
+def _scenarios_page(
+    request: HttpRequest, scenario_form: ScenarioForm, *, status: int = 200
+) -> HttpResponse:
+    """The comparison, with the new-scenario form as given (a refused one keeps what was
+    typed, its errors at its fields)."""
     columns = outlook.compare_scenarios(request.user)
     if not columns:
         messages.info(request, "Save your profile first: scenarios are copies of it.")
@@ -184,11 +192,11 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     context = {
         "columns": columns,
         "rows": _comparison_rows([column.profile for column in columns]),
-        "scenario_form": ScenarioForm(user=request.user),
+        "scenario_form": scenario_form,
         "note": estimate_note(active_version()),
         "viewer": sharing.Viewer(request.user, sharing.OWNER),
     }
-    return render(request, "applicants/scenarios.html", context)
+    return render(request, "applicants/scenarios.html", context, status=status)
 
 
 @require_GET
@@ -269,6 +277,8 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     recovering = "recover" in request.POST  # from the page of a scenario deleted meanwhile
     if recovering and not form.is_valid():
         return _recovery_refused(request, form)
+    if back and not form.is_valid():
+        return _scenarios_page(request, form, status=400)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -288,6 +298,10 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     except profiles.ProfileError as error:
         if recovering:
             return _recovery_refused(request, form, str(error))
+        if back:
+            taken = isinstance(error, profiles.ProfileExists)
+            form.add_error("name" if taken else None, str(error))
+            return _scenarios_page(request, form, status=409 if taken else 400)
         messages.error(request, str(error))
         return redirect(back or "applicants:profile")
     messages.success(

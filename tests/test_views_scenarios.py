@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -76,6 +78,26 @@ def test_a_scenario_needs_a_new_short_name(client, alice, base, name):
     assert response.status_code == 200
     assert Profile.objects.filter(user=alice).count() == 1
     assert 'class="message message-error"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("My profile", "already"), ("x" * 81, "at most 80 characters"), ("  ", "Give the scenario")],
+)
+def test_on_the_scenarios_page_a_refused_name_stays_typed_with_its_error_at_the_field(
+    client, alice, base, name, said
+):
+    client.force_login(alice)
+    data = {"name": name, "source": base.pk, "back": "scenarios"}
+    response = client.post(CREATE_URL, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = re.search(r'<input[^>]*name="name"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    if name.strip():
+        assert f'value="{name}"' in field  # what was typed, to correct
+    assert said in page.split('id="new-heading"')[1]  # said in the form, not only at the top
+    assert Profile.objects.filter(user=alice).count() == 1
 
 
 def test_a_scenario_cannot_be_copied_from_another_users_profile(client, alice, bob, base):
