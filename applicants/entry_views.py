@@ -195,7 +195,10 @@ def entry_exclude(request: HttpRequest, pk: int) -> HttpResponse:
             return _gone(request, entry, error)
         except shortlists.ShortlistError as error:  # e.g. changed by another request meanwhile
             return _row_response(request, entry, str(error), focus=f"#entry-{entry.pk}")
-        notice = f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it."
+        notice = (
+            f"Excluded {entry.program.name}. Rebuilds will leave it out until you restore it; "
+            "rebuild to fill its place on your list."
+        )
     return list_changed(request, entry, notice=notice, focus=f"#excluded-{entry.pk}-notice")
 
 

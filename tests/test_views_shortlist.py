@@ -526,3 +526,16 @@ def test_an_advanced_or_child_position_is_named_beside_the_program_wherever_the_
         assert response.status_code == 200
         found.append(badge.findall(response.content.decode()))
     assert found == [[], ["Advanced · starts PGY-2"], ["Child neurology"]]
+
+
+def test_after_an_exclusion_the_page_says_the_list_has_an_empty_place_until_a_rebuild(
+    client, alice, built
+):
+    client.force_login(alice)
+    said = "Your list has 29 of the 30 programs asked for"
+    assert "places-open" not in client.get(reverse("applicants:list")).content.decode()
+    exclude_entry(entry=_first_entry(built))
+    assert said in client.get(reverse("applicants:list")).content.decode()
+    client.post(reverse("applicants:list_build", args=[built.profile.pk]))
+    page = client.get(reverse("applicants:list")).content.decode()
+    assert "places-open" not in page  # the rebuild took the next program in

@@ -321,7 +321,9 @@ def test_exclude_then_undo_from_the_notice_keeps_focus_and_scroll(live_server, p
 
     notice = page.locator(f"#excluded-{entry.pk}-notice")
     expect(notice).to_have_text(
-        f"Excluded {name}. Rebuilds will leave it out until you restore it.", timeout=20000
+        f"Excluded {name}. Rebuilds will leave it out until you restore it; rebuild to fill "
+        "its place on your list.",
+        timeout=20000,
     )
     expect(notice).to_be_focused()
     expect(page.get_by_role("heading", name="Excluded programs (1)")).to_be_visible()
