@@ -29,7 +29,7 @@ from applicants.profiles import (
 )
 from applicants.selectors import LIST_SORTS
 from applicants.widgets import Checkboxes
-from neuromatch.forms import bound_whole_number
+from neuromatch.forms import PlainLabelForm, bound_whole_number
 from programs.geography import REGION_CHOICES, STATE_CHOICES
 from programs.models import Program
 
@@ -250,7 +250,7 @@ class ProfileForm(ShowsWhatItShowed, forms.ModelForm):
         return {name: self.shown(name) for name in self.changes()} if self.has_snapshot() else {}
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(PlainLabelForm):
     """A name for a new what-if copy of one of the user's profiles."""
 
     name = forms.CharField(
@@ -282,7 +282,7 @@ class ScenarioForm(forms.Form):
         return _unique_name(self.user, self.cleaned_data["name"])
 
 
-class RenameForm(forms.Form):
+class RenameForm(PlainLabelForm):
     name = forms.CharField(
         label="New name",
         max_length=Profile._meta.get_field("name").max_length,
@@ -314,7 +314,7 @@ def _unique_name(user: Any, name: str, *, exclude: Profile | None = None) -> str
     return name
 
 
-class ScoreFilterForm(forms.Form):
+class ScoreFilterForm(PlainLabelForm):
     """Catalogue filters that need the active profile: band and eligibility."""
 
     band = forms.ChoiceField(
@@ -429,7 +429,7 @@ def validate_profile_data(data: Mapping[str, Any]) -> dict[str, Any]:
 # The list workspace
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(PlainLabelForm):
     band = forms.ChoiceField(choices=[("", "All bands"), *Band.choices], required=False)
     state = forms.ChoiceField(choices=[("", "All states")], required=False)
     status = forms.ChoiceField(choices=[("", "All statuses"), *Status.choices], required=False)
@@ -449,17 +449,17 @@ class ListFilterForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
-class PinForm(forms.Form):
+class PinForm(PlainLabelForm):
     pinned = forms.TypedChoiceField(
         choices=[("true", "Pin"), ("false", "Unpin")], coerce=lambda value: value == "true"
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(PlainLabelForm):
     status = forms.ChoiceField(choices=Status.choices)
 
 
-class NotesForm(forms.Form):
+class NotesForm(PlainLabelForm):
     notes = forms.CharField(
         max_length=ShortlistEntry._meta.get_field("notes").max_length,
         required=False,
@@ -473,21 +473,21 @@ class NotesForm(forms.Form):
         return self.cleaned_data["based_on"] if "based_on" in self.data else None
 
 
-class SearchForm(forms.Form):
+class SearchForm(PlainLabelForm):
     q = forms.CharField(label="Find a program", max_length=100, required=False)
 
     def query(self) -> str:
         return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
 
 
-class AddProgramForm(forms.Form):
+class AddProgramForm(PlainLabelForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.active(),
         error_messages={"invalid_choice": "That program is not in the active catalogue."},
     )
 
 
-class ExportForm(forms.Form):
+class ExportForm(PlainLabelForm):
     profile = forms.IntegerField(required=False, min_value=1)
 
 

@@ -19,13 +19,13 @@ from applicants.access import get_entry_for_user, get_owner_for_user, get_profil
 from applicants.models import Access, Grant, Page, Profile, ShareLink, Shortlist
 from applicants.profiles import active_profile, profile_data, profiles_of, shown_profile
 from applicants.selectors import listed_entries
-from neuromatch.forms import bound_whole_number
+from neuromatch.forms import PlainLabelForm, bound_whole_number
 
 TEMPLATE = "applicants/sharing.html"
 NEW_LINK_SESSION_KEY = "sharing:new-link"
 
 
-class GrantForm(forms.Form):
+class GrantForm(PlainLabelForm):
     who = forms.CharField(
         label="Username or e-mail address",
         max_length=254,
@@ -36,11 +36,11 @@ class GrantForm(forms.Form):
     level = forms.ChoiceField(label="Access", choices=Access.choices, initial=Access.VIEW)
 
 
-class LevelForm(forms.Form):
+class LevelForm(PlainLabelForm):
     level = forms.ChoiceField(choices=Access.choices)
 
 
-class ShareLinkForm(forms.Form):
+class ShareLinkForm(PlainLabelForm):
     profile = forms.ModelChoiceField(
         label="List",
         queryset=Profile.objects.none(),
@@ -252,7 +252,7 @@ def shared_list(request: HttpRequest, token: str) -> HttpResponse:
 # The advisor dashboard
 
 
-class DashboardSortForm(forms.Form):
+class DashboardSortForm(PlainLabelForm):
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _, _) in advising.SORTS.items()]
     )
@@ -352,7 +352,7 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 # Someone else's workspace, read-only, and comments on it
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainLabelForm):
     body = forms.CharField(
         label="Comment",
         max_length=comments.MAX_COMMENT_LENGTH,

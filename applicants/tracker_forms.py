@@ -13,7 +13,7 @@ from applicants.forms import ShowsWhatItShowed
 from applicants.models import InterviewFormat, ShortlistEntry
 from applicants.models.shortlist import MAX_TRAVEL_ESTIMATE
 from applicants.season import FACT_LABELS
-from neuromatch.forms import bound_whole_number
+from neuromatch.forms import PlainLabelForm, bound_whole_number
 
 MINE, PROGRAMS = "mine", "program"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -153,7 +153,7 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
         return shown
 
 
-class TimeZoneForm(forms.Form):
+class TimeZoneForm(PlainLabelForm):
     time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
 
 
@@ -175,18 +175,18 @@ def zone_options(selected: str) -> str:
     return mark_safe(_zone_options().replace(marker, marker[:-1] + " selected>", 1))  # noqa: S308
 
 
-class SignalForm(forms.Form):
+class SignalForm(PlainLabelForm):
     signalled = forms.TypedChoiceField(
         choices=[("true", "Signal"), ("false", "Take back")], coerce=lambda value: value == "true"
     )
 
 
-class RankMoveForm(forms.Form):
+class RankMoveForm(PlainLabelForm):
     action = forms.ChoiceField(
         choices=[("up", "Up"), ("down", "Down"), ("add", "Add"), ("remove", "Remove")]
     )
 
 
-class RankNotesForm(forms.Form):
+class RankNotesForm(PlainLabelForm):
     pros = _text("Pros")
     cons = _text("Cons")

@@ -1,4 +1,5 @@
-"""What every form of the site shares: whole numbers in a range, asked for in one sentence."""
+"""What every form of the site shares: labels without a colon, and whole numbers in a range
+asked for in one sentence."""
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -24,3 +25,11 @@ def bound_whole_number(field: forms.Field, low: int, high: int, *, unit: str = "
     ]
     field.error_messages["invalid"] = message
     field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
+
+
+class PlainLabelForm(forms.Form):
+    """A form whose labels have no colon after them, as on every page of the site."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

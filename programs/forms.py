@@ -4,7 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from neuromatch.forms import bound_whole_number
+from neuromatch.forms import PlainLabelForm, bound_whole_number
 from programs.catalogue import SORTS
 from programs.geography import REGION_CHOICES, STATE_CHOICES, region_of
 from programs.mapping import MAPPABLE_FIELDS
@@ -25,14 +25,6 @@ TIER_CHOICES = [
     ("3", "3"),
     ("4", "4 — community-oriented"),
 ]
-
-
-class PlainLabelForm(forms.Form):
-    """A form whose labels have no colon after them, as on every catalogue page."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class CatalogueFilterForm(PlainLabelForm):
