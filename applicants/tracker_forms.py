@@ -1,6 +1,8 @@
 """Forms of the season pages: an entry's facts, the time zone, rank moves and signals."""
 
+import importlib.resources
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
@@ -21,10 +23,25 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT_LIMIT = ShortlistEntry._meta.get_field("notes").max_length
 
 
+def _choices(names: Iterable[str]) -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(names)]
+
+
+@cache
+def known_zone_choices() -> list[tuple[str, str]]:
+    """Every zone a time zone may be saved as, old names (Asia/Calcutta) included."""
+    names = zoneinfo.available_timezones() - {"Factory", "localtime"}
+    return _choices(name for name in names if "/" in name or name == "UTC")
+
+
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
-    return [(name, name.replace("_", " ")) for name in names if "/" in name or name == "UTC"]
+    """The zones offered: tzdata's `zone.tab`, each country's zones under their current names
+    (Asia/Kolkata, not Asia/Calcutta; no Etc/GMT+5, which is UTC−5), and UTC."""
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text("utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if line and line[0] != "#")
+    known = zoneinfo.available_timezones()
+    return _choices({"UTC", *(row[2] for row in rows if len(row) > 2 and row[2] in known)})
 
 
 def _date(name: str) -> forms.DateField:
@@ -154,7 +171,8 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
 
 
 class TimeZoneForm(PlainLabelForm):
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+    # Offered: `time_zone_choices`; accepted: any known zone, so a saved old name still saves.
+    time_zone = forms.ChoiceField(label="Your time zone", choices=known_zone_choices)
 
 
 @cache
@@ -172,7 +190,13 @@ def zone_options(selected: str) -> str:
     the rest of the calendar page.
     """
     marker = format_html('<option value="{}">', selected)
-    return mark_safe(_zone_options().replace(marker, marker[:-1] + " selected>", 1))  # noqa: S308
+    options = _zone_options()
+    if marker not in options:  # a zone saved under an old name stays shown as chosen
+        known = dict(known_zone_choices())
+        if selected not in known:
+            return options
+        options = format_html('<option value="{}">{}</option>', selected, known[selected]) + options
+    return mark_safe(options.replace(marker, marker[:-1] + " selected>", 1))  # noqa: S308
 
 
 class SignalForm(PlainLabelForm):

@@ -359,6 +359,26 @@ def test_the_time_zone_form_validates_the_name(client, alice, shortlist):
     assert Profile.objects.get(user=alice).time_zone == "Europe/Berlin"
 
 
+def test_the_zones_offered_are_current_names_and_an_old_saved_name_stays_chosen(
+    client, alice, shortlist
+):
+    client.force_login(alice)
+    calendar = reverse("season:calendar")
+    page = client.get(calendar).content.decode()
+    offered = re.findall(r'<option value="([^"]+)"', page.split('name="time_zone"')[1])
+    for name in ("Asia/Kolkata", "Africa/Accra", "Africa/Lagos", "America/Chicago", "UTC"):
+        assert name in offered
+    for name in ("Asia/Calcutta", "Asia/Saigon", "Etc/GMT+5", "US/Central"):
+        assert name not in offered
+    assert re.search(r'<option value="Asia/Kolkata" selected>', page)
+
+    Profile.objects.filter(user=alice).update(time_zone="Asia/Calcutta")  # saved long ago
+    page = client.get(calendar).content.decode()
+    assert re.search(r'<option value="Asia/Calcutta" selected>Asia/Calcutta</option>', page)
+    client.post(reverse("season:time_zone"), {"time_zone": "Asia/Calcutta"})
+    assert Profile.objects.get(user=alice).time_zone == "Asia/Calcutta"
+
+
 def test_the_time_zone_needs_a_profile_first(client, bob):
     client.force_login(bob)
     response = client.post(reverse("season:time_zone"), {"time_zone": "UTC"}, follow=True)
