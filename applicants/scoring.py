@@ -760,6 +760,9 @@ def _program_reasons(
     column = _format_each(
         c.usce_min, c.usce_min > 0, "+ Meets the US clinical experience requirement ({} month{s})"
     )
+    met = (c.usce_min > 0) & c.preferred["usce"] & ~missed["usce"]
+    template = "+ Has the US clinical experience the program prefers ({} month{s})"
+    _format_each(c.usce_min, met, template, out=column)
     _where(t.usce_unknown, "? US clinical experience requirement unknown — verify", out=column)
     template = (
         f"{MINUS} Prefers {{}} month{{s}} of hands-on US clinical experience; "

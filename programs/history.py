@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.text import capfirst
 
-from programs.models import ChangeSource, Correction, ImportBatch, Program, ProgramChange
+from programs.models import (
+    ChangeSource,
+    Correction,
+    ImportBatch,
+    Program,
+    ProgramChange,
+    YogPolicy,
+)
 from programs.normalise import format_number
 
 # Every field a person can set; bookkeeping fields are left out.
@@ -81,12 +88,23 @@ def field_label(name: str) -> str:
     return capfirst(str(Program._meta.get_field(name).verbose_name)) if name else "Program"
 
 
+# A blank policy is unknown, not none (a blank Step 2 CK minimum: none published).
+_BLANK_WORDS = {
+    "img_pct": "unknown",
+    "yog_window": "unknown",
+    "usce_min_months": "unknown",
+    "positions": "unknown",
+    "tier": "unknown",
+    "step2_min": "none published",
+}
+
+
 def describe(name: str, value: object) -> str:
     """A stored value in words: `unknown`, `yes`, `230`, `Community-based`…"""
     if name in _TRISTATE:
         return "unknown" if value is None else ("yes" if value else "no")
     if value is None or value == "":
-        return "blank"
+        return _BLANK_WORDS.get(name, "blank")
     if isinstance(value, float):
         return format_number(value)
     choices = dict(Program._meta.get_field(name).flatchoices) if name else {}
@@ -161,6 +179,14 @@ POLICY_FIELDS: tuple[str, ...] = (
 )
 
 
+# Each cut-off's kind, and whether the program has that cut-off for it to qualify.
+_QUALIFIES = {
+    "step2_min_kind": lambda program: program.step2_min is not None,
+    "yog_window_kind": lambda program: program.yog_policy == YogPolicy.LIMIT,
+    "usce_kind": lambda program: bool(program.usce_min_months),
+}
+
+
 @dataclass(frozen=True)
 class Provenance:
     """A program's history, where each policy value comes from, and whether it is stale."""
@@ -178,6 +204,8 @@ def provenance(program: Program, *, today: dt.date) -> Provenance:
     changed = last_changed(program, POLICY_FIELDS)
     sources = []
     for name in POLICY_FIELDS:
+        if name in _QUALIFIES and not _QUALIFIES[name](program):
+            continue  # "required or preferred" of a cut-off the program does not have
         line = changed.get(name) or added
         origin, since = (line.origin, line.changed_at) if line else ("", program.created_at)
         sources.append((field_label(name), describe(name, getattr(program, name)), origin, since))

@@ -122,6 +122,30 @@ def test_the_program_page_shows_each_change_with_its_source_and_date(client):
     )
 
 
+def test_the_policy_table_says_unknown_for_a_blank_policy_and_no_kind_for_a_missing_cutoff(
+    client,
+):
+    program = make_program(
+        img_pct=None, step2_min=None, yog_policy="unknown", yog_window=None, usce_min_months=None
+    )
+    client.force_login(make_user("alice"))
+    body = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert '<th scope="row">IMG share of residents (%)</th><td>unknown</td>' in body
+    assert "<td>none published</td>" in body
+    assert "<td>blank</td>" not in body
+    kinds = (
+        "Step 2 CK minimum is",
+        "Graduation-year limit is",
+        "US clinical experience minimum is",
+    )
+    for kind in kinds:
+        assert f'<th scope="row">{kind}</th>' not in body  # nothing to be required or preferred
+
+    Program.objects.filter(pk=program.pk).update(step2_min=230, step2_min_kind="preferred")
+    body = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert '<th scope="row">Step 2 CK minimum is</th><td>Preferred</td>' in body
+
+
 @pytest.mark.parametrize(
     ("verified", "stale"),
     [(None, True), (400, True), (366, True), (364, False), (0, False)],

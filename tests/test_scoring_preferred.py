@@ -112,6 +112,15 @@ def test_preferred_graduation_and_usce_cutoffs_say_what_is_missed():
     assert np.isclose(scored["logit"], expected)
 
 
+def test_usce_met_says_required_or_preferred_as_the_program_has_it():
+    profile = make_profile_data(graduation_year=YEAR - 2, usce_months=4)
+    required = score(profile, _one(usce_min_months=3.0)).iloc[0]["reasons"]
+    preferred = score(profile, _one(usce_min_months=3.0, usce_kind="preferred")).iloc[0]["reasons"]
+    assert "+ Meets the US clinical experience requirement (3 months)" in required
+    assert "+ Has the US clinical experience the program prefers (3 months)" in preferred
+    assert not any("requirement" in reason for reason in preferred if "clinical" in reason)
+
+
 def test_a_program_not_verified_for_a_year_says_so_in_its_reasons():
     profile = make_profile_data(graduation_year=YEAR - 2)
     programs = make_program_frame({"state": "TX"}, {"state": "NY"})
