@@ -72,7 +72,8 @@ def _removed(request: HttpRequest, change: tracker.StatusChange) -> HttpResponse
     entry, place = change.entry, f"unranked-{change.entry.pk}"
     position = change.before.rank_position
     if position is None:  # taken off meanwhile, in another tab
-        messages.info(request, f"{entry.program.name} was not on your list.", extra_tags=place)
+        notice = f"{entry.program.name} was not on your rank order list."
+        messages.info(request, notice, extra_tags=place)
     else:
         offer = status_undo.offer(change)
         request.session[UNDO_SESSION_KEY] = {"pk": entry.pk, "token": offer.token, "at": position}

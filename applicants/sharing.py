@@ -425,26 +425,30 @@ def revoke_share_link(*, link: ShareLink) -> ShareLink:
     return link
 
 
+def the_link(link: ShareLink) -> str:
+    """`The link “For Dr Okafor”`, or `The link` when it has no name: a message's subject."""
+    return f"The link “{link.label}”" if link.label else "The link"
+
+
 def restore_share_link(*, link: ShareLink) -> ShareLink:
-    """Undo `revoke_share_link`: the same address works again until it expires, as before."""
-    name = f"“{link.label}” " if link.label else ""
-    if link.revoked_at is None:
-        return link
-    if link.expires_at <= timezone.now():
-        raise SharingError(f"The link {name}has expired meanwhile: make a new one.")
+    """Undo `revoke_share_link`: the same address works again until it expires, as before.
+    Restored twice (two tabs), the second finds it live and changes nothing."""
     with transaction.atomic():
         lock_applicant(link.owner_id)  # counted with the links being made, as they are
-        if live_links(link.owner).count() >= MAX_LIVE_LINKS:
+        now = ShareLink.objects.filter(pk=link.pk).first()
+        if now is None:
+            raise SharingError(f"{the_link(link)} was deleted with its scenario.")
+        if now.revoked_at is None:
+            return now
+        if now.expires_at <= timezone.now():
+            raise SharingError(f"{the_link(now)} has expired meanwhile: make a new one.")
+        if live_links(now.owner).count() >= MAX_LIVE_LINKS:
             raise SharingError(
                 f"You have {MAX_LIVE_LINKS} live links. Revoke one you no longer need first."
             )
-        restored = ShareLink.objects.filter(
-            pk=link.pk, revoked_at__isnull=False, expires_at__gt=timezone.now()
-        ).update(revoked_at=None)
-    if not restored:
-        raise SharingError(f"The link {name}was deleted with its scenario, or has expired.")
-    link.revoked_at = None
-    return link
+        ShareLink.objects.filter(pk=now.pk).update(revoked_at=None)
+        now.revoked_at = None
+    return now
 
 
 def open_share_link(token: str) -> ShareLink | None:

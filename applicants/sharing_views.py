@@ -205,8 +205,8 @@ def link_create(request: HttpRequest) -> HttpResponse:
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = sharing.revoke_share_link(link=_own_link(request, pk))
     revoked = (
-        f"The link {f'“{link.label}” ' if link.label else ''}is revoked. If that was a "
-        "mistake, restore it under “Expired and revoked links”."
+        f"{sharing.the_link(link)} is revoked. If that was a mistake, restore it "
+        "under “Expired and revoked links”."
     )
     messages.success(request, revoked, extra_tags="links")
     return redirect(f"{reverse('applicants:sharing')}#links")
@@ -219,8 +219,7 @@ def link_restore(request: HttpRequest, pk: int) -> HttpResponse:
     except sharing.SharingError as error:
         messages.error(request, str(error), extra_tags="links")
     else:
-        name = f"“{link.label}” " if link.label else ""
-        messages.success(request, f"The link {name}works again.", extra_tags="links")
+        messages.success(request, f"{sharing.the_link(link)} works again.", extra_tags="links")
     return redirect(f"{reverse('applicants:sharing')}#links")
 
 

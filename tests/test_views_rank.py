@@ -206,3 +206,17 @@ def test_the_put_back_offer_ends_with_the_next_move(client, alice, interviewed, 
     move(client, interviewed[2], "up")
     page = client.get(reverse("season:rank")).content.decode()
     assert reverse("season:rank_undo", args=[interviewed[0].pk]) not in page
+
+
+def test_removing_in_a_second_tab_says_it_was_not_ranked_and_offers_no_undo(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    for entry in interviewed:
+        move(client, entry, "add")
+    move(client, interviewed[0], "remove")
+    move(client, interviewed[0], "remove")  # the other tab's button, still on its page
+    page = client.get(reverse("season:rank")).content.decode()
+    assert "Alpha Neuro was not on your rank order list." in page
+    assert reverse("season:rank_undo", args=[interviewed[0].pk]) not in page
+    assert order(alice) == ["Beta Neuro", "=HYPERLINK(1)"]

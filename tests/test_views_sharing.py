@@ -215,6 +215,22 @@ def test_a_revoked_link_can_be_restored_until_it_expires(signed_in, alice, profi
     assert signed_in.get(reverse("applicants:shared", args=[token])).status_code == 404
 
 
+def test_restoring_a_link_in_two_tabs_restores_it_once_and_says_so_both_times(
+    signed_in, alice, profile
+):
+    link, _ = make_share_link(profile, label="For Dr Okafor")
+    sharing.revoke_share_link(link=link)
+    restore = reverse("applicants:sharing_link_restore", args=[link.pk])
+    for _ in range(2):  # the second tab's page still offers Restore
+        page = signed_in.post(restore, follow=True).content.decode()
+        assert "The link “For Dr Okafor” works again." in page
+    assert ShareLink.objects.get(pk=link.pk).revoked_at is None
+    stale = ShareLink.objects.get(pk=link.pk)
+    ShareLink.objects.filter(pk=link.pk).delete()  # its scenario deleted meanwhile
+    with pytest.raises(sharing.SharingError, match="was deleted with its scenario"):
+        sharing.restore_share_link(link=stale)
+
+
 def test_restoring_a_link_keeps_to_the_limit_of_live_links(signed_in, alice, profile):
     first, _ = make_share_link(profile)
     sharing.revoke_share_link(link=first)
