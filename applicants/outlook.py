@@ -319,6 +319,11 @@ class Analysis:
     open_bands: dict[str, int] = field(default_factory=dict)
     best_probability: float = 0.0
 
+    def places_open(self, outlook: ListOutlook, asked: int) -> int:
+        """How many more programs a rebuild would list (places left by exclusions since the
+        build): 0 when the list already holds all it can."""
+        return max(0, min(asked, self.longest) - outlook.size)
+
     def empty_bands(self, outlook: ListOutlook) -> list[tuple[str, str]]:
         """(band, why) for each band with no program on the list."""
         return listbuilder.empty_band_reasons(

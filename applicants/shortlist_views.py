@@ -114,6 +114,7 @@ def _overview_context(profile: Profile, shortlist: Shortlist) -> dict[str, Any]:
         "summary": summary,
         "analysis": analysis,
         "empty_bands": analysis.empty_bands(summary),
+        "places_open": analysis.places_open(summary, profile.list_size),
         "chart": curve_chart(
             analysis.curve,
             size=summary.size,
