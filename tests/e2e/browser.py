@@ -54,3 +54,10 @@ def sign_in_with_cookie(page: Page, base_url: str, user) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def open_menu(page: Page) -> None:
+    """Unfold the main menu where it folds behind its button (on a phone)."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()

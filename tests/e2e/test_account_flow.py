@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import link_in_last_email, sign_in, sign_up
+from tests.e2e.browser import link_in_last_email, open_menu, sign_in, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +27,10 @@ def test_sign_up_confirm_sign_in_reset_and_delete(live_server, page: Page, setti
     page.get_by_role("button", name="Yes, confirm it").click()
     expect(page.locator(".nav-user")).to_contain_text("farida")
 
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server.url, "farida@example.org", password=FIRST, username="farida")
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
 
     page.get_by_role("link", name="Forgotten your password?").click()
@@ -42,6 +44,7 @@ def test_sign_up_confirm_sign_in_reset_and_delete(live_server, page: Page, setti
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password is set")
 
     sign_in(page, live_server.url, "farida", password=SECOND)
+    open_menu(page)
     page.get_by_role("link", name="Account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account and data")
     with page.expect_download() as download:

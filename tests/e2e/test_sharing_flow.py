@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser import link_in_last_email, sign_in, sign_up
+from tests.e2e.browser import link_in_last_email, open_menu, sign_in, sign_up
 from tests.factories import make_built_list, make_profile, make_program, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +49,7 @@ def test_share_comment_see_it_revoke_and_the_advisor_is_refused(
 
     # The advisor finds her on the dashboard and comments on a program of her list.
     advisor = signed_in(browser, base, "drbob", size)
+    open_menu(advisor)
     advisor.get_by_role("link", name="Shared with me").click()
     advisor.get_by_role("link", name=re.compile("^alice")).first.click()
     expect(advisor.get_by_role("heading", level=1)).to_have_text("alice’s list")
