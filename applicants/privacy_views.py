@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants import privacy
 from applicants.models import Profile, ShortlistEntry
+from neuromatch.forms import PlainLabelForm
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(PlainLabelForm):
     password = forms.CharField(
         label="Your password",
         strip=False,

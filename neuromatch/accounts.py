@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -148,12 +149,14 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
 
 
 class _OurWording:
-    """Our labels and help texts on allauth's forms, and no placeholders (labels are shown)."""
+    """Our labels and help texts on allauth's forms, no colon after a label (as on every form
+    of the site) and no placeholders (labels are shown)."""
 
     labels: dict[str, str] = {}
     help_texts: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs.pop("placeholder", None)
@@ -192,3 +195,7 @@ class ResetPasswordKeyForm(_OurWording, AllauthResetPasswordKeyForm):
 
 class AddEmailForm(_OurWording, AllauthAddEmailForm):
     labels = {"email": "New e-mail address"}
+
+
+class ReauthenticateForm(_OurWording, AllauthReauthenticateForm):
+    pass

@@ -250,6 +250,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "neuromatch.accounts.ResetPasswordKeyForm",
     "change_password": "neuromatch.accounts.ChangePasswordForm",
     "add_email": "neuromatch.accounts.AddEmailForm",
+    "reauthenticate": "neuromatch.accounts.ReauthenticateForm",
 }
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]

@@ -32,6 +32,7 @@ def assert_ours_and_csp_clean(response) -> None:
     assert 'class="site-header"' in html  # our base.html
     assert "<script>" not in html and "<style" not in html
     assert not re.search(r"\s(style|on[a-z]+)=", html)
+    assert not re.search(r":\s*</label>", html), "a label ends in a colon, unlike every other form"
     for field_id in re.findall(r'<input[^>]+type="(?:text|email|password)"[^>]+id="([^"]+)"', html):
         assert f'for="{field_id}"' in html, f"field {field_id} has no label"
 
