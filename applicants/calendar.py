@@ -69,7 +69,7 @@ def interview_events(entries: list[ShortlistEntry], zone: tzinfo) -> list[Event]
     events = []
     for entry in entries:
         start = entry.interview_at.astimezone(zone)
-        program_zone = _zone(time_zone_of(entry.program.state))
+        program_zone = _zone(time_zone_of(entry.program.state, entry.program.city))
         local = entry.interview_at.astimezone(program_zone) if program_zone else None
         events.append(Event(entry.program.name, start.date(), start, local, entry))
     per_day: dict[date, int] = defaultdict(int)
@@ -179,7 +179,7 @@ def _interview_component(entry: ShortlistEntry, *, domain: str) -> bytes:
         entry.get_interview_format_display() or "Format not recorded",
         program.name,
         where,
-        time_zone_of(program.state),
+        time_zone_of(program.state, program.city),
         entry.interview_format == IN_PERSON,
     )
 

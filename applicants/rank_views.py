@@ -110,7 +110,17 @@ def rank_notes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("season:rank")
     place = f"rank-{item.pk}"
     try:
-        tracker.record_facts(entry=item, changes=form.cleaned_data)
+        tracker.record_facts(entry=item, changes=form.changes(), based_on=form.based_on())
+    except tracker.StaleFacts as error:
+        # Changed in another tab meanwhile: the page again, with what is saved now and what
+        # this user typed in its boxes; saving again keeps what they typed.
+        item.refresh_from_db()
+        typed = form.sent_anew({"pros": item.pros, "cons": item.cons})
+        clash = {"pk": item.pk, "message": error.problems[0].message}
+        clash |= {"pros": typed.get("pros", ""), "cons": typed.get("cons", "")}
+        return render(
+            request, "applicants/rank.html", _context(request) | {"clash": clash}, status=409
+        )
     except tracker.TrackerError as error:
         messages.error(request, str(error), extra_tags=place)
     else:

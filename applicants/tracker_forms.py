@@ -2,7 +2,7 @@
 
 import importlib.resources
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
@@ -32,6 +32,11 @@ def known_zone_choices() -> list[tuple[str, str]]:
     """Every zone a time zone may be saved as, old names (Asia/Calcutta) included."""
     names = zoneinfo.available_timezones() - {"Factory", "localtime"}
     return _choices(name for name in names if "/" in name or name == "UTC")
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(value for value, _label in known_zone_choices())
 
 
 @cache
@@ -85,8 +90,13 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
     pros = _text("Pros")
     cons = _text("Cons")
 
+    # The name of "my time zone" as the page showed it, sent back with the form (MY_ZONE): a
+    # zone changed in another tab meanwhile must not move the time typed, nor the one shown.
+    MY_ZONE = "my_zone"
+
     def __init__(self, *args: Any, mine: tzinfo, program: tzinfo | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.my_zone_name = str(mine)
         bound_whole_number(self.fields["travel_estimate"], 0, MAX_TRAVEL_ESTIMATE, unit="dollars")
         # The zone select says how to read the day and time typed: not a fact of the entry.
         self.show_initial(but=("interview_zone",))
@@ -95,6 +105,15 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
         if program is not None:
             choices.append((PROGRAMS, f"the program's time zone ({program})"))
         self.fields["interview_zone"].choices = choices
+
+    @classmethod
+    def zone_shown(cls, data: Mapping[str, Any], *, now: tzinfo) -> tzinfo:
+        """The zone the page that sent `data` read "my time zone" as (`now` when it does not
+        say, or names no zone)."""
+        name = data.get(cls.MY_ZONE, "")
+        if name and name != str(now) and name in _zone_names():
+            return zoneinfo.ZoneInfo(name)
+        return now
 
     @classmethod
     def initial_for(
@@ -211,6 +230,26 @@ class RankMoveForm(PlainLabelForm):
     )
 
 
-class RankNotesForm(PlainLabelForm):
+class RankNotesForm(ShowsWhatItShowed, PlainLabelForm):
+    """An entry's pros and cons on the rank order list, with what the page showed of them: a
+    save writes only the field the user changed, and one changed elsewhere meanwhile is named."""
+
     pros = _text("Pros")
     cons = _text("Cons")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.show_initial()
+
+    def changes(self) -> dict[str, str]:
+        """The fields to write: those changed from what the page showed (all of them, from a
+        page without that snapshot)."""
+        if not self.has_snapshot():
+            return dict(self.cleaned_data)
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+    def based_on(self) -> dict[str, Any]:
+        """What the page showed of each field this save changes."""
+        if not self.has_snapshot():
+            return {}
+        return {name: self.shown(name) for name in self.changes()}

@@ -27,7 +27,7 @@ from programs.geography import time_zone_note, time_zone_of
 
 
 def program_zone(entry: ShortlistEntry) -> tzinfo | None:
-    name = time_zone_of(entry.program.state)
+    name = time_zone_of(entry.program.state, entry.program.city)
     return zoneinfo.ZoneInfo(name) if name else None
 
 
@@ -46,7 +46,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rw_entry_for_user(request.user, pk)
-    mine = tracker.applicant_zone(request.user)
+    mine = EntryFactsForm.zone_shown(request.POST, now=tracker.applicant_zone(request.user))
     zone = program_zone(item)
     initial = EntryFactsForm.initial_for(item, mine=mine, program=zone)
     form = EntryFactsForm(request.POST or None, mine=mine, program=zone, initial=initial)
@@ -80,7 +80,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": item,
         "form": form,
         "times": season_summary.interview_times(item, mine=mine, program=zone),
-        "zone_note": time_zone_note(item.program.state),
+        "zone_note": time_zone_note(item.program.state, item.program.city),
         "zone_is_set": tracker.zone_is_set(request.user),
         "signals": season_summary.signal_count(request.user, item.season),
     }

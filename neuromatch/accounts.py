@@ -4,6 +4,7 @@ django-axes counts failures against, and e-mail that either goes out or says it 
 import ipaddress
 import logging
 from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
@@ -16,11 +17,14 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.utils import filter_users_by_email
 from axes.utils import reset as reset_axes
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger("neuromatch.accounts")
 
@@ -131,6 +135,17 @@ class EmailNotSentMiddleware:
         return render(request, "account/email_not_sent.html", status=503)
 
 
+def _sent_from(request: HttpRequest) -> str:
+    """The page of this site a form was sent from (its Referer), else the page after sign-in."""
+    page = request.headers.get("Referer", "")
+    if page and url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(page)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
 class SignInRequiredMiddleware(LoginRequiredMiddleware):
     """Django's sign-in requirement, except that an htmx request from a signed-out browser
     gets a 401 its page can explain ("You were signed out") instead of a redirect whose sign-in
@@ -138,7 +153,20 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
 
     def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
         if request.headers.get("HX-Request") != "true":
-            return super().handle_no_permission(request, view_func)
+            if request.method in ("GET", "HEAD"):
+                return super().handle_no_permission(request, view_func)
+            # A form sent after the session ended: its address answers only that form, so
+            # signing in goes back to the page it was sent from, and the sign-in page says
+            # that nothing was saved.
+            messages.warning(
+                request,
+                "You were signed out, so what you sent was not saved. Sign in, then send it again.",
+            )
+            return redirect_to_login(
+                _sent_from(request),
+                resolve_url(self.get_login_url(view_func)),
+                self.get_redirect_field_name(view_func),
+            )
         response = HttpResponse(
             "You were signed out. Sign in again; this change was not saved.",
             status=401,

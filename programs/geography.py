@@ -96,11 +96,40 @@ MULTI_ZONE_STATES: dict[str, str] = {
 }
 
 
-def time_zone_of(state: str) -> str:
-    """The IANA time zone of a program in `state` ("" when the state is unknown)."""
-    return STATE_TIME_ZONES.get(state, "")
+# The cities with residency programs in the part of a state MULTI_ZONE_STATES names, by state
+# and city as the catalogue spells it (any case): their zone is known exactly.
+CITY_TIME_ZONES: dict[tuple[str, str], str] = {
+    ("TX", "el paso"): "America/Denver",
+    ("FL", "pensacola"): "America/Chicago",
+    ("FL", "panama city"): "America/Chicago",
+    ("TN", "knoxville"): "America/New_York",
+    ("TN", "chattanooga"): "America/New_York",
+    ("TN", "johnson city"): "America/New_York",
+    ("KY", "bowling green"): "America/Chicago",
+    ("KY", "paducah"): "America/Chicago",
+    ("KY", "owensboro"): "America/Chicago",
+    ("IN", "evansville"): "America/Chicago",
+    ("IN", "gary"): "America/Chicago",
+    ("IN", "hammond"): "America/Chicago",
+    ("IN", "merrillville"): "America/Chicago",
+    ("ND", "dickinson"): "America/Denver",
+    ("SD", "rapid city"): "America/Denver",
+    ("NE", "scottsbluff"): "America/Denver",
+    ("ID", "coeur d'alene"): "America/Los_Angeles",
+    ("ID", "lewiston"): "America/Los_Angeles",
+}
 
 
-def time_zone_note(state: str) -> str:
-    """For a state spanning two zones, which part the zone of `time_zone_of` does not cover."""
-    return MULTI_ZONE_STATES.get(state, "")
+def _city_zone(state: str, city: str) -> str:
+    return CITY_TIME_ZONES.get((state, " ".join(city.split()).casefold()), "")
+
+
+def time_zone_of(state: str, city: str = "") -> str:
+    """The IANA time zone of a program in `city`, `state` ("" when the state is unknown)."""
+    return _city_zone(state, city) or STATE_TIME_ZONES.get(state, "")
+
+
+def time_zone_note(state: str, city: str = "") -> str:
+    """For a state spanning two zones, which part the zone of `time_zone_of` does not cover
+    ("" where the city's own zone is known)."""
+    return "" if _city_zone(state, city) else MULTI_ZONE_STATES.get(state, "")

@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from applicants import calendar
 from applicants.models import Shortlist
-from programs.geography import STATE_NAMES, STATE_TIME_ZONES, time_zone_note
+from programs.geography import (
+    CITY_TIME_ZONES,
+    MULTI_ZONE_STATES,
+    STATE_NAMES,
+    STATE_TIME_ZONES,
+    time_zone_note,
+    time_zone_of,
+)
 from tests.factories import (
     make_entry,
     make_full_season,
@@ -47,6 +54,28 @@ def test_every_state_has_a_valid_time_zone_and_split_states_say_so():
         ZoneInfo(name)
     assert STATE_TIME_ZONES["TX"] == "America/Chicago" and "El Paso" in time_zone_note("TX")
     assert time_zone_note("OH") == ""
+
+
+def test_a_city_in_the_other_part_of_a_split_state_gets_its_own_zone():
+    for (state, _city), name in CITY_TIME_ZONES.items():
+        ZoneInfo(name)
+        assert name != STATE_TIME_ZONES[state]  # else the city needs no row
+        assert state in MULTI_ZONE_STATES
+    assert time_zone_of("TX", " El  PASO ") == "America/Denver"
+    assert time_zone_note("TX", "El Paso") == ""  # the zone is known: no warning
+    assert time_zone_of("TX", "Houston") == "America/Chicago"
+    assert "El Paso" in time_zone_note("TX", "Houston")
+    assert time_zone_of("TN", "Knoxville") == "America/New_York"
+    assert time_zone_of("FL", "Pensacola") == "America/Chicago"
+    assert time_zone_of("", "El Paso") == ""
+
+
+def test_an_el_paso_interview_is_read_and_written_in_mountain_time(client, alice, shortlist):
+    entry = make_entry(shortlist, make_program(state="TX", city="El Paso"))
+    client.force_login(alice)
+    page = client.get(reverse("season:entry", args=[entry.pk])).content.decode()
+    assert "the program&#x27;s time zone (America/Denver)" in page
+    assert "El Paso and Hudspeth counties" not in page
 
 
 def test_same_day_and_overlapping_interviews_are_flagged(shortlist, alice):

@@ -54,6 +54,35 @@ def test_app_pages_redirect_anonymous_users_to_sign_in(client, path):
 
 
 @pytest.mark.parametrize(
+    ("referer", "back_to"),
+    [
+        ("http://testserver/sharing/", "/sharing/"),
+        ("http://testserver/list/?sort=state", "/list/%3Fsort%3Dstate"),
+        ("https://elsewhere.example/sharing/", "/"),  # another site's page is not followed
+        ("", "/"),
+    ],
+)
+def test_a_form_sent_after_the_session_ended_goes_back_to_its_page_and_says_nothing_was_saved(
+    client, alice, referer, back_to
+):
+    # A POST-only address: going back to it after signing in would answer 405.
+    response = client.post(
+        reverse("applicants:sharing_grant"), {"who": "bob"}, HTTP_REFERER=referer
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={back_to}"
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "You were signed out, so what you sent was not saved. Sign in, then send it again." in page
+    )
+    signed_in = client.post(
+        response["Location"], {"login": "alice", "password": PASSWORD}, follow=True
+    )
+    assert signed_in.status_code == 200
+    assert signed_in.redirect_chain[-1][0] == back_to.replace("%3F", "?").replace("%3D", "=")
+
+
+@pytest.mark.parametrize(
     ("old", "new"),
     [
         ("password_reset_done", "account_reset_password_done"),

@@ -12,7 +12,12 @@ from django.urls import reverse
 from applicants import tracker
 from applicants.models import Shortlist, ShortlistEntry
 from programs.models import Program, Track
-from tests.factories import make_interviewed_entries, make_profile, make_tracked_entry
+from tests.factories import (
+    make_form_data,
+    make_interviewed_entries,
+    make_profile,
+    make_tracked_entry,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +94,51 @@ def test_pros_and_cons_are_saved_and_too_long_text_is_refused(
     response = client.post(url, {"pros": "x" * 2001, "cons": ""}, follow=True)
     assert "at most 2000 characters" in response.content.decode()
     assert ShortlistEntry.objects.get(pk=interviewed[0].pk).pros == "Strong stroke service"
+
+
+def rank_notes_form(client, entry) -> dict:
+    """The pros-and-cons form of `entry` as the rank order list shows it now, untouched."""
+    url = reverse("season:rank_notes", args=[entry.pk])
+    return make_form_data(client.get(reverse("season:rank")).content.decode(), url)
+
+
+def test_two_tabs_keep_each_others_pros_and_cons(client, alice, interviewed, mid_season):
+    client.force_login(alice)
+    entry = interviewed[0]
+    tracker.add_to_rank(entry=entry)
+    url = reverse("season:rank_notes", args=[entry.pk])
+    first, second = rank_notes_form(client, entry), rank_notes_form(client, entry)
+    assert (
+        client.post(url, first | {"pros": "Mentors", "cons": "Far\r\nfrom family"}).status_code
+        == 302
+    )
+    # The second tab still shows both boxes empty and changes only the pros.
+    assert client.post(url, second | {"pros": "Mentors"}).status_code == 302
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.pros, stored.cons) == ("Mentors", "Far\r\nfrom family")
+
+
+def test_a_box_changed_in_another_tab_is_refused_and_what_was_typed_is_kept(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    entry = interviewed[0]
+    tracker.add_to_rank(entry=entry)
+    url = reverse("season:rank_notes", args=[entry.pk])
+    first, second = rank_notes_form(client, entry), rank_notes_form(client, entry)
+    client.post(url, first | {"pros": "Mentors", "cons": "Far from family"})
+    response = client.post(url, second | {"pros": "Good salary"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Pros changed in another tab or on another device since you opened this page" in page
+    assert "Saved now: Pros “Mentors”; Cons “Far from family”." in page
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.pros, stored.cons) == ("Mentors", "Far from family")
+    again = make_form_data(page, url)
+    assert (again["pros"], again["cons"]) == ("Good salary", "Far from family")
+    assert client.post(url, again).status_code == 302  # saving again keeps what was typed
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert (stored.pros, stored.cons) == ("Good salary", "Far from family")
 
 
 def test_exports_keep_the_order_and_never_hold_a_formula(client, alice, interviewed, mid_season):

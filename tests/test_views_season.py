@@ -166,6 +166,32 @@ def test_a_first_interview_is_read_in_the_programs_zone_and_a_recorded_one_in_mi
     assert "program" not in zone.findall(client.get(entry_url(unknown)).content.decode())
 
 
+def test_a_time_zone_changed_in_another_tab_moves_neither_the_time_typed_nor_the_one_shown(
+    client, alice, shortlist, mid_season
+):
+    interview = datetime(2027, 1, 12, 15, 0, tzinfo=UTC)  # 20:30 in Kolkata
+    entry = make_tracked_entry(
+        shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10), interview_at=interview
+    )
+    client.force_login(alice)
+    opened = page_form(client, entry)
+    assert (opened["interview_time"], opened["my_zone"]) == ("20:30", "Asia/Kolkata")
+    client.post(reverse("season:time_zone"), {"time_zone": "America/New_York"})  # another tab
+
+    kept = client.post(entry_url(entry), opened | {"cons": "Far"})
+    assert kept.status_code == 302  # the interview shown is the one stored: no clash
+    assert ShortlistEntry.objects.get(pk=entry.pk).interview_at == interview
+    moved = client.post(entry_url(entry), opened | {"cons": "Far", "interview_time": "21:00"})
+    assert moved.status_code == 302
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert stored.interview_at == datetime(2027, 1, 12, 15, 30, tzinfo=UTC)  # 21:00 in Kolkata
+    # A zone the page could not have shown is not taken: "my time zone" is read as it is now.
+    made_up = page_form(client, entry) | {"my_zone": "Mars/Olympus", "interview_time": "10:00"}
+    assert client.post(entry_url(entry), made_up).status_code == 302
+    stored = ShortlistEntry.objects.get(pk=entry.pk)
+    assert stored.interview_at == datetime(2027, 1, 12, 15, 0, tzinfo=UTC)  # 10:00 in New York
+
+
 def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shortlist, mid_season):
     entry = make_entry(shortlist, make_program(state="IL"))
     client.force_login(alice)
