@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from applicants import season_summary, tracker
 from applicants.models import CalendarFeed, SeasonDate, ShortlistEntry
-from applicants.season import IN_PERSON
+from applicants.season import IN_PERSON, VIRTUAL
 from programs.geography import time_zone_of
 
 # Interview days run about a morning; two interviews starting closer than this overlap.
@@ -145,6 +145,9 @@ def agenda(events: list[Event], *, since: date) -> list[tuple[date, list[Event]]
 
 # iCalendar
 
+# How an interview's description starts, by its format.
+INTERVIEW_KINDS = {IN_PERSON: "In-person interview", VIRTUAL: "Virtual interview"}
+
 
 @functools.lru_cache(maxsize=4096)
 def _interview_vevent(
@@ -157,7 +160,7 @@ def _interview_vevent(
     event.add("dtstart", start)
     event.add("duration", INTERVIEW_LENGTH)
     event.add("summary", f"Interview: {name}")
-    lines = [f"{fmt} interview, {where}."]
+    lines = [f"{fmt}, {where}."]
     if zone_name:
         local = start.astimezone(zoneinfo.ZoneInfo(zone_name))
         lines.append(f"Program's local time: {local:%H:%M} {local.tzname()} ({zone_name}).")
@@ -176,7 +179,7 @@ def _interview_component(entry: ShortlistEntry, *, domain: str) -> bytes:
         f"interview-{entry.pk}@{domain}",
         entry.updated_at.astimezone(UTC),
         entry.interview_at.astimezone(UTC),
-        entry.get_interview_format_display() or "Format not recorded",
+        INTERVIEW_KINDS.get(entry.interview_format, "Interview (format not recorded)"),
         program.name,
         where,
         time_zone_of(program.state, program.city),

@@ -133,7 +133,9 @@ def verified_addresses(user: AbstractBaseUser) -> set[str]:
 
 
 def _own_addresses(user: AbstractBaseUser) -> set[str]:
-    known = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    """The addresses that are the user's: confirmed ones (an address only asked for may be
+    someone else's, whom the user may want to invite)."""
+    known = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     return {email.lower() for email in [*known, user.email] if email}
 
 

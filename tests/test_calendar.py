@@ -78,6 +78,20 @@ def test_an_el_paso_interview_is_read_and_written_in_mountain_time(client, alice
     assert "El Paso and Hudspeth counties" not in page
 
 
+def test_a_feed_interview_says_its_format_in_words(client, alice, shortlist):
+    at = datetime(2026, 12, 7, 15, tzinfo=UTC)
+    entries = [
+        interview(shortlist, at, name=f"P{fmt}", interview_format=fmt)
+        for fmt in ("in_person", "virtual", "")
+    ]
+    events = {str(event["uid"]): event for event in feed_events(client, alice)}
+    starts = [
+        str(events[f"interview-{entry.pk}@testserver"]["description"]).split(",")[0]
+        for entry in entries
+    ]
+    assert starts == ["In-person interview", "Virtual interview", "Interview (format not recorded)"]
+
+
 def test_same_day_and_overlapping_interviews_are_flagged(shortlist, alice):
     morning = datetime(2026, 12, 7, 3, 30, tzinfo=UTC)  # 09:00 in Kolkata
     interview(shortlist, morning, name="A")

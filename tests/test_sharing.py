@@ -52,6 +52,16 @@ def test_sharing_with_yourself_is_refused_and_writes_nothing(alice):
     assert not Grant.objects.exists()
 
 
+def test_an_address_only_asked_for_is_not_yours_and_can_be_invited(alice):
+    EmailAddress.objects.create(user=alice, email="alice.work@example.org", verified=True)
+    EmailAddress.objects.create(user=alice, email="advisor@example.org", verified=False)
+    refused(
+        "yourself", sharing.grant_access, owner=alice, who="alice.work@example.org", level="view"
+    )
+    grant = sharing.grant_access(owner=alice, who="ADVISOR@example.org", level="view")
+    assert grant.email == "advisor@example.org" and grant.grantee is None
+
+
 def test_an_unknown_username_is_refused_with_a_hint_to_invite_by_address(alice):
     message = refused("“bobby”", sharing.grant_access, owner=alice, who="bobby", level="view")
     assert "e-mail" in message

@@ -55,6 +55,8 @@ def test_the_entry_page_shows_every_fact_field(client, alice, shortlist, mid_sea
                  "matched", "travel_estimate", "pros", "cons"):  # fmt: skip
         assert f'name="{name}"' in content, name
     assert "America/Chicago" in content  # the program's zone is offered for the time
+    back = reverse("applicants:list_of", args=[shortlist.profile.pk]) + f"#entry-{entry.pk}"
+    assert f'<a href="{back}">Back to my list</a>' in content  # to the program's row
 
 
 def test_recording_an_invitation_and_an_interview_in_the_programs_zone(

@@ -155,8 +155,7 @@ def test_removing_a_program_from_the_rank_list_lands_on_what_was_done_and_its_un
     message = item.locator("#messages")
     expect(message).to_contain_text("Took Beta Neuro off your rank order list (it was number 2).")
     expect(message).to_be_focused()
-    page.keyboard.press("Tab")  # the program's page
-    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the next stop is the undo the message offers
     put_back = page.get_by_role("button", name=re.compile("Put back at 2.*Beta Neuro"))
     expect(put_back).to_be_focused()
     page.keyboard.press("Enter")
