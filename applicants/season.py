@@ -208,6 +208,7 @@ def check_facts(
     signal_limit: int,
     matched_elsewhere: str = "",
     zone_is_set: bool = True,
+    match_day: date | None = None,
 ) -> list[Problem]:
     """Everything wrong with `facts` for an application in `season`, as messages for the user.
 
@@ -215,7 +216,9 @@ def check_facts(
     application, invitation, rejection or withdrawal is dated after today there; with
     `zone_is_set` false, after the latest today on Earth),
     `signals_elsewhere` the signals the applicant used on other programs this season and
-    `matched_elsewhere` the program already recorded as the match, if any.
+    `matched_elsewhere` the program already recorded as the match, if any, and `match_day`
+    the season's Match Day when the facts record a match for the first time (none is known
+    before it).
     """
     problems: list[Problem] = []
     first, last = season_window(season)
@@ -300,6 +303,13 @@ def check_facts(
         if facts.rank_position is None:
             problems.append(Problem("matched", "Only a program on your rank order list can "
                                     "match you: rank it first."))  # fmt: skip
+        if match_day is not None and today < match_day:
+            problems.append(
+                Problem(
+                    "matched",
+                    f"Match Day is {_day(match_day)}: record your match once the results are out.",
+                )
+            )
     if facts.signalled and signals_elsewhere >= signal_limit:
         problems.append(
             Problem(

@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from applicants.edits import and_list, changed_since
 from applicants.locks import lock_applicant
-from applicants.models import Profile, ShortlistEntry, validate_time_zone
+from applicants.models import (
+    Profile,
+    SeasonDate,
+    SeasonDateKind,
+    ShortlistEntry,
+    validate_time_zone,
+)
 from applicants.season import (
     FACT_FIELDS,
     FACT_LABELS,
@@ -179,6 +185,10 @@ def _problems(
 ) -> list[Problem]:
     others = ShortlistEntry.objects.filter(applicant_id=user_id, season=season).exclude(pk=entry.pk)
     matched = others.filter(matched=True).select_related("program").first()
+    match_day = None
+    if facts.matched and not entry.matched:  # a match recorded now: not before Match Day
+        days = SeasonDate.objects.filter(season=season, kind=SeasonDateKind.MATCH_DAY)
+        match_day = days.values_list("date", flat=True).first()
     problems = check_facts(
         facts,
         season=season,
@@ -188,6 +198,7 @@ def _problems(
         signals_elsewhere=others.filter(signalled=True).count() if facts.signalled else 0,
         signal_limit=settings.PREFERENCE_SIGNALS,
         matched_elsewhere=matched.program.name if matched is not None else "",
+        match_day=match_day,
     )
     if facts.any:
         twin = others.filter(program_id=entry.program_id).select_related("shortlist__profile")
@@ -462,6 +473,16 @@ def remove_from_rank(*, entry: ShortlistEntry) -> StatusChange:
         lock_applicant(user_id)
         entry = _locked_entry(entry)
         before, season = entry.facts, entry.season
+        if entry.matched and entry.rank_position is not None:
+            raise TrackerError(
+                [
+                    Problem(
+                        "rank_position",
+                        f"You matched at {entry.program.name}: untick “I matched here” on its "
+                        "page before taking it off your rank order list.",
+                    )
+                ]
+            )
         entry = record_facts(entry=entry, changes={"rank_position": None})
         return StatusChange(entry, before, season, _ranked(user_id, season))
 

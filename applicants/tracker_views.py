@@ -53,6 +53,11 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = False
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
+        # A rejection or withdrawal takes the program off the rank order list, as the list's
+        # status select does; the message says so.
+        unranked = item.rank_position if _ends(changes) and not item.matched else None
+        if unranked is not None:
+            changes["rank_position"] = None
         try:
             tracker.record_facts(entry=item, changes=changes, based_on=form.based_on())
         except tracker.TrackerError as error:
@@ -73,6 +78,11 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(field, message)
         else:
             saved = f"Saved {item.program.name}." if changes else "Nothing was changed."
+            if unranked is not None:
+                saved += (
+                    f" It is off your rank order list now (it was number {unranked}): a program "
+                    "that rejected you or that you withdrew from is not ranked."
+                )
             messages.success(request, saved)
             return redirect("season:entry", pk=item.pk)
     status = 409 if conflict else 400 if form.errors else 200
@@ -85,6 +95,11 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "signals": season_summary.signal_count(request.user, item.season),
     }
     return render(request, "applicants/entry.html", context, status=status)
+
+
+def _ends(changes: dict[str, Any]) -> bool:
+    """Whether `changes` record a rejection or a withdrawal."""
+    return any(changes.get(name) is not None for name in ("rejected_on", "withdrawn_on"))
 
 
 def _saved(form: EntryFactsForm, initial: dict[str, Any], field: str) -> str:

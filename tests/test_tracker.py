@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from applicants import tracker
-from applicants.models import Shortlist, ShortlistEntry, validate_time_zone
+from applicants.models import SeasonDate, Shortlist, ShortlistEntry, validate_time_zone
 from applicants.season import Problem, Status
 from tests.factories import make_entry, make_profile, make_program, make_tracked_entry
 
@@ -67,6 +67,24 @@ def test_a_second_match_is_refused_with_a_message(alice, shortlist):
         tracker.record_facts(entry=second, changes={"matched": True}, now=now)
     assert first.program.name in str(error.value)
     assert not ShortlistEntry.objects.get(pk=second.pk).matched
+
+
+def test_a_match_is_recorded_from_match_day_on(alice, shortlist):
+    assert SeasonDate.objects.get(season=2027, kind="match_day").date == date(2027, 3, 19)
+    entry = make_tracked_entry(shortlist, **interviewed_facts(rank_position=1))
+    the_day_before = datetime(2027, 3, 17, 12, tzinfo=UTC)  # 18 March everywhere on Earth
+    with pytest.raises(tracker.TrackerError) as error:
+        tracker.record_facts(entry=entry, changes={"matched": True}, now=the_day_before)
+    assert "Match Day is 19 March 2027: record your match once the results are out." in str(
+        error.value
+    )
+    with pytest.raises(tracker.TrackerError):  # the list's status select asks the same
+        tracker.change_status(entry=entry, status="matched", now=the_day_before)
+    assert not ShortlistEntry.objects.get(pk=entry.pk).matched
+    on_the_day = datetime(2027, 3, 19, 17, tzinfo=UTC)
+    assert tracker.record_facts(entry=entry, changes={"matched": True}, now=on_the_day).matched
+    # A match recorded already stays editable before it (a note, a correction).
+    tracker.record_facts(entry=entry, changes={"pros": "Home"}, now=the_day_before)
 
 
 def test_the_database_refuses_a_second_match_and_the_service_says_so(shortlist, monkeypatch):

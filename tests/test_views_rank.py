@@ -96,6 +96,21 @@ def test_pros_and_cons_are_saved_and_too_long_text_is_refused(
     assert ShortlistEntry.objects.get(pk=interviewed[0].pk).pros == "Strong stroke service"
 
 
+def test_the_matched_program_stays_ranked_until_the_match_is_unticked(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    entry = interviewed[0]
+    tracker.add_to_rank(entry=entry)
+    ShortlistEntry.objects.filter(pk=entry.pk).update(matched=True)
+    page = client.get(move(client, entry, "remove")["Location"]).content.decode()
+    assert (
+        "You matched at Alpha Neuro: untick “I matched here” on its page before taking it " in page
+    )
+    assert "Only a program on your rank order list can match you" not in page
+    assert ShortlistEntry.objects.get(pk=entry.pk).rank_position == 1
+
+
 def rank_notes_form(client, entry) -> dict:
     """The pros-and-cons form of `entry` as the rank order list shows it now, untouched."""
     url = reverse("season:rank_notes", args=[entry.pk])

@@ -12,6 +12,7 @@ from applicants.season import Status
 from tests.factories import (
     make_entry,
     make_form_data,
+    make_interviewed_entries,
     make_profile,
     make_program,
     make_tracked_entry,
@@ -192,6 +193,24 @@ def test_a_time_zone_changed_in_another_tab_moves_neither_the_time_typed_nor_the
     assert client.post(entry_url(entry), made_up).status_code == 302
     stored = ShortlistEntry.objects.get(pk=entry.pk)
     assert stored.interview_at == datetime(2027, 1, 12, 15, 0, tzinfo=UTC)  # 10:00 in New York
+
+
+def test_a_withdrawal_takes_the_program_off_the_rank_order_list_and_says_so(
+    client, alice, mid_season
+):
+    first, second = make_interviewed_entries(alice, "Alpha Neuro", "Beta Neuro", ranked=True)
+    client.force_login(alice)
+    response = client.post(
+        entry_url(first), page_form(client, first) | {"withdrawn_on": "2026-11-20"}, follow=True
+    )
+    assert response.status_code == 200
+    assert (
+        "Saved Alpha Neuro. It is off your rank order list now (it was number 1): a program "
+        "that rejected you or that you withdrew from is not ranked."
+    ) in response.content.decode()
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.withdrawn_on, first.rank_position) == (date(2026, 11, 20), None)
+    assert second.rank_position == 1  # the one below moved up
 
 
 def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shortlist, mid_season):
