@@ -339,6 +339,13 @@ def invitations_for(user: AbstractBaseUser) -> QuerySet[Grant]:
     )
 
 
+def was_invited(user: AbstractBaseUser, pk: int) -> bool:
+    """Whether grant `pk` is an invitation to one of `user`'s verified addresses from someone
+    else, open or not (withdrawn, declined, accepted)."""
+    invited = Grant.objects.filter(pk=pk, email__in=verified_addresses(user))
+    return invited.exclude(owner=user).exists()
+
+
 def accept_invitation(*, invitation: Grant, user: AbstractBaseUser) -> Grant:
     """`user` accepts an invitation to one of their verified addresses."""
     with transaction.atomic():

@@ -140,11 +140,11 @@ def grant_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = sharing.revoke_grant(grant=_own_grant(request, pk))
-    messages.success(
-        request,
-        f"{_who(grant)} no longer has access. Changed your mind? Restore it under "
-        "“Recently revoked”.",
-    )
+    if grant.grantee_id is None:  # an invitation nobody had accepted: no access was given
+        done = f"Withdrew the invitation to {_who(grant)}. Changed your mind? Reopen it"
+    else:
+        done = f"{_who(grant)} no longer has access. Changed your mind? Restore it"
+    messages.success(request, f"{done} under “Recently revoked”.")
     return redirect("applicants:sharing")
 
 
@@ -156,7 +156,12 @@ def grant_restore(request: HttpRequest, pk: int) -> HttpResponse:
     except sharing.SharingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Access for {_who(grant)} restored.")
+        restored = (
+            "The invitation to {} is open again (no new e-mail is sent)."
+            if grant.grantee_id is None
+            else "Access for {} restored."
+        )
+        messages.success(request, restored.format(_who(grant)))
     return redirect("applicants:sharing")
 
 
@@ -327,15 +332,31 @@ def advisor(request: HttpRequest) -> HttpResponse:
     return render(request, "applicants/advisor.html", context)
 
 
-def _invitation(request: HttpRequest, pk: int) -> Grant:
-    """An invitation waiting for one of the signed-in user's verified addresses."""
-    return get_object_or_404(sharing.invitations_for(request.user), pk=pk)
+INVITATION_CLOSED = (
+    "This invitation is no longer open: its sender withdrew it, or it was answered in "
+    "another tab. Nothing was changed."
+)
+
+
+def _invitation(request: HttpRequest, pk: int) -> Grant | None:
+    """An invitation waiting for one of the signed-in user's verified addresses; None when it
+    was one but has ended meanwhile (withdrawn, or answered elsewhere). Anyone else's: 404."""
+    invitation = sharing.invitations_for(request.user).filter(pk=pk).first()
+    if invitation is None and not sharing.was_invited(request.user, pk):
+        raise Http404
+    return invitation
 
 
 @require_POST
 def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
-    grant = sharing.accept_invitation(invitation=invitation, user=request.user)
+    try:
+        if invitation is None:
+            raise sharing.SharingError(INVITATION_CLOSED)
+        grant = sharing.accept_invitation(invitation=invitation, user=request.user)
+    except sharing.SharingError:
+        messages.info(request, INVITATION_CLOSED)
+        return redirect("applicants:advisor")
     owner = grant.owner.get_username()
     messages.success(request, f"You can now {Access(grant.level).verb} {owner}’s workspace.")
     return redirect("applicants:advisor")
@@ -343,7 +364,11 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = sharing.decline_invitation(invitation=_invitation(request, pk))
+    invitation = _invitation(request, pk)
+    if invitation is None:
+        messages.info(request, INVITATION_CLOSED)
+        return redirect("applicants:advisor")
+    invitation = sharing.decline_invitation(invitation=invitation)
     messages.success(request, f"Declined {invitation.owner.get_username()}’s invitation.")
     return redirect("applicants:advisor")
 
@@ -418,29 +443,37 @@ def shared_profile(request: HttpRequest, profile: Profile) -> HttpResponse:
     return render(request, "applicants/shared_profile.html", context)
 
 
-def _commenting_viewer(request: HttpRequest, profile: Profile) -> sharing.Viewer:
-    viewer = sharing.viewer_of(request.user, profile.user)
-    if viewer is None or not viewer.can_comment:  # a view-only grant writes nothing
-        raise Http404("Nothing here.")
-    return viewer
+def _not_posted(request: HttpRequest, why: str, page: str, place: str) -> HttpResponse:
+    """Back to `page#place` with why the comment was not posted and, so that nothing typed is
+    lost, what it said."""
+    typed = request.POST.get("body", "").strip()
+    kept = f" What you wrote: “{typed}”" if typed else ""
+    messages.error(request, f"{why}{kept}", extra_tags=place)
+    return redirect(f"{page}#{place}")
 
 
 def _post_comment(
     request: HttpRequest, profile: Profile, program: Any, page: str, place: str
 ) -> HttpResponse:
-    """Post a comment, and go back to `page#place`, the message meant for that place."""
+    """Post a comment, and go back to `page#place`, the message meant for that place. Someone
+    who may no longer comment (the owner made their access view-only meanwhile) is told so;
+    someone with no access at all finds nothing (404)."""
+    viewer = sharing.viewer_of(request.user, profile.user)
+    if viewer is None:
+        raise Http404("Nothing here.")
+    if not viewer.can_comment:
+        why = "You can only view this workspace now, so your comment was not posted."
+        return _not_posted(request, why, page, place)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["body"][0], extra_tags=place)
-        return redirect(f"{page}#{place}")
+        return _not_posted(request, form.errors["body"][0], page, place)
     try:
         comments.add_comment(
             author=request.user, profile=profile, program=program, body=form.cleaned_data["body"]
         )
     except sharing.SharingError as error:
-        messages.error(request, str(error), extra_tags=place)
-    else:
-        messages.success(request, "Comment posted.", extra_tags=place)
+        return _not_posted(request, str(error), page, place)
+    messages.success(request, "Comment posted.", extra_tags=place)
     return redirect(f"{page}#{place}")
 
 
@@ -448,7 +481,6 @@ def _post_comment(
 def entry_comment(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for_user(request.user, pk)
     profile = entry.shortlist.profile
-    _commenting_viewer(request, profile)
     page = reverse("applicants:list_of", args=[profile.pk])
     return _post_comment(request, profile, entry.program, page, f"comments-{entry.pk}")
 
@@ -456,6 +488,5 @@ def entry_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def profile_comment(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_profile_for_user(request.user, pk)
-    _commenting_viewer(request, profile)
     page = reverse("applicants:scenario", args=[profile.pk])
     return _post_comment(request, profile, None, page, "comments-profile")

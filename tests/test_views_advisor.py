@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from applicants import advising, outlook
+from applicants import advising, outlook, sharing
 from applicants.models import ShortlistEntry
 from applicants.scoring import estimate_percent
 from tests.factories import make_built_list, make_grant, make_profile, make_program, make_user
@@ -205,6 +205,27 @@ def test_declining_an_invitation_ends_it(client, advisor, alice):
     client.post(reverse("applicants:invitation_decline", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None and invitation.grantee is None
+
+
+@pytest.mark.parametrize("name", ["invitation_accept", "invitation_decline"])
+def test_an_invitation_withdrawn_meanwhile_is_said_to_be_closed(client, advisor, alice, name):
+    invitation = make_grant(alice, email="charlie@example.org")
+    sharing.revoke_grant(grant=invitation)  # the owner, in their own tab
+    response = client.post(reverse(f"applicants:{name}", args=[invitation.pk]), follow=True)
+    assert response.status_code == 200
+    assert "This invitation is no longer open: its sender withdrew it" in response.content.decode()
+    assert rows(client) == []
+    invitation.refresh_from_db()
+    assert invitation.grantee is None
+
+
+def test_an_invitation_accepted_in_another_tab_is_said_to_be_closed(client, advisor, alice):
+    invitation = make_grant(alice, email="charlie@example.org")
+    url = reverse("applicants:invitation_accept", args=[invitation.pk])
+    client.post(url)
+    again = client.post(url, follow=True).content.decode()
+    assert "This invitation is no longer open" in again
+    assert [row.name for row in rows(client)] == ["alice"]
 
 
 @pytest.mark.parametrize("name", ["invitation_accept", "invitation_decline"])

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants import calendar, comments, sharing
-from applicants.models import AccessEvent, Comment
+from applicants.models import AccessEvent, Comment, Grant
 from tests.factories import (
     make_built_list,
     make_grant,
@@ -177,6 +177,33 @@ def test_a_bad_comment_says_what_to_fix_and_writes_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_too_long_comment_comes_back_with_what_was_written(client, shortlist, commenter):
+    url = reverse("applicants:list_entry_comment", args=[shortlist.entries.first().pk])
+    client.force_login(commenter)
+    written = "Consider this program: " + "x" * 2000
+    page = client.post(url, {"body": written}, follow=True).content.decode()
+    assert f"What you wrote: “{written}”" in page
+    assert not Comment.objects.exists()
+
+
+def test_a_commenter_made_view_only_while_typing_is_told_and_keeps_the_text(
+    client, alice, shortlist, commenter
+):
+    entry = shortlist.entries.first()
+    client.force_login(commenter)
+    Grant.objects.filter(owner=alice, grantee=commenter).update(level="view")  # the owner
+    url = reverse("applicants:list_entry_comment", args=[entry.pk])
+    response = client.post(url, {"body": "Apply early here"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == list_url(shortlist.profile) + f"#comments-{entry.pk}"
+    page = response.content.decode()
+    assert "You can only view this workspace now, so your comment was not posted." in page
+    assert "What you wrote: “Apply early here”" in page
+    assert not Comment.objects.exists()
+    Grant.objects.filter(owner=alice, grantee=commenter).update(revoked_at=timezone.now())
+    assert client.post(url, {"body": "Apply early here"}).status_code == 404  # no access at all
 
 
 def test_the_owner_sees_new_comments_on_the_home_page_and_the_list_then_they_are_read(

@@ -110,6 +110,22 @@ def test_revoking_is_one_post_and_can_be_undone(signed_in, alice, bob):
     assert sharing.access_of(bob, alice.pk) == "view"
 
 
+def test_withdrawing_an_invitation_says_so_and_can_be_undone(signed_in, alice):
+    grant = make_grant(alice, email="dana@example.org")
+    response = signed_in.post(reverse("applicants:sharing_revoke", args=[grant.pk]), follow=True)
+    page = response.content.decode()
+    assert "Withdrew the invitation to dana@example.org. Changed your mind? Reopen it" in page
+    assert "no longer has access" not in page  # nobody had any
+    assert "invitation withdrawn" in page and "Undo: reopen the invitation" in page
+    response = signed_in.post(reverse("applicants:sharing_restore", args=[grant.pk]), follow=True)
+    assert (
+        "The invitation to dana@example.org is open again (no new e-mail is sent)."
+        in response.content.decode()
+    )
+    grant.refresh_from_db()
+    assert grant.revoked_at is None and grant.grantee is None
+
+
 def test_restoring_after_a_new_grant_explains_why_not(signed_in, alice, bob):
     old = make_grant(alice, bob, revoked_at=timezone.now())
     make_grant(alice, bob, level="comment")
