@@ -129,6 +129,7 @@ class TravelCost:
     entry: ShortlistEntry
     usd: int
     estimated: bool  # the default estimate, not the applicant's own
+    to_come: bool  # the interview has not taken place yet: planned, not spent
 
 
 @dataclass(frozen=True)
@@ -149,23 +150,36 @@ class SeasonCosts:
 
     @property
     def travel_total(self) -> int:
-        return sum(item.usd for item in self.travel)
+        """Travel for the in-person interviews that have taken place."""
+        return sum(item.usd for item in self.travel if not item.to_come)
+
+    @property
+    def travel_to_come(self) -> int:
+        """Travel for the in-person interviews still to come."""
+        return sum(item.usd for item in self.travel if item.to_come)
 
     @property
     def total(self) -> int:
-        """What the season has cost so far (the NRMP fee once counted)."""
+        """What the season has cost so far (the NRMP fee once counted, travel once travelled)."""
         nrmp = self.nrmp_fee if self.nrmp_counted else 0
         return self.eras_fee + nrmp + self.extra_ranks_fee + self.travel_total
 
     @property
-    def total_with_nrmp(self) -> int:
-        """The season with the NRMP registration, paid or still to pay."""
-        return self.eras_fee + self.nrmp_fee + self.extra_ranks_fee + self.travel_total
+    def to_come(self) -> int:
+        """What is still to pay: the NRMP registration until counted, travel still to come."""
+        return (0 if self.nrmp_counted else self.nrmp_fee) + self.travel_to_come
+
+    @property
+    def total_with_to_come(self) -> int:
+        return self.total + self.to_come
 
 
-def season_costs(user: AbstractBaseUser, season: int | None = None) -> SeasonCosts:
+def season_costs(
+    user: AbstractBaseUser, season: int | None = None, *, now: datetime | None = None
+) -> SeasonCosts:
     """What the season costs: ERAS fees for the programs applied to, the NRMP fees, travel."""
     season = season or tracker.current_season(user)
+    now = now or timezone.now()
     entries = list(tracker.season_entries(user, season).order_by("interview_at", "program__name"))
     applied = sum(1 for entry in entries if entry.applied_on is not None)
     ranked = sum(1 for entry in entries if entry.rank_position is not None)
@@ -176,6 +190,7 @@ def season_costs(user: AbstractBaseUser, season: int | None = None) -> SeasonCos
             if entry.travel_estimate is None
             else entry.travel_estimate,
             entry.travel_estimate is None,
+            not entry.interviewed and (entry.interview_at is None or entry.interview_at > now),
         )
         for entry in entries
         if entry.interview_format == IN_PERSON and entry.withdrawn_on is None

@@ -1,12 +1,13 @@
 """The season pages: entry facts, signals, time zone, overview, costs, review."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.http import HttpResponse
 from django.urls import reverse
 
+from applicants import season_summary
 from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
 from applicants.season import Status
 from tests.factories import (
@@ -448,6 +449,30 @@ def test_costs_add_eras_fees_for_applied_programs_nrmp_and_travel(
     assert f"${eras + 85 + 400 + 700:,}" in page
 
 
+def test_travel_counts_as_spent_once_the_interview_has_taken_place(
+    client, alice, shortlist, settings, mid_season
+):
+    settings.NRMP_REGISTRATION_FEE = 85
+    facts = {"invited_on": date(2026, 10, 1), "interview_format": "in_person"}
+    make_tracked_entry(
+        shortlist, interview_at=mid_season - timedelta(days=3), travel_estimate=400, **facts
+    )
+    make_tracked_entry(
+        shortlist, interview_at=mid_season + timedelta(days=30), travel_estimate=750, **facts
+    )
+    costs = season_summary.season_costs(alice, now=mid_season)
+    assert (costs.travel_total, costs.travel_to_come) == (400, 750)
+    assert (costs.total, costs.to_come, costs.total_with_to_come) == (400, 85 + 750, 1235)
+    client.force_login(alice)
+    page = client.get(reverse("season:costs")).content.decode()
+    assert '<span class="value">$400</span><span class="label">season total so far</span>' in page
+    assert "+ $835 to come (NRMP registration, travel to interviews ahead)" in page
+    assert "$750 more for the interviews ahead" in page
+    assert "Season cost so far: <strong>$400</strong> (plus $835 to come" in (
+        client.get(reverse("season:index")).content.decode()
+    )
+
+
 @pytest.mark.parametrize("user", ["alice", "bob"])  # bob has no profile
 def test_a_season_with_nothing_recorded_has_cost_nothing_so_far(
     client, request, shortlist, settings, mid_season, user
@@ -456,10 +481,10 @@ def test_a_season_with_nothing_recorded_has_cost_nothing_so_far(
     client.force_login(request.getfixturevalue(user))
     season = client.get(reverse("season:index")).content.decode()
     assert "Season cost so far: <strong>$0</strong>" in season
-    assert "plus the $85 NRMP registration fee" in season
+    assert "plus $85 to come: the NRMP registration fee, counted once you rank a program" in season
     costs = client.get(reverse("season:costs")).content.decode()
     assert '<span class="value">$0</span><span class="label">season total so far</span>' in costs
-    assert "+ $85 NRMP registration to come" in costs
+    assert "+ $85 to come (NRMP registration)" in costs
 
 
 def test_the_nrmp_fee_is_counted_once_a_program_is_ranked(
