@@ -99,7 +99,14 @@
   }
 
   function showProblem(form, text, actions) {
-    problems.show(form, text, actions, PROBLEM);
+    var box = problems.show(form, text, actions, PROBLEM);
+    // A control disabled while its request ran (a note's Save) gave focus back to the page:
+    // it lands on what went wrong instead, so a keyboard user is not sent to the top.
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      box.setAttribute("tabindex", "-1");
+      box.focus();
+    }
   }
 
   function csrfCookie() {

@@ -205,6 +205,26 @@ def test_a_rejected_security_token_keeps_the_note_and_retry_saves_it(live_server
     _expect_note(row, entry, "Ask about the J-1 waiver")
 
 
+def test_a_note_save_that_fails_by_keyboard_lands_on_what_went_wrong(live_server, page: Page):
+    rows = _open_list(page, live_server.url)
+    row, entry = _row(page, rows, 1)
+    page.route("**/notes/", lambda route: route.fulfill(status=500, body="Server Error"))
+    row.get_by_text("Add note").click()
+    row.get_by_role("textbox").fill("Ask about the J-1 waiver")
+    row.get_by_role("button", name="Save note").press("Enter")
+
+    problem = row.locator(".write-problem")
+    expect(problem).to_contain_text("neuromatch had a problem (error 500)")
+    # The Save button was disabled while its request ran, which took focus from it: focus is
+    # on the message, not back at the top of the page.
+    expect(problem).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(problem.get_by_role("button", name="Retry")).to_be_focused()
+    page.unroute("**/notes/")
+    page.keyboard.press("Enter")
+    _expect_note(row, entry, "Ask about the J-1 waiver")
+
+
 def test_a_row_removed_in_another_tab_says_so(live_server, page: Page, mid_season):
     rows = _open_list(page, live_server.url)
     row, entry = _row(page, rows, 4)
