@@ -149,8 +149,9 @@ def test_the_preview_shows_the_clash_as_a_row_error_with_its_line_and_column(cli
     body = response.content.decode()
     assert response.context["plan"].rejected == 1
     assert (
-        f'<td class="num">2</td><td>name</td><td><code>Beta Neurology</code></td><td>W{CLASH[1:]}'
-        in body
+        f'<td class="num" data-label="Line">2</td><td data-label="Column">name</td>'
+        '<td data-label="Value"><code>Beta Neurology</code></td>'
+        f'<td data-label="Problem">W{CLASH[1:]}' in body
     )
     assert "Import 1 change" not in body
     batch = ImportBatch.objects.get()

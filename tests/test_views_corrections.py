@@ -40,7 +40,8 @@ def test_an_accepted_correction_reaches_the_catalogue_and_the_suggester_sees_it(
     client.force_login(make_catalogue_editor())
     queue = client.get(reverse("programs:corrections")).content.decode()
     assert "Lake Neurology" in queue and "by alice" in queue
-    assert "<td><del>unknown</del></td>" in queue and "<td><ins>yes</ins>" in queue
+    assert '<td data-label="Now"><del>unknown</del></td>' in queue
+    assert '<td data-label="Proposed"><ins>yes</ins>' in queue
     assert "example.org/neurology/how-to-apply" in queue
     correction = Correction.objects.get()
     accepted = client.post(reverse("programs:correction_accept", args=[correction.pk]))

@@ -374,7 +374,7 @@ def test_the_preview_counts_rows_with_errors_not_their_problems(client, staff):
     )
 
     body = one_row.content.decode()
-    problems = len(re.findall(r"<tr><td class=\"num\">3</td>", body))
+    problems = len(re.findall(r"<tr><td class=\"num\" data-label=\"Line\">3</td>", body))
     assert problems > 1
     assert f"Rows with errors (1): {problems} problems</h3>" in body
     assert "Rows with errors (2)</h3>" in two_rows.content.decode()
