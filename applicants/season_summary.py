@@ -174,6 +174,13 @@ class SeasonCosts:
         return self.total + self.to_come
 
 
+def _applied(entry: ShortlistEntry) -> bool:
+    """Whether the applicant applied to the program: the date says so, or a later fact (an
+    invitation, a rejection, an interview) that only an application brings."""
+    later = (entry.invited_on, entry.rejected_on, entry.interview_at, entry.rank_position)
+    return entry.applied_on is not None or any(fact is not None for fact in later)
+
+
 def season_costs(
     user: AbstractBaseUser, season: int | None = None, *, now: datetime | None = None
 ) -> SeasonCosts:
@@ -181,7 +188,7 @@ def season_costs(
     season = season or tracker.current_season(user)
     now = now or timezone.now()
     entries = list(tracker.season_entries(user, season).order_by("interview_at", "program__name"))
-    applied = sum(1 for entry in entries if entry.applied_on is not None)
+    applied = sum(1 for entry in entries if _applied(entry))
     ranked = sum(1 for entry in entries if entry.rank_position is not None)
     travel = [
         TravelCost(

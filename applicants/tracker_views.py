@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applicants import season_summary, tracker
 from applicants.access import get_rw_entry_for_user
 from applicants.forms import first_error
-from applicants.models import Page, ShortlistEntry, Status
+from applicants.models import Page, SeasonDate, SeasonDateKind, ShortlistEntry, Status
 from applicants.profiles import active_profile
 from applicants.sharing import OWNER, Viewer
 from applicants.sharing_views import shared_workspace_page
@@ -140,9 +140,16 @@ def entry_signal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def signals(request: HttpRequest) -> HttpResponse:
     profile = active_profile(request.user)
+    count = season_summary.signal_count(request.user)
+    deadline = SeasonDate.objects.filter(
+        season=count.season, kind=SeasonDateKind.SIGNAL_DEADLINE
+    ).first()
+    today = tracker.today_for(request.user)
     context = {
         "profile": profile,
-        "signals": season_summary.signal_count(request.user),
+        "signals": count,
+        "deadline": deadline,
+        "deadline_passed": deadline is not None and deadline.date < today,
         "suggested": season_summary.suggested_signals(profile),
         "signalled": season_summary.signalled_entries(request.user),
     }

@@ -135,6 +135,10 @@ def threads_database(django_db_setup, django_db_blocker, tmp_path):
         path = tmp_path / "test.sqlite3"
         copy = sqlite3.connect(path)
         connection.connection.backup(copy)
+        # In WAL already, as a production database is after its first connection: two threads
+        # opening their first connections at once would otherwise both switch the journal
+        # mode, which takes the whole file, and one would be told "database is locked".
+        copy.execute("PRAGMA journal_mode=WAL")
         copy.close()
         memory_name, in_memory = connection.settings_dict["NAME"], connection.connection
         connection.connection = None  # detached, not closed: closing would drop the database

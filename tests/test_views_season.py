@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from applicants import season_summary
 from applicants.models import Profile, SeasonDate, Shortlist, ShortlistEntry
@@ -378,6 +379,19 @@ def test_signals_page_offers_one_action_per_suggestion_and_counts_use(
     assert not ShortlistEntry.objects.get(pk=entries[2].pk).signalled
 
 
+def test_the_signals_page_says_when_the_deadline_has_passed(client, alice, shortlist, monkeypatch):
+    client.force_login(alice)
+    due = SeasonDate.objects.get(season=2027, kind="signal_deadline").date
+    for day, passed in ((due, False), (due + timedelta(days=1), True)):
+        moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        page = client.get(reverse("season:signals")).content.decode()
+        notice = (
+            f"Signals were due on {due:%-d %B %Y}, with the applications: that date has passed."
+        )
+        assert (notice in page) is passed, day
+
+
 def test_a_signal_goes_back_to_the_part_of_the_page_its_button_was_in(client, alice, shortlist):
     entry = make_entry(shortlist)
     client.force_login(alice)
@@ -449,6 +463,17 @@ def test_costs_add_eras_fees_for_applied_programs_nrmp_and_travel(
     assert f"${eras + 85 + 400 + 700:,}" in page
 
 
+def test_an_invitation_recorded_without_its_application_still_counts_the_eras_fee(
+    alice, shortlist, settings, mid_season
+):
+    make_tracked_entry(shortlist, applied_on=date(2026, 9, 10))
+    make_tracked_entry(shortlist, invited_on=date(2026, 10, 1))  # applied, date not recorded
+    make_tracked_entry(shortlist, rejected_on=date(2026, 10, 2))
+    make_tracked_entry(shortlist, signalled=True)  # a signal planned: not applied yet
+    costs = season_summary.season_costs(alice, now=mid_season)
+    assert (costs.applied, costs.eras_fee) == (3, 3 * 11)
+
+
 def test_travel_counts_as_spent_once_the_interview_has_taken_place(
     client, alice, shortlist, settings, mid_season
 ):
@@ -462,13 +487,15 @@ def test_travel_counts_as_spent_once_the_interview_has_taken_place(
     )
     costs = season_summary.season_costs(alice, now=mid_season)
     assert (costs.travel_total, costs.travel_to_come) == (400, 750)
-    assert (costs.total, costs.to_come, costs.total_with_to_come) == (400, 85 + 750, 1235)
+    eras = 2 * 11  # both were applied to, the invitations say
+    assert (costs.total, costs.to_come) == (eras + 400, 85 + 750)
+    assert costs.total_with_to_come == eras + 400 + 85 + 750
     client.force_login(alice)
     page = client.get(reverse("season:costs")).content.decode()
-    assert '<span class="value">$400</span><span class="label">season total so far</span>' in page
+    assert '<span class="value">$422</span><span class="label">season total so far</span>' in page
     assert "+ $835 to come (NRMP registration, travel to interviews ahead)" in page
     assert "$750 more for the interviews ahead" in page
-    assert "Season cost so far: <strong>$400</strong> (plus $835 to come" in (
+    assert "Season cost so far: <strong>$422</strong> (plus $835 to come" in (
         client.get(reverse("season:index")).content.decode()
     )
 
