@@ -80,7 +80,10 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Correction, pk=pk)
     form = RejectCorrectionForm(request.POST)
     if not form.is_valid():
-        return _queue_page(request, status=400, error="To reject a correction, say why.")
+        # Said at the reason box of that correction's row, and above the queue which row it is.
+        return _queue_page(
+            request, status=400, reject_error="To reject this correction, say why.", error_for=pk
+        )
     try:
         correction = reject_correction(
             correction_id=pk, reviewer=request.user, reason=form.cleaned_data["reason"]

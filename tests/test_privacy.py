@@ -272,6 +272,10 @@ def test_wrong_passwords_on_the_delete_page_count_towards_the_lock_out(client, a
     response = client.post(reverse("account_delete"), {"password": PASSWORD})
     assert response.status_code == 429
     assert User.objects.filter(username="alice").exists()
+    page = response.content.decode()  # the page speaks to someone signed in, deleting
+    assert "<h1>Too many wrong passwords</h1>" in page
+    assert "deleting it, changing the password, signing in — is paused for 15 minutes" in page
+    assert "You are still signed in and nothing was changed." in page
 
 
 # --- records expire ----------------------------------------------------------------------

@@ -64,7 +64,14 @@ def test_a_rejected_correction_needs_a_reason_that_the_suggester_then_sees(clien
     with_reason = client.post(url, {"reason": "The page linked is for the surgery program."})
 
     assert without_reason.status_code == 400
-    assert "To reject a correction, say why." in without_reason.content.decode()
+    page = without_reason.content.decode()
+    # Said at that correction's reason box, which is marked, and above which one it is.
+    assert (
+        f'aria-invalid="true" aria-describedby="reason-{correction.pk}-error"></textarea>\n'
+        f'        <p class="errorlist" id="reason-{correction.pk}-error">To reject this '
+        "correction, say why.</p>"
+    ) in page
+    assert "the correction marked below needs a reason" in page
     assert with_reason.status_code == 302
     correction.refresh_from_db()
     assert correction.status == CorrectionStatus.REJECTED
