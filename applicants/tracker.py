@@ -234,6 +234,26 @@ def _save(entry: ShortlistEntry, names: list[str]) -> None:
         ) from None
 
 
+def _checked(
+    entry: ShortlistEntry, changes: Mapping[str, Any], *, now: datetime
+) -> tuple[Facts, int, list[Problem]]:
+    """The entry's facts with `changes`, the season they are for, and what is wrong with them."""
+    when = clock(entry.shortlist.profile.user, now=now)
+    facts = replace(entry.facts, **{k: v for k, v in changes.items() if k in FACT_FIELDS})
+    season = entry.season or when.season
+    user_id = entry.shortlist.profile.user_id
+    problems = _problems(entry, facts, user_id=user_id, season=season, when=when, now=now)
+    return facts, season, problems
+
+
+def problems_with(
+    *, entry: ShortlistEntry, changes: Mapping[str, Any], now: datetime | None = None
+) -> list[Problem]:
+    """What recording `changes` would be refused for, writing nothing: a page with errors in
+    some fields says at once what the others' facts break, not one round at a time."""
+    return _checked(entry, changes, now=now or timezone.now())[2]
+
+
 def record_facts(
     *,
     entry: ShortlistEntry,
@@ -261,10 +281,7 @@ def record_facts(
         entry = _locked_entry(entry)
         if stale := changed_since(entry, changes, based_on or {}):
             raise StaleFacts(stale)
-        when = clock(entry.shortlist.profile.user, now=now)
-        facts = replace(entry.facts, **{k: v for k, v in changes.items() if k in FACT_FIELDS})
-        season = entry.season or when.season
-        problems = _problems(entry, facts, user_id=user_id, season=season, when=when, now=now)
+        facts, season, problems = _checked(entry, changes, now=now)
         if problems:
             raise TrackerError(problems)
         for name, value in changes.items():

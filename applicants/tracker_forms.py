@@ -154,6 +154,8 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
         return data
 
     def _interview_changed(self) -> bool:
+        if "interview_at" not in self.cleaned_data:  # the day or the time has an error
+            return False
         changed = {"interview_day", "interview_time"} & set(self.changed_data)
         # The same day and time read in the program's zone is another moment.
         elsewhere = self.cleaned_data.get("interview_zone") == PROGRAMS
@@ -161,12 +163,13 @@ class EntryFactsForm(ShowsWhatItShowed, forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """The facts and details this user changed from what the page showed, as the tracker
-        takes them. A post without the page's snapshot (an old page, a script) changes only
-        the fields it sends with a value."""
+        takes them (on a form with errors, those of the fields without one). A post without
+        the page's snapshot (an old page, a script) changes only the fields it sends with a
+        value."""
         data, changed = self.cleaned_data, set(self.changed_data)
         names = [name for name in self.base_fields if not name.startswith("interview_")]
-        result = {name: data[name] for name in names if name in changed}
-        if "interview_format" in changed:
+        result = {name: data[name] for name in names if name in changed and name in data}
+        if "interview_format" in changed and "interview_format" in data:
             result["interview_format"] = data["interview_format"]
         if self._interview_changed():
             result["interview_at"] = data["interview_at"]

@@ -69,9 +69,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 form = EntryFactsForm(data, mine=mine, program=zone, initial=initial)
                 form.is_valid()
             for problem in error.problems:
-                field = problem.field if problem.field in form.fields else None
-                if problem.field == "interview_at":
-                    field = "interview_day"
+                field = _field_of(form, problem)
                 message = problem.message
                 if conflict and field:
                     message = f"Saved elsewhere meanwhile: {_saved(form, initial, field)}."
@@ -85,6 +83,12 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, saved)
             return redirect("season:entry", pk=item.pk)
+    elif request.method == "POST":
+        # Errors in some fields: say now what the others' facts break, not after a resend.
+        for problem in tracker.problems_with(entry=item, changes=form.changes()):
+            field = _field_of(form, problem)
+            if field is None or field not in form.errors:
+                form.add_error(field, problem.message)
     status = 409 if conflict else 400 if form.errors else 200
     context = {
         "entry": item,
@@ -95,6 +99,13 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "signals": season_summary.signal_count(request.user, item.season),
     }
     return render(request, "applicants/entry.html", context, status=status)
+
+
+def _field_of(form: EntryFactsForm, problem: tracker.Problem) -> str | None:
+    """The field of the entry page a tracker problem belongs under (None: above the form)."""
+    if problem.field == "interview_at":
+        return "interview_day"
+    return problem.field if problem.field in form.fields else None
 
 
 def _ends(changes: dict[str, Any]) -> bool:

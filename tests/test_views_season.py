@@ -215,6 +215,23 @@ def test_a_withdrawal_takes_the_program_off_the_rank_order_list_and_says_so(
     assert second.rank_position == 1  # the one below moved up
 
 
+def test_every_error_on_the_entry_page_is_said_in_one_round(client, alice, shortlist, mid_season):
+    entry = make_entry(shortlist, make_program(state="IL"))
+    client.force_login(alice)
+    typed = {
+        "applied_on": "2026-12-25",  # after today (30 Nov 2026)
+        "invited_on": "2026-05-01",  # before the season
+        "travel_estimate": "-9",  # refused by the field itself
+    }
+    response = client.post(entry_url(entry), page_form(client, entry) | typed)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["travel_estimate"] == ["Enter a whole number of dollars from 0 to 20,000."]
+    assert "is after today" in errors["applied_on"][0]
+    assert "is outside the 2027 season" in errors["invited_on"][0]
+    assert ShortlistEntry.objects.get(pk=entry.pk).applied_on is None  # nothing written
+
+
 def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shortlist, mid_season):
     entry = make_entry(shortlist, make_program(state="IL"))
     client.force_login(alice)
