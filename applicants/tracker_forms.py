@@ -62,7 +62,7 @@ def _text(label: str) -> forms.CharField:
     )
 
 
-class EntryFactsForm(ShowsWhatItShowed, forms.Form):
+class EntryFactsForm(ShowsWhatItShowed, PlainLabelForm):
     """Every fact of one entry, with the interview's day and time in a chosen zone.
 
     Each field carries what the page showed (Django's hidden initial, `initial-<name>`), so a

@@ -9,6 +9,7 @@ is then tried by the owner, a viewer, a commenter, a revoked grantee, a stranger
 
 import copy
 import dataclasses
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -429,6 +430,9 @@ def test_the_owner_can_open_every_page(client, world, name):
     client.force_login(world.alice)
     response = client.get(_url(name, world))
     assert response.status_code in (200, 302), response.status_code
+    if response.get("Content-Type", "").startswith("text/html"):
+        # One form style on every page: no colon after a label.
+        assert not re.search(r":\s*</label>", response.content.decode()), name
     if response.status_code == 302:
         # Only a redirect within the app (e.g. an export before the list is built).
         assert not response["Location"].startswith(reverse("login"))
