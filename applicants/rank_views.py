@@ -52,13 +52,22 @@ def rank_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rw_entry_for_user(request.user, pk)
     form = RankMoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect("season:rank")
+        messages.error(
+            request, f"{item.program.name}: {first_error(form)}", extra_tags=f"rank-{item.pk}"
+        )
+        return redirect(reverse("season:rank") + f"#rank-{item.pk}")
     action = form.cleaned_data["action"]
     request.session.pop(UNDO_SESSION_KEY, None)  # an Undo is for the move just made
     try:
         if action in MOVES:
             tracker.move_rank(entry=item, offset=MOVES[action])
+        elif action == "to":
+            moved = tracker.move_rank(entry=item, to=form.cleaned_data["position"])
+            messages.success(
+                request,
+                f"{item.program.name} is number {moved.rank_position} now.",
+                extra_tags=f"rank-{item.pk}",
+            )
         elif action == "add":
             tracker.add_to_rank(entry=item)
         else:

@@ -504,8 +504,9 @@ def remove_from_rank(*, entry: ShortlistEntry) -> StatusChange:
         return StatusChange(entry, before, season, _ranked(user_id, season))
 
 
-def move_rank(*, entry: ShortlistEntry, offset: int) -> ShortlistEntry:
-    """Swap a ranked program with its neighbour above (offset -1) or below (+1)."""
+def move_rank(*, entry: ShortlistEntry, offset: int = 0, to: int | None = None) -> ShortlistEntry:
+    """Move a ranked program up (offset -1) or down (+1) one place, or `to` a position (kept
+    within the list); the programs between shift by one."""
     with transaction.atomic():
         lock_applicant(entry.applicant_id)
         entry = _locked_entry(entry)
@@ -513,15 +514,22 @@ def move_rank(*, entry: ShortlistEntry, offset: int) -> ShortlistEntry:
             raise TrackerError(
                 [Problem("rank_position", "Add the program to your rank order list first.")]
             )
-        target = entry.rank_position + offset
-        neighbour = ShortlistEntry.objects.filter(
-            applicant_id=entry.applicant_id, season=entry.season, rank_position=target
-        ).first()
-        if neighbour is None:
-            return entry  # already first or last
-        here = entry.rank_position
-        ShortlistEntry.objects.filter(pk=entry.pk).update(rank_position=None)
-        ShortlistEntry.objects.filter(pk=neighbour.pk).update(rank_position=here)
-        ShortlistEntry.objects.filter(pk=entry.pk).update(rank_position=target)
+        others = list(
+            ShortlistEntry.objects.filter(
+                applicant_id=entry.applicant_id, season=entry.season, rank_position__isnull=False
+            )
+            .exclude(pk=entry.pk)
+            .order_by("rank_position")
+            .values_list("pk", flat=True)
+        )
+        target = to if to is not None else entry.rank_position + offset
+        target = max(1, min(target, len(others) + 1))
+        if target == entry.rank_position:
+            return entry  # already there (first or last, for a step)
+        others.insert(target - 1, entry.pk)
+        ranked = ShortlistEntry.objects.filter(pk__in=others)
+        ranked.update(rank_position=None)  # one number each: clear, then number anew
+        for position, pk in enumerate(others, start=1):
+            ShortlistEntry.objects.filter(pk=pk).update(rank_position=position)
         entry.rank_position = target
     return entry

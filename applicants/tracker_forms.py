@@ -229,8 +229,26 @@ class SignalForm(PlainLabelForm):
 
 class RankMoveForm(PlainLabelForm):
     action = forms.ChoiceField(
-        choices=[("up", "Up"), ("down", "Down"), ("add", "Add"), ("remove", "Remove")]
+        choices=[
+            ("up", "Up"),
+            ("down", "Down"),
+            ("to", "Move to"),
+            ("add", "Add"),
+            ("remove", "Remove"),
+        ]
     )
+    position = forms.IntegerField(label="New place", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_whole_number(self.fields["position"], 1, 999)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        moving = data.get("action") == "to" and "position" not in self.errors
+        if moving and data.get("position") is None:
+            self.add_error("position", "Enter the place to move it to (1 is your first choice).")
+        return data
 
 
 class RankNotesForm(ShowsWhatItShowed, PlainLabelForm):

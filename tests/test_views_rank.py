@@ -96,6 +96,43 @@ def test_pros_and_cons_are_saved_and_too_long_text_is_refused(
     assert ShortlistEntry.objects.get(pk=interviewed[0].pk).pros == "Strong stroke service"
 
 
+def test_a_program_moves_to_the_place_typed_and_the_ones_between_shift(
+    client, alice, interviewed, mid_season
+):
+    client.force_login(alice)
+    for entry in interviewed:
+        move(client, entry, "add")
+    url = reverse("season:rank_move", args=[interviewed[2].pk])
+    response = client.post(url, {"action": "to", "position": "1"}, follow=True)
+    assert order(alice) == ["=HYPERLINK(1)", "Alpha Neuro", "Beta Neuro"]
+    assert "=HYPERLINK(1) is number 1 now." in response.content.decode()
+    client.post(url, {"action": "to", "position": "99"})  # beyond the end: last
+    assert order(alice) == ["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"]
+    page = client.get(reverse("season:rank")).content.decode()
+    assert 'max="3"' in page and "New place for Beta Neuro" in page
+
+
+@pytest.mark.parametrize(
+    ("position", "message"),
+    [
+        ("", "Enter the place to move it to (1 is your first choice)."),
+        ("0", "Enter a whole number from 1 to 999."),
+        ("two", "Enter a whole number from 1 to 999."),
+    ],
+)
+def test_a_bad_place_says_what_to_fix_and_moves_nothing(
+    client, alice, interviewed, mid_season, position, message
+):
+    client.force_login(alice)
+    for entry in interviewed:
+        move(client, entry, "add")
+    url = reverse("season:rank_move", args=[interviewed[2].pk])
+    response = client.post(url, {"action": "to", "position": position}, follow=True)
+    assert f"=HYPERLINK(1): New place: {message}" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"#rank-{interviewed[2].pk}")
+    assert order(alice) == ["Alpha Neuro", "Beta Neuro", "=HYPERLINK(1)"]
+
+
 def test_the_matched_program_stays_ranked_until_the_match_is_unticked(
     client, alice, interviewed, mid_season
 ):
