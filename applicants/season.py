@@ -117,24 +117,28 @@ def facts_of(values: Mapping[str, Any]) -> Facts:
     return Facts(**{name: values[name] for name in FACT_FIELDS if name in values})
 
 
+# The fact that makes each status, the furthest first: an application that ended, then the
+# last stage it reached. A flag counts when true, any other fact when it is recorded. The one
+# rule for `derive_status` and for its SQL (`tracker.status_expression`).
+STATUS_BY_FACT: tuple[tuple[str, Status], ...] = (
+    ("matched", Status.MATCHED),
+    ("withdrawn_on", Status.WITHDRAWN),
+    ("rejected_on", Status.REJECTED),
+    ("rank_position", Status.RANKED),
+    ("interviewed", Status.INTERVIEWED),
+    ("interview_at", Status.INTERVIEW_SCHEDULED),
+    ("invited_on", Status.INTERVIEW_OFFERED),
+    ("applied_on", Status.APPLIED),
+)
+FLAG_FACTS = frozenset({"signalled", "interviewed", "matched"})
+
+
 def derive_status(facts: Facts) -> Status:
     """The status an application's facts add up to: the furthest stage reached, unless it ended."""
-    if facts.matched:
-        return Status.MATCHED
-    if facts.withdrawn_on is not None:
-        return Status.WITHDRAWN
-    if facts.rejected_on is not None:
-        return Status.REJECTED
-    if facts.rank_position is not None:
-        return Status.RANKED
-    if facts.interviewed:
-        return Status.INTERVIEWED
-    if facts.interview_at is not None:
-        return Status.INTERVIEW_SCHEDULED
-    if facts.invited_on is not None:
-        return Status.INTERVIEW_OFFERED
-    if facts.applied_on is not None:
-        return Status.APPLIED
+    for name, status in STATUS_BY_FACT:
+        value = getattr(facts, name)
+        if (value is True) if name in FLAG_FACTS else (value is not None):
+            return status
     return Status.CONSIDERING
 
 

@@ -31,6 +31,8 @@ from applicants.models import (
 from applicants.season import (
     FACT_FIELDS,
     FACT_LABELS,
+    FLAG_FACTS,
+    STATUS_BY_FACT,
     Facts,
     Problem,
     check_facts,
@@ -154,18 +156,14 @@ def season_entries(user: AbstractBaseUser, season: int) -> QuerySet[ShortlistEnt
 
 def status_expression() -> Case:
     """`applicants.season.derive_status` in SQL, to filter and sort entries by status."""
-    return Case(
-        When(matched=True, then=Value(Stage.MATCHED.value)),
-        When(withdrawn_on__isnull=False, then=Value(Stage.WITHDRAWN.value)),
-        When(rejected_on__isnull=False, then=Value(Stage.REJECTED.value)),
-        When(rank_position__isnull=False, then=Value(Stage.RANKED.value)),
-        When(interviewed=True, then=Value(Stage.INTERVIEWED.value)),
-        When(interview_at__isnull=False, then=Value(Stage.INTERVIEW_SCHEDULED.value)),
-        When(invited_on__isnull=False, then=Value(Stage.INTERVIEW_OFFERED.value)),
-        When(applied_on__isnull=False, then=Value(Stage.APPLIED.value)),
-        default=Value(Stage.CONSIDERING.value),
-        output_field=CharField(),
+    whens = (
+        When(
+            **({name: True} if name in FLAG_FACTS else {f"{name}__isnull": False}),
+            then=Value(status.value),
+        )
+        for name, status in STATUS_BY_FACT
     )
+    return Case(*whens, default=Value(Stage.CONSIDERING.value), output_field=CharField())
 
 
 def _locked_entry(entry: ShortlistEntry) -> ShortlistEntry:

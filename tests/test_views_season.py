@@ -256,11 +256,15 @@ def test_two_tabs_changing_different_facts_keep_both_changes(client, alice, shor
     assert entry.status == Status.INTERVIEW_SCHEDULED
 
 
-def test_a_fact_changed_in_both_tabs_is_refused_by_name_and_nothing_is_written(
-    client, alice, shortlist, mid_season
-):
-    entry = make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
+@pytest.fixture
+def applied(client, alice, shortlist, mid_season):
+    """An entry applied to on 10 September, its owner signed in."""
     client.force_login(alice)
+    return make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
+
+
+def test_a_fact_changed_in_both_tabs_is_refused_by_name_and_nothing_is_written(client, applied):
+    entry = applied
     response = saved_in_two_tabs(
         client,
         entry,
@@ -282,10 +286,9 @@ def test_a_fact_changed_in_both_tabs_is_refused_by_name_and_nothing_is_written(
 
 
 def test_after_a_clash_saving_again_keeps_what_was_typed_and_what_the_other_tab_saved(
-    client, alice, shortlist, mid_season
+    client, applied
 ):
-    entry = make_tracked_entry(shortlist, make_program(state="IL"), applied_on=date(2026, 9, 10))
-    client.force_login(alice)
+    entry = applied
     response = saved_in_two_tabs(
         client,
         entry,
