@@ -100,10 +100,12 @@
 
   function showProblem(form, text, actions) {
     var box = problems.show(form, text, actions, PROBLEM);
-    // A control disabled while its request ran (a note's Save) gave focus back to the page:
-    // it lands on what went wrong instead, so a keyboard user is not sent to the top.
+    // A control disabled while its request ran (a note's Save, `hx-disabled-elt`) lost focus,
+    // or is about to (browsers move it off a disabled control when they next draw): it lands
+    // on what went wrong instead, so a keyboard user is not sent to the top of the page.
     var active = document.activeElement;
-    if (!active || active === document.body) {
+    var disabled = form.hasAttribute("hx-disabled-elt") && form.contains(active);
+    if (!active || active === document.body || disabled) {
       box.setAttribute("tabindex", "-1");
       box.focus();
     }
