@@ -210,6 +210,9 @@ def test_a_withdrawal_takes_the_program_off_the_rank_order_list_and_says_so(
         "Saved Alpha Neuro. It is off your rank order list now (it was number 1): a program "
         "that rejected you or that you withdrew from is not ranked."
     ) in response.content.decode()
+    assert "A program that rejected you or that you withdrew from is not ranked." in (
+        response.content.decode()
+    )  # not "Not on your rank order list yet"
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.withdrawn_on, first.rank_position) == (date(2026, 11, 20), None)
     assert second.rank_position == 1  # the one below moved up
