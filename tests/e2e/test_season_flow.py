@@ -127,6 +127,8 @@ def test_a_new_calendar_address_is_asked_for_twice_by_keyboard(live_server, page
     expect(confirm).to_be_hidden()
     page.locator("#feed-url").focus()
     page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Copy")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.locator("summary", has_text="Make a new address")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_text("stop updating at once")).to_be_visible()
@@ -135,3 +137,14 @@ def test_a_new_calendar_address_is_asked_for_twice_by_keyboard(live_server, page
     page.keyboard.press("Enter")
     expect(page.get_by_text("Your calendar has a new address")).to_be_visible()
     assert page.locator("#feed-url").input_value() != before
+
+
+def test_the_calendar_address_is_copied_with_one_button(live_server, page: Page, mid_season):
+    user = make_user("farida")
+    Shortlist.objects.create(profile=make_profile(user), built_at=mid_season)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page, live_server.url, "farida", next_url="/season/calendar/?view=agenda")
+    address = page.locator("#feed-url").input_value()
+    page.get_by_role("button", name="Copy").press("Enter")
+    expect(page.locator("#feed-url-copied")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == address
