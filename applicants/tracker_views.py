@@ -83,7 +83,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, saved)
             return redirect("season:entry", pk=item.pk)
-    elif request.method == "POST":
+    elif form.is_bound:
         # Errors in some fields: say now what the others' facts break, not after a resend.
         for problem in tracker.problems_with(entry=item, changes=form.changes()):
             field = _field_of(form, problem)

@@ -1,5 +1,5 @@
 // On a phone the main menu folds behind a "Menu" button, so a page starts with its content,
-// not with three rows of links. Loaded without defer: the page is marked before it is first
+// not with three rows of links; the Staff list closes on Escape or a click elsewhere. Loaded without defer: the page is marked before it is first
 // drawn, so the menu never shows and then folds. Without this script the menu stays open.
 (function () {
   "use strict";
@@ -22,8 +22,21 @@
     if (button) setOpen(button, button.getAttribute("aria-expanded") !== "true");
   });
 
+  // The Staff list closes when a click lands elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll(".nav-staff details[open]").forEach(function (list) {
+      if (!list.contains(event.target)) list.open = false;
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
+    const staff = event.target.closest && event.target.closest(".nav-staff details[open]");
+    if (staff) {  // Escape closes the Staff list first, back on its summary
+      staff.open = false;
+      staff.querySelector("summary").focus();
+      return;
+    }
     const menu = event.target.closest && event.target.closest(".nav-menu.open");
     const button = menu && toggleOf(menu);
     if (!button) return;

@@ -61,3 +61,11 @@ def open_menu(page: Page) -> None:
     toggle = page.get_by_role("button", name="Menu")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+
+
+def open_staff_menu(page: Page) -> None:
+    """Open the header's Staff list (Import, Calibration, Admin), the menu first on a phone."""
+    open_menu(page)
+    staff = page.locator(".nav-staff details")
+    if staff.get_attribute("open") is None:
+        staff.locator("summary").click()

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from applicants.model_fitting import fit_version
 from applicants.model_versions import active_version
-from tests.e2e.browser import sign_in
+from tests.e2e.browser import open_staff_menu, sign_in
 from tests.factories import make_imported_outcomes, make_model_steward, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +19,7 @@ def test_staff_read_a_fitted_version_and_activate_it(live_server, page: Page):
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     sign_in(page, live_server.url, "stella")
 
+    open_staff_menu(page)
     page.get_by_role("link", name="Calibration").click()
     expect(page.get_by_role("heading", name="Calibration", exact=True)).to_be_visible()
     page.get_by_role("link", name=f"Version {version.number}").click()

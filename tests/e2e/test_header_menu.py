@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import sign_in_with_cookie
-from tests.factories import make_user
+from tests.factories import make_catalogue_editor, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,3 +62,28 @@ def test_without_scripts_a_phone_shows_every_link(live_server, browser):
     expect(page.get_by_role("link", name="Season", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     context.close()
+
+
+def test_a_staff_members_header_keeps_to_one_row_with_a_staff_list(live_server, page: Page):
+    sign_in_with_cookie(page, live_server.url, make_catalogue_editor("stella"))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/programs/")
+    assert header_height(page) < 70
+    staff = page.locator(".nav-staff summary")
+    calibration = page.get_by_role("link", name="Calibration")
+    expect(calibration).to_be_hidden()
+    staff.focus()
+    page.keyboard.press("Enter")
+    expect(calibration).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Import", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(calibration).to_be_hidden()
+    expect(staff).to_be_focused()
+    staff.click()
+    page.get_by_role("heading", level=1).click()  # a click elsewhere closes it
+    expect(calibration).to_be_hidden()
+    staff.click()
+    page.get_by_role("link", name="Import", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/programs/import/")
+    expect(staff).to_have_class("current")

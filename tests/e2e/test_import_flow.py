@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from programs.models import ImportBatch, Program
-from tests.e2e.browser import sign_in, sign_in_with_cookie
+from tests.e2e.browser import open_staff_menu, sign_in, sign_in_with_cookie
 from tests.factories import (
     make_catalogue_csv,
     make_catalogue_editor,
@@ -31,6 +31,7 @@ def test_staff_upload_a_file_preview_the_changes_and_confirm(live_server, page: 
     )
     sign_in(page, live_server.url, "stella")
 
+    open_staff_menu(page)
     page.get_by_role("link", name="Import", exact=True).click()
     page.wait_for_load_state()  # htmx has started: this test sends the file through it
     page.get_by_label("Catalogue file").set_input_files(
