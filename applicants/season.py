@@ -239,6 +239,8 @@ def check_facts(
                 )
             )
     today = now.astimezone(zone if zone_is_set else EARLIEST_ZONE).date()
+    # Without a zone, "today" is the latest date on Earth: said, as it can differ from UTC's.
+    where = "" if zone_is_set else " somewhere on Earth; set your time zone for yours"
     for name in PAST_FIELDS:
         day = days[name]
         # A day outside the season has its message already.
@@ -246,7 +248,7 @@ def check_facts(
             problems.append(
                 Problem(
                     name,
-                    f"{FACT_LABELS[name]}: {_day(day)} is after today ({_day(today)}): "
+                    f"{FACT_LABELS[name]}: {_day(day)} is after today ({_day(today)}{where}): "
                     "record it once it has happened.",
                 )
             )

@@ -181,8 +181,13 @@ def test_today_is_the_applicants_today_ahead_of_utc():
     facts = Facts(applied_on=date(2026, 12, 1))
     assert problems(facts, now=late, zone=ZoneInfo("Pacific/Auckland")) == []
     assert problems(facts, now=late, zone=ZoneInfo("America/Chicago")) != []
-    # A zone not chosen yet (UTC) does not refuse anyone their own today.
+    # A zone not chosen yet (UTC) does not refuse anyone their own today, and says so.
     assert problems(facts, now=late, zone=UTC, zone_is_set=False) == []
+    [message] = problems(Facts(applied_on=date(2026, 12, 2)), now=late, zone=UTC, zone_is_set=False)
+    assert message == (
+        "Applied on: 2 December 2026 is after today (1 December 2026 somewhere on Earth; set "
+        "your time zone for yours): record it once it has happened."
+    )
     assert problems(Facts(applied_on=date(2026, 12, 2)), now=late, zone=UTC, zone_is_set=False)
 
 
