@@ -25,12 +25,12 @@ def _context(request: HttpRequest) -> dict:
     season = tracker.current_season(request.user)
     order = tracker.rank_order(request.user, season)
     undo = request.session.get(UNDO_SESSION_KEY) or {}
-    deadline = SeasonDate.objects.filter(season=season, kind=SeasonDateKind.ROL_DEADLINE).first()
+    deadline = SeasonDate.objects.day_of(season, SeasonDateKind.ROL_DEADLINE)
     today = tracker.today_for(request.user)
     return {
         "order": order,
         "deadline": deadline,
-        "days_left": (deadline.date - today).days if deadline is not None else None,
+        "days_left": (deadline - today).days if deadline is not None else None,
         "zone": tracker.applicant_zone(request.user),
         "undo": undo if any(entry.pk == undo.get("pk") for entry in order.unranked) else None,
     }

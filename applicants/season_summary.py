@@ -254,8 +254,8 @@ def season_review(user: AbstractBaseUser, season: int | None = None) -> SeasonRe
     """
     today = tracker.today_for(user)
     season = season or tracker.current_season(user)
-    deadline = SeasonDate.objects.filter(season=season, kind=SeasonDateKind.ROL_DEADLINE).first()
-    ends_on = deadline.date if deadline is not None else season_window(season)[1]
+    deadline = SeasonDate.objects.day_of(season, SeasonDateKind.ROL_DEADLINE)
+    ends_on = deadline or season_window(season)[1]
     applied = tracker.season_entries(user, season).filter(applied_on__isnull=False)
     rows = []
     for band in (Band.REACH, Band.TARGET, Band.SAFETY, Band.INELIGIBLE):

@@ -185,8 +185,7 @@ def _problems(
     matched = others.filter(matched=True).select_related("program").first()
     match_day = None
     if facts.matched and not entry.matched:  # a match recorded now: not before Match Day
-        days = SeasonDate.objects.filter(season=season, kind=SeasonDateKind.MATCH_DAY)
-        match_day = days.values_list("date", flat=True).first()
+        match_day = SeasonDate.objects.day_of(season, SeasonDateKind.MATCH_DAY)
     problems = check_facts(
         facts,
         season=season,

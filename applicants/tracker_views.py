@@ -152,15 +152,13 @@ def entry_signal(request: HttpRequest, pk: int) -> HttpResponse:
 def signals(request: HttpRequest) -> HttpResponse:
     profile = active_profile(request.user)
     count = season_summary.signal_count(request.user)
-    deadline = SeasonDate.objects.filter(
-        season=count.season, kind=SeasonDateKind.SIGNAL_DEADLINE
-    ).first()
+    deadline = SeasonDate.objects.day_of(count.season, SeasonDateKind.SIGNAL_DEADLINE)
     today = tracker.today_for(request.user)
     context = {
         "profile": profile,
         "signals": count,
         "deadline": deadline,
-        "deadline_passed": deadline is not None and deadline.date < today,
+        "deadline_passed": deadline is not None and deadline < today,
         "suggested": season_summary.suggested_signals(profile),
         "signalled": season_summary.signalled_entries(request.user),
     }

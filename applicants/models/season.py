@@ -1,5 +1,7 @@
 """Season key dates and the secret address of an applicant's calendar feed."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,6 +18,12 @@ class SeasonDateKind(models.TextChoices):
     MATCH_DAY = "match_day", "Match Day"
 
 
+class SeasonDateQuerySet(models.QuerySet):
+    def day_of(self, season: int, kind: str) -> date | None:
+        """The date of `kind` in `season` (None where staff keep none)."""
+        return self.filter(season=season, kind=kind).values_list("date", flat=True).first()
+
+
 class SeasonDate(models.Model):
     """A key date of one season, with where it comes from; staff keep them in the admin."""
 
@@ -24,6 +32,8 @@ class SeasonDate(models.Model):
     date = models.DateField()
     source = models.CharField(max_length=300)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeasonDateQuerySet.as_manager()
 
     class Meta:
         ordering = ["season", "date", "kind"]
