@@ -243,12 +243,23 @@ def _checked(
     return facts, season, problems
 
 
+def _ending_unranks(entry: ShortlistEntry, changes: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`changes`, and when they end the application (a rejection or a withdrawal recorded),
+    the program off the rank order list, as the list's status select does. A match keeps its
+    place: its own check asks to untick it first."""
+    ends = any(changes.get(name) is not None for name in ("rejected_on", "withdrawn_on"))
+    ranked = entry.rank_position is not None and "rank_position" not in changes
+    if ends and ranked and not entry.matched:
+        return {**changes, "rank_position": None}
+    return changes
+
+
 def problems_with(
     *, entry: ShortlistEntry, changes: Mapping[str, Any], now: datetime | None = None
 ) -> list[Problem]:
     """What recording `changes` would be refused for, writing nothing: a page with errors in
     some fields says at once what the others' facts break, not one round at a time."""
-    return _checked(entry, changes, now=now or timezone.now())[2]
+    return _checked(entry, _ending_unranks(entry, changes), now=now or timezone.now())[2]
 
 
 def record_facts(
@@ -278,6 +289,7 @@ def record_facts(
         entry = _locked_entry(entry)
         if stale := changed_since(entry, changes, based_on or {}):
             raise StaleFacts(stale)
+        changes = _ending_unranks(entry, changes)
         facts, season, problems = _checked(entry, changes, now=now)
         if problems:
             raise TrackerError(problems)

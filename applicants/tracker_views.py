@@ -53,13 +53,8 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = False
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
-        # A rejection or withdrawal takes the program off the rank order list, as the list's
-        # status select does; the message says so.
-        unranked = item.rank_position if _ends(changes) and not item.matched else None
-        if unranked is not None:
-            changes["rank_position"] = None
         try:
-            tracker.record_facts(entry=item, changes=changes, based_on=form.based_on())
+            saved = tracker.record_facts(entry=item, changes=changes, based_on=form.based_on())
         except tracker.TrackerError as error:
             conflict = isinstance(error, tracker.StaleFacts)
             if conflict:  # what is saved now, with what was typed: saving again keeps it
@@ -75,13 +70,13 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                     message = f"Saved elsewhere meanwhile: {_saved(form, initial, field)}."
                 form.add_error(field, message)
         else:
-            saved = f"Saved {item.program.name}." if changes else "Nothing was changed."
-            if unranked is not None:
-                saved += (
-                    f" It is off your rank order list now (it was number {unranked}): a program "
-                    "that rejected you or that you withdrew from is not ranked."
+            done = f"Saved {item.program.name}." if changes else "Nothing was changed."
+            if item.rank_position is not None and saved.rank_position is None:
+                done += (  # a rejection or withdrawal took it off (tracker._ending_unranks)
+                    f" It is off your rank order list now (it was number {item.rank_position}): "
+                    "a program that rejected you or that you withdrew from is not ranked."
                 )
-            messages.success(request, saved)
+            messages.success(request, done)
             return redirect("season:entry", pk=item.pk)
     elif form.is_bound:
         # Errors in some fields: say now what the others' facts break, not after a resend.
@@ -106,11 +101,6 @@ def _field_of(form: EntryFactsForm, problem: tracker.Problem) -> str | None:
     if problem.field == "interview_at":
         return "interview_day"
     return problem.field if problem.field in form.fields else None
-
-
-def _ends(changes: dict[str, Any]) -> bool:
-    """Whether `changes` record a rejection or a withdrawal."""
-    return any(changes.get(name) is not None for name in ("rejected_on", "withdrawn_on"))
 
 
 def _saved(form: EntryFactsForm, initial: dict[str, Any], field: str) -> str:

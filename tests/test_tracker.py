@@ -87,6 +87,21 @@ def test_a_match_is_recorded_from_match_day_on(alice, shortlist):
     tracker.record_facts(entry=entry, changes={"pros": "Home"}, now=the_day_before)
 
 
+def test_a_rejection_or_withdrawal_takes_the_program_off_the_rank_order_list(shortlist):
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    first, second = (
+        make_tracked_entry(shortlist, **interviewed_facts(rank_position=rank)) for rank in (1, 2)
+    )
+    ended = {"withdrawn_on": date(2026, 11, 20)}
+    assert tracker.problems_with(entry=first, changes=ended, now=now) == []  # not refused
+    saved = tracker.record_facts(entry=first, changes=ended, now=now)
+    assert (saved.withdrawn_on, saved.rank_position) == (date(2026, 11, 20), None)
+    assert ShortlistEntry.objects.get(pk=second.pk).rank_position == 1  # moved up
+    # Ranking it explicitly, ended, is still refused.
+    with pytest.raises(tracker.TrackerError):
+        tracker.record_facts(entry=saved, changes={"rank_position": 2}, now=now)
+
+
 def test_the_database_refuses_a_second_match_and_the_service_says_so(shortlist, monkeypatch):
     make_tracked_entry(shortlist, **interviewed_facts(rank_position=1, matched=True))
     second = make_tracked_entry(shortlist, **interviewed_facts(rank_position=2))
