@@ -347,16 +347,20 @@ def _invitation(request: HttpRequest, pk: int) -> Grant | None:
     return invitation
 
 
+def _closed(request: HttpRequest) -> HttpResponse:
+    messages.info(request, INVITATION_CLOSED)
+    return redirect("applicants:advisor")
+
+
 @require_POST
 def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
+    if invitation is None:
+        return _closed(request)
     try:
-        if invitation is None:
-            raise sharing.SharingError(INVITATION_CLOSED)
         grant = sharing.accept_invitation(invitation=invitation, user=request.user)
-    except sharing.SharingError:
-        messages.info(request, INVITATION_CLOSED)
-        return redirect("applicants:advisor")
+    except sharing.SharingError:  # withdrawn or answered between the two reads
+        return _closed(request)
     owner = grant.owner.get_username()
     messages.success(request, f"You can now {Access(grant.level).verb} {owner}’s workspace.")
     return redirect("applicants:advisor")
@@ -366,8 +370,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     if invitation is None:
-        messages.info(request, INVITATION_CLOSED)
-        return redirect("applicants:advisor")
+        return _closed(request)
     invitation = sharing.decline_invitation(invitation=invitation)
     messages.success(request, f"Declined {invitation.owner.get_username()}’s invitation.")
     return redirect("applicants:advisor")
